@@ -1,0 +1,200 @@
+//! Changes a runbook can make, as data: the runbook engine plans and logs them, a backend performs them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Capacity;
+use crate::model::Side;
+
+/// Where the application reads its database endpoint from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum EndpointStore {
+    SsmParameter(String),
+    Secret(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// RDS `PromoteReadReplica`: irreversible.
+    PromoteReplica { side: Side, db: String },
+    /// RDS `CreateDBInstanceReadReplica` in `side`, replicating from `source_arn` in the other region.
+    CreateReplica {
+        side: Side,
+        replica: String,
+        source_arn: String,
+        instance_class: Option<String>,
+    },
+    /// RDS `SwitchoverGlobalCluster`: planned, no data loss.
+    GlobalSwitchover {
+        global_cluster: String,
+        target_cluster_arn: String,
+        side: Side,
+    },
+    /// RDS `FailoverGlobalCluster` with data loss allowed: irreversible.
+    GlobalFailover {
+        global_cluster: String,
+        target_cluster_arn: String,
+        side: Side,
+    },
+    /// ECS `UpdateService` desiredCount.
+    ScaleService {
+        side: Side,
+        cluster: String,
+        service: String,
+        desired: u32,
+    },
+    /// ECS `UpdateService` forceNewDeployment.
+    ForceDeployment {
+        side: Side,
+        cluster: String,
+        service: String,
+    },
+    /// Auto Scaling `UpdateAutoScalingGroup` min/max/desired.
+    SetAsgCapacity {
+        side: Side,
+        asg: String,
+        capacity: Capacity,
+    },
+    /// ELBv2 `RegisterTargets`.
+    RegisterTargets {
+        side: Side,
+        target_group_arn: String,
+        targets: Vec<String>,
+        port: Option<u16>,
+    },
+    /// Route 53 `ChangeResourceRecordSets` UPSERT.
+    UpsertRecord {
+        zone_id: String,
+        record: String,
+        record_type: String,
+        ttl: i64,
+        value: String,
+    },
+    /// SSM `PutParameter` or Secrets Manager `PutSecretValue`.
+    WriteEndpoint {
+        side: Side,
+        store: EndpointStore,
+        value: String,
+    },
+}
+
+impl Action {
+    /// The AWS API call this action makes, as shown to the operator before confirming.
+    pub fn api_call(&self) -> &'static str {
+        match self {
+            Action::PromoteReplica { .. } => "rds:PromoteReadReplica",
+            Action::CreateReplica { .. } => "rds:CreateDBInstanceReadReplica",
+            Action::GlobalSwitchover { .. } => "rds:SwitchoverGlobalCluster",
+            Action::GlobalFailover { .. } => "rds:FailoverGlobalCluster",
+            Action::ScaleService { .. } | Action::ForceDeployment { .. } => "ecs:UpdateService",
+            Action::SetAsgCapacity { .. } => "autoscaling:UpdateAutoScalingGroup",
+            Action::RegisterTargets { .. } => "elasticloadbalancing:RegisterTargets",
+            Action::UpsertRecord { .. } => "route53:ChangeResourceRecordSets",
+            Action::WriteEndpoint {
+                store: EndpointStore::SsmParameter(_),
+                ..
+            } => "ssm:PutParameter",
+            Action::WriteEndpoint {
+                store: EndpointStore::Secret(_),
+                ..
+            } => "secretsmanager:PutSecretValue",
+        }
+    }
+
+    /// One line with the call and its arguments.
+    pub fn describe(&self) -> String {
+        let call = self.api_call();
+        match self {
+            Action::PromoteReplica { side, db } => format!("{call} {db} ({side})"),
+            Action::CreateReplica {
+                side,
+                replica,
+                source_arn,
+                ..
+            } => format!("{call} {replica} ({side}) from {source_arn}"),
+            Action::GlobalSwitchover {
+                global_cluster,
+                target_cluster_arn,
+                ..
+            }
+            | Action::GlobalFailover {
+                global_cluster,
+                target_cluster_arn,
+                ..
+            } => format!("{call} {global_cluster} -> {target_cluster_arn}"),
+            Action::ScaleService {
+                side,
+                cluster,
+                service,
+                desired,
+            } => format!("{call} {cluster}/{service} ({side}) desiredCount={desired}"),
+            Action::ForceDeployment {
+                side,
+                cluster,
+                service,
+            } => format!("{call} {cluster}/{service} ({side}) forceNewDeployment=true"),
+            Action::SetAsgCapacity {
+                side,
+                asg,
+                capacity,
+            } => format!(
+                "{call} {asg} ({side}) min={} max={} desired={}",
+                capacity.min, capacity.max, capacity.desired
+            ),
+            Action::RegisterTargets {
+                side,
+                target_group_arn,
+                targets,
+                ..
+            } => format!(
+                "{call} {target_group_arn} ({side}) targets=[{}]",
+                targets.join(",")
+            ),
+            Action::UpsertRecord {
+                zone_id,
+                record,
+                record_type,
+                ttl,
+                value,
+            } => format!("{call} {zone_id} UPSERT {record} {record_type} ttl={ttl} -> {value}"),
+            Action::WriteEndpoint { side, store, value } => match store {
+                EndpointStore::SsmParameter(n) | EndpointStore::Secret(n) => {
+                    format!("{call} {n} ({side}) = {value}")
+                }
+            },
+        }
+    }
+
+    /// Whether the action can be undone by another action (a promoted replica cannot).
+    pub fn irreversible(&self) -> bool {
+        matches!(
+            self,
+            Action::PromoteReplica { .. } | Action::GlobalFailover { .. }
+        )
+    }
+
+    /// The region the action changes (`None` for Route 53, which is global).
+    pub fn side(&self) -> Option<Side> {
+        match self {
+            Action::PromoteReplica { side, .. }
+            | Action::CreateReplica { side, .. }
+            | Action::GlobalSwitchover { side, .. }
+            | Action::GlobalFailover { side, .. }
+            | Action::ScaleService { side, .. }
+            | Action::ForceDeployment { side, .. }
+            | Action::SetAsgCapacity { side, .. }
+            | Action::RegisterTargets { side, .. }
+            | Action::WriteEndpoint { side, .. } => Some(*side),
+            Action::UpsertRecord { .. } => None,
+        }
+    }
+}
+
+/// What an action changed, for the live log and the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionOutcome {
+    pub summary: String,
+    /// An id to follow the change by (Route 53 change id, ECS deployment id).
+    pub change_id: Option<String>,
+}

@@ -1,0 +1,1 @@
+//! AWS backend on the official SDK crates.

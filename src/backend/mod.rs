@@ -1,0 +1,39 @@
+//! The one interface the dashboard and the runbook engine use for every read and every action.
+//! Two implementations: the built-in simulator and AWS. No AWS SDK type crosses this line.
+
+pub mod action;
+pub mod aws;
+pub mod error;
+pub mod sim;
+
+use async_trait::async_trait;
+
+pub use action::{Action, ActionOutcome, EndpointStore};
+pub use error::{BackendError, ErrorKind};
+
+use crate::model::{GlobalReading, RegionReading, Side};
+
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// What the header shows: `SIMULATION`, or the AWS profile and account.
+    fn mode(&self) -> String;
+
+    /// Everything the dashboard shows for one region, in as few calls as AWS allows.
+    async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError>;
+
+    /// Route 53 health checks and the DNS record.
+    async fn read_global(&self) -> Result<GlobalReading, BackendError>;
+
+    /// Performs one change. Says what it changed so that the caller can log it.
+    async fn act(&self, action: &Action) -> Result<ActionOutcome, BackendError>;
+
+    /// Whether a Route 53 change has reached every name server (`INSYNC`).
+    async fn dns_change_in_sync(&self, change_id: &str) -> Result<bool, BackendError>;
+
+    /// Reads back a stored database endpoint (SSM parameter or secret) in one region.
+    async fn read_endpoint(
+        &self,
+        side: Side,
+        store: &EndpointStore,
+    ) -> Result<Option<String>, BackendError>;
+}

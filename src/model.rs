@@ -1,0 +1,242 @@
+//! What the backends read and the dashboard shows: plain data, no AWS SDK types.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// One of the estate's two regions, by role (not by AWS region name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Primary,
+    Standby,
+}
+
+impl Side {
+    pub const BOTH: [Side; 2] = [Side::Primary, Side::Standby];
+    pub fn other(self) -> Side {
+        match self {
+            Side::Primary => Side::Standby,
+            Side::Standby => Side::Primary,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Primary => "primary",
+            Side::Standby => "standby",
+        }
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a poller reads from: one region's services, or the global Route 53 view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Region(Side),
+    Global,
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::Region(s) => write!(f, "{s}"),
+            Scope::Global => f.write_str("route53"),
+        }
+    }
+}
+
+/// A section of a reading: its data, or why it could not be read (shown on its panel).
+pub type Section<T> = Result<T, String>;
+
+/// Replica lag as AWS reports it. `-1` (replication not running) is `Stopped`, never 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", content = "seconds", rename_all = "snake_case")]
+pub enum Lag {
+    Known(u64),
+    Stopped,
+    NoData,
+}
+
+impl Lag {
+    /// Interprets a CloudWatch `ReplicaLag` datapoint in seconds.
+    pub fn from_metric(value: Option<f64>) -> Lag {
+        match value {
+            None => Lag::NoData,
+            Some(v) if v < 0.0 => Lag::Stopped,
+            Some(v) => Lag::Known(v.round() as u64),
+        }
+    }
+    pub fn known(self) -> Option<Duration> {
+        match self {
+            Lag::Known(s) => Some(Duration::from_secs(s)),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DbRole {
+    /// Accepts writes (a primary instance, or the writer cluster of a global database).
+    Writer,
+    /// Replicates from `source`.
+    Replica { source: String },
+    /// Neither: e.g. a promoted replica still settling, or a detached cluster.
+    Standalone,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbReading {
+    pub id: String,
+    pub role: DbRole,
+    /// AWS status text: `available`, `modifying`, `backing-up`, ...
+    pub status: String,
+    /// Lag of this database behind its source (only meaningful for a replica).
+    pub lag: Lag,
+    pub endpoint: Option<String>,
+    pub engine: Option<String>,
+    pub instance_class: Option<String>,
+    pub arn: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deployment {
+    Steady,
+    InProgress,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceReading {
+    pub name: String,
+    /// ECS status (`ACTIVE`, `DRAINING`, `INACTIVE`), or `MISSING` when the service does not exist.
+    pub status: String,
+    pub desired: u32,
+    pub running: u32,
+    pub pending: u32,
+    pub deployment: Deployment,
+    pub task_definition: Option<String>,
+}
+
+impl ServiceReading {
+    pub fn missing(name: &str) -> ServiceReading {
+        ServiceReading {
+            name: name.to_string(),
+            status: "MISSING".into(),
+            desired: 0,
+            running: 0,
+            pending: 0,
+            deployment: Deployment::Steady,
+            task_definition: None,
+        }
+    }
+    pub fn exists(&self) -> bool {
+        self.status == "ACTIVE"
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AsgReading {
+    pub name: String,
+    pub found: bool,
+    pub min: u32,
+    pub max: u32,
+    pub desired: u32,
+    pub in_service: u32,
+    /// Instance ids that are InService (what gets registered with target groups).
+    #[serde(default)]
+    pub instances: Vec<String>,
+}
+
+impl AsgReading {
+    pub fn missing(name: &str) -> AsgReading {
+        AsgReading {
+            name: name.to_string(),
+            found: false,
+            min: 0,
+            max: 0,
+            desired: 0,
+            in_service: 0,
+            instances: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetGroupReading {
+    pub name: String,
+    /// The error for this group alone (e.g. it does not exist), shown on its row.
+    pub error: Option<String>,
+    pub healthy: u32,
+    pub unhealthy: u32,
+    /// initial, draining, unused, unavailable.
+    pub other: u32,
+    #[serde(default)]
+    pub registered: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AlarmState {
+    Ok,
+    Alarm,
+    InsufficientData,
+    /// No alarm of that name exists.
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlarmReading {
+    pub name: String,
+    pub state: AlarmState,
+}
+
+/// Everything one region reports in one poll cycle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionReading {
+    /// The database of the estate in this region (absent when no database is configured).
+    pub database: Option<Section<DbReading>>,
+    pub services: Section<Vec<ServiceReading>>,
+    pub asgs: Section<Vec<AsgReading>>,
+    pub target_groups: Section<Vec<TargetGroupReading>>,
+    pub alarms: Section<Vec<AlarmReading>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthCheckReading {
+    pub id: String,
+    pub label: String,
+    pub watches: Side,
+    /// `None` when the check does not exist or reports nothing.
+    pub healthy: Option<bool>,
+    pub checkers_ok: u32,
+    pub checkers_total: u32,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DnsReading {
+    pub record: String,
+    pub value: Option<String>,
+    pub points_at: Option<Side>,
+}
+
+/// Route 53: global, read through the standby's credentials so it never depends on the primary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GlobalReading {
+    pub health_checks: Section<Vec<HealthCheckReading>>,
+    pub dns: Option<Section<DnsReading>>,
+}
+
+/// Route 53's rule: a check is healthy while more than 18 % of its checkers report success.
+pub fn route53_healthy(ok: u32, total: u32) -> Option<bool> {
+    (total > 0).then(|| (ok as f64) / (total as f64) > 0.18)
+}

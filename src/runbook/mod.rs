@@ -1,0 +1,3 @@
+//! Runbooks: failover, failback and drills, run step by step with confirmation.
+
+pub mod spec;
