@@ -25,6 +25,10 @@ pub enum Action {
         source_arn: String,
         instance_class: Option<String>,
     },
+    /// RDS `ModifyDBInstance` with `NewDBInstanceIdentifier` (applied immediately): moves a
+    /// promoted instance out of the way so the cross-region replica can be recreated under
+    /// its configured name on failback.
+    RenameDb { side: Side, from: String, to: String },
     /// RDS `SwitchoverGlobalCluster`: planned, no data loss.
     GlobalSwitchover {
         global_cluster: String,
@@ -85,6 +89,7 @@ impl Action {
         match self {
             Action::PromoteReplica { .. } => "rds:PromoteReadReplica",
             Action::CreateReplica { .. } => "rds:CreateDBInstanceReadReplica",
+            Action::RenameDb { .. } => "rds:ModifyDBInstance",
             Action::GlobalSwitchover { .. } => "rds:SwitchoverGlobalCluster",
             Action::GlobalFailover { .. } => "rds:FailoverGlobalCluster",
             Action::ScaleService { .. } | Action::ForceDeployment { .. } => "ecs:UpdateService",
@@ -113,6 +118,9 @@ impl Action {
                 source_arn,
                 ..
             } => format!("{call} {replica} ({side}) from {source_arn}"),
+            Action::RenameDb { side, from, to } => {
+                format!("{call} {from} ({side}) NewDBInstanceIdentifier={to}")
+            }
             Action::GlobalSwitchover {
                 global_cluster,
                 target_cluster_arn,
@@ -179,6 +187,7 @@ impl Action {
         match self {
             Action::PromoteReplica { side, .. }
             | Action::CreateReplica { side, .. }
+            | Action::RenameDb { side, .. }
             | Action::GlobalSwitchover { side, .. }
             | Action::GlobalFailover { side, .. }
             | Action::ScaleService { side, .. }

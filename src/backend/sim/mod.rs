@@ -1,1 +1,196 @@
-//! The built-in simulated two-region estate.
+//! The built-in simulated two-region estate: realistic, time-based transitions and fault
+//! injection, so the console runs with no AWS account and drills can be rehearsed.
+
+mod apply;
+mod clock;
+mod rng;
+pub mod timings;
+mod world;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use async_trait::async_trait;
+
+pub use clock::SimClock;
+pub use world::Faults;
+
+use super::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
+use crate::config::Estate;
+use crate::model::{GlobalReading, RegionReading, Side};
+use rng::Rng;
+use world::World;
+
+/// The estate the console runs on when no estate file is found.
+pub const BUILT_IN_ESTATE: &str = include_str!("../../../assets/simulated-estate.toml");
+
+pub fn built_in_estate() -> Estate {
+    // The built-in file is part of the binary and covered by tests; failing here is a build bug.
+    Estate::parse(BUILT_IN_ESTATE, "built-in simulated estate")
+        .unwrap_or_else(|e| panic!("built-in estate is invalid: {e}"))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    PrimaryDark,
+    ReplicationStopped,
+    Throttling,
+    StuckStep,
+}
+
+pub struct Simulator {
+    world: Mutex<World>,
+    clock: SimClock,
+    /// Decides which calls are throttled; separate from the world's so reads don't shift it.
+    throttle_rng: Mutex<Rng>,
+}
+
+impl Simulator {
+    pub fn new(estate: Estate, seed: u64, clock: SimClock) -> Arc<Simulator> {
+        Arc::new(Simulator {
+            world: Mutex::new(World::new(estate, seed)),
+            clock,
+            throttle_rng: Mutex::new(Rng::new(seed.wrapping_add(1))),
+        })
+    }
+
+    pub fn clock(&self) -> &SimClock {
+        &self.clock
+    }
+
+    /// The world, moved forward to the clock's now.
+    fn world(&self) -> MutexGuard<'_, World> {
+        let mut w = self.world.lock().unwrap_or_else(|p| p.into_inner());
+        w.advance_to(self.clock.now());
+        w
+    }
+
+    pub fn faults(&self) -> Faults {
+        self.world().faults
+    }
+
+    /// Turns a fault on or off; returns whether it is now on.
+    pub fn toggle(&self, fault: Fault) -> bool {
+        let mut w = self.world();
+        let now = w.now;
+        let f = &mut w.faults;
+        let on = match fault {
+            Fault::PrimaryDark => {
+                f.primary_dark = !f.primary_dark;
+                f.primary_dark
+            }
+            Fault::ReplicationStopped => {
+                f.replication_stopped = !f.replication_stopped;
+                f.replication_stopped
+            }
+            Fault::Throttling => {
+                f.throttling = !f.throttling;
+                f.throttling
+            }
+            Fault::StuckStep => {
+                f.stuck_step = !f.stuck_step;
+                f.stuck_step
+            }
+        };
+        match fault {
+            Fault::PrimaryDark => w.dark_since = on.then_some(now),
+            Fault::StuckStep if !on => {
+                for action in std::mem::take(&mut w.stuck) {
+                    // A stuck action that fails on release is dropped: the step's verify reports it.
+                    let _ = w.apply(&action);
+                }
+            }
+            _ => {}
+        }
+        on
+    }
+
+    /// A call to a dark region hangs; a throttled call fails. Both as AWS would do it.
+    async fn gate(&self, side: Option<Side>, operation: &str) -> Result<(), BackendError> {
+        let (dark, throttling, region) = {
+            let w = self.world();
+            let region = side
+                .map(|s| format!("{} ({s})", w.estate.region(s).region))
+                .unwrap_or_else(|| "route53".into());
+            (side.is_some_and(|s| w.is_dark(s)), w.faults.throttling, region)
+        };
+        if dark {
+            std::future::pending::<()>().await;
+        }
+        if throttling {
+            let mut rng = self.throttle_rng.lock().unwrap_or_else(|p| p.into_inner());
+            if rng.chance(0.5) {
+                return Err(BackendError::new(
+                    ErrorKind::Throttled,
+                    &region,
+                    operation,
+                    "",
+                    "Rate exceeded",
+                )
+                .with_code("ThrottlingException"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Backend for Simulator {
+    fn mode(&self) -> String {
+        "SIMULATION".into()
+    }
+
+    async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
+        self.gate(Some(side), "describe").await?;
+        Ok(self.world().read_region(side))
+    }
+
+    async fn read_global(&self) -> Result<GlobalReading, BackendError> {
+        self.gate(None, "route53:GetHealthCheckStatus").await?;
+        let w = self.world();
+        Ok(GlobalReading {
+            health_checks: Ok(w.read_health_checks()),
+            dns: w.read_dns().map(Ok),
+        })
+    }
+
+    async fn act(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
+        self.gate(action.side(), action.api_call()).await?;
+        let mut w = self.world();
+        if w.faults.stuck_step {
+            w.stuck.push(action.clone());
+            return Ok(ActionOutcome {
+                summary: format!("{} accepted", action.api_call()),
+                change_id: None,
+            });
+        }
+        w.apply(action)
+    }
+
+    async fn dns_change_in_sync(&self, change_id: &str) -> Result<bool, BackendError> {
+        self.gate(None, "route53:GetChange").await?;
+        let w = self.world();
+        match w.dns_changes.get(change_id) {
+            Some(at) => Ok(*at <= w.now),
+            None => Err(BackendError::new(
+                ErrorKind::NotFound,
+                "route53",
+                "route53:GetChange",
+                change_id,
+                "no such change",
+            )
+            .with_code("NoSuchChange")),
+        }
+    }
+
+    async fn read_endpoint(
+        &self,
+        side: Side,
+        store: &EndpointStore,
+    ) -> Result<Option<String>, BackendError> {
+        self.gate(Some(side), "read endpoint").await?;
+        Ok(self.world().read_endpoint(side, store))
+    }
+}
+
+#[cfg(test)]
+mod tests;

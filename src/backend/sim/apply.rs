@@ -1,0 +1,220 @@
+//! How the simulated estate answers each action: accepted at once, completed on its own clock.
+
+use super::timings as t;
+use super::world::{SimInstance, World};
+use crate::backend::{Action, ActionOutcome, BackendError, EndpointStore, ErrorKind};
+use crate::model::{DbRole, Side};
+
+impl World {
+    pub fn apply(&mut self, action: &Action) -> Result<ActionOutcome, BackendError> {
+        let region = |w: &World, side: Side| {
+            format!("{} ({side})", w.estate.region(side).region)
+        };
+        let fail = |w: &World, side: Side, code: &str, resource: &str, msg: String| {
+            Err(BackendError::new(
+                ErrorKind::NotFound,
+                &region(w, side),
+                action.api_call(),
+                resource,
+                msg,
+            )
+            .with_code(code))
+        };
+        let now = self.now;
+        let summary = match action {
+            Action::PromoteReplica { side, db } => {
+                let duration = self.draw(t::PROMOTION);
+                let Some(d) = self.region_mut(*side).db.as_mut().filter(|d| &d.id == db) else {
+                    return fail(self, *side, "DBInstanceNotFound", db, format!("DBInstance {db} not found"));
+                };
+                if !matches!(d.role, DbRole::Replica { .. }) {
+                    return Err(BackendError::new(
+                        ErrorKind::Other,
+                        &region(self, *side),
+                        action.api_call(),
+                        db,
+                        format!("DB instance {db} is not a read replica"),
+                    )
+                    .with_code("InvalidDBInstanceState"));
+                }
+                d.status = "modifying".into();
+                d.busy_until = Some(now + duration);
+                d.next_role = Some(DbRole::Writer);
+                format!("{db}: promotion started (status modifying)")
+            }
+            Action::CreateReplica {
+                side,
+                replica,
+                source_arn,
+                instance_class,
+            } => {
+                let duration = self.draw(t::REPLICA_CREATE);
+                let region_state = self.region_mut(*side);
+                if region_state.db.as_ref().is_some_and(|d| &d.id == replica) {
+                    return Err(BackendError::new(
+                        ErrorKind::Other,
+                        &region(self, *side),
+                        action.api_call(),
+                        replica,
+                        format!("DB instance {replica} already exists"),
+                    )
+                    .with_code("DBInstanceAlreadyExists"));
+                }
+                region_state.db = Some(super::world::SimDb {
+                    id: replica.clone(),
+                    role: DbRole::Replica {
+                        source: source_arn.clone(),
+                    },
+                    status: "creating".into(),
+                    busy_until: Some(now + duration),
+                    next_role: None,
+                    replicating_since: now + duration,
+                    instance_class: instance_class.clone().unwrap_or("db.r6g.large".into()),
+                });
+                format!("{replica}: replica of {source_arn} being created")
+            }
+            Action::RenameDb { side, from, to } => {
+                let Some(d) = self.region_mut(*side).db.as_mut().filter(|d| &d.id == from) else {
+                    return fail(self, *side, "DBInstanceNotFound", from, format!("DBInstance {from} not found"));
+                };
+                d.id = to.clone();
+                format!("{from} renamed to {to}")
+            }
+            Action::GlobalSwitchover { side, .. } | Action::GlobalFailover { side, .. } => {
+                let range = if matches!(action, Action::GlobalSwitchover { .. }) {
+                    t::GLOBAL_SWITCHOVER
+                } else {
+                    t::GLOBAL_FAILOVER
+                };
+                let duration = self.draw(range);
+                let other = side.other();
+                let global = match action {
+                    Action::GlobalSwitchover { global_cluster, .. }
+                    | Action::GlobalFailover { global_cluster, .. } => global_cluster.clone(),
+                    _ => String::new(),
+                };
+                let Some(d) = self.region_mut(*side).db.as_mut() else {
+                    return fail(self, *side, "DBClusterNotFoundFault", &global, "no secondary cluster".into());
+                };
+                d.status = "failing-over".into();
+                d.busy_until = Some(now + duration);
+                d.next_role = Some(DbRole::Writer);
+                let id = d.id.clone();
+                if !self.is_dark(other)
+                    && let Some(old) = self.region_mut(other).db.as_mut()
+                {
+                    old.status = "failing-over".into();
+                    old.busy_until = Some(now + duration);
+                    old.next_role = Some(DbRole::Replica { source: global.clone() });
+                }
+                format!("{global}: writer moving to {id}")
+            }
+            Action::ScaleService {
+                side,
+                service,
+                desired,
+                ..
+            } => {
+                let starts: Vec<f64> = (0..*desired)
+                    .map(|_| now + self.draw(t::TASK_START))
+                    .collect();
+                let Some(s) = self.region_mut(*side).services.get_mut(service) else {
+                    return fail(self, *side, "ServiceNotFoundException", service, format!("service {service} not found"));
+                };
+                let before = s.desired;
+                s.desired = *desired;
+                // Remove pending tasks first, then running ones.
+                s.tasks.sort_by(|a, b| a.total_cmp(b));
+                s.tasks.truncate(*desired as usize);
+                let missing = (*desired as usize).saturating_sub(s.tasks.len());
+                s.tasks.extend(starts.into_iter().take(missing));
+                format!("{service}: desiredCount {before} → {desired}")
+            }
+            Action::ForceDeployment { side, service, .. } => {
+                let duration = self.draw(t::DEPLOYMENT);
+                let Some(s) = self.region_mut(*side).services.get_mut(service) else {
+                    return fail(self, *side, "ServiceNotFoundException", service, format!("service {service} not found"));
+                };
+                s.revision += 1;
+                s.deploying_until = now + duration;
+                format!("{service}: new deployment started")
+            }
+            Action::SetAsgCapacity {
+                side,
+                asg,
+                capacity,
+            } => {
+                let launches: Vec<(String, f64)> = (0..capacity.desired)
+                    .map(|_| {
+                        let id = format!("i-0{}", self.rng.hex(16));
+                        (id, now + self.draw(t::INSTANCE_LAUNCH))
+                    })
+                    .collect();
+                let Some(a) = self.region_mut(*side).asgs.get_mut(asg) else {
+                    return fail(self, *side, "ValidationError", asg, format!("AutoScalingGroup name not found - {asg}"));
+                };
+                let before = (a.min, a.max, a.desired);
+                a.min = capacity.min;
+                a.max = capacity.max;
+                a.desired = capacity.desired;
+                a.instances.sort_by(|x, y| x.in_service_at.total_cmp(&y.in_service_at));
+                a.instances.truncate(capacity.desired as usize);
+                let missing = (capacity.desired as usize).saturating_sub(a.instances.len());
+                a.instances.extend(
+                    launches
+                        .into_iter()
+                        .take(missing)
+                        .map(|(id, at)| SimInstance { id, in_service_at: at }),
+                );
+                format!(
+                    "{asg}: min/max/desired {}/{}/{} → {}/{}/{}",
+                    before.0, before.1, before.2, capacity.min, capacity.max, capacity.desired
+                )
+            }
+            Action::RegisterTargets {
+                side,
+                target_group_arn,
+                targets,
+                ..
+            } => {
+                let Some(tg) = self.region_mut(*side).target_groups.get_mut(target_group_arn) else {
+                    return fail(self, *side, "TargetGroupNotFound", target_group_arn, "target group not found".into());
+                };
+                let mut added = 0;
+                for id in targets {
+                    if !tg.registered.contains_key(id) {
+                        tg.registered.insert(id.clone(), now);
+                        added += 1;
+                    }
+                }
+                format!("{added} target(s) registered")
+            }
+            Action::UpsertRecord { record, value, .. } => {
+                let before = std::mem::replace(&mut self.dns_value, value.clone());
+                let id = self.next_change_id();
+                let insync = now + self.draw(t::DNS_INSYNC);
+                self.dns_changes.insert(id.clone(), insync);
+                return Ok(ActionOutcome {
+                    summary: format!("{record}: {before} → {value} (change {id} PENDING)"),
+                    change_id: Some(id),
+                });
+            }
+            Action::WriteEndpoint { side, store, value } => {
+                let region = self.region_mut(*side);
+                let (map, name) = match store {
+                    EndpointStore::SsmParameter(n) => (&mut region.parameters, n),
+                    EndpointStore::Secret(n) => (&mut region.secrets, n),
+                };
+                let before = map.insert(name.clone(), value.clone());
+                format!(
+                    "{name}: {} → {value}",
+                    before.unwrap_or_else(|| "(unset)".into())
+                )
+            }
+        };
+        Ok(ActionOutcome {
+            summary,
+            change_id: None,
+        })
+    }
+}
