@@ -1,0 +1,191 @@
+//! One set of SDK clients per region, built from `aws-config` with the region's profile and
+//! endpoint, bounded timeouts, and a counter of every HTTP attempt.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+use super::errors::Ctx;
+use crate::config::{Estate, RegionConfig};
+use crate::model::Side;
+
+/// Longest wait for a TCP/TLS connection, whatever the call timeout.
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// One retry for throttling and transient errors; a dead region is not retried past the timeout.
+const MAX_ATTEMPTS: u32 = 2;
+
+/// Counts HTTP attempts (retries included) per operation, e.g. `ECS.DescribeServices`.
+#[derive(Debug, Clone, Default)]
+pub struct CallCounter {
+    counts: Arc<Mutex<BTreeMap<String, u64>>>,
+}
+
+impl CallCounter {
+    /// Calls by operation since the last reset.
+    pub fn snapshot(&self) -> BTreeMap<String, u64> {
+        self.counts.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+    pub fn total(&self) -> u64 {
+        self.snapshot().values().sum()
+    }
+    pub fn reset(&self) {
+        if let Ok(mut m) = self.counts.lock() {
+            m.clear();
+        }
+    }
+    fn record(&self, operation: String) {
+        if let Ok(mut m) = self.counts.lock() {
+            *m.entry(operation).or_default() += 1;
+        }
+    }
+}
+
+#[derive(Debug)]
+struct CountingInterceptor(CallCounter);
+
+impl Intercept for CountingInterceptor {
+    fn name(&self) -> &'static str {
+        "drconsole::CallCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let op = cfg
+            .load::<Metadata>()
+            .map(|m| format!("{}.{}", m.service(), m.name()))
+            .unwrap_or_else(|| "unknown".into());
+        self.0.record(op);
+        Ok(())
+    }
+}
+
+/// The clients of one region, and what error messages need to name it.
+#[derive(Debug, Clone)]
+pub struct RegionClients {
+    /// `us-west-2 (standby)`.
+    pub label: String,
+    pub profile: Option<String>,
+    pub call_timeout: Duration,
+    pub rds: aws_sdk_rds::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub ecs: aws_sdk_ecs::Client,
+    pub autoscaling: aws_sdk_autoscaling::Client,
+    pub elb: aws_sdk_elasticloadbalancingv2::Client,
+    pub ssm: aws_sdk_ssm::Client,
+    pub secrets: aws_sdk_secretsmanager::Client,
+}
+
+/// Route 53 is global; it is reached through the standby region's configuration.
+#[derive(Debug, Clone)]
+pub struct GlobalClients {
+    pub label: String,
+    pub profile: Option<String>,
+    pub call_timeout: Duration,
+    pub route53: aws_sdk_route53::Client,
+}
+
+impl RegionClients {
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            label: &self.label,
+            profile: self.profile.as_deref(),
+            timeout: self.call_timeout,
+        }
+    }
+}
+
+impl GlobalClients {
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            label: &self.label,
+            profile: self.profile.as_deref(),
+            timeout: self.call_timeout,
+        }
+    }
+}
+
+pub fn timeouts(call_timeout: Duration) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(call_timeout.min(MAX_CONNECT_TIMEOUT))
+        .read_timeout(call_timeout)
+        .operation_attempt_timeout(call_timeout)
+        .operation_timeout(call_timeout)
+        .build()
+}
+
+/// Shared configuration of one region: standard credential chain, its profile, its endpoint.
+pub async fn load_sdk_config(region: &RegionConfig, call_timeout: Duration) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.region.as_str().to_string()))
+        .timeout_config(timeouts(call_timeout))
+        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+    if let Some(profile) = &region.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &region.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+/// Applies the counter and, when the estate names an endpoint for the region, pins every
+/// service to it (service-specific `AWS_ENDPOINT_URL_<SERVICE>` variables would otherwise win).
+macro_rules! client {
+    ($krate:ident, $sdk:expr, $endpoint:expr, $counter:expr) => {{
+        let mut b =
+            $krate::config::Builder::from($sdk).interceptor(CountingInterceptor($counter.clone()));
+        if let Some(url) = $endpoint {
+            b = b.endpoint_url(url);
+        }
+        $krate::Client::from_conf(b.build())
+    }};
+}
+
+pub fn label(estate: &Estate, side: Side) -> String {
+    format!("{} ({side})", estate.region(side).region)
+}
+
+pub async fn region_clients(estate: &Estate, side: Side, counter: &CallCounter) -> RegionClients {
+    let cfg = estate.region(side);
+    let timeout = estate.call_timeout.0;
+    let sdk = load_sdk_config(cfg, timeout).await;
+    let ep = cfg.endpoint_url.as_deref();
+    RegionClients {
+        label: label(estate, side),
+        profile: cfg.profile.clone(),
+        call_timeout: timeout,
+        rds: client!(aws_sdk_rds, &sdk, ep, counter),
+        cloudwatch: client!(aws_sdk_cloudwatch, &sdk, ep, counter),
+        ecs: client!(aws_sdk_ecs, &sdk, ep, counter),
+        autoscaling: client!(aws_sdk_autoscaling, &sdk, ep, counter),
+        elb: client!(aws_sdk_elasticloadbalancingv2, &sdk, ep, counter),
+        ssm: client!(aws_sdk_ssm, &sdk, ep, counter),
+        secrets: client!(aws_sdk_secretsmanager, &sdk, ep, counter),
+    }
+}
+
+pub async fn global_clients(estate: &Estate, counter: &CallCounter) -> GlobalClients {
+    let cfg = estate.region(Side::Standby);
+    let timeout = estate.call_timeout.0;
+    let sdk = load_sdk_config(cfg, timeout).await;
+    GlobalClients {
+        label: format!("route53 (via {})", label(estate, Side::Standby)),
+        profile: cfg.profile.clone(),
+        call_timeout: timeout,
+        route53: client!(aws_sdk_route53, &sdk, cfg.endpoint_url.as_deref(), counter),
+    }
+}

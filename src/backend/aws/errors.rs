@@ -1,0 +1,207 @@
+//! Turns SDK errors into errors a person can act on: which region, which call, which resource,
+//! the AWS error code, and what to do about it.
+
+use std::error::Error as StdError;
+use std::fmt::Debug;
+use std::time::Duration;
+
+use aws_credential_types::provider::error::CredentialsError;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use crate::backend::{BackendError, ErrorKind};
+
+/// Where a call went: names the region and the profile in error messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub label: &'a str,
+    pub profile: Option<&'a str>,
+    pub timeout: Duration,
+}
+
+const ACCESS_DENIED: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnauthorizedException",
+    "AuthorizationError",
+    "NotAuthorized",
+];
+
+const BAD_CREDENTIALS: &[&str] = &[
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "IncompleteSignature",
+    "MissingAuthenticationToken",
+    "InvalidAccessKeyId",
+    "RequestExpired",
+];
+
+const THROTTLED: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "PriorRequestNotComplete",
+    "SlowDown",
+    "ProvisionedThroughputExceededException",
+];
+
+/// Classifies an AWS error code.
+pub fn kind_of_code(code: &str) -> ErrorKind {
+    if ACCESS_DENIED.contains(&code) {
+        ErrorKind::AccessDenied
+    } else if BAD_CREDENTIALS.contains(&code) {
+        ErrorKind::Credentials
+    } else if THROTTLED.contains(&code) {
+        ErrorKind::Throttled
+    } else if code.contains("NotFound") || code.starts_with("NoSuch") {
+        ErrorKind::NotFound
+    } else {
+        ErrorKind::Other
+    }
+}
+
+/// What to do when credentials are missing or expired (never shows the credentials).
+pub fn credentials_hint(profile: Option<&str>) -> String {
+    match profile {
+        Some(p) => format!(
+            "credentials for profile {p} are missing or expired: run `aws sso login --profile {p}` \
+             (or refresh the profile's keys)"
+        ),
+        None => "no valid AWS credentials: set AWS_PROFILE (or `profile` in the estate file), \
+                 or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or run `aws sso login`"
+            .into(),
+    }
+}
+
+fn has_credentials_error(err: &(dyn StdError + 'static)) -> bool {
+    let mut cur: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if e.downcast_ref::<CredentialsError>().is_some() {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
+}
+
+/// Maps one failed SDK call.
+pub fn sdk_error<E, R>(
+    ctx: Ctx<'_>,
+    operation: &str,
+    resource: &str,
+    err: SdkError<E, R>,
+) -> BackendError
+where
+    E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+    R: Debug + Send + Sync + 'static,
+{
+    let code = err.code().map(str::to_string);
+    let aws_message = err.message().map(str::to_string);
+    let detail = DisplayErrorContext(&err).to_string();
+    let credentials = has_credentials_error(&err);
+    let secs = ctx.timeout.as_secs_f64();
+
+    let (kind, message) = match &err {
+        _ if credentials => (ErrorKind::Credentials, credentials_hint(ctx.profile)),
+        SdkError::TimeoutError(_) => (
+            ErrorKind::Unreachable,
+            format!("no answer within {secs}s (region unreachable or hanging)"),
+        ),
+        SdkError::DispatchFailure(d) if d.is_timeout() => (
+            ErrorKind::Unreachable,
+            format!("no answer within {secs}s (region unreachable or hanging)"),
+        ),
+        SdkError::DispatchFailure(d) if d.is_io() || d.is_other() => (
+            ErrorKind::Unreachable,
+            format!("cannot reach the endpoint: {detail}"),
+        ),
+        _ => {
+            let kind = code
+                .as_deref()
+                .map(kind_of_code)
+                .unwrap_or(ErrorKind::Other);
+            let text = aws_message.clone().unwrap_or_else(|| detail.clone());
+            let message = match kind {
+                ErrorKind::AccessDenied => {
+                    format!("missing IAM permission {operation} on {resource}: {text}")
+                }
+                ErrorKind::Credentials => {
+                    format!("{}: {text}", credentials_hint(ctx.profile))
+                }
+                ErrorKind::Throttled => format!("throttled by AWS, will retry next poll: {text}"),
+                _ => text,
+            };
+            (kind, message)
+        }
+    };
+    let mut e = BackendError::new(kind, ctx.label, operation, resource, message);
+    if let Some(c) = code {
+        e = e.with_code(c);
+    }
+    e
+}
+
+/// An answer that lacks something AWS always sends.
+pub fn malformed(ctx: Ctx<'_>, operation: &str, resource: &str, what: &str) -> BackendError {
+    BackendError::new(
+        ErrorKind::Other,
+        ctx.label,
+        operation,
+        resource,
+        format!("unexpected answer: {what}"),
+    )
+}
+
+/// A request that could not be built (a bad value in the estate file or the action).
+pub fn invalid(
+    ctx: Ctx<'_>,
+    operation: &str,
+    resource: &str,
+    err: impl std::fmt::Display,
+) -> BackendError {
+    BackendError::new(
+        ErrorKind::Other,
+        ctx.label,
+        operation,
+        resource,
+        format!("invalid request: {err}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_classified() {
+        assert_eq!(
+            kind_of_code("AccessDeniedException"),
+            ErrorKind::AccessDenied
+        );
+        assert_eq!(kind_of_code("ExpiredToken"), ErrorKind::Credentials);
+        assert_eq!(kind_of_code("Throttling"), ErrorKind::Throttled);
+        assert_eq!(
+            kind_of_code("ClusterNotFoundException"),
+            ErrorKind::NotFound
+        );
+        assert_eq!(kind_of_code("DBInstanceNotFound"), ErrorKind::NotFound);
+        assert_eq!(kind_of_code("NoSuchHealthCheck"), ErrorKind::NotFound);
+        assert_eq!(kind_of_code("InvalidParameterValue"), ErrorKind::Other);
+    }
+
+    #[test]
+    fn credentials_hint_names_the_profile() {
+        assert!(credentials_hint(Some("prod-dr")).contains("aws sso login --profile prod-dr"));
+        assert!(credentials_hint(None).contains("AWS_PROFILE"));
+    }
+}

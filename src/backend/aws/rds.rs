@@ -1,0 +1,283 @@
+//! RDS: the database of one region (instance or Aurora cluster), and the database actions.
+
+use aws_sdk_rds::types::{DbCluster, DbInstance};
+
+use super::clients::RegionClients;
+use super::errors::{malformed, sdk_error};
+use crate::backend::{ActionOutcome, BackendError};
+use crate::model::{DbReading, DbRole, Lag};
+
+/// The last part of an ARN (`arn:aws:rds:us-east-1:1:cluster:orders` → `orders`).
+pub fn arn_name(arn: &str) -> &str {
+    if arn.starts_with("arn:") {
+        arn.rsplit(':').next().unwrap_or(arn)
+    } else {
+        arn
+    }
+}
+
+/// The region of an ARN, when it is one.
+#[cfg(test)]
+fn arn_region(arn: &str) -> Option<&str> {
+    let mut parts = arn.split(':');
+    (parts.next() == Some("arn"))
+        .then(|| parts.nth(2))
+        .flatten()
+        .filter(|r| !r.is_empty())
+}
+
+fn instance_reading(db: &DbInstance, fallback_id: &str) -> DbReading {
+    let role = match db.read_replica_source_db_instance_identifier() {
+        Some(source) if !source.is_empty() => DbRole::Replica {
+            source: source.to_string(),
+        },
+        _ => DbRole::Writer,
+    };
+    DbReading {
+        id: db
+            .db_instance_identifier()
+            .unwrap_or(fallback_id)
+            .to_string(),
+        role,
+        status: db.db_instance_status().unwrap_or("unknown").to_string(),
+        lag: Lag::NoData,
+        endpoint: db.endpoint().and_then(|e| e.address()).map(str::to_string),
+        engine: db.engine().map(str::to_string),
+        instance_class: db.db_instance_class().map(str::to_string),
+        arn: db.db_instance_arn().map(str::to_string),
+    }
+}
+
+/// `DescribeDBInstances` for one instance (lag is filled in by the caller).
+pub async fn read_instance(c: &RegionClients, id: &str) -> Result<DbReading, BackendError> {
+    let op = "rds:DescribeDBInstances";
+    let out = c
+        .rds
+        .describe_db_instances()
+        .db_instance_identifier(id)
+        .send()
+        .await
+        .map_err(|e| sdk_error(c.ctx(), op, id, e))?;
+    let db = out
+        .db_instances()
+        .first()
+        .ok_or_else(|| malformed(c.ctx(), op, id, "no DB instance in the answer"))?;
+    Ok(instance_reading(db, id))
+}
+
+fn cluster_reading(cluster: &DbCluster, fallback_id: &str, role: DbRole) -> DbReading {
+    DbReading {
+        id: cluster
+            .db_cluster_identifier()
+            .unwrap_or(fallback_id)
+            .to_string(),
+        role,
+        status: cluster.status().unwrap_or("unknown").to_string(),
+        lag: Lag::NoData,
+        endpoint: cluster.endpoint().map(str::to_string),
+        engine: cluster.engine().map(str::to_string),
+        instance_class: cluster.db_cluster_instance_class().map(str::to_string),
+        arn: cluster.db_cluster_arn().map(str::to_string),
+    }
+}
+
+/// `DescribeDBClusters` + `DescribeGlobalClusters` (concurrently): the cluster and whether it is
+/// the global database's writer.
+pub async fn read_cluster(
+    c: &RegionClients,
+    id: &str,
+    global_cluster: &str,
+) -> Result<DbReading, BackendError> {
+    let clusters = c
+        .rds
+        .describe_db_clusters()
+        .db_cluster_identifier(id)
+        .send();
+    let globals = c
+        .rds
+        .describe_global_clusters()
+        .global_cluster_identifier(global_cluster)
+        .send();
+    let (clusters, globals) = futures::join!(clusters, globals);
+    let clusters = clusters.map_err(|e| sdk_error(c.ctx(), "rds:DescribeDBClusters", id, e))?;
+    let cluster = clusters.db_clusters().first().ok_or_else(|| {
+        malformed(
+            c.ctx(),
+            "rds:DescribeDBClusters",
+            id,
+            "no DB cluster in the answer",
+        )
+    })?;
+    let globals =
+        globals.map_err(|e| sdk_error(c.ctx(), "rds:DescribeGlobalClusters", global_cluster, e))?;
+    let members = globals
+        .global_clusters()
+        .first()
+        .map(|g| g.global_cluster_members())
+        .unwrap_or_default();
+    let arn = cluster.db_cluster_arn().unwrap_or_default();
+    let me = members
+        .iter()
+        .find(|m| m.db_cluster_arn() == Some(arn) && !arn.is_empty());
+    let writer = members.iter().find(|m| m.is_writer() == Some(true));
+    let role = match (me, writer) {
+        (Some(m), _) if m.is_writer() == Some(true) => DbRole::Writer,
+        (Some(_), Some(w)) => DbRole::Replica {
+            source: w.db_cluster_arn().unwrap_or_default().to_string(),
+        },
+        _ => DbRole::Standalone,
+    };
+    Ok(cluster_reading(cluster, id, role))
+}
+
+pub async fn promote(c: &RegionClients, db: &str) -> Result<ActionOutcome, BackendError> {
+    let op = "rds:PromoteReadReplica";
+    let out = c
+        .rds
+        .promote_read_replica()
+        .db_instance_identifier(db)
+        .send()
+        .await
+        .map_err(|e| sdk_error(c.ctx(), op, db, e))?;
+    let status = out
+        .db_instance()
+        .and_then(|d| d.db_instance_status())
+        .unwrap_or("unknown");
+    Ok(ActionOutcome {
+        summary: format!(
+            "{db} in {}: promoted to standalone (status {status})",
+            c.label
+        ),
+        change_id: None,
+    })
+}
+
+pub async fn create_replica(
+    c: &RegionClients,
+    replica: &str,
+    source_arn: &str,
+    instance_class: Option<&str>,
+) -> Result<ActionOutcome, BackendError> {
+    let op = "rds:CreateDBInstanceReadReplica";
+    let mut req = c
+        .rds
+        .create_db_instance_read_replica()
+        .db_instance_identifier(replica)
+        .source_db_instance_identifier(source_arn);
+    if let Some(class) = instance_class {
+        req = req.db_instance_class(class);
+    }
+    let out = req
+        .send()
+        .await
+        .map_err(|e| sdk_error(c.ctx(), op, replica, e))?;
+    let status = out
+        .db_instance()
+        .and_then(|d| d.db_instance_status())
+        .unwrap_or("unknown");
+    Ok(ActionOutcome {
+        summary: format!(
+            "{replica} in {}: read replica of {source_arn} created (status {status})",
+            c.label
+        ),
+        change_id: out
+            .db_instance()
+            .and_then(|d| d.db_instance_arn())
+            .map(str::to_string),
+    })
+}
+
+/// `ModifyDBInstance` with a new identifier, applied now: moves a promoted instance out of the
+/// way so the replica can be recreated under its configured name.
+pub async fn rename(
+    c: &RegionClients,
+    from: &str,
+    to: &str,
+) -> Result<ActionOutcome, BackendError> {
+    let out = c
+        .rds
+        .modify_db_instance()
+        .db_instance_identifier(from)
+        .new_db_instance_identifier(to)
+        .apply_immediately(true)
+        .send()
+        .await
+        .map_err(|e| sdk_error(c.ctx(), "rds:ModifyDBInstance", from, e))?;
+    let status = out
+        .db_instance()
+        .and_then(|d| d.db_instance_status())
+        .unwrap_or("unknown");
+    Ok(ActionOutcome {
+        summary: format!("{from} in {}: renamed → {to} (status {status})", c.label),
+        change_id: None,
+    })
+}
+
+pub async fn switchover(
+    c: &RegionClients,
+    global_cluster: &str,
+    target_arn: &str,
+) -> Result<ActionOutcome, BackendError> {
+    let op = "rds:SwitchoverGlobalCluster";
+    let out = c
+        .rds
+        .switchover_global_cluster()
+        .global_cluster_identifier(global_cluster)
+        .target_db_cluster_identifier(target_arn)
+        .send()
+        .await
+        .map_err(|e| sdk_error(c.ctx(), op, global_cluster, e))?;
+    let status = out
+        .global_cluster()
+        .and_then(|g| g.status())
+        .unwrap_or("unknown");
+    Ok(ActionOutcome {
+        summary: format!(
+            "{global_cluster}: switchover to {} started (status {status})",
+            arn_name(target_arn)
+        ),
+        change_id: None,
+    })
+}
+
+pub async fn failover(
+    c: &RegionClients,
+    global_cluster: &str,
+    target_arn: &str,
+) -> Result<ActionOutcome, BackendError> {
+    let op = "rds:FailoverGlobalCluster";
+    let out = c
+        .rds
+        .failover_global_cluster()
+        .global_cluster_identifier(global_cluster)
+        .target_db_cluster_identifier(target_arn)
+        .allow_data_loss(true)
+        .send()
+        .await
+        .map_err(|e| sdk_error(c.ctx(), op, global_cluster, e))?;
+    let status = out
+        .global_cluster()
+        .and_then(|g| g.status())
+        .unwrap_or("unknown");
+    Ok(ActionOutcome {
+        summary: format!(
+            "{global_cluster}: failover to {} started, data loss allowed (status {status})",
+            arn_name(target_arn)
+        ),
+        change_id: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arn_parts() {
+        let arn = "arn:aws:rds:us-east-1:123456789012:db:orders-db";
+        assert_eq!(arn_name(arn), "orders-db");
+        assert_eq!(arn_region(arn), Some("us-east-1"));
+        assert_eq!(arn_name("orders-db"), "orders-db");
+        assert_eq!(arn_region("orders-db"), None);
+    }
+}

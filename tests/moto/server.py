@@ -1,0 +1,213 @@
+"""moto in server mode, with the two additions the AWS SDK for Rust needs.
+
+Started by the test harness (tests/support/moto.rs):
+
+    python tests/moto/server.py [--port 0]
+
+Binds 127.0.0.1 only, prints `PORT <n>` on stdout once it accepts connections,
+and exits when its stdin closes (so it never outlives the test that started it).
+
+1. CloudWatch over Smithy RPC v2 CBOR (`cbor_adapter`). The Rust SDK's CloudWatch
+   client sends `POST /service/GraniteServiceVersion20100801/operation/<Op>` with a
+   CBOR body; moto answers that with 404 (it speaks CloudWatch only over Query and
+   JSON 1.0). The adapter decodes the CBOR request, calls moto with JSON 1.0
+   (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`, timestamps as epoch
+   seconds) and encodes moto's answer back to CBOR (timestamps as tag 1) with the
+   `smithy-protocol: rpc-v2-cbor` header.
+
+2. `promote_clears_source` patch of moto's RDS backend. moto's PromoteReadReplica
+   leaves `ReadReplicaSourceDBInstanceIdentifier` set on the promoted instance and
+   the instance in its source's replica list; AWS clears both. Without the patch a
+   step waiting for "no longer a replica" never finishes.
+"""
+
+import argparse
+import datetime
+import io
+import json
+import os
+import sys
+import threading
+
+import cbor2
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from moto.rds import models as rds_models
+from werkzeug.serving import make_server
+
+CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
+JSON_TARGET = "GraniteServiceVersion20100801."
+# Members of CloudWatch shapes that are timestamps (requests and answers).
+TIMESTAMP_KEYS = {
+    "StartTime",
+    "EndTime",
+    "Timestamp",
+    "Timestamps",
+    "StartDate",
+    "EndDate",
+    "StateUpdatedTimestamp",
+    "StateTransitionedTimestamp",
+    "AlarmConfigurationUpdatedTimestamp",
+    "LastModified",
+    "LastUpdateDate",
+    "CreationDate",
+}
+
+
+def _to_epoch(value):
+    """Request side: CBOR datetimes become epoch seconds for moto's JSON 1.0 parser."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.timestamp()
+    if isinstance(value, dict):
+        return {k: _to_epoch(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_epoch(v) for v in value]
+    return value
+
+
+def _as_datetime(value):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
+    if isinstance(value, str):
+        text = value.replace("Z", "+00:00")
+        try:
+            parsed = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            return value
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        return parsed
+    return value
+
+
+def _to_cbor_shapes(value, key=None):
+    """Answer side: timestamp members become datetimes, which cbor2 writes as tag 1."""
+    if isinstance(value, dict):
+        return {k: _to_cbor_shapes(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        if key in TIMESTAMP_KEYS:
+            return [_as_datetime(v) for v in value]
+        return [_to_cbor_shapes(v) for v in value]
+    if key in TIMESTAMP_KEYS:
+        return _as_datetime(value)
+    return value
+
+
+def cbor_adapter(app):
+    def middleware(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") != "POST" or not path.startswith(CBOR_PREFIX):
+            return app(environ, start_response)
+        operation = path[len(CBOR_PREFIX) :]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        request = cbor2.loads(raw) if raw else {}
+        body = json.dumps(_to_epoch(request)).encode()
+
+        inner = dict(environ)
+        inner["PATH_INFO"] = "/"
+        inner["RAW_URI"] = "/"
+        inner["REQUEST_URI"] = "/"
+        inner["QUERY_STRING"] = ""
+        inner["CONTENT_TYPE"] = "application/x-amz-json-1.0"
+        inner["HTTP_CONTENT_TYPE"] = "application/x-amz-json-1.0"
+        inner["HTTP_X_AMZ_TARGET"] = JSON_TARGET + operation
+        inner["CONTENT_LENGTH"] = str(len(body))
+        inner["wsgi.input"] = io.BytesIO(body)
+        for header in ("HTTP_SMITHY_PROTOCOL", "HTTP_ACCEPT"):
+            inner.pop(header, None)
+
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"] = status
+            captured["headers"] = headers
+            return lambda _data: None
+
+        chunks = app(inner, capture)
+        try:
+            answer = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+
+        text = answer.decode() if answer else ""
+        try:
+            document = json.loads(text) if text.strip() else {}
+        except ValueError:
+            document = {"__type": "InternalFailure", "message": text[:500]}
+        if not isinstance(document, dict):
+            document = {}
+        payload = cbor2.dumps(_to_cbor_shapes(document), datetime_as_timestamp=True)
+        headers = [
+            (k, v)
+            for k, v in captured.get("headers", [])
+            if k.lower() not in ("content-type", "content-length")
+        ]
+        headers += [
+            ("Content-Type", "application/cbor"),
+            ("Content-Length", str(len(payload))),
+            ("smithy-protocol", "rpc-v2-cbor"),
+        ]
+        start_response(captured.get("status", "500 INTERNAL SERVER ERROR"), headers)
+        return [payload]
+
+    return middleware
+
+
+def promote_clears_source():
+    """Patch: a promoted replica forgets its source, and the source forgets the replica."""
+    original = rds_models.RDSBackend.promote_read_replica
+
+    def promote_read_replica(self, db_kwargs):
+        database = self.databases[db_kwargs["db_instance_identifier"]]
+        source_id = database.source_db_instance_identifier if database.is_replica else None
+        result = original(self, db_kwargs)
+        if source_id:
+            try:
+                source = self.find_db_from_id(source_id)
+            except Exception:  # the source may be gone already
+                source = None
+            if source is not None:
+                for ref in (database.db_instance_arn, database.db_instance_identifier):
+                    if ref in source.replicas:
+                        source.replicas.remove(ref)
+            database.source_db_instance_identifier = None
+        return result
+
+    rds_models.RDSBackend.promote_read_replica = promote_read_replica
+
+
+def exit_when_stdin_closes():
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    finally:
+        os._exit(0)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--no-adapter", action="store_true", help="plain moto, to show its gaps")
+    parser.add_argument("--no-patch", action="store_true", help="moto's own promote")
+    args = parser.parse_args()
+
+    if not args.no_patch:
+        promote_clears_source()
+    app = DomainDispatcherApplication(create_backend_app)
+    if not args.no_adapter:
+        app = cbor_adapter(app)
+    server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    print(f"PORT {server.server_address[1]}", flush=True)
+    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
