@@ -1,6 +1,12 @@
 //! drconsole: a terminal operations console for multi-region AWS disaster recovery.
 
+pub mod app;
 pub mod backend;
 pub mod config;
 pub mod model;
+pub mod poll;
+pub mod readiness;
 pub mod runbook;
+pub mod ui;
+pub mod status;
+pub mod cli;

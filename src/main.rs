@@ -1,1 +1,182 @@
-fn main() {}
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Parser;
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use tokio::sync::mpsc;
+
+use drconsole::app::App;
+use drconsole::app::run::{Loop, spawn_input_thread};
+use drconsole::backend::Backend;
+use drconsole::backend::aws::AwsBackend;
+use drconsole::backend::sim::{self, SimClock, Simulator};
+use drconsole::cli::{Cli, Command};
+use drconsole::config::{self, Estate};
+use drconsole::poll::{self, PollControl, PollSettings};
+use drconsole::ui::theme::Theme;
+
+/// What the console runs against.
+struct Target {
+    estate: Estate,
+    backend: Arc<dyn Backend>,
+    simulator: Option<Arc<Simulator>>,
+}
+
+fn main() {
+    let code = match real_main() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("drconsole: {e:?}");
+            2
+        }
+    };
+    std::process::exit(code);
+}
+
+fn real_main() -> Result<i32> {
+    color_eyre::install()?;
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(dispatch(cli))
+}
+
+async fn dispatch(cli: Cli) -> Result<i32> {
+    let path = config::locate(cli.config.as_deref());
+    match &cli.command {
+        Some(Command::Check) => {
+            let Some(path) = path else {
+                return Err(eyre!(
+                    "no estate file: pass --config PATH, or set DRCONSOLE_CONFIG"
+                ));
+            };
+            match Estate::load(&path) {
+                Ok(estate) => {
+                    print!("{}", summary(&path.display().to_string(), &estate));
+                    Ok(0)
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Ok(1)
+                }
+            }
+        }
+        Some(Command::IamPolicy { operate }) => {
+            let estate = load_estate(path.as_deref())?;
+            let policy = drconsole::backend::aws::iam_policy(&estate, *operate);
+            println!("{}", serde_json::to_string_pretty(&policy)?);
+            Ok(0)
+        }
+        Some(Command::Status { json }) => {
+            let target = connect(&cli, path.as_deref()).await?;
+            let snap = drconsole::status::take(&target.estate, target.backend.as_ref()).await;
+            let mut out = std::io::stdout().lock();
+            if *json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&snap)?)?;
+            } else {
+                write!(out, "{}", drconsole::status::render_text(&snap))?;
+            }
+            Ok(snap.exit_code())
+        }
+        None => {
+            let target = connect(&cli, path.as_deref()).await?;
+            console(&cli, target).await?;
+            Ok(0)
+        }
+    }
+}
+
+fn load_estate(path: Option<&std::path::Path>) -> Result<Estate> {
+    match path {
+        Some(p) => Estate::load(p).map_err(|e| eyre!("{e}")),
+        None => Ok(sim::built_in_estate()),
+    }
+}
+
+async fn connect(cli: &Cli, path: Option<&std::path::Path>) -> Result<Target> {
+    let estate = load_estate(path)?;
+    if path.is_none() || cli.simulate {
+        let sim = Simulator::new(estate.clone(), cli.seed, SimClock::scaled(cli.sim_speed));
+        return Ok(Target {
+            estate,
+            backend: sim.clone(),
+            simulator: Some(sim),
+        });
+    }
+    let aws = AwsBackend::connect(&estate)
+        .await
+        .wrap_err("connecting to AWS")?;
+    Ok(Target {
+        estate,
+        backend: Arc::new(aws),
+        simulator: None,
+    })
+}
+
+async fn console(cli: &Cli, target: Target) -> Result<()> {
+    let mut theme = Theme::load(&cli.theme).map_err(|e| eyre!(e))?;
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        theme = theme.without_color();
+    }
+    let mut app = App::new(
+        target.estate.clone(),
+        target.backend.mode(),
+        target.simulator.is_some(),
+        theme,
+        Instant::now(),
+    );
+    app.read_only = cli.read_only;
+    let (poll_tx, poll_rx) = mpsc::unbounded_channel();
+    let (input_tx, input_rx) = mpsc::unbounded_channel();
+    let control = PollControl::default();
+    poll::spawn_all(
+        target.backend.clone(),
+        PollSettings::new(target.estate.poll_interval(), target.estate.call_timeout.0),
+        control.clone(),
+        poll_tx,
+    );
+    // ratatui::init installs a panic hook (on top of color-eyre's) that restores the terminal.
+    let mut terminal = ratatui::init();
+    spawn_input_thread(input_tx);
+    let result = Loop {
+        input: input_rx,
+        polls: poll_rx,
+        control,
+        simulator: target.simulator,
+    }
+    .run(&mut terminal, &mut app)
+    .await;
+    ratatui::restore();
+    result
+}
+
+fn summary(path: &str, e: &Estate) -> String {
+    let db = match &e.database {
+        Some(d) => format!("{:?} {} -> {}", d.kind, d.primary, d.standby),
+        None => "none".into(),
+    };
+    format!(
+        "{path}: OK\n  estate         {}\n  primary        {}\n  standby        {}\n  poll interval  {} (call timeout {})\n  lag warning    {} · RPO budget {}\n  database       {db}\n  ECS services   {}\n  ASGs           {}\n  target groups  {}\n  DNS record     {}\n  health checks  {}\n  alarms         {}\n  runbooks       {}\n",
+        e.name,
+        e.primary.region,
+        e.standby.region,
+        e.poll_interval,
+        e.call_timeout,
+        e.lag_warning,
+        e.rpo_budget,
+        e.services().len(),
+        e.asgs.len(),
+        e.target_groups.len(),
+        e.dns.as_ref().map(|d| d.record.as_str()).unwrap_or("none"),
+        e.health_checks.len(),
+        e.alarms.len(),
+        if e.runbooks.is_empty() {
+            "defaults (failover, failback)".to_string()
+        } else {
+            e.runbooks.keys().cloned().collect::<Vec<_>>().join(", ")
+        },
+    )
+}

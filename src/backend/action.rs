@@ -28,7 +28,11 @@ pub enum Action {
     /// RDS `ModifyDBInstance` with `NewDBInstanceIdentifier` (applied immediately): moves a
     /// promoted instance out of the way so the cross-region replica can be recreated under
     /// its configured name on failback.
-    RenameDb { side: Side, from: String, to: String },
+    RenameDb {
+        side: Side,
+        from: String,
+        to: String,
+    },
     /// RDS `SwitchoverGlobalCluster`: planned, no data loss.
     GlobalSwitchover {
         global_cluster: String,

@@ -27,7 +27,13 @@ pub struct BackendError {
 }
 
 impl BackendError {
-    pub fn new(kind: ErrorKind, region: &str, operation: &str, resource: &str, message: impl Into<String>) -> Self {
+    pub fn new(
+        kind: ErrorKind,
+        region: &str,
+        operation: &str,
+        resource: &str,
+        message: impl Into<String>,
+    ) -> Self {
         BackendError {
             kind,
             region: region.to_string(),

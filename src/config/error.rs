@@ -31,11 +31,7 @@ impl ConfigError {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
         let column = text[line_start..offset].chars().count() + 1;
-        let snippet = text[line_start..]
-            .lines()
-            .next()
-            .unwrap_or("")
-            .to_string();
+        let snippet = text[line_start..].lines().next().unwrap_or("").to_string();
         ConfigError::Parse {
             path: path.to_string(),
             line,

@@ -243,7 +243,10 @@ impl Estate {
         self.poll_interval.0
     }
     pub fn services(&self) -> &[EcsService] {
-        self.ecs.as_ref().map(|e| e.services.as_slice()).unwrap_or(&[])
+        self.ecs
+            .as_ref()
+            .map(|e| e.services.as_slice())
+            .unwrap_or(&[])
     }
 
     /// Parses an estate file's text; `origin` names it in errors.

@@ -7,9 +7,7 @@ use crate::model::{DbRole, Side};
 
 impl World {
     pub fn apply(&mut self, action: &Action) -> Result<ActionOutcome, BackendError> {
-        let region = |w: &World, side: Side| {
-            format!("{} ({side})", w.estate.region(side).region)
-        };
+        let region = |w: &World, side: Side| format!("{} ({side})", w.estate.region(side).region);
         let fail = |w: &World, side: Side, code: &str, resource: &str, msg: String| {
             Err(BackendError::new(
                 ErrorKind::NotFound,
@@ -25,7 +23,13 @@ impl World {
             Action::PromoteReplica { side, db } => {
                 let duration = self.draw(t::PROMOTION);
                 let Some(d) = self.region_mut(*side).db.as_mut().filter(|d| &d.id == db) else {
-                    return fail(self, *side, "DBInstanceNotFound", db, format!("DBInstance {db} not found"));
+                    return fail(
+                        self,
+                        *side,
+                        "DBInstanceNotFound",
+                        db,
+                        format!("DBInstance {db} not found"),
+                    );
                 };
                 if !matches!(d.role, DbRole::Replica { .. }) {
                     return Err(BackendError::new(
@@ -75,7 +79,13 @@ impl World {
             }
             Action::RenameDb { side, from, to } => {
                 let Some(d) = self.region_mut(*side).db.as_mut().filter(|d| &d.id == from) else {
-                    return fail(self, *side, "DBInstanceNotFound", from, format!("DBInstance {from} not found"));
+                    return fail(
+                        self,
+                        *side,
+                        "DBInstanceNotFound",
+                        from,
+                        format!("DBInstance {from} not found"),
+                    );
                 };
                 d.id = to.clone();
                 format!("{from} renamed to {to}")
@@ -94,7 +104,13 @@ impl World {
                     _ => String::new(),
                 };
                 let Some(d) = self.region_mut(*side).db.as_mut() else {
-                    return fail(self, *side, "DBClusterNotFoundFault", &global, "no secondary cluster".into());
+                    return fail(
+                        self,
+                        *side,
+                        "DBClusterNotFoundFault",
+                        &global,
+                        "no secondary cluster".into(),
+                    );
                 };
                 d.status = "failing-over".into();
                 d.busy_until = Some(now + duration);
@@ -105,7 +121,9 @@ impl World {
                 {
                     old.status = "failing-over".into();
                     old.busy_until = Some(now + duration);
-                    old.next_role = Some(DbRole::Replica { source: global.clone() });
+                    old.next_role = Some(DbRole::Replica {
+                        source: global.clone(),
+                    });
                 }
                 format!("{global}: writer moving to {id}")
             }
@@ -119,7 +137,13 @@ impl World {
                     .map(|_| now + self.draw(t::TASK_START))
                     .collect();
                 let Some(s) = self.region_mut(*side).services.get_mut(service) else {
-                    return fail(self, *side, "ServiceNotFoundException", service, format!("service {service} not found"));
+                    return fail(
+                        self,
+                        *side,
+                        "ServiceNotFoundException",
+                        service,
+                        format!("service {service} not found"),
+                    );
                 };
                 let before = s.desired;
                 s.desired = *desired;
@@ -133,7 +157,13 @@ impl World {
             Action::ForceDeployment { side, service, .. } => {
                 let duration = self.draw(t::DEPLOYMENT);
                 let Some(s) = self.region_mut(*side).services.get_mut(service) else {
-                    return fail(self, *side, "ServiceNotFoundException", service, format!("service {service} not found"));
+                    return fail(
+                        self,
+                        *side,
+                        "ServiceNotFoundException",
+                        service,
+                        format!("service {service} not found"),
+                    );
                 };
                 s.revision += 1;
                 s.deploying_until = now + duration;
@@ -151,21 +181,32 @@ impl World {
                     })
                     .collect();
                 let Some(a) = self.region_mut(*side).asgs.get_mut(asg) else {
-                    return fail(self, *side, "ValidationError", asg, format!("AutoScalingGroup name not found - {asg}"));
+                    return fail(
+                        self,
+                        *side,
+                        "ValidationError",
+                        asg,
+                        format!("AutoScalingGroup name not found - {asg}"),
+                    );
                 };
                 let before = (a.min, a.max, a.desired);
                 a.min = capacity.min;
                 a.max = capacity.max;
                 a.desired = capacity.desired;
-                a.instances.sort_by(|x, y| x.in_service_at.total_cmp(&y.in_service_at));
+                a.instances
+                    .sort_by(|x, y| x.in_service_at.total_cmp(&y.in_service_at));
                 a.instances.truncate(capacity.desired as usize);
                 let missing = (capacity.desired as usize).saturating_sub(a.instances.len());
-                a.instances.extend(
-                    launches
-                        .into_iter()
-                        .take(missing)
-                        .map(|(id, at)| SimInstance { id, in_service_at: at }),
-                );
+                a.instances
+                    .extend(
+                        launches
+                            .into_iter()
+                            .take(missing)
+                            .map(|(id, at)| SimInstance {
+                                id,
+                                in_service_at: at,
+                            }),
+                    );
                 format!(
                     "{asg}: min/max/desired {}/{}/{} → {}/{}/{}",
                     before.0, before.1, before.2, capacity.min, capacity.max, capacity.desired
@@ -177,8 +218,18 @@ impl World {
                 targets,
                 ..
             } => {
-                let Some(tg) = self.region_mut(*side).target_groups.get_mut(target_group_arn) else {
-                    return fail(self, *side, "TargetGroupNotFound", target_group_arn, "target group not found".into());
+                let Some(tg) = self
+                    .region_mut(*side)
+                    .target_groups
+                    .get_mut(target_group_arn)
+                else {
+                    return fail(
+                        self,
+                        *side,
+                        "TargetGroupNotFound",
+                        target_group_arn,
+                        "target group not found".into(),
+                    );
                 };
                 let mut added = 0;
                 for id in targets {

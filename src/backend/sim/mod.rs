@@ -111,7 +111,11 @@ impl Simulator {
             let region = side
                 .map(|s| format!("{} ({s})", w.estate.region(s).region))
                 .unwrap_or_else(|| "route53".into());
-            (side.is_some_and(|s| w.is_dark(s)), w.faults.throttling, region)
+            (
+                side.is_some_and(|s| w.is_dark(s)),
+                w.faults.throttling,
+                region,
+            )
         };
         if dark {
             std::future::pending::<()>().await;

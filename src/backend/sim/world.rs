@@ -183,7 +183,7 @@ impl World {
                 let instances = (0..cap.desired)
                     .map(|_| SimInstance {
                         id: format!("i-0{}", self.rng.hex(16)),
-                        in_service_at: -1.0,
+                        in_service_at: -3600.0,
                     })
                     .collect();
                 self.region_mut(side).asgs.insert(
@@ -198,13 +198,15 @@ impl World {
             }
             for tg in &estate.target_groups {
                 let mut group = SimTargetGroup::default();
-                if let Some(asg) = tg.asg.as_ref().and_then(|n| {
-                    estate.asgs.iter().find(|a| a.label() == n)
-                }) {
+                if let Some(asg) = tg
+                    .asg
+                    .as_ref()
+                    .and_then(|n| estate.asgs.iter().find(|a| a.label() == n))
+                {
                     let region = self.region(side);
                     if let Some(a) = region.asgs.get(asg.name_in(side)) {
                         for i in &a.instances {
-                            group.registered.insert(i.id.clone(), -100.0);
+                            group.registered.insert(i.id.clone(), -3600.0);
                         }
                     }
                 }
@@ -325,7 +327,12 @@ impl World {
         if self.is_dark(side) {
             return false;
         }
-        let groups = self.region(side).target_groups.keys().cloned().collect::<Vec<_>>();
+        let groups = self
+            .region(side)
+            .target_groups
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>();
         if groups.is_empty() {
             return self
                 .region(side)

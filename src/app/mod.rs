@@ -1,0 +1,147 @@
+//! The app's state, with one owner: pollers and input send it messages; rendering reads it.
+
+pub mod feed;
+pub mod keys;
+pub mod run;
+mod update;
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use crate::backend::sim::Faults;
+use crate::config::Estate;
+use crate::model::{GlobalReading, Lag, RegionReading, Side};
+use crate::readiness::{self, Readiness};
+use crate::ui::theme::Theme;
+pub use feed::{Feed, FeedState};
+
+/// How many lag samples the sparkline keeps.
+pub const LAG_HISTORY: usize = 120;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Replication,
+    Readiness,
+    Services,
+    Asgs,
+    Health,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 5] = [
+        Panel::Replication,
+        Panel::Readiness,
+        Panel::Services,
+        Panel::Asgs,
+        Panel::Health,
+    ];
+    fn index(self) -> usize {
+        Panel::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+    pub fn next(self) -> Panel {
+        Panel::ALL[(self.index() + 1) % Panel::ALL.len()]
+    }
+    pub fn prev(self) -> Panel {
+        Panel::ALL[(self.index() + Panel::ALL.len() - 1) % Panel::ALL.len()]
+    }
+}
+
+pub struct App {
+    pub estate: Estate,
+    /// `SIMULATION` or the AWS profile / account.
+    pub mode: String,
+    pub simulation: bool,
+    pub read_only: bool,
+    pub primary: Feed<RegionReading>,
+    pub standby: Feed<RegionReading>,
+    pub global: Feed<GlobalReading>,
+    /// Replica lag samples as polled, oldest first.
+    pub lag_history: VecDeque<Lag>,
+    pub faults: Faults,
+    pub focus: Panel,
+    pub scroll: [usize; 5],
+    pub show_help: bool,
+    pub paused: bool,
+    pub now: Instant,
+    /// A short message shown in the footer (e.g. a fault toggled).
+    pub notice: Option<(String, Instant)>,
+    pub theme: Theme,
+    pub should_quit: bool,
+    /// Set when the screen needs drawing.
+    pub dirty: bool,
+}
+
+impl App {
+    pub fn new(estate: Estate, mode: String, simulation: bool, theme: Theme, now: Instant) -> App {
+        App {
+            estate,
+            mode,
+            simulation,
+            read_only: false,
+            primary: Feed::default(),
+            standby: Feed::default(),
+            global: Feed::default(),
+            lag_history: VecDeque::with_capacity(LAG_HISTORY),
+            faults: Faults::default(),
+            focus: Panel::Replication,
+            scroll: [0; 5],
+            show_help: false,
+            paused: false,
+            now,
+            notice: None,
+            theme,
+            should_quit: false,
+            dirty: true,
+        }
+    }
+
+    pub fn region(&self, side: Side) -> &Feed<RegionReading> {
+        match side {
+            Side::Primary => &self.primary,
+            Side::Standby => &self.standby,
+        }
+    }
+
+    pub fn region_mut(&mut self, side: Side) -> &mut Feed<RegionReading> {
+        match side {
+            Side::Primary => &mut self.primary,
+            Side::Standby => &mut self.standby,
+        }
+    }
+
+    pub fn interval(&self) -> Duration {
+        self.estate.poll_interval()
+    }
+
+    pub fn state_of(&self, side: Side) -> FeedState {
+        self.region(side).state(self.now, self.interval())
+    }
+
+    pub fn global_state(&self) -> FeedState {
+        self.global.state(self.now, self.interval())
+    }
+
+    /// The most recent successful fetch of any scope.
+    pub fn last_refresh(&self) -> Option<Instant> {
+        [
+            self.primary.fetched_at,
+            self.standby.fetched_at,
+            self.global.fetched_at,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+    }
+
+    pub fn readiness(&self) -> Readiness {
+        readiness::evaluate(
+            &self.estate,
+            self.standby.data.as_ref(),
+            self.global.data.as_ref(),
+        )
+    }
+
+    pub fn scroll_of(&self, panel: Panel) -> usize {
+        self.scroll[panel.index()]
+    }
+}

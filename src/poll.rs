@@ -1,0 +1,175 @@
+//! Pollers: one tokio task per region (and one for Route 53). All of a cycle's reads go out
+//! together; at most one cycle per scope is in flight, so a slow region's ticks coalesce
+//! instead of piling up; a cycle that outlives the timeout reports the region unreachable;
+//! a region that keeps failing is retried with exponential backoff.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Notify, mpsc, watch};
+
+use crate::backend::{Backend, BackendError, ErrorKind};
+use crate::model::{GlobalReading, RegionReading, Scope, Side};
+
+#[derive(Debug, Clone)]
+pub enum Reading {
+    Region(RegionReading),
+    Global(GlobalReading),
+}
+
+/// What a poller reports to the app.
+#[derive(Debug, Clone)]
+pub enum PollEvent {
+    Started {
+        scope: Scope,
+        at: Instant,
+    },
+    Finished {
+        scope: Scope,
+        at: Instant,
+        result: Result<Reading, BackendError>,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct PollSettings {
+    pub interval: Duration,
+    pub timeout: Duration,
+    /// Longest wait between attempts while a region errors.
+    pub max_backoff: Duration,
+}
+
+impl PollSettings {
+    pub fn new(interval: Duration, timeout: Duration) -> PollSettings {
+        PollSettings {
+            interval,
+            timeout,
+            max_backoff: Duration::from_secs(60).max(interval),
+        }
+    }
+
+    /// Delay before the next attempt after `failures` consecutive failed cycles.
+    pub fn delay_after(&self, failures: u32) -> Duration {
+        if failures == 0 {
+            return self.interval;
+        }
+        let factor = 1u32 << failures.min(6);
+        (self.interval * factor).min(self.max_backoff)
+    }
+}
+
+/// Handles shared with the app: refresh now, and pause/resume.
+#[derive(Clone)]
+pub struct PollControl {
+    refresh: Arc<Notify>,
+    paused: watch::Sender<bool>,
+}
+
+impl Default for PollControl {
+    fn default() -> Self {
+        PollControl {
+            refresh: Arc::new(Notify::new()),
+            paused: watch::channel(false).0,
+        }
+    }
+}
+
+impl PollControl {
+    pub fn refresh_now(&self) {
+        self.refresh.notify_waiters();
+    }
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.send_replace(paused);
+    }
+    pub fn is_paused(&self) -> bool {
+        *self.paused.borrow()
+    }
+}
+
+/// Reads one scope once, bounded by `timeout`.
+pub async fn read_once(
+    backend: &dyn Backend,
+    scope: Scope,
+    timeout: Duration,
+) -> Result<Reading, BackendError> {
+    let read = async {
+        match scope {
+            Scope::Region(side) => backend.read_region(side).await.map(Reading::Region),
+            Scope::Global => backend.read_global().await.map(Reading::Global),
+        }
+    };
+    match tokio::time::timeout(timeout, read).await {
+        Ok(result) => result,
+        Err(_) => Err(BackendError::new(
+            ErrorKind::Unreachable,
+            &scope.to_string(),
+            "poll",
+            "",
+            format!("no answer within {}", humantime::format_duration(timeout)),
+        )),
+    }
+}
+
+/// Starts the three pollers. They stop when the receiver of `tx` is dropped.
+pub fn spawn_all(
+    backend: Arc<dyn Backend>,
+    settings: PollSettings,
+    control: PollControl,
+    tx: mpsc::UnboundedSender<PollEvent>,
+) {
+    for scope in [
+        Scope::Region(Side::Primary),
+        Scope::Region(Side::Standby),
+        Scope::Global,
+    ] {
+        tokio::spawn(run(
+            backend.clone(),
+            scope,
+            settings,
+            control.clone(),
+            tx.clone(),
+        ));
+    }
+}
+
+/// One scope's poll loop. The cycle is awaited inside the loop, so there is never more than
+/// one in flight and ticks that fall due while it runs merge into the next cycle.
+pub async fn run(
+    backend: Arc<dyn Backend>,
+    scope: Scope,
+    settings: PollSettings,
+    control: PollControl,
+    tx: mpsc::UnboundedSender<PollEvent>,
+) {
+    let mut failures = 0u32;
+    let mut paused = control.paused.subscribe();
+    loop {
+        if !*paused.borrow_and_update() {
+            let started = Instant::now();
+            if tx.send(PollEvent::Started { scope, at: started }).is_err() {
+                return;
+            }
+            let result = read_once(backend.as_ref(), scope, settings.timeout).await;
+            failures = if result.is_ok() { 0 } else { failures + 1 };
+            let event = PollEvent::Finished {
+                scope,
+                at: Instant::now(),
+                result,
+            };
+            if tx.send(event).is_err() {
+                return;
+            }
+        }
+        let delay = settings.delay_after(failures);
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = control.refresh.notified() => { failures = 0; }
+            changed = paused.changed() => {
+                if changed.is_err() { return; }
+            }
+        }
+        if tx.is_closed() {
+            return;
+        }
+    }
+}

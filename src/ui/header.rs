@@ -1,0 +1,125 @@
+//! Header: estate, mode, both regions with role and health, where DNS points, badges.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::region::side_style;
+use crate::app::{App, FeedState};
+use crate::model::{DbRole, Side};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let mut first = vec![
+        Span::styled(" drconsole ", t.title),
+        Span::styled("│ ", t.muted),
+        Span::styled(app.estate.name.clone(), t.title),
+        Span::raw(" "),
+    ];
+    if app.simulation {
+        first.push(Span::styled(" SIMULATION ", t.simulation));
+    } else {
+        first.push(Span::styled(format!(" AWS {} ", app.mode), t.badge));
+    }
+    if app.read_only {
+        first.push(Span::raw(" "));
+        first.push(Span::styled(" READ-ONLY ", t.badge));
+    }
+    if app.paused {
+        first.push(Span::raw(" "));
+        first.push(Span::styled(" POLLING PAUSED ", t.warning));
+    }
+    first.push(Span::styled(
+        format!(
+            "  refreshed {}  poll {}",
+            super::fmt::age(
+                app.last_refresh()
+                    .map(|t| app.now.saturating_duration_since(t))
+            ),
+            super::fmt::dur(app.interval())
+        ),
+        t.muted,
+    ));
+    let faults = active_faults(app);
+    if !faults.is_empty() {
+        first.push(Span::styled(
+            format!("  faults: {}", faults.join(", ")),
+            t.danger,
+        ));
+    }
+
+    let dns_at = app
+        .global
+        .data
+        .as_ref()
+        .and_then(|g| g.dns.as_ref())
+        .and_then(|d| d.as_ref().ok())
+        .and_then(|d| d.points_at);
+    let mut second = vec![Span::raw(" ")];
+    for side in Side::BOTH {
+        second.extend(region_spans(app, side, dns_at));
+        if side == Side::Primary {
+            second.push(Span::styled("   ⇄   ", t.muted));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
+}
+
+fn region_spans<'a>(app: &App, side: Side, dns_at: Option<Side>) -> Vec<Span<'a>> {
+    let t = &app.theme;
+    let mut spans = vec![Span::styled(
+        format!(
+            "{} {}",
+            side.as_str().to_uppercase(),
+            app.estate.region(side).region
+        ),
+        side_style(app, side),
+    )];
+    let role = app
+        .region(side)
+        .data
+        .as_ref()
+        .and_then(|r| r.database.as_ref())
+        .and_then(|d| d.as_ref().ok())
+        .map(|d| match d.role {
+            DbRole::Writer => "db writer",
+            DbRole::Replica { .. } => "db replica",
+            DbRole::Standalone => "db standalone",
+        });
+    if let Some(role) = role {
+        spans.push(Span::styled(format!(" ({role})"), t.text));
+    }
+    let (text, style) = match app.state_of(side) {
+        FeedState::Fresh => (" ● reachable", t.healthy),
+        FeedState::Stale => (" ● stale", t.warning),
+        FeedState::Loading => (" ○ loading", t.muted),
+        FeedState::Unreachable => (" ✖ UNREACHABLE", t.critical),
+    };
+    spans.push(Span::styled(text, style));
+    if dns_at == Some(side) {
+        spans.push(Span::styled("  ◀ DNS", t.title));
+    }
+    spans
+}
+
+fn active_faults(app: &App) -> Vec<&'static str> {
+    let f = app.faults;
+    let mut out = Vec::new();
+    if f.primary_dark {
+        out.push("primary dark");
+    }
+    if f.replication_stopped {
+        out.push("replication stopped");
+    }
+    if f.throttling {
+        out.push("throttling");
+    }
+    if f.stuck_step {
+        out.push("stuck step");
+    }
+    out
+}

@@ -1,0 +1,52 @@
+//! The help overlay, generated from the key table.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::app::App;
+use crate::app::keys::BINDINGS;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let rows: Vec<Line> = BINDINGS
+        .iter()
+        .filter(|b| app.simulation || !b.sim_only)
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!(" {:<16}", b.label), t.focus),
+                Span::styled(b.help, t.text),
+            ])
+        })
+        .collect();
+    let height = (rows.len() as u16 + 4).min(area.height);
+    let width = 64.min(area.width);
+    let [_, mid, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(height),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, popup, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(width),
+        Constraint::Fill(1),
+    ])
+    .areas(mid);
+    frame.render_widget(Clear, popup);
+    let mut lines = rows;
+    lines.push(Line::from(Span::styled(
+        " any key closes this help",
+        t.muted,
+    )));
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.focus)
+                .title(Span::styled(" keys ", t.title)),
+        ),
+        popup,
+    );
+}

@@ -1,0 +1,94 @@
+//! Rendering: a pure function of the app state. No I/O, no waiting, no AWS types.
+
+pub mod fmt;
+mod footer;
+mod header;
+mod health;
+mod help;
+mod readiness;
+mod region;
+mod replication;
+mod scaling;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders};
+
+use crate::app::{App, FeedState, Panel};
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let health_rows = health::height(app);
+    let asg_rows = (app.estate.asgs.len() as u16 + 3).max(4);
+    let [header, top, services, asgs, health, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(9),
+        Constraint::Min(6),
+        Constraint::Length(asg_rows),
+        Constraint::Length(health_rows),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::draw(frame, header, app);
+    let [repl, ready] =
+        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
+    replication::draw(frame, repl, app);
+    readiness::draw(frame, ready, app);
+    scaling::draw_services(frame, services, app);
+    scaling::draw_asgs(frame, asgs, app);
+    health::draw(frame, health, app);
+    footer::draw(frame, footer, app);
+    if app.show_help {
+        help::draw(frame, area, app);
+    }
+}
+
+/// A panel's frame: its title, focus highlight, and a right-hand tag for freshness.
+pub fn block<'a>(app: &App, panel: Panel, title: Line<'a>, tag: Option<Span<'a>>) -> Block<'a> {
+    let focused = app.focus == panel;
+    let border = if focused {
+        app.theme.focus
+    } else {
+        app.theme.muted
+    };
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .border_style(border)
+        .title(title);
+    if let Some(tag) = tag {
+        block = block.title_top(Line::from(tag).right_aligned());
+    }
+    block
+}
+
+/// `fresh 3s` / `STALE 24s` / `UNREACHABLE` / `loading…`, styled by state.
+pub fn freshness<'a>(app: &App, state: FeedState, age: Option<std::time::Duration>) -> Span<'a> {
+    let t = &app.theme;
+    match state {
+        FeedState::Loading => Span::styled(" loading… ", t.muted),
+        FeedState::Fresh => Span::styled(format!(" {} ", fmt::age(age)), t.healthy),
+        FeedState::Stale => Span::styled(format!(" STALE {} ", fmt::age(age)), t.warning),
+        FeedState::Unreachable => Span::styled(" UNREACHABLE ", t.unreachable),
+    }
+}
+
+/// The style data is drawn in: dimmed when it is not fresh.
+pub fn data_style(app: &App, state: FeedState, style: Style) -> Style {
+    match state {
+        FeedState::Fresh => style,
+        _ => app.theme.stale,
+    }
+}
+
+/// Splits an area into a primary (left) and standby (right) half.
+pub fn halves(area: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
+}

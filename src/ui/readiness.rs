@@ -1,0 +1,43 @@
+//! Standby readiness at a glance: the verdict and the checklist behind it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::{App, Panel};
+use crate::readiness::{Check, Verdict};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let readiness = app.readiness();
+    let (verdict, style) = match readiness.verdict {
+        Verdict::Ready => (" STANDBY READY ", t.healthy),
+        Verdict::Degraded => (" STANDBY DEGRADED ", t.critical),
+        Verdict::Unknown => (" STANDBY UNKNOWN ", t.warning),
+    };
+    let block = super::block(
+        app,
+        Panel::Readiness,
+        Line::from(Span::styled(" Standby readiness ", t.title)),
+        Some(Span::styled(verdict, style)),
+    );
+    let lines: Vec<Line> = readiness
+        .items
+        .iter()
+        .map(|i| {
+            let (mark, style) = match i.check {
+                Check::Pass => ("✔", t.healthy),
+                Check::Warn => ("!", t.warning),
+                Check::Fail => ("✘", t.critical),
+                Check::Unknown => ("?", t.muted),
+            };
+            Line::from(vec![
+                Span::styled(format!(" {mark} "), style),
+                Span::styled(format!("{:<29}", i.label), t.text),
+                Span::styled(i.detail.clone(), style),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

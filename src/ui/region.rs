@@ -1,0 +1,66 @@
+//! The frame of a per-region panel half: region name and role, and its data's freshness.
+
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Block;
+
+use crate::app::{App, FeedState, Panel};
+use crate::model::Side;
+
+pub fn side_style(app: &App, side: Side) -> ratatui::style::Style {
+    match side {
+        Side::Primary => app.theme.primary,
+        Side::Standby => app.theme.standby,
+    }
+}
+
+pub fn title<'a>(app: &App, side: Side, what: &str) -> Line<'a> {
+    Line::from(vec![
+        Span::raw(" "),
+        Span::styled(
+            format!(
+                "{} {}",
+                side.as_str().to_uppercase(),
+                app.estate.region(side).region
+            ),
+            side_style(app, side),
+        ),
+        Span::styled(format!(" · {what} "), app.theme.title),
+    ])
+}
+
+pub fn block<'a>(app: &App, panel: Panel, side: Side, what: &str) -> Block<'a> {
+    let feed = app.region(side);
+    let state = app.state_of(side);
+    super::block(
+        app,
+        panel,
+        title(app, side, what),
+        Some(super::freshness(app, state, feed.age(app.now))),
+    )
+}
+
+/// Lines that explain why a region's values are missing or old: drawn above its data.
+pub fn banner<'a>(app: &App, side: Side) -> Vec<Line<'a>> {
+    let feed = app.region(side);
+    match app.state_of(side) {
+        FeedState::Unreachable => {
+            let mut lines = vec![Line::from(Span::styled(
+                format!(" UNREACHABLE: {}", feed.error.as_deref().unwrap_or("")),
+                app.theme.unreachable,
+            ))];
+            lines.push(Line::from(Span::styled(
+                match feed.age(app.now) {
+                    Some(_) => format!(
+                        " last data {} (shown dimmed)",
+                        super::fmt::age(feed.age(app.now))
+                    ),
+                    None => " no data has ever been read from this region".to_string(),
+                },
+                app.theme.stale,
+            )));
+            lines
+        }
+        FeedState::Loading => vec![Line::from(Span::styled(" loading…", app.theme.muted))],
+        _ => Vec::new(),
+    }
+}
