@@ -1,0 +1,85 @@
+//! The append-only audit log: one JSON object per line, written and flushed line by line.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde_json::{Map, Value, json};
+
+/// `$XDG_STATE_HOME/drconsole`, else `~/.local/state/drconsole`, else `./.drconsole`.
+pub fn default_state_dir() -> PathBuf {
+    if let Some(x) = std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(x).join("drconsole");
+    }
+    if let Some(h) = std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(h)
+            .join(".local")
+            .join("state")
+            .join("drconsole");
+    }
+    PathBuf::from(".drconsole")
+}
+
+/// Where the audit log goes unless told otherwise: `audit.jsonl` in [`default_state_dir`].
+pub fn default_audit_path() -> PathBuf {
+    default_state_dir().join("audit.jsonl")
+}
+
+/// The operating-system user, as recorded with every confirmation.
+pub fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+pub struct AuditLog {
+    path: PathBuf,
+    file: Mutex<File>,
+}
+
+impl AuditLog {
+    pub fn open(path: &Path) -> std::io::Result<AuditLog> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        Ok(AuditLog {
+            path: path.to_path_buf(),
+            file: Mutex::new(file),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one line: `ts`, `run_id`, `event`, then `fields`. Returns the write error, if any.
+    pub fn write(
+        &self,
+        run_id: &str,
+        step: Option<&str>,
+        event: &str,
+        fields: Value,
+    ) -> std::io::Result<()> {
+        let mut line = Map::new();
+        line.insert(
+            "ts".into(),
+            json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+        );
+        line.insert("run_id".into(), json!(run_id));
+        if let Some(s) = step {
+            line.insert("step".into(), json!(s));
+        }
+        line.insert("event".into(), json!(event));
+        if let Value::Object(f) = fields {
+            line.extend(f);
+        }
+        let mut text = Value::Object(line).to_string();
+        text.push('\n');
+        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        file.write_all(text.as_bytes())?;
+        file.flush()
+    }
+}

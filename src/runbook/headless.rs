@@ -1,0 +1,181 @@
+//! Runs a runbook without the console (`drconsole run NAME`), printing the live log.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::engine::{self, RunCommand, RunContext, RunError, RunEvent, RunMode, RunSummary};
+use super::journal::RunOutcome;
+use super::plan::Pace;
+use crate::backend::Backend;
+use crate::config::Estate;
+
+#[derive(Debug, Clone)]
+pub struct HeadlessOptions {
+    /// Plan every step, call nothing.
+    pub dry_run: bool,
+    /// Confirm every reversible step (without it, the plan is printed and nothing is called).
+    pub yes: bool,
+    /// Also confirm irreversible steps (promotion, global failover) by their region name.
+    pub allow_irreversible: bool,
+    pub audit_path: Option<PathBuf>,
+    pub state_dir: Option<PathBuf>,
+    pub pace: Pace,
+}
+
+impl Default for HeadlessOptions {
+    fn default() -> Self {
+        HeadlessOptions {
+            dry_run: false,
+            yes: false,
+            allow_irreversible: false,
+            audit_path: None,
+            state_dir: None,
+            pace: Pace::REAL,
+        }
+    }
+}
+
+/// How a headless run ended; `code` is the process exit status to use.
+#[derive(Debug, Clone)]
+pub struct HeadlessExit {
+    /// 0 completed; 1 aborted after a failure; 2 not confirmed (`--yes` missing);
+    /// 3 an irreversible step without `--allow-irreversible`.
+    pub code: i32,
+    pub summary: Option<RunSummary>,
+}
+
+/// Runs `name` to its end. Without `yes` it makes a dry run (the whole plan) and exits 2.
+/// A failed optional step is skipped (the reason is logged); any other failure aborts.
+pub async fn run_headless(
+    estate: Arc<Estate>,
+    backend: Arc<dyn Backend>,
+    name: &str,
+    opts: HeadlessOptions,
+    mut out: impl Write,
+) -> Result<HeadlessExit, RunError> {
+    let refuse_all = !opts.yes && !opts.dry_run;
+    let mode = if opts.dry_run || refuse_all {
+        RunMode::DryRun
+    } else {
+        RunMode::Live
+    };
+    let mut ctx = RunContext::new(estate, backend, mode);
+    if let Some(p) = opts.audit_path.clone() {
+        ctx.audit_path = p;
+    }
+    if let Some(p) = opts.state_dir.clone() {
+        ctx.state_dir = p;
+    }
+    ctx.pace = opts.pace;
+    if refuse_all {
+        let _ = writeln!(
+            out,
+            "not confirmed: showing the plan only (run again with --yes to make these calls)"
+        );
+    }
+    let mut handle = engine::start(ctx, name)?;
+    let mut code = None;
+    let mut summary = None;
+    while let Some(ev) = handle.events.recv().await {
+        match ev {
+            RunEvent::Started {
+                run_id,
+                runbook,
+                journal,
+                steps,
+                ..
+            } => {
+                let _ = writeln!(
+                    out,
+                    "run {run_id}: runbook {runbook}, {} step(s); journal {}",
+                    steps.len(),
+                    journal.display()
+                );
+            }
+            RunEvent::Step(v) => {
+                let note = v
+                    .status
+                    .note()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  - {} [{}] {}{note}", v.id, v.status.label(), v.title);
+            }
+            RunEvent::Log(line) => {
+                let _ = writeln!(out, "{line}");
+            }
+            RunEvent::AwaitingConfirmation(p) => {
+                let _ = writeln!(out, "== {} {}", p.step, p.title);
+                for c in &p.changes {
+                    let _ = writeln!(out, "   {c}");
+                }
+                for w in &p.warnings {
+                    let _ = writeln!(out, "   warning: {w}");
+                }
+                if let Some(i) = &p.instruction {
+                    let _ = writeln!(out, "   manual: {i} (acknowledged by --yes)");
+                }
+                match &p.type_to_confirm {
+                    Some(region) if !opts.allow_irreversible => {
+                        let _ = writeln!(
+                            out,
+                            "refused: {} makes an irreversible call; run again with --allow-irreversible",
+                            p.step
+                        );
+                        code.get_or_insert(3);
+                        let _ = handle.commands.send(RunCommand::Abort);
+                        let _ = region;
+                    }
+                    Some(region) => {
+                        let _ = handle.commands.send(RunCommand::Confirm {
+                            typed_region: Some(region.clone()),
+                        });
+                    }
+                    None => {
+                        let _ = handle
+                            .commands
+                            .send(RunCommand::Confirm { typed_region: None });
+                    }
+                }
+            }
+            RunEvent::AwaitingDecision {
+                step,
+                error,
+                optional,
+                ..
+            } => {
+                if optional {
+                    let _ = handle.commands.send(RunCommand::Skip {
+                        reason: format!("optional step failed in an unattended run: {error}"),
+                    });
+                } else {
+                    let _ = writeln!(out, "aborting: {step} failed: {error}");
+                    code.get_or_insert(1);
+                    let _ = handle.commands.send(RunCommand::Abort);
+                }
+            }
+            RunEvent::Finished(s) => {
+                if let Some(r) = &s.report {
+                    let _ = writeln!(out, "report: {}", r.display());
+                }
+                if let Some(rto) = s.rto {
+                    let _ = writeln!(
+                        out,
+                        "achieved RTO: {}",
+                        super::report::secs(rto.as_secs_f64())
+                    );
+                }
+                summary = Some(s);
+            }
+        }
+    }
+    let _ = handle.task.await;
+    let code = match (&summary, code) {
+        (_, Some(c)) => c,
+        _ if refuse_all => 2,
+        (Some(s), None) if s.outcome == RunOutcome::Completed => 0,
+        _ => 1,
+    };
+    let _ = out.flush();
+    Ok(HeadlessExit { code, summary })
+}

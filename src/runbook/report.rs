@@ -1,0 +1,155 @@
+//! The drill report written at the end of every run: timeline, step durations, achieved RTO
+//! and RPO exposure, skipped steps and failures, in Markdown.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use super::journal::{Journal, RunOutcome, StepStatus};
+use super::plan::lag_text;
+
+pub fn secs(s: f64) -> String {
+    let d = Duration::from_secs(s.max(0.0).round() as u64);
+    if d.is_zero() {
+        "0s".into()
+    } else {
+        humantime::format_duration(d).to_string()
+    }
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render(j: &Journal) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Runbook report: {} ({})", j.runbook, j.estate);
+    let _ = writeln!(out);
+    let outcome = match &j.outcome {
+        Some(RunOutcome::Completed) => "completed".to_string(),
+        Some(RunOutcome::Aborted { reason }) => format!("aborted: {reason}"),
+        None => "unfinished".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "- run: `{}`{}",
+        j.run_id,
+        if j.dry_run {
+            " (dry run: no AWS change made)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(out, "- started: {}", j.started_at.to_rfc3339());
+    let _ = writeln!(
+        out,
+        "- finished: {} ({} after the start)",
+        j.updated_at.to_rfc3339(),
+        secs(j.elapsed)
+    );
+    let _ = writeln!(out, "- outcome: {outcome}");
+    let rto = match j.metrics.rto() {
+        Some(r) => format!(
+            "{} (run start → DNS on {} and its health checks healthy)",
+            secs(r),
+            j.metrics
+                .dns_side
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        ),
+        None => {
+            "not reached (DNS not moved, or the target's health checks not seen healthy)".into()
+        }
+    };
+    let _ = writeln!(out, "- achieved RTO: {rto}");
+    let rpo = match (j.metrics.promoted_at, j.metrics.rpo_lag) {
+        (Some(at), Some(lag)) => format!(
+            "replica lag {} at the promotion ({} after the start)",
+            lag_text(lag),
+            secs(at)
+        ),
+        (Some(at), None) => format!(
+            "unknown: lag not read at the promotion ({} after the start)",
+            secs(at)
+        ),
+        (None, _) => "no promotion in this run".into(),
+    };
+    let _ = writeln!(out, "- RPO exposure: {rpo}");
+    let _ = writeln!(out);
+
+    let _ = writeln!(out, "## Steps");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "| step | title | status | started | duration | note |");
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for s in &j.steps {
+        let indent = if s.parent.is_some() { "↳ " } else { "" };
+        let started = s.started.map(secs).unwrap_or_else(|| "—".into());
+        let dur = match (s.started, s.finished) {
+            (Some(a), Some(b)) => secs(b - a),
+            _ => "—".into(),
+        };
+        let _ = writeln!(
+            out,
+            "| {indent}{} | {} | {} | {started} | {dur} | {} |",
+            cell(&s.id),
+            cell(&s.title),
+            s.status.label(),
+            cell(s.status.note().unwrap_or(""))
+        );
+    }
+    let _ = writeln!(out);
+
+    let skipped: Vec<_> = j
+        .steps
+        .iter()
+        .filter_map(|s| match &s.status {
+            StepStatus::Skipped { reason } => Some((s, reason)),
+            _ => None,
+        })
+        .collect();
+    let _ = writeln!(out, "## Skipped steps");
+    let _ = writeln!(out);
+    if skipped.is_empty() {
+        let _ = writeln!(out, "None.");
+    }
+    for (s, reason) in skipped {
+        let _ = writeln!(out, "- `{}` {}: {reason}", s.id, s.title);
+    }
+    let _ = writeln!(out);
+
+    let _ = writeln!(out, "## Failures");
+    let _ = writeln!(out);
+    let failures: Vec<_> = j
+        .timeline
+        .iter()
+        .filter(|t| t.text.starts_with("failed:"))
+        .collect();
+    if failures.is_empty() {
+        let _ = writeln!(out, "None.");
+    }
+    for t in failures {
+        let _ = writeln!(
+            out,
+            "- {} `{}` {}",
+            secs(t.at),
+            t.step.clone().unwrap_or_default(),
+            t.text
+        );
+    }
+    let _ = writeln!(out);
+
+    let _ = writeln!(out, "## Timeline");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "| at | UTC | step | event |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for t in &j.timeline {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            secs(t.at),
+            t.utc.format("%H:%M:%S"),
+            cell(t.step.as_deref().unwrap_or("")),
+            cell(&t.text)
+        );
+    }
+    out
+}
