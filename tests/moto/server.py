@@ -25,6 +25,7 @@ import argparse
 import datetime
 import io
 import json
+import logging
 import os
 import sys
 import threading
@@ -198,6 +199,8 @@ def main():
     parser.add_argument("--no-patch", action="store_true", help="moto's own promote")
     args = parser.parse_args()
 
+    if not os.environ.get("MOTO_VERBOSE"):
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
     if not args.no_patch:
         promote_clears_source()
     app = DomainDispatcherApplication(create_backend_app)

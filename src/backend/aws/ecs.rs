@@ -12,8 +12,8 @@ use crate::model::{Deployment, ServiceReading};
 /// `DescribeServices` takes at most ten services per call.
 pub const BATCH: usize = 10;
 
-/// Steady: one deployment, rolled out (or, without rollout state, running = desired).
-/// Failed: the primary deployment's rollout failed. Otherwise in progress.
+/// Failed: the primary deployment's rollout failed. Steady: a single deployment that has rolled
+/// out, or is running as many tasks as desired. Otherwise in progress.
 pub fn deployment_of(s: &Service) -> Deployment {
     let deployments = s.deployments();
     let primary = deployments
@@ -26,11 +26,7 @@ pub fn deployment_of(s: &Service) -> Deployment {
     let settled = s.running_count() == s.desired_count();
     match deployments {
         [] if settled => Deployment::Steady,
-        [only]
-            if only.rollout_state() == Some(&DeploymentRolloutState::Completed)
-                || (settled
-                    && only.rollout_state() != Some(&DeploymentRolloutState::InProgress)) =>
-        {
+        [only] if settled || only.rollout_state() == Some(&DeploymentRolloutState::Completed) => {
             Deployment::Steady
         }
         _ => Deployment::InProgress,

@@ -1,0 +1,196 @@
+"""Seeds a two-region DR estate into a running moto server (tests/moto/server.py).
+
+    python tests/moto/seed.py URL [--services N]
+
+Prints one JSON object with the identifiers AWS chose (ARNs, ids), for the estate file.
+boto3 is used because seeding needs EC2 (the default VPC for target groups), which the
+console itself never calls. Every read the tests check goes through the Rust SDK.
+
+The estate, us-east-1 primary / us-west-2 standby:
+- RDS postgres `orders-db` and its cross-region read replica `orders-db-replica`;
+  `ReplicaLag` datapoints for the replica (latest: 12 s).
+- ECS cluster `orders` in both regions. Services `web` (4) and `worker` (2) in the primary,
+  both at 0 in the standby; with --services N, N services `svc-000`... at 1 / 0 instead.
+- ASG `orders-web`: 2/10/4 in the primary, 0/10/1 in the standby (launch configuration).
+- Target group `web` in both regions; the primary's ASG instances registered in the primary.
+- Hosted zone example.com with CNAME www.example.com -> lb-use1.example.com (TTL 60),
+  and one HTTPS health check per region.
+- Alarms: `orders-5xx` (primary, OK), `orders-replica-lag` (standby, set to ALARM).
+- SSM parameter `/orders/db/endpoint` and secret `orders/db` in the standby.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import sys
+
+import boto3
+
+PRIMARY, STANDBY = "us-east-1", "us-west-2"
+LAG_POINTS = [(180, 3.0), (120, 5.0), (60, 12.0)]  # (seconds ago, lag seconds)
+
+
+def client(service, region, url):
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def seed(url, n_services):
+    out = {"primary_region": PRIMARY, "standby_region": STANDBY}
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    # RDS
+    rds_p, rds_s = client("rds", PRIMARY, url), client("rds", STANDBY, url)
+    rds_p.create_db_instance(
+        DBInstanceIdentifier="orders-db",
+        DBInstanceClass="db.t3.micro",
+        Engine="postgres",
+        MasterUsername="orders",
+        MasterUserPassword="not-a-secret-1",
+        AllocatedStorage=20,
+    )
+    primary_db = rds_p.describe_db_instances(DBInstanceIdentifier="orders-db")["DBInstances"][0]
+    out["primary_db_arn"] = primary_db["DBInstanceArn"]
+    out["primary_db_endpoint"] = primary_db["Endpoint"]["Address"]
+    rds_s.create_db_instance_read_replica(
+        DBInstanceIdentifier="orders-db-replica",
+        SourceDBInstanceIdentifier=primary_db["DBInstanceArn"],
+        SourceRegion=PRIMARY,
+    )
+    replica = rds_s.describe_db_instances(DBInstanceIdentifier="orders-db-replica")["DBInstances"][0]
+    out["standby_db_arn"] = replica["DBInstanceArn"]
+    out["standby_db_endpoint"] = replica["Endpoint"]["Address"]
+
+    # CloudWatch
+    cw_p, cw_s = client("cloudwatch", PRIMARY, url), client("cloudwatch", STANDBY, url)
+    cw_s.put_metric_data(
+        Namespace="AWS/RDS",
+        MetricData=[
+            {
+                "MetricName": "ReplicaLag",
+                "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": "orders-db-replica"}],
+                "Timestamp": now - datetime.timedelta(seconds=ago),
+                "Value": value,
+                "Unit": "Seconds",
+            }
+            for ago, value in LAG_POINTS
+        ],
+    )
+    out["standby_lag"] = LAG_POINTS[-1][1]
+    alarm = dict(
+        Namespace="AWS/RDS",
+        Statistic="Maximum",
+        Period=60,
+        EvaluationPeriods=1,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+    cw_p.put_metric_alarm(AlarmName="orders-5xx", MetricName="HTTPCode_Target_5XX_Count", Threshold=10, **alarm)
+    cw_s.put_metric_alarm(AlarmName="orders-replica-lag", MetricName="ReplicaLag", Threshold=300, **alarm)
+    cw_s.set_alarm_state(AlarmName="orders-replica-lag", StateValue="ALARM", StateReason="seeded")
+
+    # ECS
+    if n_services:
+        services = [(f"svc-{i:03}", 1, 0) for i in range(n_services)]
+    else:
+        services = [("web", 4, 0), ("worker", 2, 0)]
+    out["services"] = [{"name": n, "production": p, "standby": s} for n, p, s in services]
+    for region, side in ((PRIMARY, "primary"), (STANDBY, "standby")):
+        ecs = client("ecs", region, url)
+        ecs.create_cluster(clusterName="orders")
+        families = {n.split("-")[0] for n, _, _ in services}
+        for family in families:
+            ecs.register_task_definition(
+                family=family,
+                containerDefinitions=[{"name": family, "image": "public.example/" + family, "memory": 256}],
+            )
+        for name, production, standby in services:
+            desired = production if side == "primary" else standby
+            ecs.create_service(
+                cluster="orders", serviceName=name, taskDefinition=name.split("-")[0], desiredCount=desired
+            )
+            if desired:
+                # moto counts tasks as running only after an UpdateService.
+                ecs.update_service(cluster="orders", service=name, desiredCount=desired)
+
+    # Auto Scaling + ELBv2
+    for region, side, (mn, mx, desired) in ((PRIMARY, "primary", (2, 10, 4)), (STANDBY, "standby", (0, 10, 1))):
+        asg = client("autoscaling", region, url)
+        asg.create_launch_configuration(
+            LaunchConfigurationName="orders-web", ImageId="ami-12c6146b", InstanceType="t3.micro"
+        )
+        asg.create_auto_scaling_group(
+            AutoScalingGroupName="orders-web",
+            LaunchConfigurationName="orders-web",
+            MinSize=mn,
+            MaxSize=mx,
+            DesiredCapacity=desired,
+            AvailabilityZones=[region + "a"],
+        )
+        group = asg.describe_auto_scaling_groups(AutoScalingGroupNames=["orders-web"])["AutoScalingGroups"][0]
+        instances = [i["InstanceId"] for i in group["Instances"]]
+        out[side + "_instances"] = instances
+        vpc = client("ec2", region, url).describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])
+        elb = client("elbv2", region, url)
+        tg = elb.create_target_group(
+            Name="web", Protocol="HTTP", Port=80, VpcId=vpc["Vpcs"][0]["VpcId"], TargetType="instance"
+        )["TargetGroups"][0]["TargetGroupArn"]
+        out[side + "_tg_arn"] = tg
+        if side == "primary":
+            elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": i} for i in instances])
+
+    # Route 53
+    r53 = client("route53", PRIMARY, url)
+    zone = r53.create_hosted_zone(Name="example.com", CallerReference="drconsole-seed")["HostedZone"]["Id"]
+    out["zone_id"] = zone.split("/")[-1]
+    r53.change_resource_record_sets(
+        HostedZoneId=zone,
+        ChangeBatch={
+            "Changes": [
+                {
+                    "Action": "CREATE",
+                    "ResourceRecordSet": {
+                        "Name": "www.example.com",
+                        "Type": "CNAME",
+                        "TTL": 60,
+                        "ResourceRecords": [{"Value": "lb-use1.example.com"}],
+                    },
+                }
+            ]
+        },
+    )
+    out["health_checks"] = []
+    for i, fqdn in enumerate(["lb-use1.example.com", "lb-usw2.example.com"]):
+        hc = r53.create_health_check(
+            CallerReference=f"drconsole-seed-{i}",
+            HealthCheckConfig={"Type": "HTTPS", "FullyQualifiedDomainName": fqdn, "Port": 443, "ResourcePath": "/health"},
+        )
+        out["health_checks"].append(hc["HealthCheck"]["Id"])
+
+    # Endpoint stores
+    client("ssm", STANDBY, url).put_parameter(
+        Name="/orders/db/endpoint", Value=out["primary_db_endpoint"], Type="String"
+    )
+    client("secretsmanager", STANDBY, url).create_secret(Name="orders/db", SecretString=out["primary_db_endpoint"])
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("--services", type=int, default=0)
+    args = parser.parse_args()
+    if not args.url.startswith("http://127.0.0.1:"):
+        sys.exit("seed.py only talks to a local emulator on 127.0.0.1")
+    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
+        os.environ.pop(key, None)
+    print(json.dumps(seed(args.url, args.services)))
+
+
+if __name__ == "__main__":
+    main()
