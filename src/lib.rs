@@ -2,11 +2,11 @@
 
 pub mod app;
 pub mod backend;
+pub mod cli;
 pub mod config;
 pub mod model;
 pub mod poll;
 pub mod readiness;
 pub mod runbook;
-pub mod ui;
 pub mod status;
-pub mod cli;
+pub mod ui;

@@ -117,8 +117,14 @@ pub fn render_text(snap: &Snapshot) -> String {
         out.push_str(&s);
         out.push('\n');
     };
-    line(format!("{} — {} — {}", snap.estate, snap.mode, snap.taken_at));
-    for (side, r) in [(Side::Primary, &snap.primary), (Side::Standby, &snap.standby)] {
+    line(format!(
+        "{} — {} — {}",
+        snap.estate, snap.mode, snap.taken_at
+    ));
+    for (side, r) in [
+        (Side::Primary, &snap.primary),
+        (Side::Standby, &snap.standby),
+    ] {
         let rep = &r.report;
         line(String::new());
         line(format!(
@@ -126,14 +132,14 @@ pub fn render_text(snap: &Snapshot) -> String {
             side.as_str().to_uppercase(),
             r.region,
             match rep.state {
-                FeedState::Unreachable => format!(
-                    "UNREACHABLE ({})",
-                    rep.error.as_deref().unwrap_or("")
-                ),
+                FeedState::Unreachable =>
+                    format!("UNREACHABLE ({})", rep.error.as_deref().unwrap_or("")),
                 s => format!("{s:?}").to_lowercase(),
             }
         ));
-        let Some(reading) = &rep.reading else { continue };
+        let Some(reading) = &rep.reading else {
+            continue;
+        };
         if let Some(db) = &reading.database {
             match db {
                 Ok(db) => line(format!(

@@ -22,7 +22,8 @@ use crate::app::{App, FeedState, Panel};
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let health_rows = health::height(app);
-    let asg_rows = (app.estate.asgs.len() as u16 + 3).max(4);
+    // Room for the header row and a one-line banner when a region is unreachable.
+    let asg_rows = (app.estate.asgs.len() as u16 + 4).max(5);
     let [header, top, services, asgs, health, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(9),

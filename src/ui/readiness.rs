@@ -5,16 +5,25 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::{App, Panel};
+use crate::app::{App, FeedState, Panel};
+use crate::model::Side;
 use crate::readiness::{Check, Verdict};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let readiness = app.readiness();
     let (verdict, style) = match readiness.verdict {
-        Verdict::Ready => (" STANDBY READY ", t.healthy),
-        Verdict::Degraded => (" STANDBY DEGRADED ", t.critical),
-        Verdict::Unknown => (" STANDBY UNKNOWN ", t.warning),
+        Verdict::Ready => ("STANDBY READY", t.healthy),
+        Verdict::Degraded => ("STANDBY DEGRADED", t.critical),
+        Verdict::Unknown => ("STANDBY UNKNOWN", t.warning),
+    };
+    // A verdict is only as good as the data behind it.
+    let fresh = app.state_of(Side::Standby) == FeedState::Fresh
+        && app.global_state() == FeedState::Fresh;
+    let (verdict, style) = if fresh {
+        (format!(" {verdict} "), style)
+    } else {
+        (format!(" {verdict} · data not fresh "), t.stale)
     };
     let block = super::block(
         app,

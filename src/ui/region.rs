@@ -43,23 +43,19 @@ pub fn block<'a>(app: &App, panel: Panel, side: Side, what: &str) -> Block<'a> {
 pub fn banner<'a>(app: &App, side: Side) -> Vec<Line<'a>> {
     let feed = app.region(side);
     match app.state_of(side) {
-        FeedState::Unreachable => {
-            let mut lines = vec![Line::from(Span::styled(
-                format!(" UNREACHABLE: {}", feed.error.as_deref().unwrap_or("")),
+        FeedState::Unreachable => vec![Line::from(vec![
+            Span::styled(
+                format!(" UNREACHABLE: {} ", feed.error.as_deref().unwrap_or("")),
                 app.theme.unreachable,
-            ))];
-            lines.push(Line::from(Span::styled(
+            ),
+            Span::styled(
                 match feed.age(app.now) {
-                    Some(_) => format!(
-                        " last data {} (shown dimmed)",
-                        super::fmt::age(feed.age(app.now))
-                    ),
-                    None => " no data has ever been read from this region".to_string(),
+                    Some(_) => format!(" data below is {}", super::fmt::age(feed.age(app.now))),
+                    None => " never read".to_string(),
                 },
                 app.theme.stale,
-            )));
-            lines
-        }
+            ),
+        ])],
         FeedState::Loading => vec![Line::from(Span::styled(" loading…", app.theme.muted))],
         _ => Vec::new(),
     }

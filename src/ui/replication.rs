@@ -38,7 +38,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     lines.push(lag_line(app));
     lines.push(Line::from(Span::styled(
         format!(
-            " warning above {} · RPO budget {} · sparkline: last {} polls",
+            " warning above {} · RPO budget {} · sparkline: last {} polls, × = no value",
             app.estate.lag_warning,
             app.estate.rpo_budget,
             app.lag_history.len()
@@ -46,7 +46,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         t.muted,
     )));
     frame.render_widget(Paragraph::new(lines), text_area);
-    let max = app.estate.rpo_budget.0.as_secs().max(1);
+    // Scale to the warning level (or the worst recent lag) so everyday lag is visible.
+    let worst = app.lag_history.iter().filter_map(|l| l.known()).max().unwrap_or_default();
+    let max = worst.max(app.estate.lag_warning.0).as_secs().max(1);
     let bars: Vec<SparklineBar> = app
         .lag_history
         .iter()

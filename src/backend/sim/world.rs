@@ -270,7 +270,7 @@ impl World {
     fn tick(&mut self) {
         let now = self.now;
         // Replica lag: a random walk around a few seconds with rare spikes.
-        self.lag_base = (self.lag_base + self.rng.range(-0.6, 0.6)).clamp(0.0, 15.0);
+        self.lag_base = (self.lag_base + self.rng.range(-0.6, 0.6)).clamp(1.0, 15.0);
         self.lag_spike *= 0.985;
         if self.rng.chance(1.0 / 900.0) {
             self.lag_spike = self.rng.range(40.0, 420.0);

@@ -1,0 +1,168 @@
+//! Pollers: a hanging region is reported unreachable within the timeout while the other stays
+//! fresh, and a slow region's ticks coalesce instead of piling up. Runs on tokio's paused clock.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use drconsole::app::{App, FeedState};
+use drconsole::backend::sim::{SimClock, Simulator, built_in_estate};
+use drconsole::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
+use drconsole::model::{GlobalReading, RegionReading, Side};
+use drconsole::poll::{self, PollControl, PollEvent, PollSettings};
+use drconsole::ui::theme::Theme;
+use tokio::sync::mpsc;
+
+/// Wraps the simulator: the primary can be made to take `primary_delay` per read, and the
+/// number of reads in flight at once is recorded.
+struct Slow {
+    inner: Arc<Simulator>,
+    primary_delay: Duration,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    calls: AtomicUsize,
+}
+
+#[async_trait]
+impl Backend for Slow {
+    fn mode(&self) -> String {
+        "test".into()
+    }
+    async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
+        if side == Side::Primary {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(self.primary_delay).await;
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        }
+        self.inner.read_region(side).await
+    }
+    async fn read_global(&self) -> Result<GlobalReading, BackendError> {
+        self.inner.read_global().await
+    }
+    async fn act(&self, _: &Action) -> Result<ActionOutcome, BackendError> {
+        unreachable!("pollers never act")
+    }
+    async fn dns_change_in_sync(&self, id: &str) -> Result<bool, BackendError> {
+        self.inner.dns_change_in_sync(id).await
+    }
+    async fn read_endpoint(
+        &self,
+        s: Side,
+        e: &EndpointStore,
+    ) -> Result<Option<String>, BackendError> {
+        self.inner.read_endpoint(s, e).await
+    }
+}
+
+fn slow(delay: Duration) -> Arc<Slow> {
+    Arc::new(Slow {
+        inner: Simulator::new(built_in_estate(), 1, SimClock::manual()),
+        primary_delay: delay,
+        in_flight: AtomicUsize::new(0),
+        max_in_flight: AtomicUsize::new(0),
+        calls: AtomicUsize::new(0),
+    })
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hanging_region_is_unreachable_within_the_timeout_while_the_other_stays_fresh() {
+    let backend = slow(Duration::from_secs(3600));
+    let settings = PollSettings::new(Duration::from_secs(5), Duration::from_secs(2));
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let start = tokio::time::Instant::now();
+    poll::spawn_all(backend.clone(), settings, PollControl::default(), tx);
+    let mut app = App::new(
+        built_in_estate(),
+        "test".into(),
+        true,
+        Theme::dark(),
+        Instant::now(),
+    );
+    let mut primary_failed_after = None;
+    while primary_failed_after.is_none() {
+        let event = rx.recv().await.expect("poll event");
+        if let PollEvent::Finished { scope, result, .. } = &event
+            && *scope == drconsole::model::Scope::Region(Side::Primary)
+        {
+            let err = result.as_ref().expect_err("primary hangs");
+            assert_eq!(err.kind, ErrorKind::Unreachable);
+            primary_failed_after = Some(start.elapsed());
+        }
+        app.apply_poll(event);
+    }
+    let waited = primary_failed_after.expect("set");
+    assert!(
+        waited >= Duration::from_secs(2) && waited < Duration::from_secs(3),
+        "{waited:?}"
+    );
+    app.now = Instant::now();
+    assert_eq!(app.state_of(Side::Primary), FeedState::Unreachable);
+    assert_eq!(app.state_of(Side::Standby), FeedState::Fresh);
+    // The standby keeps being polled on schedule while the primary hangs.
+    let mut standby_reads = 0;
+    let until = tokio::time::Instant::now() + Duration::from_secs(30);
+    while tokio::time::Instant::now() < until {
+        match tokio::time::timeout_at(until, rx.recv()).await {
+            Ok(Some(PollEvent::Finished { scope, result, .. }))
+                if scope == drconsole::model::Scope::Region(Side::Standby) =>
+            {
+                assert!(result.is_ok());
+                standby_reads += 1;
+            }
+            Ok(Some(_)) => {}
+            _ => break,
+        }
+    }
+    assert!(
+        (5..=7).contains(&standby_reads),
+        "{standby_reads} standby reads in 30 s at 5 s"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn slow_cycles_coalesce_ticks_instead_of_piling_up() {
+    // Each primary read takes 12 s, more than two 5 s intervals; the timeout is generous.
+    let backend = slow(Duration::from_secs(12));
+    let settings = PollSettings::new(Duration::from_secs(5), Duration::from_secs(60));
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    poll::spawn_all(backend.clone(), settings, PollControl::default(), tx);
+    let until = tokio::time::Instant::now() + Duration::from_secs(120);
+    while tokio::time::timeout_at(until, rx.recv()).await.is_ok() {}
+    assert_eq!(
+        backend.max_in_flight.load(Ordering::SeqCst),
+        1,
+        "never two cycles at once"
+    );
+    // 120 s / (12 s read + 5 s wait) = 7 cycles at most, not 120 / 5 = 24.
+    let calls = backend.calls.load(Ordering::SeqCst);
+    assert!((6..=8).contains(&calls), "{calls} cycles");
+}
+
+#[test]
+fn backoff_grows_while_a_region_errors_and_is_capped() {
+    let s = PollSettings::new(Duration::from_secs(5), Duration::from_secs(5));
+    assert_eq!(s.delay_after(0), Duration::from_secs(5));
+    assert_eq!(s.delay_after(1), Duration::from_secs(10));
+    assert_eq!(s.delay_after(2), Duration::from_secs(20));
+    assert_eq!(s.delay_after(3), Duration::from_secs(40));
+    assert_eq!(s.delay_after(9), Duration::from_secs(60));
+}
+
+#[tokio::test(start_paused = true)]
+async fn refresh_now_starts_a_cycle_without_waiting_for_the_tick() {
+    let backend = slow(Duration::ZERO);
+    let settings = PollSettings::new(Duration::from_secs(60), Duration::from_secs(5));
+    let control = PollControl::default();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    poll::spawn_all(backend.clone(), settings, control.clone(), tx);
+    // Let the first cycle finish.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    while rx.try_recv().is_ok() {}
+    let before = backend.calls.load(Ordering::SeqCst);
+    control.refresh_now();
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    assert_eq!(backend.calls.load(Ordering::SeqCst), before + 1);
+}

@@ -1,0 +1,171 @@
+//! Whole-screen snapshots of the dashboard in the states an operator must tell apart.
+//! Readings come from the simulator on a hand-driven clock, ages from fixed instants.
+
+use std::time::{Duration, Instant};
+
+use drconsole::app::App;
+use drconsole::app::keys::Command;
+use drconsole::backend::Backend;
+use drconsole::backend::sim::{Fault, SimClock, Simulator, built_in_estate};
+use drconsole::model::{Lag, Side};
+use drconsole::poll::{PollEvent, Reading};
+use drconsole::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const W: u16 = 160;
+const H: u16 = 48;
+
+/// An app fed from a simulator that has run for `polls` cycles of 5 s, the last read at `t0`.
+async fn app_from(sim: &Simulator, polls: usize, t0: Instant) -> App {
+    let mut app = App::new(
+        built_in_estate(),
+        "SIMULATION".into(),
+        true,
+        Theme::dark(),
+        t0,
+    );
+    for _ in 0..polls {
+        sim.clock().advance(Duration::from_secs(5));
+        for side in Side::BOTH {
+            let reading = sim.read_region(side).await.expect("read");
+            app.apply_poll(PollEvent::Finished {
+                scope: drconsole::model::Scope::Region(side),
+                at: t0,
+                result: Ok(Reading::Region(reading)),
+            });
+        }
+        let global = sim.read_global().await.expect("read");
+        app.apply_poll(PollEvent::Finished {
+            scope: drconsole::model::Scope::Global,
+            at: t0,
+            result: Ok(Reading::Global(global)),
+        });
+    }
+    app.faults = sim.faults();
+    app.now = t0 + Duration::from_secs(3);
+    app
+}
+
+fn render(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
+    terminal
+        .draw(|f| drconsole::ui::draw(f, app))
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..H {
+        let mut line = String::new();
+        for x in 0..W {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn sim() -> std::sync::Arc<Simulator> {
+    Simulator::new(built_in_estate(), 7, SimClock::manual())
+}
+
+#[tokio::test]
+async fn healthy() {
+    let sim = sim();
+    let app = app_from(&sim, 40, Instant::now()).await;
+    let screen = render(&app);
+    assert!(screen.contains("STANDBY READY"));
+    assert!(screen.contains("SIMULATION"));
+    insta::assert_snapshot!("healthy", screen);
+}
+
+#[tokio::test]
+async fn lag_over_budget() {
+    let sim = sim();
+    let mut app = app_from(&sim, 40, Instant::now()).await;
+    // Replace the latest lag with one past the 5 m budget.
+    if let Some(Ok(db)) = app.standby.data.as_mut().and_then(|r| r.database.as_mut()) {
+        db.lag = Lag::Known(431);
+    }
+    for (i, lag) in [120, 260, 380, 431].into_iter().enumerate() {
+        let n = app.lag_history.len();
+        app.lag_history[n - 4 + i] = Lag::Known(lag);
+    }
+    let screen = render(&app);
+    assert!(screen.contains("7m11s  OVER RPO BUDGET"));
+    assert!(screen.contains("STANDBY DEGRADED"));
+    insta::assert_snapshot!("lag_over_budget", screen);
+}
+
+#[tokio::test]
+async fn replication_stopped() {
+    let sim = sim();
+    sim.toggle(Fault::ReplicationStopped);
+    let app = app_from(&sim, 40, Instant::now()).await;
+    let screen = render(&app);
+    assert!(screen.contains("REPLICATION STOPPED (ReplicaLag = -1)"));
+    assert!(
+        !screen.contains("lag     0s"),
+        "stopped replication is never drawn as 0"
+    );
+    insta::assert_snapshot!("replication_stopped", screen);
+}
+
+#[tokio::test]
+async fn primary_unreachable() {
+    let sim = sim();
+    let t0 = Instant::now();
+    let mut app = app_from(&sim, 40, t0).await;
+    app.apply_poll(PollEvent::Finished {
+        scope: drconsole::model::Scope::Region(Side::Primary),
+        at: t0 + Duration::from_secs(20),
+        result: Err(drconsole::backend::BackendError::new(
+            drconsole::backend::ErrorKind::Unreachable,
+            "primary",
+            "poll",
+            "",
+            "no answer within 5s",
+        )),
+    });
+    app.now = t0 + Duration::from_secs(22);
+    let screen = render(&app);
+    assert!(screen.contains("UNREACHABLE: poll in primary: no answer within 5s"));
+    assert!(screen.contains("data below is 22s ago"));
+    insta::assert_snapshot!("primary_unreachable", screen);
+}
+
+#[tokio::test]
+async fn help_overlay_lists_every_binding_and_closes_on_any_key() {
+    let sim = sim();
+    let mut app = app_from(&sim, 2, Instant::now()).await;
+    app.apply_command(Command::Help);
+    let screen = render(&app);
+    for b in drconsole::app::keys::BINDINGS {
+        assert!(screen.contains(b.help), "help lacks {:?}", b.help);
+    }
+    app.apply_command(Command::Down);
+    assert!(!app.show_help);
+    assert!(!render(&app).contains("any key closes this help"));
+}
+
+#[tokio::test]
+async fn two_hundred_services_scroll() {
+    let mut estate = built_in_estate();
+    let ecs = estate.ecs.as_mut().expect("ecs");
+    let template = ecs.services[0].clone();
+    ecs.services = (0..200)
+        .map(|i| drconsole::config::EcsService {
+            name: format!("svc-{i:03}"),
+            ..template.clone()
+        })
+        .collect();
+    let sim = Simulator::new(estate.clone(), 7, SimClock::manual());
+    let mut app = app_from(&sim, 1, Instant::now()).await;
+    app.estate = estate;
+    let top = render(&app);
+    assert!(top.contains("svc-000") && top.contains("of 200"));
+    app.focus = drconsole::app::Panel::Services;
+    app.apply_command(Command::Bottom);
+    let bottom = render(&app);
+    assert!(bottom.contains("svc-199") && !bottom.contains("svc-000"));
+}
