@@ -18,7 +18,8 @@ and exits when its stdin closes (so it never outlives the test that started it).
 2. `promote_clears_source` patch of moto's RDS backend. moto's PromoteReadReplica
    leaves `ReadReplicaSourceDBInstanceIdentifier` set on the promoted instance and
    the instance in its source's replica list; AWS clears both. Without the patch a
-   step waiting for "no longer a replica" never finishes.
+   step waiting for "no longer a replica" never finishes. The patch also answers
+   DBInstanceNotFound for an unknown instance, where moto answers 500.
 """
 
 import argparse
@@ -166,7 +167,8 @@ def promote_clears_source():
     original = rds_models.RDSBackend.promote_read_replica
 
     def promote_read_replica(self, db_kwargs):
-        database = self.databases[db_kwargs["db_instance_identifier"]]
+        # moto indexes its dict directly (a missing instance is a 500); AWS says DBInstanceNotFound.
+        database = self.describe_db_instances(db_kwargs["db_instance_identifier"])[0]
         source_id = database.source_db_instance_identifier if database.is_replica else None
         result = original(self, db_kwargs)
         if source_id:
