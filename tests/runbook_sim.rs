@@ -1,0 +1,1156 @@
+//! The runbook engine on the simulator, on tokio's paused clock: the simulator's manual clock
+//! follows tokio's virtual time one second at a time, so minutes of AWS time take milliseconds
+//! and every run is deterministic.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use drconsole::backend::sim::{Fault, SimClock, Simulator, built_in_estate};
+use drconsole::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore};
+use drconsole::config::{Estate, HumanDuration};
+use drconsole::model::{DbRole, GlobalReading, Lag, RegionReading, Side};
+use drconsole::runbook::spec::{CapacityTarget, Condition, Count, RunbookSpec, StepKind, StepSpec};
+use drconsole::runbook::{
+    HeadlessOptions, Journal, RunCommand, RunContext, RunEvent, RunHandle, RunMode, RunOutcome,
+    RunSummary, StepStatus, defaults, run_headless,
+};
+use tempfile::TempDir;
+
+/// Wraps a backend and records every `act`.
+struct Counting {
+    inner: Arc<dyn Backend>,
+    acts: AtomicUsize,
+    log: Mutex<Vec<Action>>,
+}
+
+impl Counting {
+    fn new(inner: Arc<dyn Backend>) -> Arc<Counting> {
+        Arc::new(Counting {
+            inner,
+            acts: AtomicUsize::new(0),
+            log: Mutex::new(Vec::new()),
+        })
+    }
+    fn count(&self) -> usize {
+        self.acts.load(Ordering::SeqCst)
+    }
+    fn actions(&self) -> Vec<Action> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl Backend for Counting {
+    fn mode(&self) -> String {
+        self.inner.mode()
+    }
+    async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
+        self.inner.read_region(side).await
+    }
+    async fn read_global(&self) -> Result<GlobalReading, BackendError> {
+        self.inner.read_global().await
+    }
+    async fn act(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
+        self.acts.fetch_add(1, Ordering::SeqCst);
+        self.log.lock().unwrap().push(action.clone());
+        self.inner.act(action).await
+    }
+    async fn dns_change_in_sync(&self, change_id: &str) -> Result<bool, BackendError> {
+        self.inner.dns_change_in_sync(change_id).await
+    }
+    async fn read_endpoint(
+        &self,
+        side: Side,
+        store: &EndpointStore,
+    ) -> Result<Option<String>, BackendError> {
+        self.inner.read_endpoint(side, store).await
+    }
+}
+
+struct Harness {
+    sim: Arc<Simulator>,
+    estate: Arc<Estate>,
+    dir: TempDir,
+}
+
+impl Harness {
+    fn new(estate: Estate, seed: u64) -> Harness {
+        let clock = SimClock::manual();
+        let sim = Simulator::new(estate.clone(), seed, clock.clone());
+        // The simulator's clock follows tokio's (paused) clock.
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                clock.advance(Duration::from_secs(1));
+            }
+        });
+        Harness {
+            sim,
+            estate: Arc::new(estate),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+    fn built_in(seed: u64) -> Harness {
+        Harness::new(built_in_estate(), seed)
+    }
+    fn counting(&self) -> Arc<Counting> {
+        Counting::new(self.sim.clone())
+    }
+    fn ctx(&self, backend: Arc<Counting>, mode: RunMode) -> RunContext {
+        let mut ctx = RunContext::new(self.estate.clone(), backend, mode);
+        ctx.audit_path = self.audit_path();
+        ctx.state_dir = self.dir.path().to_path_buf();
+        ctx.user = "drill-lead".into();
+        ctx
+    }
+    fn audit_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("audit.jsonl")
+    }
+    fn audit(&self) -> Vec<serde_json::Value> {
+        audit_lines(&self.audit_path())
+    }
+    async fn region(&self, side: Side) -> RegionReading {
+        self.sim.read_region(side).await.unwrap()
+    }
+}
+
+fn audit_lines(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every audit line is JSON"))
+        .collect()
+}
+
+fn runbook(steps: Vec<StepSpec>) -> RunbookSpec {
+    RunbookSpec {
+        description: Some("test".into()),
+        steps,
+    }
+}
+
+/// Confirms every step (typing the region name when asked), panics on a failure.
+fn confirm_all(ev: &RunEvent) -> Option<RunCommand> {
+    match ev {
+        RunEvent::AwaitingConfirmation(p) => Some(RunCommand::Confirm {
+            typed_region: p.type_to_confirm.clone(),
+        }),
+        RunEvent::AwaitingDecision { step, error, .. } => panic!("{step} failed: {error}"),
+        _ => None,
+    }
+}
+
+/// Reads events, answering with `policy`, until the run finishes (at most 6 hours of sim time).
+async fn drive<F>(h: &mut RunHandle, mut policy: F) -> (RunSummary, Vec<RunEvent>)
+where
+    F: FnMut(&RunEvent) -> Option<RunCommand>,
+{
+    let mut seen = Vec::new();
+    let run = async {
+        while let Some(ev) = h.events.recv().await {
+            if let Some(cmd) = policy(&ev) {
+                h.commands.send(cmd).unwrap();
+            }
+            let done = matches!(ev, RunEvent::Finished(_));
+            let summary = match &ev {
+                RunEvent::Finished(s) => Some(s.clone()),
+                _ => None,
+            };
+            seen.push(ev);
+            if done {
+                return summary.unwrap();
+            }
+        }
+        panic!("event channel closed before the run finished");
+    };
+    let summary = tokio::time::timeout(Duration::from_secs(6 * 3600), run)
+        .await
+        .expect("run did not finish within 6 hours of sim time");
+    (summary, seen)
+}
+
+async fn run_spec(h: &Harness, spec: RunbookSpec) -> (RunSummary, Vec<RunEvent>, Arc<Counting>) {
+    let backend = h.counting();
+    let mut handle =
+        drconsole::runbook::start_spec(h.ctx(backend.clone(), RunMode::Live), "test", spec)
+            .expect("run starts");
+    let (summary, events) = drive(&mut handle, confirm_all).await;
+    (summary, events, backend)
+}
+
+fn final_status(events: &[RunEvent], id: &str) -> Option<StepStatus> {
+    events.iter().rev().find_map(|e| match e {
+        RunEvent::Step(v) if v.id == id => Some(v.status.clone()),
+        _ => None,
+    })
+}
+
+/// Runs `spec` twice: the first run acts and verifies, the second makes no call.
+async fn acts_then_noop(h: &Harness, spec: RunbookSpec) -> Vec<Action> {
+    let (s1, _, b1) = run_spec(h, spec.clone()).await;
+    assert_eq!(s1.outcome, RunOutcome::Completed);
+    assert!(b1.count() > 0, "the first run acts");
+    let (s2, ev2, b2) = run_spec(h, spec).await;
+    assert_eq!(s2.outcome, RunOutcome::Completed);
+    assert_eq!(
+        b2.count(),
+        0,
+        "the second run makes no call: {:?}",
+        b2.actions()
+    );
+    match final_status(&ev2, "1") {
+        Some(StepStatus::Done { note }) => assert!(note.starts_with("already at target"), "{note}"),
+        other => panic!("step 1 of the second run: {other:?}"),
+    }
+    b1.actions()
+}
+
+fn step(kind: StepKind) -> StepSpec {
+    StepSpec::new(kind)
+}
+
+// ---------------------------------------------------------------- each step kind
+
+#[tokio::test(start_paused = true)]
+async fn promote_replica_acts_verifies_and_is_idempotent() {
+    let h = Harness::built_in(1);
+    let calls = acts_then_noop(&h, runbook(vec![step(StepKind::PromoteReplica {})])).await;
+    assert!(matches!(calls.as_slice(), [Action::PromoteReplica { .. }]));
+    let db = h.region(Side::Standby).await.database.unwrap().unwrap();
+    assert_eq!((db.role, db.status.as_str()), (DbRole::Writer, "available"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn scale_services_acts_verifies_and_is_idempotent() {
+    let h = Harness::built_in(2);
+    let spec = runbook(vec![step(StepKind::ScaleServices {
+        side: Side::Standby,
+        to: Count::Production,
+        services: None,
+    })]);
+    let calls = acts_then_noop(&h, spec).await;
+    assert_eq!(calls.len(), 6);
+    let services = h.region(Side::Standby).await.services.unwrap();
+    for (s, cfg) in services.iter().zip(h.estate.services()) {
+        assert_eq!(
+            (s.running, s.desired),
+            (cfg.production, cfg.production),
+            "{}",
+            s.name
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn set_asg_capacity_then_register_targets() {
+    let h = Harness::built_in(3);
+    let asg = runbook(vec![step(StepKind::SetAsgCapacity {
+        side: Side::Standby,
+        to: CapacityTarget::Production,
+        asgs: None,
+    })]);
+    let calls = acts_then_noop(&h, asg).await;
+    assert_eq!(calls.len(), 2);
+    let asgs = h.region(Side::Standby).await.asgs.unwrap();
+    assert!(asgs.iter().all(|a| a.in_service >= a.desired));
+
+    let reg = runbook(vec![step(StepKind::RegisterTargets {
+        side: Side::Standby,
+        target_groups: None,
+    })]);
+    let calls = acts_then_noop(&h, reg).await;
+    assert!(
+        matches!(calls.as_slice(), [Action::RegisterTargets { targets, .. }] if targets.len() == 2)
+    );
+    let tg = &h.region(Side::Standby).await.target_groups.unwrap()[0];
+    assert_eq!(tg.healthy, 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn move_dns_waits_for_insync_and_is_idempotent() {
+    let h = Harness::built_in(4);
+    let calls = acts_then_noop(
+        &h,
+        runbook(vec![step(StepKind::MoveDns { to: Side::Standby })]),
+    )
+    .await;
+    assert!(matches!(calls.as_slice(), [Action::UpsertRecord { .. }]));
+    let g = h.sim.read_global().await.unwrap();
+    assert_eq!(g.dns.unwrap().unwrap().points_at, Some(Side::Standby));
+}
+
+#[tokio::test(start_paused = true)]
+async fn write_endpoint_reads_back_and_is_idempotent() {
+    let h = Harness::built_in(5);
+    let spec = runbook(vec![step(StepKind::WriteEndpoint {
+        side: Side::Standby,
+        database: None,
+    })]);
+    let calls = acts_then_noop(&h, spec).await;
+    assert!(matches!(calls.as_slice(), [Action::WriteEndpoint { .. }]));
+    let store = EndpointStore::SsmParameter("/orders/db/endpoint".into());
+    let v = h
+        .sim
+        .read_endpoint(Side::Standby, &store)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(v.starts_with("orders-db-replica."), "{v}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn recreate_replica_renames_the_promoted_instance_and_waits_for_lag() {
+    let h = Harness::built_in(6);
+    let (s, _, _) = run_spec(&h, runbook(vec![step(StepKind::PromoteReplica {})])).await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    let calls = acts_then_noop(&h, runbook(vec![step(StepKind::RecreateReplica {})])).await;
+    assert!(
+        matches!(
+            calls.as_slice(),
+            [Action::RenameDb { .. }, Action::CreateReplica { .. }]
+        ),
+        "{calls:?}"
+    );
+    let db = h.region(Side::Standby).await.database.unwrap().unwrap();
+    assert!(matches!(db.role, DbRole::Replica { .. }));
+    assert!(matches!(db.lag, Lag::Known(_)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn force_deployment_waits_for_steady() {
+    let h = Harness::built_in(7);
+    let (s, ev, b) = run_spec(
+        &h,
+        runbook(vec![step(StepKind::ForceDeployment {
+            side: Side::Primary,
+            services: Some(vec!["web".into(), "api".into()]),
+        })]),
+    )
+    .await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    assert_eq!(b.count(), 2);
+    assert!(matches!(
+        final_status(&ev, "1"),
+        Some(StepStatus::Done { .. })
+    ));
+    let services = h.region(Side::Primary).await.services.unwrap();
+    assert!(
+        services
+            .iter()
+            .all(|s| s.deployment == drconsole::model::Deployment::Steady)
+    );
+}
+
+fn aurora_estate() -> Estate {
+    let text = drconsole::backend::sim::BUILT_IN_ESTATE.replace(
+        "kind = \"rds-replica\"",
+        "kind = \"aurora-global\"\nglobal_cluster = \"orders-global\"",
+    );
+    Estate::parse(&text, "aurora").unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn global_failover_and_switchover_back() {
+    let h = Harness::new(aurora_estate(), 8);
+    let calls = acts_then_noop(
+        &h,
+        runbook(vec![step(StepKind::GlobalFailover { to: Side::Standby })]),
+    )
+    .await;
+    assert!(matches!(calls.as_slice(), [Action::GlobalFailover { .. }]));
+    let db = h.region(Side::Standby).await.database.unwrap().unwrap();
+    assert_eq!(db.role, DbRole::Writer);
+    let calls = acts_then_noop(
+        &h,
+        runbook(vec![step(StepKind::GlobalSwitchover { to: Side::Primary })]),
+    )
+    .await;
+    assert!(matches!(
+        calls.as_slice(),
+        [Action::GlobalSwitchover { .. }]
+    ));
+    let db = h.region(Side::Primary).await.database.unwrap().unwrap();
+    assert_eq!(db.role, DbRole::Writer);
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_check_and_manual_make_no_calls() {
+    let h = Harness::built_in(9);
+    let spec = runbook(vec![
+        step(StepKind::Check {
+            require: vec![
+                Condition::RegionReachable(Side::Standby),
+                Condition::DatabaseAvailable(Side::Standby),
+            ],
+            warn: vec![Condition::LagBelow(HumanDuration(Duration::from_secs(1)))],
+        }),
+        step(StepKind::Wait {
+            until: Condition::LagKnown(true),
+        }),
+        step(StepKind::Wait {
+            until: Condition::AlarmOk("orders-5xx".into()),
+        }),
+        step(StepKind::Wait {
+            until: Condition::ServiceRunning(Side::Primary),
+        }),
+        step(StepKind::Wait {
+            until: Condition::HealthCheckHealthy("standby".into()),
+        }),
+        step(StepKind::Manual {
+            instruction: "tell the CDN team".into(),
+        }),
+    ]);
+    let (s, ev, b) = run_spec(&h, spec).await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    assert_eq!(b.count(), 0);
+    for id in ["1", "2", "3", "4", "5"] {
+        assert!(
+            matches!(final_status(&ev, id), Some(StepStatus::Done { .. })),
+            "{id}"
+        );
+    }
+    assert_eq!(
+        final_status(&ev, "6"),
+        Some(StepStatus::Done {
+            note: "acknowledged by drill-lead".into()
+        })
+    );
+    assert!(
+        h.audit()
+            .iter()
+            .any(|l| l["event"] == "acknowledged" && l["user"] == "drill-lead")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wait_that_never_holds_times_out_and_can_be_skipped() {
+    let h = Harness::built_in(10);
+    h.sim.toggle(Fault::ReplicationStopped);
+    let spec = runbook(vec![
+        step(StepKind::Wait {
+            until: Condition::LagKnown(true),
+        })
+        .with_timeout(Duration::from_secs(120)),
+    ]);
+    let backend = h.counting();
+    let mut handle =
+        drconsole::runbook::start_spec(h.ctx(backend, RunMode::Live), "t", spec).unwrap();
+    let (s, ev) = drive(&mut handle, |e| match e {
+        RunEvent::AwaitingDecision { error, .. } => {
+            assert!(error.contains("timed out after 2m"), "{error}");
+            Some(RunCommand::Skip {
+                reason: "replication is being repaired".into(),
+            })
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    assert_eq!(s.skipped, vec!["1".to_string()]);
+    assert!(matches!(
+        final_status(&ev, "1"),
+        Some(StepStatus::Skipped { .. })
+    ));
+}
+
+// ---------------------------------------------------------------- failures
+
+#[tokio::test(start_paused = true)]
+async fn stuck_step_times_out_then_retry_succeeds_without_repeating_calls() {
+    let h = Harness::built_in(11);
+    h.sim.toggle(Fault::StuckStep);
+    let spec = runbook(vec![
+        step(StepKind::ScaleServices {
+            side: Side::Standby,
+            to: Count::Production,
+            services: Some(vec!["web".into(), "api".into()]),
+        })
+        .with_timeout(Duration::from_secs(180)),
+    ]);
+    let backend = h.counting();
+    let mut handle =
+        drconsole::runbook::start_spec(h.ctx(backend.clone(), RunMode::Live), "t", spec).unwrap();
+    let sim = h.sim.clone();
+    let mut failures = 0;
+    let (s, _) = drive(&mut handle, |e| match e {
+        RunEvent::AwaitingConfirmation(_) => Some(RunCommand::Confirm { typed_region: None }),
+        RunEvent::AwaitingDecision { error, .. } => {
+            failures += 1;
+            assert!(error.contains("timed out"), "{error}");
+            sim.toggle(Fault::StuckStep); // released: the swallowed calls apply now
+            Some(RunCommand::Retry)
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(failures, 1);
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    assert_eq!(
+        backend.count(),
+        2,
+        "the retry found the calls applied and made none"
+    );
+    assert!(h.audit().iter().any(|l| l["event"] == "retry"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn throttled_calls_are_retried_and_a_failed_step_can_be_retried() {
+    let h = Harness::built_in(12);
+    h.sim.toggle(Fault::Throttling);
+    let spec = runbook(vec![step(StepKind::ScaleServices {
+        side: Side::Standby,
+        to: Count::Production,
+        services: None,
+    })]);
+    let backend = h.counting();
+    let mut handle =
+        drconsole::runbook::start_spec(h.ctx(backend.clone(), RunMode::Live), "t", spec).unwrap();
+    let sim = h.sim.clone();
+    let (s, _) = drive(&mut handle, |e| match e {
+        RunEvent::AwaitingConfirmation(_) => Some(RunCommand::Confirm { typed_region: None }),
+        RunEvent::AwaitingDecision { .. } => {
+            if sim.faults().throttling {
+                sim.toggle(Fault::Throttling);
+            }
+            Some(RunCommand::Retry)
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    if h.sim.faults().throttling {
+        h.sim.toggle(Fault::Throttling);
+    }
+    let services = h.region(Side::Standby).await.services.unwrap();
+    assert!(
+        services
+            .iter()
+            .zip(h.estate.services())
+            .all(|(s, c)| s.running == c.production)
+    );
+    // Throttled attempts count as calls; successful ones are exactly one per service.
+    assert!(backend.count() >= 6);
+    let results = h.audit().iter().filter(|l| l["event"] == "result").count();
+    assert_eq!(results, 6);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_step_needing_the_dark_primary_fails_fast_and_its_skip_reason_is_audited() {
+    let h = Harness::built_in(13);
+    h.sim.toggle(Fault::PrimaryDark);
+    let spec = runbook(vec![
+        step(StepKind::ScaleServices {
+            side: Side::Primary,
+            to: Count::Standby,
+            services: None,
+        })
+        .optional(),
+        step(StepKind::MoveDns { to: Side::Standby }),
+    ]);
+    let backend = h.counting();
+    let mut handle =
+        drconsole::runbook::start_spec(h.ctx(backend.clone(), RunMode::Live), "t", spec).unwrap();
+    let (s, ev) = drive(&mut handle, |e| match e {
+        RunEvent::AwaitingConfirmation(_) => Some(RunCommand::Confirm { typed_region: None }),
+        RunEvent::AwaitingDecision {
+            optional,
+            needs_primary,
+            error,
+            ..
+        } => {
+            assert!(*optional && *needs_primary, "{error}");
+            assert!(error.contains("primary unreachable"), "{error}");
+            Some(RunCommand::Skip {
+                reason: "primary region is down".into(),
+            })
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    assert!(matches!(
+        final_status(&ev, "1"),
+        Some(StepStatus::Skipped { .. })
+    ));
+    assert!(matches!(
+        final_status(&ev, "2"),
+        Some(StepStatus::Done { .. })
+    ));
+    let skip = h
+        .audit()
+        .into_iter()
+        .find(|l| l["event"] == "skip")
+        .expect("skip audited");
+    assert_eq!(skip["reason"], "primary region is down");
+    assert_eq!(skip["user"], "drill-lead");
+    assert_eq!(skip["step"], "1");
+    let report = std::fs::read_to_string(s.report.unwrap()).unwrap();
+    assert!(report.contains("primary region is down"), "{report}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_skip_without_a_reason_is_refused() {
+    let h = Harness::built_in(14);
+    let spec = runbook(vec![step(StepKind::MoveDns { to: Side::Standby })]);
+    let backend = h.counting();
+    let mut handle =
+        drconsole::runbook::start_spec(h.ctx(backend.clone(), RunMode::Live), "t", spec).unwrap();
+    let mut asked = 0;
+    let (s, _) = drive(&mut handle, |e| match e {
+        RunEvent::AwaitingConfirmation(_) => {
+            asked += 1;
+            Some(RunCommand::Skip {
+                reason: "  ".into(),
+            })
+        }
+        RunEvent::Log(l) if l.text.contains("a reason is required") => Some(RunCommand::Abort),
+        _ => None,
+    })
+    .await;
+    assert_eq!(asked, 1);
+    assert!(matches!(s.outcome, RunOutcome::Aborted { .. }));
+    assert_eq!(backend.count(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn abort_stops_the_run() {
+    let h = Harness::built_in(15);
+    let spec = runbook(vec![
+        step(StepKind::MoveDns { to: Side::Standby }),
+        step(StepKind::ScaleServices {
+            side: Side::Standby,
+            to: Count::Production,
+            services: None,
+        }),
+    ]);
+    let backend = h.counting();
+    let mut handle =
+        drconsole::runbook::start_spec(h.ctx(backend.clone(), RunMode::Live), "t", spec).unwrap();
+    let (s, ev) = drive(&mut handle, |e| match e {
+        RunEvent::AwaitingConfirmation(_) => Some(RunCommand::Abort),
+        _ => None,
+    })
+    .await;
+    assert!(matches!(s.outcome, RunOutcome::Aborted { .. }));
+    assert_eq!(backend.count(), 0);
+    assert_eq!(final_status(&ev, "2"), None, "step 2 never started");
+    let j = Journal::load(&s.journal).unwrap();
+    assert!(j.outcome.is_some());
+    assert!(Journal::find_unfinished(h.dir.path()).unwrap().is_none());
+    assert!(h.audit().iter().any(|l| l["event"] == "abort"));
+}
+
+// ---------------------------------------------------------------- confirmation gates
+
+#[tokio::test(start_paused = true)]
+async fn nothing_is_called_before_confirm_and_a_wrong_region_does_not_confirm() {
+    let h = Harness::built_in(16);
+    let backend = h.counting();
+    let spec = runbook(vec![step(StepKind::PromoteReplica {})]);
+    let mut handle =
+        drconsole::runbook::start_spec(h.ctx(backend.clone(), RunMode::Live), "t", spec).unwrap();
+    // Commands sent before the question are dropped, not taken as a yes.
+    handle
+        .commands
+        .send(RunCommand::Confirm {
+            typed_region: Some("us-west-2".into()),
+        })
+        .unwrap();
+    let prompt = loop {
+        match handle.events.recv().await.unwrap() {
+            RunEvent::AwaitingConfirmation(p) => break p,
+            _ => continue,
+        }
+    };
+    assert_eq!(prompt.type_to_confirm.as_deref(), Some("us-west-2"));
+    assert_eq!(prompt.calls.len(), 1);
+    assert!(prompt.calls[0].irreversible);
+    assert!(
+        prompt.calls[0]
+            .describe
+            .starts_with("rds:PromoteReadReplica orders-db-replica")
+    );
+    assert!(
+        prompt.warnings.iter().any(|w| w.contains("replica lag")),
+        "{:?}",
+        prompt.warnings
+    );
+    tokio::time::sleep(Duration::from_secs(600)).await;
+    assert_eq!(backend.count(), 0, "no call before a confirmation");
+
+    for typed in [
+        None,
+        Some("us-east-1".to_string()),
+        Some("US-WEST-2".to_string()),
+    ] {
+        handle
+            .commands
+            .send(RunCommand::Confirm {
+                typed_region: typed,
+            })
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        assert_eq!(backend.count(), 0, "a wrong region name does not confirm");
+    }
+    handle
+        .commands
+        .send(RunCommand::Confirm {
+            typed_region: Some("us-west-2".into()),
+        })
+        .unwrap();
+    let (s, _) = drive(&mut handle, |_| None).await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    assert_eq!(backend.count(), 1);
+    let audit = h.audit();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|l| l["event"] == "confirm_refused")
+            .count(),
+        3
+    );
+    let confirm = audit.iter().find(|l| l["event"] == "confirm").unwrap();
+    assert_eq!(confirm["user"], "drill-lead");
+    assert_eq!(confirm["typed"], "us-west-2");
+    assert!(
+        audit
+            .iter()
+            .any(|l| l["event"] == "call" && l["call"] == "rds:PromoteReadReplica")
+    );
+    assert!(audit.iter().any(|l| l["event"] == "result"));
+    assert!(s.metrics.rpo_lag.is_some());
+}
+
+#[tokio::test(start_paused = true)]
+async fn read_only_refuses_to_start_and_dry_run_makes_no_call() {
+    let h = Harness::built_in(17);
+    let backend = h.counting();
+    let err = drconsole::runbook::start(h.ctx(backend.clone(), RunMode::ReadOnly), "failover");
+    assert!(matches!(err, Err(drconsole::runbook::RunError::ReadOnly)));
+
+    let mut handle =
+        drconsole::runbook::start(h.ctx(backend.clone(), RunMode::DryRun), "failover").unwrap();
+    let (s, ev) = drive(&mut handle, |e| match e {
+        RunEvent::AwaitingConfirmation(_) | RunEvent::AwaitingDecision { .. } => {
+            panic!("a dry run asks nothing")
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    assert_eq!(backend.count(), 0);
+    assert!(matches!(
+        final_status(&ev, "database"),
+        Some(StepStatus::DryRun { .. })
+    ));
+    assert!(ev.iter().any(|e| matches!(e, RunEvent::Log(l) if l.text.contains("dry-run: would call rds:PromoteReadReplica"))));
+    assert!(Journal::find_unfinished(h.dir.path()).unwrap().is_none());
+}
+
+// ---------------------------------------------------------------- crash and resume
+
+#[tokio::test(start_paused = true)]
+async fn a_crashed_run_resumes_after_its_last_completed_step() {
+    let h = Harness::built_in(18);
+    let before = h.counting();
+    let mut handle =
+        drconsole::runbook::start(h.ctx(before.clone(), RunMode::Live), "failover").unwrap();
+    // Crash as soon as step "targets" is done.
+    loop {
+        let ev = tokio::time::timeout(Duration::from_secs(3600), handle.events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if let Some(cmd) = confirm_all(&ev) {
+            handle.commands.send(cmd).unwrap();
+        }
+        if matches!(&ev, RunEvent::Step(v) if v.id == "targets" && matches!(v.status, StepStatus::Done { .. }))
+        {
+            handle.task.abort();
+            break;
+        }
+    }
+    let _ = handle.task.await;
+    let calls_before = before.actions();
+    assert!(
+        calls_before
+            .iter()
+            .any(|a| matches!(a, Action::PromoteReplica { .. }))
+    );
+    assert!(
+        calls_before
+            .iter()
+            .any(|a| matches!(a, Action::RegisterTargets { .. }))
+    );
+
+    // The audit log has every call and result up to the crash.
+    let audit = h.audit();
+    let logged_calls = audit.iter().filter(|l| l["event"] == "call").count();
+    let logged_results = audit.iter().filter(|l| l["event"] == "result").count();
+    assert_eq!(logged_calls, calls_before.len());
+    assert_eq!(logged_results, calls_before.len());
+    assert!(
+        audit
+            .iter()
+            .any(|l| l["step"] == "targets" && l["event"] == "state" && l["state"] == "done")
+    );
+
+    let journal = Journal::find_unfinished(h.dir.path())
+        .unwrap()
+        .expect("the run is unfinished");
+    assert_eq!(journal.run_id, handle.run_id);
+    let after = h.counting();
+    let mut resumed =
+        drconsole::runbook::resume(h.ctx(after.clone(), RunMode::Live), journal).unwrap();
+    let (s, ev) = drive(&mut resumed, confirm_all).await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    assert!(matches!(&ev[0], RunEvent::Started { resumed: true, .. }));
+    for a in after.actions() {
+        assert!(
+            matches!(
+                a,
+                Action::WriteEndpoint { .. }
+                    | Action::ForceDeployment { .. }
+                    | Action::UpsertRecord { .. }
+            ),
+            "the resumed run repeated {a:?}"
+        );
+    }
+    assert!(after.count() > 0);
+    for id in [
+        "preflight",
+        "scale-up",
+        "database",
+        "asgs",
+        "services",
+        "targets",
+    ] {
+        assert!(final_status(&ev, id).is_none(), "{id} was touched again");
+    }
+    assert!(Journal::find_unfinished(h.dir.path()).unwrap().is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_run_interrupted_while_verifying_resumes_without_repeating_the_call() {
+    let h = Harness::built_in(19);
+    let spec = runbook(vec![
+        step(StepKind::MoveDns { to: Side::Standby }),
+        step(StepKind::ForceDeployment {
+            side: Side::Standby,
+            services: Some(vec!["web".into()]),
+        }),
+    ]);
+    let before = h.counting();
+    let mut handle =
+        drconsole::runbook::start_spec(h.ctx(before.clone(), RunMode::Live), "t", spec).unwrap();
+    loop {
+        let ev = handle.events.recv().await.unwrap();
+        if let Some(cmd) = confirm_all(&ev) {
+            handle.commands.send(cmd).unwrap();
+        }
+        if matches!(&ev, RunEvent::Step(v) if v.id == "2" && v.status == StepStatus::Verifying) {
+            handle.task.abort();
+            break;
+        }
+    }
+    let _ = handle.task.await;
+    assert_eq!(before.count(), 2);
+    let journal = Journal::find_unfinished(h.dir.path()).unwrap().unwrap();
+    let after = h.counting();
+    let mut resumed =
+        drconsole::runbook::resume(h.ctx(after.clone(), RunMode::Live), journal).unwrap();
+    let (s, _) = drive(&mut resumed, confirm_all).await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    assert_eq!(
+        after.count(),
+        0,
+        "the forced deployment was already made: {:?}",
+        after.actions()
+    );
+}
+
+// ---------------------------------------------------------------- default runbooks
+
+#[tokio::test(start_paused = true)]
+async fn default_failover_completes_with_the_primary_dark_then_failback_completes() {
+    let h = Harness::built_in(20);
+    h.sim.toggle(Fault::PrimaryDark);
+    let backend = h.counting();
+    let mut handle =
+        drconsole::runbook::start(h.ctx(backend.clone(), RunMode::Live), "failover").unwrap();
+    let (s, ev) = drive(&mut handle, confirm_all).await;
+    assert_eq!(s.outcome, RunOutcome::Completed, "{ev:#?}");
+    assert!(s.skipped.is_empty());
+    assert!(
+        backend
+            .actions()
+            .iter()
+            .all(|a| a.side() != Some(Side::Primary))
+    );
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e, RunEvent::Log(l) if l.text.contains("primary unreachable")))
+    );
+    let rto = s.rto.expect("RTO reached");
+    assert!(
+        rto > Duration::from_secs(180) && rto < Duration::from_secs(1200),
+        "{rto:?}"
+    );
+    let g = h.sim.read_global().await.unwrap();
+    assert_eq!(g.dns.unwrap().unwrap().points_at, Some(Side::Standby));
+    let report = std::fs::read_to_string(s.report.as_ref().unwrap()).unwrap();
+    assert!(report.contains("achieved RTO:"), "{report}");
+    assert!(report.contains("RPO exposure: replica lag"), "{report}");
+
+    // The primary comes back; fail back to it.
+    h.sim.toggle(Fault::PrimaryDark);
+    let backend = h.counting();
+    let mut handle =
+        drconsole::runbook::start(h.ctx(backend.clone(), RunMode::Live), "failback").unwrap();
+    let (s, ev) = drive(&mut handle, confirm_all).await;
+    assert_eq!(s.outcome, RunOutcome::Completed, "{ev:#?}");
+    let g = h.sim.read_global().await.unwrap();
+    assert_eq!(g.dns.unwrap().unwrap().points_at, Some(Side::Primary));
+    let standby = h.region(Side::Standby).await;
+    let db = standby.database.unwrap().unwrap();
+    assert!(
+        matches!(db.role, DbRole::Replica { .. }) && matches!(db.lag, Lag::Known(_)),
+        "{db:?}"
+    );
+    for (s, c) in standby.services.unwrap().iter().zip(h.estate.services()) {
+        assert_eq!(s.desired, c.standby, "{}", s.name);
+    }
+    // And failing back again changes nothing.
+    let again = h.counting();
+    let mut handle =
+        drconsole::runbook::start(h.ctx(again.clone(), RunMode::Live), "failback").unwrap();
+    let (s, _) = drive(&mut handle, confirm_all).await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    assert_eq!(again.count(), 0, "{:?}", again.actions());
+}
+
+#[tokio::test(start_paused = true)]
+async fn default_failover_confirms_the_parallel_group_once() {
+    let h = Harness::built_in(21);
+    let backend = h.counting();
+    let mut handle =
+        drconsole::runbook::start(h.ctx(backend.clone(), RunMode::Live), "failover").unwrap();
+    let mut prompts = Vec::new();
+    let (s, _) = drive(&mut handle, |e| {
+        if let RunEvent::AwaitingConfirmation(p) = e {
+            prompts.push(p.clone());
+        }
+        confirm_all(e)
+    })
+    .await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    let group = prompts
+        .iter()
+        .find(|p| p.step == "scale-up")
+        .expect("one prompt for the group");
+    assert_eq!(group.type_to_confirm.as_deref(), Some("us-west-2"));
+    assert_eq!(group.calls.len(), 1 + 2 + 6, "{:?}", group.calls);
+    assert!(
+        prompts
+            .iter()
+            .all(|p| p.step != "database" && p.step != "asgs")
+    );
+}
+
+// ---------------------------------------------------------------- headless
+
+#[tokio::test(start_paused = true)]
+async fn headless_refuses_without_yes_and_without_allow_irreversible() {
+    let h = Harness::built_in(22);
+    let opts = |yes, irr| HeadlessOptions {
+        yes,
+        allow_irreversible: irr,
+        audit_path: Some(h.audit_path()),
+        state_dir: Some(h.dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let backend = h.counting();
+    let mut out = Vec::new();
+    let exit = run_headless(
+        h.estate.clone(),
+        backend.clone(),
+        "failover",
+        opts(false, false),
+        &mut out,
+    )
+    .await
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(exit.code, 2, "{text}");
+    assert_eq!(backend.count(), 0);
+    assert!(
+        text.contains("dry-run: would call rds:PromoteReadReplica"),
+        "{text}"
+    );
+
+    let mut out = Vec::new();
+    let exit = run_headless(
+        h.estate.clone(),
+        backend.clone(),
+        "failover",
+        opts(true, false),
+        &mut out,
+    )
+    .await
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(exit.code, 3, "{text}");
+    assert_eq!(
+        backend.count(),
+        0,
+        "the group holding the promotion is refused as a whole"
+    );
+
+    let mut out = Vec::new();
+    let exit = run_headless(
+        h.estate.clone(),
+        backend.clone(),
+        "failover",
+        opts(true, true),
+        &mut out,
+    )
+    .await
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(exit.code, 0, "{text}");
+    assert!(text.contains("achieved RTO"), "{text}");
+    assert!(backend.count() > 0);
+}
+
+// ---------------------------------------------------------------- syntax
+
+#[test]
+fn runbooks_parse_from_the_estate_file_and_are_checked() {
+    let base = drconsole::backend::sim::BUILT_IN_ESTATE;
+    let good = format!(
+        "{base}\n{}",
+        r#"
+[runbooks.drill]
+description = "web tier only"
+
+[[runbooks.drill.steps]]
+kind = "preflight"
+require = [{ region_reachable = "standby" }]
+
+[[runbooks.drill.steps]]
+kind = "parallel"
+title = "capacity"
+
+  [[runbooks.drill.steps.steps]]
+  kind = "scale_services"
+  side = "standby"
+  services = ["web"]
+  to = 3
+  timeout = "4m"
+
+  [[runbooks.drill.steps.steps]]
+  kind = "set_asg_capacity"
+  side = "standby"
+  asgs = ["orders-web"]
+  to = { min = 1, max = 5, desired = 2 }
+
+[[runbooks.drill.steps]]
+kind = "wait"
+until = { health_check_healthy = "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d" }
+
+[[runbooks.drill.steps]]
+kind = "manual"
+instruction = "check the status page"
+optional = true
+"#
+    );
+    let estate = Estate::parse(&good, "good").unwrap();
+    let rb = &estate.runbooks["drill"];
+    assert_eq!(rb.steps.len(), 4);
+    assert!(rb.steps[3].common.optional);
+    match &rb.steps[1].kind {
+        StepKind::Parallel { steps } => {
+            assert_eq!(steps.len(), 2);
+            assert!(matches!(
+                steps[0].kind,
+                StepKind::ScaleServices {
+                    to: Count::Exactly(3),
+                    ..
+                }
+            ));
+            assert_eq!(
+                steps[0].common.timeout,
+                Some(HumanDuration(Duration::from_secs(240)))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // The file's runbook round-trips through the journal's JSON.
+    let json = serde_json::to_string(rb).unwrap();
+    let back: RunbookSpec = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.steps, rb.steps);
+    assert_eq!(rb.sequential().steps.len(), 5);
+
+    let bad = |extra: &str| {
+        let text = format!("{base}\n[runbooks.x]\n{extra}");
+        Estate::parse(&text, "bad").unwrap_err().to_string()
+    };
+    let e = bad("[[runbooks.x.steps]]\nkind = \"move_dns\"\nto = \"standby\"\nttl = 5\n");
+    assert!(e.contains("ttl"), "{e}");
+    let e = bad(
+        "[[runbooks.x.steps]]\nkind = \"scale_services\"\nside = \"standby\"\nto = \"production\"\nservices = [\"nope\"]\n",
+    );
+    assert!(e.contains("nope"), "{e}");
+    let e = bad(
+        "[[runbooks.x.steps]]\nkind = \"wait\"\nuntil = { health_check_healthy = \"missing-id\" }\n",
+    );
+    assert!(e.contains("missing-id"), "{e}");
+    let e = bad(
+        "[[runbooks.x.steps]]\nkind = \"register_targets\"\nside = \"standby\"\ntarget_groups = [\"api\"]\n",
+    );
+    assert!(e.contains("api"), "{e}");
+    let e = bad(
+        "[[runbooks.x.steps]]\nkind = \"set_asg_capacity\"\nside = \"standby\"\nto = \"production\"\nasgs = [\"orders-api\"]\n",
+    );
+    assert!(e.contains("orders-api"), "{e}");
+    let e = bad("[[runbooks.x.steps]]\nkind = \"teleport\"\n");
+    assert!(e.contains("teleport"), "{e}");
+    let e = bad(
+        "[[runbooks.x.steps]]\nkind = \"wait\"\nuntil = { lag_below = \"5m\" }\ntimeout = \"soon\"\n",
+    );
+    assert!(e.contains("soon"), "{e}");
+}
+
+#[test]
+fn default_runbooks_follow_the_estate() {
+    let estate = built_in_estate();
+    let names = defaults::names(&estate);
+    assert!(names.contains(&"failover".to_string()) && names.contains(&"failback".to_string()));
+    let fo = defaults::failover(&estate);
+    fo.validate(&estate).unwrap();
+    let kinds: Vec<&str> = fo.steps.iter().map(|s| s.kind_name()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "check",
+            "parallel",
+            "register_targets",
+            "write_endpoint",
+            "force_deployment",
+            "move_dns",
+            "wait"
+        ]
+    );
+    let fb = defaults::failback(&estate);
+    fb.validate(&estate).unwrap();
+    assert!(fb.steps.iter().any(|s| s.kind_name() == "recreate_replica"));
+    let aurora = aurora_estate();
+    let fo = defaults::failover(&aurora);
+    match &fo.steps[1].kind {
+        StepKind::Parallel { steps } => assert_eq!(steps[0].kind_name(), "global_failover"),
+        other => panic!("{other:?}"),
+    }
+}
