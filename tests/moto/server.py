@@ -15,6 +15,10 @@ and exits when its stdin closes (so it never outlives the test that started it).
    seconds) and encodes moto's answer back to CBOR (timestamps as tag 1) with the
    `smithy-protocol: rpc-v2-cbor` header.
 
+   `readable_error_bodies` (applied under it) rewrites moto's answers to IAM denials into
+   the error bodies AWS sends for each protocol, and `verify_signature_of_signed_request`
+   makes moto check the signature of the CBOR request the client signed.
+
 2. `promote_clears_source` patch of moto's RDS backend. moto's PromoteReadReplica
    leaves `ReadReplicaSourceDBInstanceIdentifier` set on the promoted instance and
    the instance in its source's replica list; AWS clears both. Without the patch a
@@ -28,6 +32,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 import threading
 
@@ -37,6 +42,8 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
+from botocore.awsrequest import AWSRequest
+from moto.iam import access_control
 from moto.rds import models as rds_models
 from werkzeug.serving import make_server
 
@@ -100,6 +107,40 @@ def _to_cbor_shapes(value, key=None):
     return value
 
 
+# The request the client signed, while the adapter hands moto its JSON 1.0 translation.
+_signed = threading.local()
+
+
+def _headers_of(environ):
+    headers = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            headers[key[5:].replace("_", "-").title()] = value
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.replace("_", "-").title()] = environ[key]
+    return headers
+
+
+def verify_signature_of_signed_request():
+    """With IAM enforced, moto checks SigV4 signatures against the request it sees; for a
+    translated CBOR call that is the JSON 1.0 request, not the one the client signed. This
+    makes moto check the signature of the original request instead."""
+    original = access_control.IAMRequestBase._create_aws_request
+
+    def _create_aws_request(self):
+        signed = getattr(_signed, "request", None)
+        if signed is None:
+            return original(self)
+        names = self._get_string_between("SignedHeaders=", ",", signed["headers"].get("Authorization", "")).split(";")
+        headers = {k: v for k, v in signed["headers"].items() if k.lower() in names}
+        request = AWSRequest(method=signed["method"], url=signed["url"], data=signed["body"], headers=headers)
+        request.context["timestamp"] = headers.get("X-Amz-Date")
+        return request
+
+    access_control.IAMRequestBase._create_aws_request = _create_aws_request
+
+
 def cbor_adapter(app):
     def middleware(environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -131,12 +172,21 @@ def cbor_adapter(app):
             captured["headers"] = headers
             return lambda _data: None
 
-        chunks = app(inner, capture)
+        _signed.request = {
+            "method": "POST",
+            "url": path,
+            "body": raw,
+            "headers": _headers_of(environ),
+        }
         try:
-            answer = b"".join(chunks)
+            chunks = app(inner, capture)
+            try:
+                answer = b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
         finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+            _signed.request = None
 
         text = answer.decode() if answer else ""
         try:
@@ -158,6 +208,58 @@ def cbor_adapter(app):
         ]
         start_response(captured.get("status", "500 INTERNAL SERVER ERROR"), headers)
         return [payload]
+
+    return middleware
+
+
+XML_CODE = re.compile(rb"<Code>([^<]*)</Code>")
+XML_MESSAGE = re.compile(rb"<Message>([^<]*)</Message>")
+
+
+def readable_error_bodies(app):
+    """moto answers IAM denials (AccessDenied, InvalidClientTokenId, SignatureDoesNotMatch) in
+    EC2's XML shape, `<ErrorResponse><Errors><Error>`, whatever the service. AWS answers JSON
+    services with `{"__type": ..., "message": ...}` and Query / REST-XML services with
+    `<ErrorResponse><Error>`: rewrite to those so that the SDK can read the error code."""
+
+    def middleware(environ, start_response):
+        json_protocol = bool(environ.get("HTTP_X_AMZ_TARGET"))
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"] = status
+            captured["headers"] = headers
+            return lambda _data: None
+
+        chunks = app(environ, capture)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        status = captured.get("status", "500 INTERNAL SERVER ERROR")
+        headers = captured.get("headers", [])
+        failed = int(status.split()[0]) >= 400
+        content_type = None
+        if failed and json_protocol and body.lstrip().startswith(b"<"):
+            code = XML_CODE.search(body)
+            message = XML_MESSAGE.search(body)
+            body = json.dumps(
+                {
+                    "__type": code.group(1).decode() if code else "InternalFailure",
+                    "message": message.group(1).decode() if message else "",
+                }
+            ).encode()
+            content_type = "application/x-amz-json-1.1"
+        elif failed and b"<ErrorResponse><Errors><Error>" in body:
+            body = body.replace(b"<ErrorResponse><Errors><Error>", b"<ErrorResponse><Error>")
+            body = body.replace(b"</Error></Errors></ErrorResponse>", b"</Error><RequestId>moto</RequestId></ErrorResponse>")
+            content_type = "text/xml"
+        if content_type:
+            headers = [(k, v) for k, v in headers if k.lower() not in ("content-type", "content-length")]
+            headers += [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+        start_response(status, headers)
+        return [body]
 
     return middleware
 
@@ -207,7 +309,8 @@ def main():
         promote_clears_source()
     app = DomainDispatcherApplication(create_backend_app)
     if not args.no_adapter:
-        app = cbor_adapter(app)
+        verify_signature_of_signed_request()
+        app = cbor_adapter(readable_error_bodies(app))
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
     print(f"PORT {server.server_address[1]}", flush=True)
     threading.Thread(target=exit_when_stdin_closes, daemon=True).start()

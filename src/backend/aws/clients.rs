@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -127,14 +128,21 @@ pub fn timeouts(call_timeout: Duration) -> TimeoutConfig {
         .build()
 }
 
-/// Shared configuration of one region: standard credential chain, its profile, its endpoint.
+/// Shared configuration of one region: the standard credential chain (or the region's profile),
+/// its endpoint, bounded timeouts, standard retries.
 pub async fn load_sdk_config(region: &RegionConfig, call_timeout: Duration) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.region.as_str().to_string()))
         .timeout_config(timeouts(call_timeout))
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
     if let Some(profile) = &region.profile {
-        loader = loader.profile_name(profile);
+        // A profile named in the estate file wins over credentials in the environment (the
+        // default chain would try AWS_ACCESS_KEY_ID first and silently ignore the profile).
+        loader = loader.profile_name(profile).credentials_provider(
+            ProfileFileCredentialsProvider::builder()
+                .profile_name(profile)
+                .build(),
+        );
     }
     if let Some(url) = &region.endpoint_url {
         loader = loader.endpoint_url(url);

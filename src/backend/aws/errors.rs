@@ -2,10 +2,10 @@
 //! the AWS error code, and what to do about it.
 
 use std::error::Error as StdError;
-use std::fmt::Debug;
 use std::time::Duration;
 
 use aws_credential_types::provider::error::CredentialsError;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -70,6 +70,16 @@ pub fn kind_of_code(code: &str) -> ErrorKind {
     }
 }
 
+/// Classifies an answer that carried no readable error code.
+pub fn kind_of_status(status: u16) -> ErrorKind {
+    match status {
+        401 | 403 => ErrorKind::AccessDenied,
+        404 => ErrorKind::NotFound,
+        429 => ErrorKind::Throttled,
+        _ => ErrorKind::Other,
+    }
+}
+
 /// What to do when credentials are missing or expired (never shows the credentials).
 pub fn credentials_hint(profile: Option<&str>) -> String {
     match profile {
@@ -95,15 +105,14 @@ fn has_credentials_error(err: &(dyn StdError + 'static)) -> bool {
 }
 
 /// Maps one failed SDK call.
-pub fn sdk_error<E, R>(
+pub fn sdk_error<E>(
     ctx: Ctx<'_>,
     operation: &str,
     resource: &str,
-    err: SdkError<E, R>,
+    err: SdkError<E, HttpResponse>,
 ) -> BackendError
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
-    R: Debug + Send + Sync + 'static,
 {
     let code = err.code().map(str::to_string);
     let aws_message = err.message().map(str::to_string);
@@ -126,13 +135,24 @@ where
             format!("cannot reach the endpoint: {detail}"),
         ),
         _ => {
-            let kind = code
-                .as_deref()
-                .map(kind_of_code)
-                .unwrap_or(ErrorKind::Other);
-            let text = aws_message.clone().unwrap_or_else(|| detail.clone());
+            let status = err.raw_response().map(|r| r.status().as_u16());
+            let kind = match (code.as_deref(), status) {
+                (Some(c), _) => kind_of_code(c),
+                (None, Some(s)) => kind_of_status(s),
+                (None, None) => ErrorKind::Other,
+            };
+            // Without an error code the detail would dump the raw answer: say less.
+            let text = match (&aws_message, &code, status) {
+                (Some(m), _, _) => m.clone(),
+                (None, None, Some(s @ (401 | 403))) => format!(
+                    "AWS refused the call (HTTP {s}): the IAM permission {operation} is \
+                     missing, or the credentials are not valid"
+                ),
+                (None, None, Some(s)) => format!("AWS answered HTTP {s} without a readable error"),
+                _ => detail.clone(),
+            };
             let message = match kind {
-                ErrorKind::AccessDenied => {
+                ErrorKind::AccessDenied if code.is_some() => {
                     format!("missing IAM permission {operation} on {resource}: {text}")
                 }
                 ErrorKind::Credentials => {
