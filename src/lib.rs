@@ -1,5 +1,9 @@
 //! drconsole: a terminal operations console for multi-region AWS disaster recovery.
 
+// BackendError carries region, operation, resource and AWS code so that every failure can be
+// acted on; it is built once per failed call, never in a hot loop, so its size is no cost.
+#![allow(clippy::result_large_err)]
+
 pub mod app;
 pub mod backend;
 pub mod cli;

@@ -13,7 +13,7 @@ use crate::model::{GlobalReading, RegionReading, Scope, Side};
 
 #[derive(Debug, Clone)]
 pub enum Reading {
-    Region(RegionReading),
+    Region(Box<RegionReading>),
     Global(GlobalReading),
 }
 
@@ -94,7 +94,10 @@ pub async fn read_once(
 ) -> Result<Reading, BackendError> {
     let read = async {
         match scope {
-            Scope::Region(side) => backend.read_region(side).await.map(Reading::Region),
+            Scope::Region(side) => backend
+                .read_region(side)
+                .await
+                .map(|r| Reading::Region(Box::new(r))),
             Scope::Global => backend.read_global().await.map(Reading::Global),
         }
     };

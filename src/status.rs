@@ -66,7 +66,7 @@ pub async fn take(estate: &Estate, backend: &dyn Backend) -> Snapshot {
     let region = |side: Side, r: Result<Reading, crate::backend::BackendError>| {
         let mut feed = Feed::default();
         match r {
-            Ok(Reading::Region(reading)) => feed.succeeded(reading, now),
+            Ok(Reading::Region(reading)) => feed.succeeded(*reading, now),
             Ok(_) => feed.failed("unexpected reading".into(), now),
             Err(e) => feed.failed(e.to_string(), now),
         }

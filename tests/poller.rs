@@ -106,9 +106,11 @@ async fn a_hanging_region_is_unreachable_within_the_timeout_while_the_other_stay
     let until = tokio::time::Instant::now() + Duration::from_secs(30);
     while tokio::time::Instant::now() < until {
         match tokio::time::timeout_at(until, rx.recv()).await {
-            Ok(Some(PollEvent::Finished { scope, result, .. }))
-                if scope == drconsole::model::Scope::Region(Side::Standby) =>
-            {
+            Ok(Some(PollEvent::Finished {
+                scope: drconsole::model::Scope::Region(Side::Standby),
+                result,
+                ..
+            })) => {
                 assert!(result.is_ok());
                 standby_reads += 1;
             }

@@ -32,7 +32,7 @@ async fn app_from(sim: &Simulator, polls: usize, t0: Instant) -> App {
             app.apply_poll(PollEvent::Finished {
                 scope: drconsole::model::Scope::Region(side),
                 at: t0,
-                result: Ok(Reading::Region(reading)),
+                result: Ok(Reading::Region(Box::new(reading))),
             });
         }
         let global = sim.read_global().await.expect("read");

@@ -28,7 +28,7 @@ impl App {
                             .unwrap_or(Lag::NoData);
                         self.push_lag(lag);
                     }
-                    self.region_mut(side).succeeded(reading, at);
+                    self.region_mut(side).succeeded(*reading, at);
                 }
                 (Scope::Global, Ok(Reading::Global(reading))) => self.global.succeeded(reading, at),
                 (Scope::Region(side), Err(e)) => self.region_mut(side).failed(e.to_string(), at),

@@ -18,8 +18,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Verdict::Unknown => ("STANDBY UNKNOWN", t.warning),
     };
     // A verdict is only as good as the data behind it.
-    let fresh = app.state_of(Side::Standby) == FeedState::Fresh
-        && app.global_state() == FeedState::Fresh;
+    let fresh =
+        app.state_of(Side::Standby) == FeedState::Fresh && app.global_state() == FeedState::Fresh;
     let (verdict, style) = if fresh {
         (format!(" {verdict} "), style)
     } else {

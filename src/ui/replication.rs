@@ -47,7 +47,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     )));
     frame.render_widget(Paragraph::new(lines), text_area);
     // Scale to the warning level (or the worst recent lag) so everyday lag is visible.
-    let worst = app.lag_history.iter().filter_map(|l| l.known()).max().unwrap_or_default();
+    let worst = app
+        .lag_history
+        .iter()
+        .filter_map(|l| l.known())
+        .max()
+        .unwrap_or_default();
     let max = worst.max(app.estate.lag_warning.0).as_secs().max(1);
     let bars: Vec<SparklineBar> = app
         .lag_history
