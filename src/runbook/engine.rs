@@ -713,7 +713,7 @@ impl Engine {
                                     },
                                 },
                             );
-                            self.note_done(s, &p);
+                            note_done(&self.rec, &self.ctx.estate, s);
                             continue;
                         }
                         if p.actions.is_empty() && p.instruction.is_none() {
@@ -731,7 +731,7 @@ impl Engine {
                                             note: format!("already at target ({d})"),
                                         },
                                     );
-                                    self.note_done(s, &p);
+                                    note_done(&self.rec, &self.ctx.estate, s);
                                     continue;
                                 }
                                 Ok(Verdict::Pending(d)) => {
@@ -811,7 +811,10 @@ impl Engine {
                     Decision::Abort(r) => return Flow::Abort(r),
                     Decision::Skip(reason) => {
                         for s in &todo {
-                            self.skip(&id_of(s), &reason);
+                            let id = id_of(s);
+                            if !self.rec.status(&id).is_some_and(|st| st.is_final()) {
+                                self.skip(&id, &reason);
+                            }
                         }
                         continue;
                     }
@@ -861,12 +864,7 @@ impl Engine {
             let mut failed = Vec::new();
             for (id, res) in results {
                 match res {
-                    Ok(note) => {
-                        if let Some((s, p)) = work.iter().find(|(s, _)| id_of(s) == id) {
-                            self.note_done(s, p);
-                        }
-                        self.rec.set(&id, StepStatus::Done { note });
-                    }
+                    Ok(_) => {}
                     Err(e) => failed.push((id, e)),
                 }
             }
@@ -895,36 +893,6 @@ impl Engine {
                 reason: reason.to_string(),
             },
         );
-    }
-
-    /// Records what the report needs when a step reaches its target.
-    fn note_done(&self, s: &StepSpec, _p: &StepPlan) {
-        let now = self.rec.now();
-        let estate = &self.ctx.estate;
-        let healthy_side = match &s.kind {
-            StepKind::Wait {
-                until: Condition::HealthCheckHealthy(h),
-            } => side_name(h).or_else(|| {
-                estate
-                    .health_checks
-                    .iter()
-                    .find(|c| &c.id == h)
-                    .map(|c| c.region)
-            }),
-            StepKind::Wait {
-                until: Condition::RegionHealthy(side),
-            } => Some(*side),
-            _ => None,
-        };
-        self.rec.update(|j| {
-            if let StepKind::MoveDns { to } = &s.kind {
-                j.metrics.dns_moved_at = Some(now);
-                j.metrics.dns_side = Some(*to);
-            }
-            if let Some(side) = healthy_side {
-                j.metrics.healthy_at.entry(side).or_insert(now);
-            }
-        });
     }
 
     fn prompt(&self, unit: &StepSpec, work: &[(&StepSpec, StepPlan)]) -> ConfirmPrompt {
@@ -1192,7 +1160,9 @@ async fn execute(
     let id = s.common.id.clone().unwrap_or_default();
     if p.instruction.is_some() {
         rec.audit(Some(&id), "acknowledged", json!({"user": user}));
-        return (id, Ok(format!("acknowledged by {user}")));
+        let note = format!("acknowledged by {user}");
+        rec.set(&id, StepStatus::Done { note: note.clone() });
+        return (id, Ok(note));
     }
     if !p.actions.is_empty() {
         rec.set(&id, StepStatus::Running);
@@ -1209,6 +1179,11 @@ async fn execute(
         .map(|t| t.0)
         .unwrap_or_else(|| plan::default_timeout(&s));
     let res = verify_until(&rec, &reader, &s, &id, timeout).await;
+    if let Ok(note) = &res {
+        // Marked done here, not when the whole group ends, so each step's time is its own.
+        note_done(&rec, &reader.estate, &s);
+        rec.set(&id, StepStatus::Done { note: note.clone() });
+    }
     (id, res)
 }
 
@@ -1326,4 +1301,33 @@ async fn verify_until(
         }
         tokio::time::sleep(reader.pace.wall(tick)).await;
     }
+}
+
+/// Records what the report needs when a step reaches its target.
+fn note_done(rec: &Recorder, estate: &Estate, s: &StepSpec) {
+    let now = rec.now();
+    let healthy_side = match &s.kind {
+        StepKind::Wait {
+            until: Condition::HealthCheckHealthy(h),
+        } => side_name(h).or_else(|| {
+            estate
+                .health_checks
+                .iter()
+                .find(|c| &c.id == h)
+                .map(|c| c.region)
+        }),
+        StepKind::Wait {
+            until: Condition::RegionHealthy(side),
+        } => Some(*side),
+        _ => None,
+    };
+    rec.update(|j| {
+        if let StepKind::MoveDns { to } = &s.kind {
+            j.metrics.dns_moved_at = Some(now);
+            j.metrics.dns_side = Some(*to);
+        }
+        if let Some(side) = healthy_side {
+            j.metrics.healthy_at.entry(side).or_insert(now);
+        }
+    });
 }
