@@ -52,6 +52,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run a runbook without the console, printing its live log.
+    Run {
+        /// `failover`, `failback`, or a runbook written in the estate file.
+        name: String,
+        /// Show every step's plan; call nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Confirm every reversible step. Without it only the plan is printed.
+        #[arg(long)]
+        yes: bool,
+        /// Also confirm irreversible steps (promote a replica, global failover).
+        #[arg(long)]
+        allow_irreversible: bool,
+        /// Audit log (JSON lines); default in the XDG state directory.
+        #[arg(long)]
+        audit_log: Option<PathBuf>,
+    },
     /// Print a least-privilege IAM policy for the estate.
     IamPolicy {
         /// Include the actions runbooks need to change things.

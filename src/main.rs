@@ -14,6 +14,8 @@ use drconsole::backend::sim::{self, SimClock, Simulator};
 use drconsole::cli::{Cli, Command};
 use drconsole::config::{self, Estate};
 use drconsole::poll::{self, PollControl, PollSettings};
+use drconsole::runbook::headless::{HeadlessOptions, run_headless};
+use drconsole::runbook::plan::Pace;
 use drconsole::ui::theme::Theme;
 
 /// What the console runs against.
@@ -69,6 +71,42 @@ async fn dispatch(cli: Cli) -> Result<i32> {
             let policy = drconsole::backend::aws::iam_policy(&estate, *operate);
             println!("{}", serde_json::to_string_pretty(&policy)?);
             Ok(0)
+        }
+        Some(Command::Run {
+            name,
+            dry_run,
+            yes,
+            allow_irreversible,
+            audit_log,
+        }) => {
+            if cli.read_only {
+                return Err(eyre!("--read-only: runbooks are not available"));
+            }
+            let target = connect(&cli, path.as_deref()).await?;
+            let pace = match &target.simulator {
+                Some(_) => Pace {
+                    scale: cli.sim_speed,
+                },
+                None => Pace::REAL,
+            };
+            let opts = HeadlessOptions {
+                dry_run: *dry_run,
+                yes: *yes,
+                allow_irreversible: *allow_irreversible,
+                audit_path: audit_log.clone(),
+                state_dir: None,
+                pace,
+            };
+            let exit = run_headless(
+                Arc::new(target.estate),
+                target.backend,
+                name,
+                opts,
+                std::io::stdout(),
+            )
+            .await
+            .map_err(|e| eyre!("{e}"))?;
+            Ok(exit.code)
         }
         Some(Command::Status { json }) => {
             let target = connect(&cli, path.as_deref()).await?;
