@@ -156,6 +156,8 @@ async fn keypress_while_primary_hangs() {
             polls: poll_rx,
             control,
             simulator: Some(sim),
+            runner: None,
+            run: None,
         }
         .run(&mut terminal, &mut app)
         .await
@@ -252,6 +254,8 @@ async fn idle(seconds: u64) {
             polls: poll_rx,
             control,
             simulator: Some(sim),
+            runner: None,
+            run: None,
         }
         .run(&mut terminal, &mut app)
         .await

@@ -38,6 +38,18 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// Runbooks show every step's plan and call nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+
+    /// Audit log, JSON lines (default: audit.jsonl in the state directory).
+    #[arg(long, global = true)]
+    pub audit_log: Option<PathBuf>,
+
+    /// Where run journals and drill reports go (default: $XDG_STATE_HOME/drconsole).
+    #[arg(long, global = true)]
+    pub state_dir: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -56,18 +68,12 @@ pub enum Command {
     Run {
         /// `failover`, `failback`, or a runbook written in the estate file.
         name: String,
-        /// Show every step's plan; call nothing.
-        #[arg(long)]
-        dry_run: bool,
         /// Confirm every reversible step. Without it only the plan is printed.
         #[arg(long)]
         yes: bool,
         /// Also confirm irreversible steps (promote a replica, global failover).
         #[arg(long)]
         allow_irreversible: bool,
-        /// Audit log (JSON lines); default in the XDG state directory.
-        #[arg(long)]
-        audit_log: Option<PathBuf>,
     },
     /// Print a least-privilege IAM policy for the estate.
     IamPolicy {

@@ -16,6 +16,7 @@ use drconsole::config::{self, Estate};
 use drconsole::poll::{self, PollControl, PollSettings};
 use drconsole::runbook::headless::{HeadlessOptions, run_headless};
 use drconsole::runbook::plan::Pace;
+use drconsole::runbook::{Journal, RunContext, RunMode};
 use drconsole::ui::theme::Theme;
 
 /// What the console runs against.
@@ -74,27 +75,20 @@ async fn dispatch(cli: Cli) -> Result<i32> {
         }
         Some(Command::Run {
             name,
-            dry_run,
             yes,
             allow_irreversible,
-            audit_log,
         }) => {
             if cli.read_only {
                 return Err(eyre!("--read-only: runbooks are not available"));
             }
             let target = connect(&cli, path.as_deref()).await?;
-            let pace = match &target.simulator {
-                Some(_) => Pace {
-                    scale: cli.sim_speed,
-                },
-                None => Pace::REAL,
-            };
+            let pace = pace_of(&cli, &target);
             let opts = HeadlessOptions {
-                dry_run: *dry_run,
+                dry_run: cli.dry_run,
                 yes: *yes,
                 allow_irreversible: *allow_irreversible,
-                audit_path: audit_log.clone(),
-                state_dir: None,
+                audit_path: cli.audit_log.clone(),
+                state_dir: cli.state_dir.clone(),
                 pace,
             };
             let exit = run_headless(
@@ -167,6 +161,33 @@ async fn console(cli: &Cli, target: Target) -> Result<()> {
         Instant::now(),
     );
     app.read_only = cli.read_only;
+    app.dry_run = cli.dry_run;
+    let runner = (!cli.read_only).then(|| {
+        let mode = if cli.dry_run {
+            RunMode::DryRun
+        } else {
+            RunMode::Live
+        };
+        let mut ctx = RunContext::new(
+            Arc::new(target.estate.clone()),
+            target.backend.clone(),
+            mode,
+        );
+        if let Some(p) = &cli.audit_log {
+            ctx.audit_path = p.clone();
+        }
+        if let Some(p) = &cli.state_dir {
+            ctx.state_dir = p.clone();
+        }
+        ctx.pace = pace_of(cli, &target);
+        ctx
+    });
+    if let Some(ctx) = &runner {
+        // A console killed mid-run offers to resume it.
+        app.unfinished = Journal::find_unfinished(&ctx.state_dir)
+            .map_err(|e| eyre!("reading run journals in {}: {e}", ctx.state_dir.display()))?
+            .filter(|j| j.estate == target.estate.name);
+    }
     let (poll_tx, poll_rx) = mpsc::unbounded_channel();
     let (input_tx, input_rx) = mpsc::unbounded_channel();
     let control = PollControl::default();
@@ -184,11 +205,23 @@ async fn console(cli: &Cli, target: Target) -> Result<()> {
         polls: poll_rx,
         control,
         simulator: target.simulator,
+        runner,
+        run: None,
     }
     .run(&mut terminal, &mut app)
     .await;
     ratatui::restore();
     result
+}
+
+/// Runbook timeouts follow the simulator's clock when it runs faster than real time.
+fn pace_of(cli: &Cli, target: &Target) -> Pace {
+    match &target.simulator {
+        Some(_) => Pace {
+            scale: cli.sim_speed,
+        },
+        None => Pace::REAL,
+    }
 }
 
 fn summary(path: &str, e: &Estate) -> String {

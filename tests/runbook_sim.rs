@@ -3,15 +3,13 @@
 //! and every run is deterministic.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use drconsole::backend::sim::{Fault, SimClock, Simulator, built_in_estate};
-use drconsole::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore};
+use drconsole::backend::{Action, Backend, EndpointStore};
 use drconsole::config::{Estate, HumanDuration};
-use drconsole::model::{DbRole, GlobalReading, Lag, RegionReading, Side};
+use drconsole::model::{DbRole, Lag, RegionReading, Side};
 use drconsole::runbook::spec::{CapacityTarget, Condition, Count, RunbookSpec, StepKind, StepSpec};
 use drconsole::runbook::{
     HeadlessOptions, Journal, RunCommand, RunContext, RunEvent, RunHandle, RunMode, RunOutcome,
@@ -19,56 +17,9 @@ use drconsole::runbook::{
 };
 use tempfile::TempDir;
 
-/// Wraps a backend and records every `act`.
-struct Counting {
-    inner: Arc<dyn Backend>,
-    acts: AtomicUsize,
-    log: Mutex<Vec<Action>>,
-}
-
-impl Counting {
-    fn new(inner: Arc<dyn Backend>) -> Arc<Counting> {
-        Arc::new(Counting {
-            inner,
-            acts: AtomicUsize::new(0),
-            log: Mutex::new(Vec::new()),
-        })
-    }
-    fn count(&self) -> usize {
-        self.acts.load(Ordering::SeqCst)
-    }
-    fn actions(&self) -> Vec<Action> {
-        self.log.lock().unwrap().clone()
-    }
-}
-
-#[async_trait]
-impl Backend for Counting {
-    fn mode(&self) -> String {
-        self.inner.mode()
-    }
-    async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
-        self.inner.read_region(side).await
-    }
-    async fn read_global(&self) -> Result<GlobalReading, BackendError> {
-        self.inner.read_global().await
-    }
-    async fn act(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
-        self.acts.fetch_add(1, Ordering::SeqCst);
-        self.log.lock().unwrap().push(action.clone());
-        self.inner.act(action).await
-    }
-    async fn dns_change_in_sync(&self, change_id: &str) -> Result<bool, BackendError> {
-        self.inner.dns_change_in_sync(change_id).await
-    }
-    async fn read_endpoint(
-        &self,
-        side: Side,
-        store: &EndpointStore,
-    ) -> Result<Option<String>, BackendError> {
-        self.inner.read_endpoint(side, store).await
-    }
-}
+#[path = "common/counting.rs"]
+mod counting;
+use counting::Counting;
 
 struct Harness {
     sim: Arc<Simulator>,

@@ -20,6 +20,17 @@ pub enum Command {
     Bottom,
     /// Simulation only.
     Fault(Fault),
+    /// Open the runbook picker.
+    Runbooks,
+    /// Confirm the step awaiting confirmation (irreversible steps then ask for the region).
+    Confirm,
+    Retry,
+    Skip,
+    Abort,
+    /// Close the picker, stop typing, or dismiss a finished run.
+    Cancel,
+    /// Start the picked runbook (in the picker only).
+    Select,
 }
 
 pub struct Binding {
@@ -31,10 +42,74 @@ pub struct Binding {
     pub sim_only: bool,
 }
 
+impl Binding {
+    /// Whether the binding changes or drives a runbook (removed in read-only mode).
+    pub fn acts(&self) -> bool {
+        matches!(
+            self.command,
+            Command::Runbooks
+                | Command::Confirm
+                | Command::Retry
+                | Command::Skip
+                | Command::Abort
+                | Command::Select
+        )
+    }
+}
+
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 
 pub const BINDINGS: &[Binding] = &[
+    Binding {
+        keys: &[(KeyCode::Char('x'), NONE)],
+        label: "x",
+        command: Command::Runbooks,
+        help: "runbooks: failover, failback, a drill, or resume",
+        sim_only: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "Enter",
+        command: Command::Select,
+        help: "runbook list: start the selected one (never confirms a step)",
+        sim_only: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('y'), NONE)],
+        label: "y",
+        command: Command::Confirm,
+        help: "confirm the step (irreversible: then type the region)",
+        sim_only: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('t'), NONE)],
+        label: "t",
+        command: Command::Retry,
+        help: "try a failed step again",
+        sim_only: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('s'), NONE)],
+        label: "s",
+        command: Command::Skip,
+        help: "skip the step (type a reason, Enter)",
+        sim_only: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('A'), SHIFT), (KeyCode::Char('A'), NONE)],
+        label: "A",
+        command: Command::Abort,
+        help: "abort the run (nothing done is undone)",
+        sim_only: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Esc, NONE)],
+        label: "Esc",
+        command: Command::Cancel,
+        help: "close the list, stop typing, dismiss a finished run",
+        sim_only: false,
+    },
     Binding {
         keys: &[
             (KeyCode::Char('q'), NONE),
@@ -162,11 +237,12 @@ pub const BINDINGS: &[Binding] = &[
     },
 ];
 
-/// The command a key press maps to, if any.
-pub fn lookup(key: &KeyEvent, simulation: bool) -> Option<Command> {
+/// The command a key press maps to, if any. Read-only mode has no acting bindings at all.
+pub fn lookup(key: &KeyEvent, simulation: bool, read_only: bool) -> Option<Command> {
     BINDINGS
         .iter()
         .filter(|b| simulation || !b.sim_only)
+        .filter(|b| !(read_only && b.acts()))
         .find(|b| {
             b.keys
                 .iter()

@@ -3,6 +3,7 @@
 pub mod feed;
 pub mod keys;
 pub mod run;
+pub mod runview;
 mod update;
 
 use std::collections::VecDeque;
@@ -14,6 +15,8 @@ use crate::model::{GlobalReading, Lag, RegionReading, Side};
 use crate::readiness::{self, Readiness};
 use crate::ui::theme::Theme;
 pub use feed::{Feed, FeedState};
+pub use runview::{PickItem, Picker, Question, RunView, Typing};
+pub use update::Effect;
 
 /// How many lag samples the sparkline keeps.
 pub const LAG_HISTORY: usize = 120;
@@ -66,6 +69,16 @@ pub struct App {
     /// A short message shown in the footer (e.g. a fault toggled).
     pub notice: Option<(String, Instant)>,
     pub theme: Theme,
+    /// The runbook run shown in the action pane (the latest one).
+    pub run: Option<RunView>,
+    pub picker: Option<Picker>,
+    pub typing: Option<Typing>,
+    /// An unfinished run found in the journal at start-up, offered for resuming.
+    pub unfinished: Option<crate::runbook::Journal>,
+    /// Runbooks make no AWS call (`--dry-run`).
+    pub dry_run: bool,
+    /// `q` was pressed once during a run; the next `q` quits.
+    pub quit_armed: bool,
     pub should_quit: bool,
     /// Set when the screen needs drawing.
     pub dirty: bool,
@@ -90,6 +103,12 @@ impl App {
             now,
             notice: None,
             theme,
+            run: None,
+            picker: None,
+            typing: None,
+            unfinished: None,
+            dry_run: false,
+            quit_armed: false,
             should_quit: false,
             dirty: true,
         }
@@ -139,6 +158,11 @@ impl App {
             self.standby.data.as_ref(),
             self.global.data.as_ref(),
         )
+    }
+
+    /// Whether a run is in progress (started and not finished).
+    pub fn run_active(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| !r.finished())
     }
 
     pub fn scroll_of(&self, panel: Panel) -> usize {

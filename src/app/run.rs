@@ -8,11 +8,12 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use ratatui::Terminal;
 use tokio::sync::mpsc;
 
-use super::App;
-use super::keys;
+use super::keys::{self, Command};
 use super::update::Effect;
+use super::{App, PickItem, RunView};
 use crate::backend::sim::Simulator;
 use crate::poll::{PollControl, PollEvent};
+use crate::runbook::{self, RunContext, RunEvent, RunHandle};
 
 /// What the loop reacts to besides poll results.
 #[derive(Debug, Clone)]
@@ -29,6 +30,18 @@ pub struct Loop {
     pub polls: mpsc::UnboundedReceiver<PollEvent>,
     pub control: PollControl,
     pub simulator: Option<Arc<Simulator>>,
+    /// How runs are started; `None` in read-only mode.
+    pub runner: Option<RunContext>,
+    /// The run in progress, if any.
+    pub run: Option<RunHandle>,
+}
+
+/// The next event of the run in progress; never resolves when there is none.
+async fn next_run_event(run: &mut Option<RunHandle>) -> Option<RunEvent> {
+    match run {
+        Some(handle) => handle.events.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 impl Loop {
@@ -61,15 +74,33 @@ impl Loop {
                     None => return Ok(()),
                 },
                 Some(event) = self.polls.recv() => app.apply_poll(event),
+                event = next_run_event(&mut self.run) => match event {
+                    Some(event) => self.apply_run_event(event, app),
+                    // The engine is gone: its last event has been applied.
+                    None => self.run = None,
+                },
                 _ = tick.tick() => { app.dirty = true; }
             }
             // Take whatever else has already arrived before drawing once.
             while let Ok(event) = self.polls.try_recv() {
                 app.apply_poll(event);
             }
+            while let Some(Ok(event)) = self.run.as_mut().map(|h| h.events.try_recv()) {
+                self.apply_run_event(event, app);
+            }
             while let Ok(input) = self.input.try_recv() {
                 self.handle_input(input, app);
             }
+        }
+    }
+
+    pub fn apply_run_event(&mut self, event: RunEvent, app: &mut App) {
+        let finished = matches!(event, RunEvent::Finished(_));
+        app.run.get_or_insert_with(RunView::default).apply(event);
+        app.dirty = true;
+        if finished {
+            // The estate has just changed: read it again now.
+            self.control.refresh_now();
         }
     }
 
@@ -78,38 +109,95 @@ impl Loop {
             Input::Resize => app.dirty = true,
             Input::Closed => app.should_quit = true,
             Input::Key(key) if key.kind != KeyEventKind::Release => {
-                let Some(command) = keys::lookup(&key, app.simulation) else {
+                if app.typing.is_some() {
+                    let effect = app.type_key(key);
+                    self.perform(effect, app);
+                    return;
+                }
+                let command = keys::lookup(&key, app.simulation, app.read_only);
+                if app.picker.is_some() {
+                    if let Some(command) = command {
+                        let effect = app.pick_key(command);
+                        self.perform(effect, app);
+                    }
+                    return;
+                }
+                let Some(command) = command else {
                     if app.show_help {
                         app.show_help = false;
                         app.dirty = true;
                     }
                     return;
                 };
-                match app.apply_command(command) {
-                    Some(Effect::Refresh) => {
-                        self.control.refresh_now();
-                        app.set_notice("refreshing both regions".into(), Instant::now());
-                    }
-                    Some(Effect::Pause(paused)) => {
-                        self.control.set_paused(paused);
-                        if !paused {
-                            self.control.refresh_now();
-                        }
-                    }
-                    Some(Effect::Fault(fault)) => {
-                        if let Some(sim) = &self.simulator {
-                            let on = sim.toggle(fault);
-                            app.faults = sim.faults();
-                            app.set_notice(
-                                format!("fault {fault:?} {}", if on { "ON" } else { "off" }),
-                                Instant::now(),
-                            );
-                        }
-                    }
-                    None => {}
+                if command == Command::Quit && app.run_active() && !app.quit_armed {
+                    app.quit_armed = true;
+                    app.set_notice(
+                        "a run is in progress: press q again to quit (it can be resumed later)"
+                            .into(),
+                        Instant::now(),
+                    );
+                    return;
                 }
+                let effect = app.apply_command(command);
+                self.perform(effect, app);
             }
             Input::Key(_) => {}
+        }
+    }
+
+    fn perform(&mut self, effect: Option<Effect>, app: &mut App) {
+        match effect {
+            Some(Effect::Refresh) => {
+                self.control.refresh_now();
+                app.set_notice("refreshing both regions".into(), Instant::now());
+            }
+            Some(Effect::Pause(paused)) => {
+                self.control.set_paused(paused);
+                if !paused {
+                    self.control.refresh_now();
+                }
+            }
+            Some(Effect::Fault(fault)) => {
+                if let Some(sim) = &self.simulator {
+                    let on = sim.toggle(fault);
+                    app.faults = sim.faults();
+                    app.set_notice(
+                        format!("fault {fault:?} {}", if on { "ON" } else { "off" }),
+                        Instant::now(),
+                    );
+                }
+            }
+            Some(Effect::StartRun(item)) => self.start_run(item, app),
+            Some(Effect::Run(command)) => {
+                if let Some(handle) = &self.run {
+                    let _ = handle.commands.send(command);
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn start_run(&mut self, item: PickItem, app: &mut App) {
+        let Some(ctx) = self.runner.clone() else {
+            app.set_notice(
+                "read-only: runbooks are not available".into(),
+                Instant::now(),
+            );
+            return;
+        };
+        let started = match item {
+            PickItem::Start(name) => runbook::start(ctx, &name),
+            PickItem::Resume { .. } => match app.unfinished.take() {
+                Some(journal) => runbook::resume(ctx, journal),
+                None => return,
+            },
+        };
+        match started {
+            Ok(handle) => {
+                app.run = Some(RunView::default());
+                self.run = Some(handle);
+            }
+            Err(e) => app.set_notice(format!("cannot start: {e}"), Instant::now()),
         }
     }
 }

@@ -3,9 +3,10 @@
 use std::time::Instant;
 
 use super::keys::Command;
-use super::{App, LAG_HISTORY, Panel};
+use super::{App, LAG_HISTORY, Panel, PickItem, Picker, Question, RunView, Typing};
 use crate::model::{Lag, Scope, Side};
 use crate::poll::{PollEvent, Reading};
+use crate::runbook::RunCommand;
 
 /// Lines a page scroll moves.
 const PAGE: usize = 10;
@@ -83,6 +84,117 @@ impl App {
             Command::Bottom => self.scroll[idx] = self.content_len(),
             Command::Fault(f) if self.simulation => return Some(Effect::Fault(f)),
             Command::Fault(_) => {}
+            Command::Runbooks
+            | Command::Confirm
+            | Command::Retry
+            | Command::Skip
+            | Command::Abort
+            | Command::Cancel
+            | Command::Select => return self.run_command(command),
+        }
+        None
+    }
+
+    /// Runbook commands. In read-only mode none of them does anything.
+    fn run_command(&mut self, command: Command) -> Option<Effect> {
+        if self.read_only {
+            return None;
+        }
+        let question = self.run.as_ref().and_then(|r| r.question.clone());
+        match command {
+            Command::Runbooks if self.run_active() => {
+                self.set_notice(
+                    "a run is in progress: finish or abort it first".into(),
+                    self.now,
+                );
+            }
+            Command::Runbooks => {
+                let names = crate::runbook::defaults::names(&self.estate);
+                self.picker = Some(Picker::new(names, self.unfinished.as_ref()));
+            }
+            Command::Select => {
+                let picker = self.picker.take()?;
+                let item = picker.items.get(picker.selected)?.clone();
+                return Some(Effect::StartRun(item));
+            }
+            Command::Confirm => match question {
+                Some(Question::Confirm(prompt)) => match prompt.type_to_confirm {
+                    Some(_) => self.typing = Some(Typing::Region(String::new())),
+                    None => {
+                        return Some(Effect::Run(RunCommand::Confirm { typed_region: None }));
+                    }
+                },
+                _ => self.set_notice("nothing is waiting for confirmation".into(), self.now),
+            },
+            Command::Retry => match question {
+                Some(Question::Decide { .. }) => return Some(Effect::Run(RunCommand::Retry)),
+                _ => self.set_notice("no failed step to retry".into(), self.now),
+            },
+            Command::Skip => match question {
+                Some(_) => self.typing = Some(Typing::SkipReason(String::new())),
+                None => self.set_notice("no step is waiting to be skipped".into(), self.now),
+            },
+            Command::Abort if self.run_active() => return Some(Effect::Run(RunCommand::Abort)),
+            Command::Abort => {}
+            Command::Cancel
+                if self.picker.take().is_none()
+                    && self.run.as_ref().is_some_and(RunView::finished) =>
+            {
+                self.run = None;
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// A key while the operator is typing a region name or a skip reason.
+    pub fn type_key(&mut self, key: crossterm::event::KeyEvent) -> Option<Effect> {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        self.dirty = true;
+        let typing = self.typing.as_mut()?;
+        match key.code {
+            KeyCode::Esc => self.typing = None,
+            KeyCode::Backspace => {
+                typing.text_mut().pop();
+            }
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.should_quit = true;
+            }
+            KeyCode::Char(c) => typing.text_mut().push(c),
+            KeyCode::Enter => {
+                let command = match self.typing.take()? {
+                    Typing::Region(text) => RunCommand::Confirm {
+                        typed_region: Some(text.trim().to_string()),
+                    },
+                    Typing::SkipReason(text) => RunCommand::Skip {
+                        reason: text.trim().to_string(),
+                    },
+                };
+                return Some(Effect::Run(command));
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// A key while the runbook picker is open.
+    pub fn pick_key(&mut self, command: Command) -> Option<Effect> {
+        let picker = self.picker.as_mut()?;
+        self.dirty = true;
+        match command {
+            Command::Up => picker.selected = picker.selected.saturating_sub(1),
+            Command::Down => {
+                picker.selected = (picker.selected + 1).min(picker.items.len().saturating_sub(1))
+            }
+            Command::Select | Command::Cancel | Command::Runbooks | Command::Quit => {
+                return self.run_command(command).or_else(|| {
+                    if command == Command::Quit {
+                        self.should_quit = true;
+                    }
+                    None
+                });
+            }
+            _ => {}
         }
         None
     }
@@ -108,9 +220,12 @@ impl App {
 }
 
 /// Work the event loop does on the app's behalf.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Refresh,
     Pause(bool),
     Fault(crate::backend::sim::Fault),
+    StartRun(PickItem),
+    /// A decision for the running engine.
+    Run(RunCommand),
 }

@@ -31,7 +31,16 @@ pub fn os_user() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .or_else(user_from_id)
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// Shells and services started without a login (tmux servers, systemd units) may have no
+/// `$USER`: ask the system.
+fn user_from_id() -> Option<String> {
+    let out = std::process::Command::new("id").arg("-un").output().ok()?;
+    let name = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && !name.is_empty()).then_some(name)
 }
 
 pub struct AuditLog {

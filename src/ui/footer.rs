@@ -15,7 +15,53 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         _ => {
             let mut spans = Vec::new();
-            let keys: &[(&str, &str)] = if app.simulation {
+            let waiting = app.run.as_ref().and_then(|r| r.question.as_ref());
+            let keys: &[(&str, &str)] = if app.typing.is_some() {
+                &[
+                    ("Enter", "submit"),
+                    ("Esc", "cancel"),
+                    ("Backspace", "erase"),
+                ]
+            } else if let Some(q) = waiting {
+                match q {
+                    crate::app::Question::Confirm(_) => &[
+                        ("y", "confirm"),
+                        ("s", "skip"),
+                        ("A", "abort"),
+                        ("?", "help"),
+                        ("Tab", "panel"),
+                        ("q", "quit"),
+                    ],
+                    crate::app::Question::Decide { .. } => &[
+                        ("t", "retry"),
+                        ("s", "skip"),
+                        ("A", "abort"),
+                        ("?", "help"),
+                        ("q", "quit"),
+                    ],
+                }
+            } else if app.simulation && !app.read_only {
+                &[
+                    ("?", "help"),
+                    ("x", "runbooks"),
+                    ("Tab", "panel"),
+                    ("↑↓", "scroll"),
+                    ("r", "refresh"),
+                    ("p", "pause"),
+                    ("D/L/T/S", "faults"),
+                    ("q", "quit"),
+                ]
+            } else if !app.read_only {
+                &[
+                    ("?", "help"),
+                    ("x", "runbooks"),
+                    ("Tab", "panel"),
+                    ("↑↓", "scroll"),
+                    ("r", "refresh"),
+                    ("p", "pause"),
+                    ("q", "quit"),
+                ]
+            } else if app.simulation {
                 &[
                     ("?", "help"),
                     ("Tab", "panel"),

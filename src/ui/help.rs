@@ -13,6 +13,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let rows: Vec<Line> = BINDINGS
         .iter()
         .filter(|b| app.simulation || !b.sim_only)
+        .filter(|b| !(app.read_only && b.acts()))
         .map(|b| {
             Line::from(vec![
                 Span::styled(format!(" {:<16}", b.label), t.focus),
@@ -21,7 +22,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     let height = (rows.len() as u16 + 4).min(area.height);
-    let width = 76.min(area.width);
+    let width = 84.min(area.width);
     let [_, mid, _] = Layout::vertical([
         Constraint::Fill(1),
         Constraint::Length(height),

@@ -8,6 +8,7 @@ mod help;
 mod readiness;
 mod region;
 mod replication;
+mod runbook;
 mod scaling;
 pub mod theme;
 
@@ -38,7 +39,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
     replication::draw(frame, repl, app);
     readiness::draw(frame, ready, app);
-    scaling::draw_services(frame, services, app);
+    if runbook::shown(app) {
+        // During a run the action pane comes first; the services keep a few rows.
+        let rows = (app.estate.services().len() as u16 + 3).clamp(5, 8);
+        let [svc, pane] =
+            Layout::vertical([Constraint::Max(rows), Constraint::Min(10)]).areas(services);
+        scaling::draw_services(frame, svc, app);
+        runbook::draw(frame, pane, app);
+    } else {
+        scaling::draw_services(frame, services, app);
+    }
     scaling::draw_asgs(frame, asgs, app);
     health::draw(frame, health, app);
     footer::draw(frame, footer, app);

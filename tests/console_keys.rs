@@ -1,0 +1,461 @@
+//! Scripted key sequences against the real app state and event loop handlers, on the
+//! simulator with tokio's paused clock: no change reaches the backend without a deliberate
+//! confirmation; Enter alone confirms nothing; a wrong region name does not confirm an
+//! irreversible step; read-only makes no call whatever is pressed; a crashed run resumes.
+
+#[path = "common/counting.rs"]
+mod counting;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use counting::Counting;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use drconsole::app::run::{Input, Loop};
+use drconsole::app::{App, PickItem, Question};
+use drconsole::backend::Action;
+use drconsole::backend::sim::{SimClock, Simulator, built_in_estate};
+use drconsole::poll::PollControl;
+use drconsole::runbook::{Journal, RunContext, RunMode, RunOutcome, StepStatus};
+use drconsole::ui::theme::Theme;
+use tempfile::TempDir;
+use tokio::sync::mpsc;
+
+struct Console {
+    app: App,
+    event_loop: Loop,
+    backend: Arc<Counting>,
+    sim: Arc<Simulator>,
+    dir: TempDir,
+    _input: mpsc::UnboundedSender<Input>,
+}
+
+/// A console over a new simulated estate, or over `resume`'s estate and state directory
+/// (a console started again after a crash: AWS kept its state, the disk kept the journal).
+fn console(read_only: bool, resume: Option<(Arc<Simulator>, TempDir)>) -> Console {
+    let estate = built_in_estate();
+    let (sim, dir) = match resume {
+        Some((sim, dir)) => (sim, Some(dir)),
+        None => {
+            let clock = SimClock::manual();
+            let sim = Simulator::new(estate.clone(), 3, clock.clone());
+            // The simulator's clock follows tokio's paused clock.
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    clock.advance(Duration::from_secs(1));
+                }
+            });
+            (sim, None)
+        }
+    };
+    let backend = Counting::new(sim.clone());
+    let dir = dir.unwrap_or_else(|| tempfile::tempdir().expect("tempdir"));
+    let mut app = App::new(
+        estate.clone(),
+        "SIMULATION".into(),
+        true,
+        Theme::dark(),
+        Instant::now(),
+    );
+    app.read_only = read_only;
+    let runner = (!read_only).then(|| {
+        let mut ctx = RunContext::new(Arc::new(estate), backend.clone(), RunMode::Live);
+        ctx.audit_path = dir.path().join("audit.jsonl");
+        ctx.state_dir = dir.path().to_path_buf();
+        ctx.user = "commander".into();
+        ctx
+    });
+    if let Some(ctx) = &runner {
+        app.unfinished = Journal::find_unfinished(&ctx.state_dir).expect("journals");
+    }
+    let (input_tx, input_rx) = mpsc::unbounded_channel();
+    let (_poll_tx, poll_rx) = mpsc::unbounded_channel();
+    Console {
+        app,
+        event_loop: Loop {
+            input: input_rx,
+            polls: poll_rx,
+            control: PollControl::default(),
+            simulator: Some(sim.clone()),
+            runner,
+            run: None,
+        },
+        backend,
+        sim,
+        dir,
+        _input: input_tx,
+    }
+}
+
+fn key(code: KeyCode) -> Input {
+    let mods = match code {
+        KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+        _ => KeyModifiers::NONE,
+    };
+    Input::Key(KeyEvent::new(code, mods))
+}
+
+impl Console {
+    /// One poll of every scope, as the pollers would deliver it.
+    async fn poll_once(&mut self) {
+        use drconsole::backend::Backend;
+        use drconsole::model::{Scope, Side};
+        use drconsole::poll::{PollEvent, Reading};
+        let at = Instant::now();
+        for side in Side::BOTH {
+            let r = self.sim.read_region(side).await.expect("read");
+            self.app.apply_poll(PollEvent::Finished {
+                scope: Scope::Region(side),
+                at,
+                result: Ok(Reading::Region(Box::new(r))),
+            });
+        }
+        let g = self.sim.read_global().await.expect("read");
+        self.app.apply_poll(PollEvent::Finished {
+            scope: Scope::Global,
+            at,
+            result: Ok(Reading::Global(g)),
+        });
+        self.app.now = at;
+    }
+    fn press(&mut self, code: KeyCode) {
+        self.event_loop.handle_input(key(code), &mut self.app);
+    }
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+    /// Applies the run's events for `secs` seconds of (paused) time.
+    async fn pump(&mut self, secs: u64) {
+        let until = tokio::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            let Some(handle) = self.event_loop.run.as_mut() else {
+                tokio::time::sleep_until(until).await;
+                return;
+            };
+            match tokio::time::timeout_at(until, handle.events.recv()).await {
+                Ok(Some(ev)) => self.event_loop.apply_run_event(ev, &mut self.app),
+                Ok(None) => self.event_loop.run = None,
+                Err(_) => return,
+            }
+        }
+    }
+    /// Pumps until the engine asks something (or the run ends), at most ten minutes.
+    async fn until_question(&mut self) -> Option<Question> {
+        for _ in 0..600 {
+            if let Some(q) = self.app.run.as_ref().and_then(|r| r.question.clone()) {
+                return Some(q);
+            }
+            if self.app.run.as_ref().is_some_and(|r| r.finished()) {
+                return None;
+            }
+            self.pump(1).await;
+        }
+        None
+    }
+    fn start(&mut self, runbook: &str) {
+        self.press(KeyCode::Char('x'));
+        let picker = self.app.picker.as_ref().expect("picker open");
+        let idx = picker
+            .items
+            .iter()
+            .position(|i| *i == PickItem::Start(runbook.into()))
+            .expect("runbook listed");
+        for _ in 0..idx {
+            self.press(KeyCode::Down);
+        }
+        self.press(KeyCode::Enter);
+        assert!(self.app.run.is_some(), "Enter in the picker starts the run");
+    }
+    fn audit(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("audit.jsonl")).unwrap_or_default()
+    }
+}
+
+/// The whole screen as text, with the run id and wall-clock times masked.
+fn screen(c: &Console) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    terminal
+        .draw(|f| drconsole::ui::draw(f, &c.app))
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..48 {
+        let mut line = String::new();
+        for x in 0..160 {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    if let Some(run) = &c.app.run {
+        out = out.replace(&run.run_id, "RUN-ID");
+    }
+    mask_clock_times(&out)
+}
+
+/// Replaces every `HH:MM:SS` with `hh:mm:ss`.
+fn mask_clock_times(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let is_time = i + 8 <= chars.len()
+            && chars[i..i + 8].iter().enumerate().all(|(k, c)| {
+                if k == 2 || k == 5 {
+                    *c == ':'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if is_time {
+            out.push_str("hh:mm:ss");
+            i += 8;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn confirm_prompt(q: Option<Question>) -> drconsole::runbook::ConfirmPrompt {
+    match q {
+        Some(Question::Confirm(p)) => p,
+        other => panic!("expected a confirmation prompt, got {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn nothing_changes_without_a_deliberate_confirmation() {
+    let mut c = console(false, None);
+    c.start("failover");
+    // The preflight check passes on its own; the parallel group with the promotion asks.
+    let prompt = confirm_prompt(c.until_question().await);
+    assert_eq!(prompt.type_to_confirm.as_deref(), Some("us-west-2"));
+    assert!(
+        prompt
+            .calls
+            .iter()
+            .any(|p| p.call == "rds:PromoteReadReplica")
+    );
+
+    c.poll_once().await;
+    let shown = screen(&c);
+    assert!(shown.contains("CONFIRM scale-up"), "{shown}");
+    assert!(
+        shown.contains("rds:PromoteReadReplica orders-db-replica (standby)"),
+        "{shown}"
+    );
+    insta::assert_snapshot!("mid_failover_awaiting_promotion", shown);
+
+    // Enter, navigation, refresh, pause and help keys confirm nothing.
+    for code in [
+        KeyCode::Enter,
+        KeyCode::Enter,
+        KeyCode::Char('j'),
+        KeyCode::Tab,
+        KeyCode::Char('r'),
+        KeyCode::Char('?'),
+        KeyCode::Char('?'),
+        KeyCode::Enter,
+    ] {
+        c.press(code);
+    }
+    c.pump(60).await;
+    assert_eq!(c.backend.count(), 0, "no call before confirmation");
+
+    // `y` asks for the region; a wrong name does not confirm.
+    c.press(KeyCode::Char('y'));
+    c.type_text("us-east-1");
+    c.press(KeyCode::Enter);
+    c.pump(60).await;
+    assert_eq!(
+        c.backend.count(),
+        0,
+        "the wrong region name confirms nothing"
+    );
+    assert!(
+        c.audit().contains("confirm_refused"),
+        "the refusal is audited"
+    );
+
+    // Nor does an empty name.
+    c.press(KeyCode::Char('y'));
+    c.press(KeyCode::Enter);
+    c.pump(10).await;
+    assert_eq!(c.backend.count(), 0);
+
+    // The right name does.
+    c.press(KeyCode::Char('y'));
+    c.type_text("us-west-2");
+    c.press(KeyCode::Enter);
+    c.pump(2).await;
+    let actions = c.backend.actions();
+    assert!(
+        actions
+            .iter()
+            .any(|a| matches!(a, Action::PromoteReplica { .. })),
+        "{actions:?}"
+    );
+    let after_group = c.backend.count();
+    assert!(
+        c.audit().contains("\"user\":\"commander\""),
+        "the confirmation names the user"
+    );
+
+    // The next mutating step (register targets) again waits for `y`; Enter does nothing.
+    let prompt = confirm_prompt(c.until_question().await);
+    assert_eq!(prompt.type_to_confirm, None);
+    assert_eq!(
+        c.backend.count(),
+        after_group,
+        "no call while the next step asks"
+    );
+    c.press(KeyCode::Enter);
+    c.pump(30).await;
+    assert_eq!(
+        c.backend.count(),
+        after_group,
+        "Enter alone does not confirm"
+    );
+    c.press(KeyCode::Char('y'));
+    c.pump(5).await;
+    assert!(
+        c.backend.count() > after_group,
+        "y confirms a reversible step"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn read_only_makes_no_call_whatever_keys_are_pressed() {
+    let mut c = console(true, None);
+    let keys: Vec<KeyCode> = "xyYtsAaDLTS\n"
+        .chars()
+        .map(KeyCode::Char)
+        .chain([KeyCode::Enter, KeyCode::Esc, KeyCode::Tab, KeyCode::Down])
+        .chain("us-west-2".chars().map(KeyCode::Char))
+        .chain([KeyCode::Enter])
+        .collect();
+    for _ in 0..3 {
+        for k in &keys {
+            c.press(*k);
+        }
+        c.pump(30).await;
+    }
+    assert_eq!(c.backend.count(), 0);
+    assert!(c.app.run.is_none() && c.app.picker.is_none() && c.app.typing.is_none());
+    assert!(c.event_loop.run.is_none());
+    assert_eq!(c.audit(), "", "read-only writes no action to the audit log");
+}
+
+#[tokio::test(start_paused = true)]
+async fn skip_needs_a_typed_reason_and_abort_stops_the_run() {
+    let mut c = console(false, None);
+    c.start("failover");
+    confirm_prompt(c.until_question().await);
+    // An empty reason is refused: the step still waits.
+    c.press(KeyCode::Char('s'));
+    c.press(KeyCode::Enter);
+    c.pump(5).await;
+    assert!(
+        c.app
+            .run
+            .as_ref()
+            .and_then(|r| r.question.as_ref())
+            .is_some()
+    );
+    // A reason typed with keys that are bindings elsewhere (q, r, y) is just text.
+    c.press(KeyCode::Char('s'));
+    c.type_text("drill: db stays, try yq");
+    assert!(!c.app.should_quit);
+    c.press(KeyCode::Enter);
+    c.pump(5).await;
+    let run = c.app.run.as_ref().expect("run");
+    let children: Vec<_> = run.steps.iter().filter(|s| s.parent.is_some()).collect();
+    assert_eq!(children.len(), 3, "promote, ASGs, services");
+    for child in children {
+        assert!(
+            matches!(&child.status, StepStatus::Skipped { reason } if reason == "drill: db stays, try yq"),
+            "{:?}",
+            child.status
+        );
+    }
+    assert!(c.audit().contains("drill: db stays, try yq"));
+    assert_eq!(c.backend.count(), 0, "a skipped step makes no call");
+    // Abort at the next question.
+    confirm_prompt(c.until_question().await);
+    c.press(KeyCode::Char('A'));
+    c.pump(5).await;
+    let summary = c
+        .app
+        .run
+        .as_ref()
+        .and_then(|r| r.summary.clone())
+        .expect("finished");
+    assert!(
+        matches!(summary.outcome, RunOutcome::Aborted { .. }),
+        "{:?}",
+        summary.outcome
+    );
+    assert_eq!(c.backend.count(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_run_cut_off_mid_failover_is_offered_and_resumed_without_repeats() {
+    let mut c = console(false, None);
+    c.start("failover");
+    confirm_prompt(c.until_question().await);
+    c.press(KeyCode::Char('y'));
+    c.type_text("us-west-2");
+    c.press(KeyCode::Enter);
+    c.pump(1).await;
+    // Run until the next question: the group is done.
+    confirm_prompt(c.until_question().await);
+    let promotions = |c: &Console| {
+        c.backend
+            .actions()
+            .iter()
+            .filter(|a| matches!(a, Action::PromoteReplica { .. }))
+            .count()
+    };
+    assert_eq!(promotions(&c), 1);
+    let before = c.backend.count();
+    // The console dies here.
+    let handle = c.event_loop.run.take().expect("run");
+    handle.task.abort();
+    let _ = handle.task.await;
+    let audit_before = c.audit();
+    // A new console over the same estate and state directory offers to resume, first.
+    let mut c = console(false, Some((c.sim, c.dir)));
+    let unfinished = c.app.unfinished.clone().expect("unfinished run found");
+    c.press(KeyCode::Char('x'));
+    assert!(matches!(
+        c.app.picker.as_ref().map(|p| &p.items[0]),
+        Some(PickItem::Resume { run_id, .. }) if *run_id == unfinished.run_id
+    ));
+    c.press(KeyCode::Enter);
+    assert!(
+        c.audit().starts_with(&audit_before),
+        "the audit log keeps every line"
+    );
+    let prompt = confirm_prompt(c.until_question().await);
+    assert_eq!(
+        prompt.step, "targets",
+        "resumes at the step after the group"
+    );
+    assert_eq!(
+        c.backend.count(),
+        0,
+        "nothing repeated (this console's backend counts anew)"
+    );
+    assert!(before > 0);
+    c.press(KeyCode::Char('y'));
+    c.pump(120).await;
+    assert!(c.backend.count() > 0, "the resumed run goes on");
+    assert_eq!(promotions(&c), 0, "the promotion is not made again");
+}
