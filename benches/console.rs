@@ -124,18 +124,23 @@ async fn render_200_services() {
     );
 }
 
-async fn keypress_while_primary_hangs() {
-    let estate = built_in_estate();
-    let sim = Simulator::new(estate.clone(), 7, SimClock::scaled(1.0));
-    sim.toggle(Fault::PrimaryDark);
-    let (flushed_tx, mut flushed_rx) = mpsc::unbounded_channel();
+/// The real event loop on a test terminal, polling `sim` every 5 s: the channel to type into,
+/// the frames' timestamps, and the loop's task.
+struct Running {
+    input: mpsc::UnboundedSender<Input>,
+    flushed: mpsc::UnboundedReceiver<Instant>,
+    task: tokio::task::JoinHandle<color_eyre::Result<()>>,
+}
+
+fn spawn_console(sim: std::sync::Arc<Simulator>) -> Running {
+    let (flushed_tx, flushed) = mpsc::unbounded_channel();
     let mut terminal = Terminal::new(Stamped {
         inner: TestBackend::new(160, 48),
         flushed: flushed_tx,
     })
     .expect("terminal");
     let (poll_tx, poll_rx) = mpsc::unbounded_channel();
-    let (input_tx, input_rx) = mpsc::unbounded_channel();
+    let (input, input_rx) = mpsc::unbounded_channel();
     let control = PollControl::default();
     poll::spawn_all(
         sim.clone(),
@@ -144,13 +149,13 @@ async fn keypress_while_primary_hangs() {
         poll_tx,
     );
     let mut app = App::new(
-        estate,
+        built_in_estate(),
         "SIMULATION".into(),
         true,
         Theme::dark(),
         Instant::now(),
     );
-    let event_loop = tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         Loop {
             input: input_rx,
             polls: poll_rx,
@@ -162,6 +167,21 @@ async fn keypress_while_primary_hangs() {
         .run(&mut terminal, &mut app)
         .await
     });
+    Running {
+        input,
+        flushed,
+        task,
+    }
+}
+
+async fn keypress_while_primary_hangs() {
+    let sim = Simulator::new(built_in_estate(), 7, SimClock::scaled(1.0));
+    sim.toggle(Fault::PrimaryDark);
+    let Running {
+        input: input_tx,
+        flushed: mut flushed_rx,
+        task: event_loop,
+    } = spawn_console(sim);
     tokio::time::sleep(Duration::from_millis(300)).await;
     while flushed_rx.try_recv().is_ok() {}
     let mut times = Vec::new();
@@ -224,42 +244,12 @@ fn rss_mb() -> f64 {
 }
 
 async fn idle(seconds: u64) {
-    let estate = built_in_estate();
-    let sim = Simulator::new(estate.clone(), 7, SimClock::scaled(1.0));
-    let (flushed_tx, _flushed_rx) = mpsc::unbounded_channel();
-    let mut terminal = Terminal::new(Stamped {
-        inner: TestBackend::new(160, 48),
-        flushed: flushed_tx,
-    })
-    .expect("terminal");
-    let (poll_tx, poll_rx) = mpsc::unbounded_channel();
-    let (input_tx, input_rx) = mpsc::unbounded_channel();
-    let control = PollControl::default();
-    poll::spawn_all(
-        sim.clone(),
-        PollSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
-        control.clone(),
-        poll_tx,
-    );
-    let mut app = App::new(
-        estate,
-        "SIMULATION".into(),
-        true,
-        Theme::dark(),
-        Instant::now(),
-    );
-    let event_loop = tokio::spawn(async move {
-        Loop {
-            input: input_rx,
-            polls: poll_rx,
-            control,
-            simulator: Some(sim),
-            runner: None,
-            run: None,
-        }
-        .run(&mut terminal, &mut app)
-        .await
-    });
+    let sim = Simulator::new(built_in_estate(), 7, SimClock::scaled(1.0));
+    let Running {
+        input: input_tx,
+        task: event_loop,
+        ..
+    } = spawn_console(sim);
     tokio::time::sleep(Duration::from_secs(1)).await;
     let (cpu0, t0) = (cpu_seconds(), Instant::now());
     tokio::time::sleep(Duration::from_secs(seconds)).await;

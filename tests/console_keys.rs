@@ -5,6 +5,8 @@
 
 #[path = "common/counting.rs"]
 mod counting;
+#[path = "common/screen.rs"]
+mod screen;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -176,22 +178,7 @@ impl Console {
 
 /// The whole screen as text, with the run id and wall-clock times masked.
 fn screen(c: &Console) -> String {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
-    terminal
-        .draw(|f| drconsole::ui::draw(f, &c.app))
-        .expect("draw");
-    let buffer = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..48 {
-        let mut line = String::new();
-        for x in 0..160 {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
+    let mut out = screen::render(&c.app);
     if let Some(run) = &c.app.run {
         out = out.replace(&run.run_id, "RUN-ID");
     }

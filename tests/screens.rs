@@ -10,11 +10,10 @@ use drconsole::backend::sim::{Fault, SimClock, Simulator, built_in_estate};
 use drconsole::model::{Lag, Side};
 use drconsole::poll::{PollEvent, Reading};
 use drconsole::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-const W: u16 = 160;
-const H: u16 = 48;
+#[path = "common/screen.rs"]
+mod screen;
+use screen::render;
 
 /// An app fed from a simulator that has run for `polls` cycles of 5 s, the last read at `t0`.
 async fn app_from(sim: &Simulator, polls: usize, t0: Instant) -> App {
@@ -45,24 +44,6 @@ async fn app_from(sim: &Simulator, polls: usize, t0: Instant) -> App {
     app.faults = sim.faults();
     app.now = t0 + Duration::from_secs(3);
     app
-}
-
-fn render(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
-    terminal
-        .draw(|f| drconsole::ui::draw(f, app))
-        .expect("draw");
-    let buffer = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..H {
-        let mut line = String::new();
-        for x in 0..W {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 fn sim() -> std::sync::Arc<Simulator> {
