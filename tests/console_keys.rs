@@ -446,3 +446,36 @@ async fn a_run_cut_off_mid_failover_is_offered_and_resumed_without_repeats() {
     assert!(c.backend.count() > 0, "the resumed run goes on");
     assert_eq!(promotions(&c), 0, "the promotion is not made again");
 }
+
+#[tokio::test(start_paused = true)]
+async fn quitting_mid_run_leaves_it_resumable() {
+    let c = console(false, None);
+    let Console {
+        mut app,
+        mut event_loop,
+        dir,
+        ..
+    } = c;
+    let (input_tx, input_rx) = mpsc::unbounded_channel();
+    event_loop.input = input_rx;
+    let task = tokio::spawn(async move {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
+        event_loop.run(&mut terminal, &mut app).await.expect("loop");
+        app
+    });
+    for code in [KeyCode::Char('x'), KeyCode::Enter] {
+        input_tx.send(key(code)).expect("send");
+    }
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    // The first q only warns while a run is in progress.
+    input_tx.send(key(KeyCode::Char('q'))).expect("send");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(!task.is_finished(), "one q does not quit during a run");
+    input_tx.send(key(KeyCode::Char('q'))).expect("send");
+    let app = task.await.expect("loop ends");
+    assert!(app.run.is_some());
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    let unfinished = Journal::find_unfinished(dir.path()).expect("journals");
+    assert!(unfinished.is_some(), "the run is not aborted by quitting");
+}

@@ -66,6 +66,7 @@ impl Loop {
                 app.dirty = false;
             }
             if app.should_quit {
+                self.leave_run_resumable();
                 return Ok(());
             }
             tokio::select! {
@@ -91,6 +92,15 @@ impl Loop {
             while let Ok(input) = self.input.try_recv() {
                 self.handle_input(input, app);
             }
+        }
+    }
+
+    /// Quitting mid-run must not read as an abort: the engine takes a closed command channel
+    /// for one. Its sender is leaked instead, so the run simply stops with the process and its
+    /// journal stays unfinished, to be offered for resuming at the next start.
+    fn leave_run_resumable(&mut self) {
+        if let Some(handle) = self.run.take() {
+            std::mem::forget(handle.commands);
         }
     }
 
