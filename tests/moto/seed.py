@@ -4,7 +4,8 @@
 
 Prints one JSON object with the identifiers AWS chose (ARNs, ids), for the estate file.
 boto3 is used because seeding needs EC2 (the default VPC for target groups), which the
-console itself never calls. Every read the tests check goes through the Rust SDK.
+console itself never calls. The reads the tests check go through the Rust SDK, except
+those of the runbook test, which reads what a run changed with tests/moto/state.py.
 
 The estate, us-east-1 primary / us-west-2 standby:
 - RDS postgres `orders-db` and its cross-region read replica `orders-db-replica`;

@@ -1,6 +1,7 @@
 //! The local AWS emulator for tests and benches: moto in server mode (tests/moto/server.py),
 //! one server per test on a free loopback port, seeded with a two-region estate
-//! (tests/moto/seed.py), and a listener that accepts connections and never answers.
+//! (tests/moto/seed.py) and read back through boto3 (tests/moto/state.py), and a listener
+//! that accepts connections and never answers.
 //!
 //! Python comes from `$DRCONSOLE_MOTO_PYTHON`, else `.venv/bin/python` at the crate root:
 //!
@@ -188,6 +189,25 @@ impl Moto {
             self.stderr()
         );
         serde_json::from_slice(&out.stdout).expect("seed.py prints one JSON object")
+    }
+
+    /// Reads the estate back through boto3, independently of the console's backend (see
+    /// tests/moto/state.py for the shape). Every list is sorted: equal states compare equal.
+    pub fn state(&self) -> serde_json::Value {
+        let out = Command::new(python())
+            .arg(crate_root().join("tests/moto/state.py"))
+            .arg(&self.url)
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .output()
+            .expect("run tests/moto/state.py");
+        assert!(
+            out.status.success(),
+            "reading moto's state failed:\n{}\nserver said:\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            self.stderr()
+        );
+        serde_json::from_slice(&out.stdout).expect("state.py prints one JSON object")
     }
 }
 
