@@ -101,10 +101,16 @@ pub async fn take(estate: &Estate, backend: &dyn Backend) -> Snapshot {
 }
 
 fn report<T>(feed: Feed<T>, now: Instant, interval: Duration) -> ScopeReport<T> {
+    let age = feed.age(Instant::now());
     ScopeReport {
         state: feed.state(now, interval),
-        age_ms: feed.age(Instant::now()).map(|a| a.as_millis() as u64),
-        fetched_at: feed.fetched_at.map(|_| chrono::Utc::now().to_rfc3339()),
+        age_ms: age.map(|a| a.as_millis() as u64),
+        // The wall-clock time of the fetch, not of the report.
+        fetched_at: age.and_then(|a| {
+            chrono::Duration::from_std(a)
+                .ok()
+                .map(|a| (chrono::Utc::now() - a).to_rfc3339())
+        }),
         error: feed.error,
         reading: feed.data,
     }

@@ -38,7 +38,7 @@ impl Panel {
         Panel::Asgs,
         Panel::Health,
     ];
-    fn index(self) -> usize {
+    pub fn index(self) -> usize {
         Panel::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
     pub fn next(self) -> Panel {

@@ -56,10 +56,7 @@ impl App {
     /// Applies a command from the key table. Returns side effects the loop must perform.
     pub fn apply_command(&mut self, command: Command) -> Option<Effect> {
         self.dirty = true;
-        let idx = Panel::ALL
-            .iter()
-            .position(|p| *p == self.focus)
-            .unwrap_or(0);
+        let idx = self.focus.index();
         if self.show_help && !matches!(command, Command::Help | Command::Quit) {
             self.show_help = false;
             return None;

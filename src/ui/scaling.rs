@@ -134,7 +134,7 @@ fn service_table(
         "deployment",
     ])
     .style(t.muted);
-    Table::new(
+    let table = Table::new(
         body,
         [
             Constraint::Fill(1),
@@ -144,8 +144,8 @@ fn service_table(
             Constraint::Length(10),
         ],
     )
-    .header(header)
-    .footer_hint(rows.len(), shown.len(), app)
+    .header(header);
+    with_hint(table, rows.len(), shown.len(), app)
 }
 
 fn asg_table(
@@ -185,7 +185,7 @@ fn asg_table(
             .style(super::data_style(app, state, style))
         })
         .collect();
-    Table::new(
+    let table = Table::new(
         body,
         [
             Constraint::Fill(1),
@@ -195,23 +195,18 @@ fn asg_table(
             Constraint::Length(12),
         ],
     )
-    .header(Row::new(vec!["group", "min", "max", "desired", "instances"]).style(t.muted))
+    .header(Row::new(vec!["group", "min", "max", "desired", "instances"]).style(t.muted));
+    with_hint(table, rows.len(), shown.len(), app)
 }
 
-/// Adds "(n more)" to the table's title area when rows are hidden.
-trait FooterHint {
-    fn footer_hint(self, total: usize, shown: usize, app: &App) -> Self;
-}
-
-impl FooterHint for Table<'static> {
-    fn footer_hint(self, total: usize, shown: usize, app: &App) -> Self {
-        if total > shown {
-            self.footer(Row::new(vec![Line::from(Span::styled(
-                format!("{shown} of {total} · ↑↓ scroll"),
-                app.theme.muted,
-            ))]))
-        } else {
-            self
-        }
+/// When rows are hidden, the table's last row (reserved by `visible`) says how many show.
+fn with_hint(table: Table<'static>, total: usize, shown: usize, app: &App) -> Table<'static> {
+    if total > shown {
+        table.footer(Row::new(vec![Line::from(Span::styled(
+            format!("{shown} of {total} · ↑↓ scroll"),
+            app.theme.muted,
+        ))]))
+    } else {
+        table
     }
 }
