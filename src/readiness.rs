@@ -53,7 +53,7 @@ pub fn evaluate(
     if estate.database.is_some() {
         items.push(match standby_db {
             None => item("replica replicating", Check::Unknown, "standby not read"),
-            Some(Err(e)) => item("replica replicating", Check::Fail, e),
+            Some(Err(e)) => item("replica replicating", Check::Fail, &e.message),
             Some(Ok(db)) => match (&db.role, db.lag) {
                 (DbRole::Replica { .. }, Lag::Stopped) => {
                     item("replica replicating", Check::Fail, "replication stopped")
@@ -128,7 +128,7 @@ pub fn evaluate(
                     )
                 }
             }
-            Some(Err(e)) => item("standby ASG max ≥ production", Check::Unknown, e),
+            Some(Err(e)) => item("standby ASG max ≥ production", Check::Unknown, &e.message),
             None => item(
                 "standby ASG max ≥ production",
                 Check::Unknown,
@@ -158,7 +158,7 @@ pub fn evaluate(
                     )
                 }
             }
-            Some(Err(e)) => item("standby services defined", Check::Fail, e),
+            Some(Err(e)) => item("standby services defined", Check::Fail, &e.message),
             None => item(
                 "standby services defined",
                 Check::Unknown,
@@ -193,7 +193,7 @@ pub fn evaluate(
                     )
                 }
             }
-            Some(Err(e)) => item("standby health checks green", Check::Unknown, e),
+            Some(Err(e)) => item("standby health checks green", Check::Unknown, &e.message),
             None => item(
                 "standby health checks green",
                 Check::Unknown,
@@ -214,7 +214,7 @@ pub fn evaluate(
                     &format!("unknown value {}", d.value.as_deref().unwrap_or("(none)")),
                 ),
             },
-            Some(Err(e)) => item("DNS points at primary", Check::Unknown, e),
+            Some(Err(e)) => item("DNS points at primary", Check::Unknown, &e.message),
             None => item("DNS points at primary", Check::Unknown, "Route 53 not read"),
         });
     }

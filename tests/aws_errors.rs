@@ -73,6 +73,8 @@ async fn missing_resources_show_on_their_rows() {
         .expect("standby reading");
     let db = standby.database.expect("database configured");
     let err = db.expect_err("missing replica");
+    assert_eq!(err.kind, ErrorKind::NotFound, "{err}");
+    let err = err.to_string();
     assert!(err.contains("rds:DescribeDBInstances"), "{err}");
     assert!(err.contains("DBInstanceNotFound"), "{err}");
     assert!(err.contains("no-such-replica"), "{err}");
@@ -104,7 +106,10 @@ async fn wrong_cluster_name_is_an_error_on_the_services_panel() {
         .read_region(Side::Standby)
         .await
         .expect("standby reading");
-    let err = standby.services.expect_err("cluster does not exist");
+    let err = standby
+        .services
+        .expect_err("cluster does not exist")
+        .to_string();
     assert!(err.contains("ecs:DescribeServices"), "{err}");
     assert!(err.contains("ClusterNotFoundException"), "{err}");
     assert!(err.contains("orders-typo"), "{err}");

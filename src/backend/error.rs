@@ -2,16 +2,8 @@
 
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// The endpoint did not answer in time, or refused the connection.
-    Unreachable,
-    Throttled,
-    AccessDenied,
-    Credentials,
-    NotFound,
-    Other,
-}
+pub use crate::model::ErrorKind;
+use crate::model::SectionError;
 
 #[derive(Debug, Clone)]
 pub struct BackendError {
@@ -64,3 +56,10 @@ impl fmt::Display for BackendError {
 }
 
 impl std::error::Error for BackendError {}
+
+impl From<BackendError> for SectionError {
+    /// The section keeps the error's kind and its full text.
+    fn from(e: BackendError) -> SectionError {
+        SectionError::new(e.kind, e.to_string())
+    }
+}

@@ -221,7 +221,11 @@ fn db_of(reading: &RegionReading, side: Side) -> Result<&DbReading, StepError> {
     }
 }
 
-fn section<'a, T>(s: &'a Result<T, String>, what: &str, side: Side) -> Result<&'a T, StepError> {
+fn section<'a, T>(
+    s: &'a crate::model::Section<T>,
+    what: &str,
+    side: Side,
+) -> Result<&'a T, StepError> {
     s.as_ref()
         .map_err(|e| StepError::new(format!("{side} {what}: {e}")))
 }
@@ -302,10 +306,6 @@ fn stores(estate: &Estate) -> Vec<EndpointStore> {
         }
     }
     v
-}
-
-fn not_found(e: &str) -> bool {
-    e.contains("NotFound")
 }
 
 /// The name the promoted instance is renamed to on failback, freeing the replica's name.
@@ -673,7 +673,7 @@ pub async fn preflight(
                         }
                     }
                 }
-                Some(Err(e)) if not_found(e) => {
+                Some(Err(e)) if e.is_not_found() => {
                     plan.current = format!("{} absent", cfg.standby);
                     let primary = r.region(Side::Primary).await?;
                     let (arn, class) = primary_arn(&primary)?;
@@ -1052,7 +1052,7 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
             let reading = r.region(*side).await?;
             match &reading.database {
                 Some(Ok(db)) => Ok((db.status == "available", role_text(db))),
-                Some(Err(e)) => Ok((false, e.clone())),
+                Some(Err(e)) => Ok((false, e.to_string())),
                 None => Ok((false, "no database".into())),
             }
         }
@@ -1063,7 +1063,7 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
                     db.role == DbRole::Writer && db.status == "available",
                     role_text(db),
                 )),
-                Some(Err(e)) => Ok((false, e.clone())),
+                Some(Err(e)) => Ok((false, e.to_string())),
                 None => Ok((false, "no database".into())),
             }
         }
@@ -1074,7 +1074,7 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
                 match db {
                     Ok(db) if db.status == "available" => {}
                     Ok(db) => bad.push(role_text(db)),
-                    Err(e) => bad.push(e.clone()),
+                    Err(e) => bad.push(e.to_string()),
                 }
             }
             match &reading.services {
@@ -1083,7 +1083,7 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
                         .filter(|s| s.running < s.desired)
                         .map(|s| format!("{} {}/{}", s.name, s.running, s.desired)),
                 ),
-                Err(e) => bad.push(e.clone()),
+                Err(e) => bad.push(e.to_string()),
             }
             let (hc_ok, hc) =
                 Box::pin(eval(&Condition::HealthCheckHealthy(side.to_string()), r)).await?;
@@ -1106,7 +1106,7 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
                     d.points_at == Some(*side),
                     format!("DNS -> {}", d.value.clone().unwrap_or_default()),
                 )),
-                Some(Err(e)) => Ok((false, e.clone())),
+                Some(Err(e)) => Ok((false, e.to_string())),
                 None => Ok((false, "no DNS".into())),
             }
         }

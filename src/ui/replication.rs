@@ -90,7 +90,7 @@ fn db_line<'a>(app: &App, side: Side) -> Line<'a> {
             spans.push(Span::styled("region unreachable", t.critical))
         }
         None => spans.push(Span::styled("no data", t.muted)),
-        Some(Err(e)) => spans.push(Span::styled(e.clone(), t.critical)),
+        Some(Err(e)) => spans.push(Span::styled(e.to_string(), t.critical)),
         Some(Ok(db)) => {
             let style = super::data_style(app, state, status_style(app, db));
             spans.push(Span::styled(

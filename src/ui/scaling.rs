@@ -39,7 +39,7 @@ fn body<T>(
     area: Rect,
     app: &App,
     side: Side,
-    data: Option<&Result<Vec<T>, String>>,
+    data: Option<&crate::model::Section<Vec<T>>>,
     table: TableFn<T>,
 ) {
     let banner = region::banner(app, side);

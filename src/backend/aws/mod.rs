@@ -26,7 +26,9 @@ use self::clients::{GlobalClients, RegionClients};
 use self::cloudwatch::MetricQuery;
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
 use crate::config::{DatabaseKind, Estate};
-use crate::model::{DbReading, DbRole, GlobalReading, Lag, RegionReading, Scope, Section, Side};
+use crate::model::{
+    DbReading, DbRole, GlobalReading, Lag, RegionReading, Scope, Section, SectionError, Side,
+};
 
 pub struct AwsBackend {
     estate: Estate,
@@ -60,7 +62,7 @@ fn kind_of<T>(r: &Result<T, BackendError>) -> Option<ErrorKind> {
 }
 
 fn section<T>(r: Result<T, BackendError>) -> Section<T> {
-    r.map_err(|e| e.to_string())
+    r.map_err(SectionError::from)
 }
 
 /// The error to report when every call of a scope failed to reach AWS.

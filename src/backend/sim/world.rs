@@ -7,8 +7,8 @@ use super::timings as t;
 use crate::backend::{Action, EndpointStore};
 use crate::config::{DatabaseKind, Estate};
 use crate::model::{
-    AlarmReading, AlarmState, AsgReading, DbReading, DbRole, Deployment, DnsReading,
-    HealthCheckReading, Lag, RegionReading, ServiceReading, Side, TargetGroupReading,
+    AlarmReading, AlarmState, AsgReading, DbReading, DbRole, Deployment, DnsReading, ErrorKind,
+    HealthCheckReading, Lag, RegionReading, SectionError, ServiceReading, Side, TargetGroupReading,
     route53_healthy,
 };
 
@@ -415,7 +415,10 @@ impl World {
                     instance_class: Some(db.instance_class.clone()),
                     arn: Some(self.db_arn(side, &db.id)),
                 }),
-                _ => Err(format!("DBInstanceNotFound: DBInstance {id} not found")),
+                _ => Err(SectionError::new(
+                    ErrorKind::NotFound,
+                    format!("DBInstanceNotFound: DBInstance {id} not found"),
+                )),
             }
         });
         let services = estate
