@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use drconsole::backend::Backend;
 use drconsole::backend::sim::{SimClock, Simulator, built_in_estate};
-use drconsole::runbook::spec::RunbookSpec;
+use drconsole::config::runbook::RunbookSpec;
 use drconsole::runbook::{
     Journal, Pace, RunCommand, RunContext, RunEvent, RunMode, RunOutcome, defaults, start_spec,
 };

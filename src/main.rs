@@ -14,8 +14,8 @@ use drconsole::backend::sim::{self, SimClock, Simulator};
 use drconsole::cli::{Cli, Command};
 use drconsole::config::{self, Estate};
 use drconsole::poll::{self, PollControl, PollSettings};
+use drconsole::runbook::Pace;
 use drconsole::runbook::headless::{HeadlessOptions, run_headless};
-use drconsole::runbook::plan::Pace;
 use drconsole::runbook::{Journal, RunContext, RunMode};
 use drconsole::ui::theme::Theme;
 
@@ -56,7 +56,7 @@ async fn dispatch(cli: Cli) -> Result<i32> {
                     "no estate file: pass --config PATH, or set DRCONSOLE_CONFIG"
                 ));
             };
-            match Estate::load(&path) {
+            match drconsole::runbook::load_estate(&path) {
                 Ok(estate) => {
                     print!("{}", summary(&path.display().to_string(), &estate));
                     Ok(0)
@@ -123,7 +123,7 @@ async fn dispatch(cli: Cli) -> Result<i32> {
 
 fn load_estate(path: Option<&std::path::Path>) -> Result<Estate> {
     match path {
-        Some(p) => Estate::load(p).map_err(|e| eyre!("{e}")),
+        Some(p) => drconsole::runbook::load_estate(p).map_err(|e| eyre!("{e}")),
         None => Ok(sim::built_in_estate()),
     }
 }

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use drconsole::backend::sim::{Fault, SimClock, Simulator, built_in_estate};
 use drconsole::backend::{Action, Backend, EndpointStore};
+use drconsole::config::runbook::{CapacityTarget, Condition, Count, RunbookSpec, StepSpec};
 use drconsole::config::{Estate, HumanDuration};
 use drconsole::model::{DbRole, Lag, RegionReading, Side};
-use drconsole::runbook::spec::{CapacityTarget, Condition, Count, RunbookSpec, StepKind, StepSpec};
+use drconsole::runbook::steps::{self as kinds, Kind, Registry};
 use drconsole::runbook::{
     HeadlessOptions, Journal, RunCommand, RunContext, RunEvent, RunHandle, RunMode, RunOutcome,
     RunSummary, StepStatus, defaults, run_headless,
@@ -159,8 +160,8 @@ async fn acts_then_noop(h: &Harness, spec: RunbookSpec) -> Vec<Action> {
     b1.actions()
 }
 
-fn step(kind: StepKind) -> StepSpec {
-    StepSpec::new(kind)
+fn step<K: Kind>(kind: K) -> StepSpec {
+    kind.spec()
 }
 
 // ---------------------------------------------------------------- each step kind
@@ -168,7 +169,7 @@ fn step(kind: StepKind) -> StepSpec {
 #[tokio::test(start_paused = true)]
 async fn promote_replica_acts_verifies_and_is_idempotent() {
     let h = Harness::built_in(1);
-    let calls = acts_then_noop(&h, runbook(vec![step(StepKind::PromoteReplica {})])).await;
+    let calls = acts_then_noop(&h, runbook(vec![step(kinds::PromoteReplica {})])).await;
     assert!(matches!(calls.as_slice(), [Action::PromoteReplica { .. }]));
     let db = h.region(Side::Standby).await.database.unwrap().unwrap();
     assert_eq!((db.role, db.status.as_str()), (DbRole::Writer, "available"));
@@ -177,7 +178,7 @@ async fn promote_replica_acts_verifies_and_is_idempotent() {
 #[tokio::test(start_paused = true)]
 async fn scale_services_acts_verifies_and_is_idempotent() {
     let h = Harness::built_in(2);
-    let spec = runbook(vec![step(StepKind::ScaleServices {
+    let spec = runbook(vec![step(kinds::ScaleServices {
         side: Side::Standby,
         to: Count::Production,
         services: None,
@@ -198,7 +199,7 @@ async fn scale_services_acts_verifies_and_is_idempotent() {
 #[tokio::test(start_paused = true)]
 async fn set_asg_capacity_then_register_targets() {
     let h = Harness::built_in(3);
-    let asg = runbook(vec![step(StepKind::SetAsgCapacity {
+    let asg = runbook(vec![step(kinds::SetAsgCapacity {
         side: Side::Standby,
         to: CapacityTarget::Production,
         asgs: None,
@@ -208,7 +209,7 @@ async fn set_asg_capacity_then_register_targets() {
     let asgs = h.region(Side::Standby).await.asgs.unwrap();
     assert!(asgs.iter().all(|a| a.in_service >= a.desired));
 
-    let reg = runbook(vec![step(StepKind::RegisterTargets {
+    let reg = runbook(vec![step(kinds::RegisterTargets {
         side: Side::Standby,
         target_groups: None,
     })]);
@@ -225,7 +226,7 @@ async fn move_dns_waits_for_insync_and_is_idempotent() {
     let h = Harness::built_in(4);
     let calls = acts_then_noop(
         &h,
-        runbook(vec![step(StepKind::MoveDns { to: Side::Standby })]),
+        runbook(vec![step(kinds::MoveDns { to: Side::Standby })]),
     )
     .await;
     assert!(matches!(calls.as_slice(), [Action::UpsertRecord { .. }]));
@@ -236,7 +237,7 @@ async fn move_dns_waits_for_insync_and_is_idempotent() {
 #[tokio::test(start_paused = true)]
 async fn write_endpoint_reads_back_and_is_idempotent() {
     let h = Harness::built_in(5);
-    let spec = runbook(vec![step(StepKind::WriteEndpoint {
+    let spec = runbook(vec![step(kinds::WriteEndpoint {
         side: Side::Standby,
         database: None,
     })]);
@@ -255,9 +256,9 @@ async fn write_endpoint_reads_back_and_is_idempotent() {
 #[tokio::test(start_paused = true)]
 async fn recreate_replica_renames_the_promoted_instance_and_waits_for_lag() {
     let h = Harness::built_in(6);
-    let (s, _, _) = run_spec(&h, runbook(vec![step(StepKind::PromoteReplica {})])).await;
+    let (s, _, _) = run_spec(&h, runbook(vec![step(kinds::PromoteReplica {})])).await;
     assert_eq!(s.outcome, RunOutcome::Completed);
-    let calls = acts_then_noop(&h, runbook(vec![step(StepKind::RecreateReplica {})])).await;
+    let calls = acts_then_noop(&h, runbook(vec![step(kinds::RecreateReplica {})])).await;
     assert!(
         matches!(
             calls.as_slice(),
@@ -275,7 +276,7 @@ async fn force_deployment_waits_for_steady() {
     let h = Harness::built_in(7);
     let (s, ev, b) = run_spec(
         &h,
-        runbook(vec![step(StepKind::ForceDeployment {
+        runbook(vec![step(kinds::ForceDeployment {
             side: Side::Primary,
             services: Some(vec!["web".into(), "api".into()]),
         })]),
@@ -308,7 +309,7 @@ async fn global_failover_and_switchover_back() {
     let h = Harness::new(aurora_estate(), 8);
     let calls = acts_then_noop(
         &h,
-        runbook(vec![step(StepKind::GlobalFailover { to: Side::Standby })]),
+        runbook(vec![step(kinds::GlobalFailover { to: Side::Standby })]),
     )
     .await;
     assert!(matches!(calls.as_slice(), [Action::GlobalFailover { .. }]));
@@ -316,7 +317,7 @@ async fn global_failover_and_switchover_back() {
     assert_eq!(db.role, DbRole::Writer);
     let calls = acts_then_noop(
         &h,
-        runbook(vec![step(StepKind::GlobalSwitchover { to: Side::Primary })]),
+        runbook(vec![step(kinds::GlobalSwitchover { to: Side::Primary })]),
     )
     .await;
     assert!(matches!(
@@ -331,26 +332,26 @@ async fn global_failover_and_switchover_back() {
 async fn wait_check_and_manual_make_no_calls() {
     let h = Harness::built_in(9);
     let spec = runbook(vec![
-        step(StepKind::Check {
+        step(kinds::Check {
             require: vec![
                 Condition::RegionReachable(Side::Standby),
                 Condition::DatabaseAvailable(Side::Standby),
             ],
             warn: vec![Condition::LagBelow(HumanDuration(Duration::from_secs(1)))],
         }),
-        step(StepKind::Wait {
+        step(kinds::Wait {
             until: Condition::LagKnown(true),
         }),
-        step(StepKind::Wait {
+        step(kinds::Wait {
             until: Condition::AlarmOk("orders-5xx".into()),
         }),
-        step(StepKind::Wait {
+        step(kinds::Wait {
             until: Condition::ServiceRunning(Side::Primary),
         }),
-        step(StepKind::Wait {
+        step(kinds::Wait {
             until: Condition::HealthCheckHealthy("standby".into()),
         }),
-        step(StepKind::Manual {
+        step(kinds::Manual {
             instruction: "tell the CDN team".into(),
         }),
     ]);
@@ -381,7 +382,7 @@ async fn a_wait_that_never_holds_times_out_and_can_be_skipped() {
     let h = Harness::built_in(10);
     h.sim.toggle(Fault::ReplicationStopped);
     let spec = runbook(vec![
-        step(StepKind::Wait {
+        step(kinds::Wait {
             until: Condition::LagKnown(true),
         })
         .with_timeout(Duration::from_secs(120)),
@@ -414,7 +415,7 @@ async fn stuck_step_times_out_then_retry_succeeds_without_repeating_calls() {
     let h = Harness::built_in(11);
     h.sim.toggle(Fault::StuckStep);
     let spec = runbook(vec![
-        step(StepKind::ScaleServices {
+        step(kinds::ScaleServices {
             side: Side::Standby,
             to: Count::Production,
             services: Some(vec!["web".into(), "api".into()]),
@@ -451,7 +452,7 @@ async fn stuck_step_times_out_then_retry_succeeds_without_repeating_calls() {
 async fn throttled_calls_are_retried_and_a_failed_step_can_be_retried() {
     let h = Harness::built_in(12);
     h.sim.toggle(Fault::Throttling);
-    let spec = runbook(vec![step(StepKind::ScaleServices {
+    let spec = runbook(vec![step(kinds::ScaleServices {
         side: Side::Standby,
         to: Count::Production,
         services: None,
@@ -493,13 +494,13 @@ async fn a_step_needing_the_dark_primary_fails_fast_and_its_skip_reason_is_audit
     let h = Harness::built_in(13);
     h.sim.toggle(Fault::PrimaryDark);
     let spec = runbook(vec![
-        step(StepKind::ScaleServices {
+        step(kinds::ScaleServices {
             side: Side::Primary,
             to: Count::Standby,
             services: None,
         })
         .optional(),
-        step(StepKind::MoveDns { to: Side::Standby }),
+        step(kinds::MoveDns { to: Side::Standby }),
     ]);
     let backend = h.counting();
     let mut handle =
@@ -545,7 +546,7 @@ async fn a_step_needing_the_dark_primary_fails_fast_and_its_skip_reason_is_audit
 #[tokio::test(start_paused = true)]
 async fn a_skip_without_a_reason_is_refused() {
     let h = Harness::built_in(14);
-    let spec = runbook(vec![step(StepKind::MoveDns { to: Side::Standby })]);
+    let spec = runbook(vec![step(kinds::MoveDns { to: Side::Standby })]);
     let backend = h.counting();
     let mut handle =
         drconsole::runbook::start_spec(h.ctx(backend.clone(), RunMode::Live), "t", spec).unwrap();
@@ -570,8 +571,8 @@ async fn a_skip_without_a_reason_is_refused() {
 async fn abort_stops_the_run() {
     let h = Harness::built_in(15);
     let spec = runbook(vec![
-        step(StepKind::MoveDns { to: Side::Standby }),
-        step(StepKind::ScaleServices {
+        step(kinds::MoveDns { to: Side::Standby }),
+        step(kinds::ScaleServices {
             side: Side::Standby,
             to: Count::Production,
             services: None,
@@ -600,7 +601,7 @@ async fn abort_stops_the_run() {
 async fn nothing_is_called_before_confirm_and_a_wrong_region_does_not_confirm() {
     let h = Harness::built_in(16);
     let backend = h.counting();
-    let spec = runbook(vec![step(StepKind::PromoteReplica {})]);
+    let spec = runbook(vec![step(kinds::PromoteReplica {})]);
     let mut handle =
         drconsole::runbook::start_spec(h.ctx(backend.clone(), RunMode::Live), "t", spec).unwrap();
     // Commands sent before the question are dropped, not taken as a yes.
@@ -788,8 +789,8 @@ async fn a_crashed_run_resumes_after_its_last_completed_step() {
 async fn a_run_interrupted_while_verifying_resumes_without_repeating_the_call() {
     let h = Harness::built_in(19);
     let spec = runbook(vec![
-        step(StepKind::MoveDns { to: Side::Standby }),
-        step(StepKind::ForceDeployment {
+        step(kinds::MoveDns { to: Side::Standby }),
+        step(kinds::ForceDeployment {
             side: Side::Standby,
             services: Some(vec!["web".into()]),
         }),
@@ -1018,27 +1019,24 @@ instruction = "check the status page"
 optional = true
 "#
     );
-    let estate = Estate::parse(&good, "good").unwrap();
+    let estate = drconsole::runbook::parse_estate(&good, "good").unwrap();
     let rb = &estate.runbooks["drill"];
     assert_eq!(rb.steps.len(), 4);
     assert!(rb.steps[3].common.optional);
-    match &rb.steps[1].kind {
-        StepKind::Parallel { steps } => {
-            assert_eq!(steps.len(), 2);
-            assert!(matches!(
-                steps[0].kind,
-                StepKind::ScaleServices {
-                    to: Count::Exactly(3),
-                    ..
-                }
-            ));
-            assert_eq!(
-                steps[0].common.timeout,
-                Some(HumanDuration(Duration::from_secs(240)))
-            );
-        }
-        other => panic!("{other:?}"),
-    }
+    assert!(rb.steps[1].is_group(), "{:?}", rb.steps[1]);
+    let steps = &rb.steps[1].steps;
+    assert_eq!(steps.len(), 2);
+    assert!(matches!(
+        steps[0].params_as::<kinds::ScaleServices>(),
+        Ok(kinds::ScaleServices {
+            to: Count::Exactly(3),
+            ..
+        })
+    ));
+    assert_eq!(
+        steps[0].common.timeout,
+        Some(HumanDuration(Duration::from_secs(240)))
+    );
     // The file's runbook round-trips through the journal's JSON.
     let json = serde_json::to_string(rb).unwrap();
     let back: RunbookSpec = serde_json::from_str(&json).unwrap();
@@ -1047,7 +1045,9 @@ optional = true
 
     let bad = |extra: &str| {
         let text = format!("{base}\n[runbooks.x]\n{extra}");
-        Estate::parse(&text, "bad").unwrap_err().to_string()
+        drconsole::runbook::parse_estate(&text, "bad")
+            .unwrap_err()
+            .to_string()
     };
     let e = bad("[[runbooks.x.steps]]\nkind = \"move_dns\"\nto = \"standby\"\nttl = 5\n");
     assert!(e.contains("ttl"), "{e}");
@@ -1081,8 +1081,10 @@ fn default_runbooks_follow_the_estate() {
     let names = defaults::names(&estate);
     assert!(names.contains(&"failover".to_string()) && names.contains(&"failback".to_string()));
     let fo = defaults::failover(&estate);
-    fo.validate(&estate).unwrap();
-    let kinds: Vec<&str> = fo.steps.iter().map(|s| s.kind_name()).collect();
+    let registry = Registry::builtin();
+    let validate = |spec: &RunbookSpec| drconsole::runbook::validate(spec, &estate, &registry);
+    validate(&fo).unwrap();
+    let kinds: Vec<&str> = fo.steps.iter().map(|s| s.kind.as_str()).collect();
     assert_eq!(
         kinds,
         [
@@ -1096,12 +1098,145 @@ fn default_runbooks_follow_the_estate() {
         ]
     );
     let fb = defaults::failback(&estate);
-    fb.validate(&estate).unwrap();
-    assert!(fb.steps.iter().any(|s| s.kind_name() == "recreate_replica"));
+    validate(&fb).unwrap();
+    assert!(fb.steps.iter().any(|s| s.kind == "recreate_replica"));
     let aurora = aurora_estate();
     let fo = defaults::failover(&aurora);
-    match &fo.steps[1].kind {
-        StepKind::Parallel { steps } => assert_eq!(steps[0].kind_name(), "global_failover"),
+    assert!(fo.steps[1].is_group(), "{:?}", fo.steps[1]);
+    assert_eq!(fo.steps[1].steps[0].kind, "global_failover");
+}
+
+// ---------------------------------------------------------------- a kind from outside
+
+/// A step kind that exists only in this test: sets one standby service's desired count.
+/// Nothing else in the crate knows it; registering it is the only change needed to run it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NudgeService {
+    service: String,
+    desired: u32,
+}
+
+impl Kind for NudgeService {
+    const NAME: &'static str = "nudge_service";
+}
+
+#[async_trait::async_trait]
+impl kinds::StepKind for NudgeService {
+    fn title(&self) -> String {
+        format!("nudge {} to {}", self.service, self.desired)
+    }
+    fn validate(&self, estate: &Estate) -> Result<(), String> {
+        match estate.services().iter().any(|s| s.name == self.service) {
+            true => Ok(()),
+            false => Err(format!("no service {:?}", self.service)),
+        }
+    }
+    fn default_timeout(&self) -> Duration {
+        Duration::from_secs(300)
+    }
+    async fn preflight(
+        &self,
+        cx: &kinds::StepCx<'_>,
+    ) -> Result<drconsole::runbook::plan::StepPlan, drconsole::runbook::StepError> {
+        let reading = cx.reader.region(Side::Standby).await?;
+        let svc = reading
+            .services
+            .as_ref()
+            .ok()
+            .and_then(|s| s.iter().find(|s| s.name == self.service))
+            .ok_or_else(|| drconsole::runbook::StepError::missing("service not read"))?;
+        let mut plan = drconsole::runbook::plan::StepPlan {
+            current: format!("{} desired {}", svc.name, svc.desired),
+            target: format!("{} desired {}", svc.name, self.desired),
+            ..Default::default()
+        };
+        if svc.desired != self.desired {
+            plan.actions.push(Action::ScaleService {
+                side: Side::Standby,
+                cluster: cx.estate().ecs.as_ref().unwrap().standby_cluster.clone(),
+                service: self.service.clone(),
+                desired: self.desired,
+            });
+        }
+        Ok(plan)
+    }
+    async fn verify(
+        &self,
+        cx: &kinds::StepCx<'_>,
+    ) -> Result<drconsole::runbook::plan::Verdict, drconsole::runbook::StepError> {
+        use drconsole::runbook::plan::Verdict;
+        let reading = cx.reader.region(Side::Standby).await?;
+        let running = reading
+            .services
+            .as_ref()
+            .ok()
+            .and_then(|s| s.iter().find(|s| s.name == self.service))
+            .map(|s| (s.desired, s.running));
+        Ok(match running {
+            Some((d, r)) if d == self.desired && r == self.desired => {
+                Verdict::Done(format!("{} running {r}", self.service))
+            }
+            other => Verdict::Pending(format!("{other:?}")),
+        })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_step_kind_defined_outside_the_crate_runs_through_the_engine() {
+    let h = Harness::built_in(41);
+    // Written in an estate file, as a user of that kind would.
+    let text = format!(
+        "{}\n[runbooks.nudge]\n[[runbooks.nudge.steps]]\nkind = \"nudge_service\"\nservice = \"worker\"\ndesired = 2\n",
+        drconsole::backend::sim::BUILT_IN_ESTATE
+    );
+    let estate = Estate::parse(&text, "nudge.toml").expect("the shape is fine");
+    let spec = estate.runbooks["nudge"].clone();
+    assert_eq!(spec.steps[0].kind, NudgeService::NAME);
+
+    // Without registering it, the engine refuses the runbook and names the kind.
+    let refused =
+        drconsole::runbook::start_spec(h.ctx(h.counting(), RunMode::Live), "n", spec.clone());
+    match refused {
+        Err(drconsole::runbook::RunError::Invalid(e)) => {
+            assert!(e.to_string().contains("nudge_service"), "{e}")
+        }
+        other => panic!(
+            "expected an unknown kind, got {:?}",
+            other.map(|h| h.run_id)
+        ),
+    }
+
+    // One line registers it; the engine then plans, confirms, acts and verifies it.
+    let mut registry = Registry::builtin();
+    registry.add::<NudgeService>();
+    let registry = Arc::new(registry);
+    let run = |backend: Arc<Counting>| {
+        let mut ctx = h.ctx(backend, RunMode::Live);
+        ctx.registry = registry.clone();
+        drconsole::runbook::start_spec(ctx, "nudge", spec.clone()).expect("registered kind runs")
+    };
+    let first = h.counting();
+    let (s, ev) = drive(&mut run(first.clone()), confirm_all).await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    assert!(ev.iter().any(|e| matches!(e,
+        RunEvent::AwaitingConfirmation(p) if p.title == "nudge worker to 2")));
+    assert_eq!(
+        first.actions(),
+        vec![Action::ScaleService {
+            side: Side::Standby,
+            cluster: "orders-dr".into(),
+            service: "worker".into(),
+            desired: 2,
+        }]
+    );
+    match final_status(&ev, "1") {
+        Some(StepStatus::Done { note }) => assert_eq!(note, "worker running 2"),
         other => panic!("{other:?}"),
     }
+    // Idempotent like every built-in kind: the second run finds it at target.
+    let second = h.counting();
+    let (s, _) = drive(&mut run(second.clone()), confirm_all).await;
+    assert_eq!(s.outcome, RunOutcome::Completed);
+    assert_eq!(second.count(), 0);
 }

@@ -54,6 +54,8 @@ pub struct RunView {
     /// Lines scrolled back from the newest (0 follows the log).
     pub log_scroll: usize,
     pub summary: Option<RunSummary>,
+    /// Why the run stopped without finishing (its journal stays resumable).
+    pub crashed: Option<String>,
 }
 
 impl RunView {
@@ -117,6 +119,17 @@ impl RunView {
             RunEvent::Finished(summary) => {
                 self.question = None;
                 self.summary = Some(summary);
+            }
+            RunEvent::Crashed { reason } => {
+                self.question = None;
+                self.apply(RunEvent::Log(LogLine {
+                    utc: chrono::Utc::now(),
+                    at: self.log.back().map(|l| l.at).unwrap_or(0.0),
+                    level: crate::runbook::Level::Error,
+                    step: None,
+                    text: format!("the run stopped: {reason} (x offers to resume it)"),
+                }));
+                self.crashed = Some(reason);
             }
         }
     }

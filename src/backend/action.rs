@@ -186,6 +186,16 @@ impl Action {
         )
     }
 
+    /// Whether the action makes another database the writer (the moment data can be lost).
+    pub fn moves_writer(&self) -> bool {
+        matches!(
+            self,
+            Action::PromoteReplica { .. }
+                | Action::GlobalFailover { .. }
+                | Action::GlobalSwitchover { .. }
+        )
+    }
+
     /// The region the action changes (`None` for Route 53, which is global).
     pub fn side(&self) -> Option<Side> {
         match self {

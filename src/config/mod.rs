@@ -4,6 +4,7 @@
 mod duration;
 mod error;
 mod region;
+pub mod runbook;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -45,7 +46,7 @@ pub struct Estate {
     pub alarms: Vec<Alarm>,
     /// Runbooks written in the file; defaults are generated for those not written.
     #[serde(default)]
-    pub runbooks: BTreeMap<String, crate::runbook::spec::RunbookSpec>,
+    pub runbooks: BTreeMap<String, runbook::RunbookSpec>,
 }
 
 mod defaults {
@@ -249,34 +250,44 @@ impl Estate {
             .unwrap_or(&[])
     }
 
-    /// Parses an estate file's text; `origin` names it in errors.
+    /// Parses an estate file's text; `origin` names it in errors. Runbook steps are checked
+    /// for their shape only: what each kind accepts is checked by [`Estate::parse_checked`].
     pub fn parse(text: &str, origin: &str) -> Result<Estate, ConfigError> {
+        Estate::parse_checked(text, origin, &|_| Ok(()))
+    }
+
+    /// Parses, validates, then runs `extra`: checks made by a layer above this one (the
+    /// runbook engine checks every step against its kind). Its errors name a key, which is
+    /// located in the file like every other error.
+    pub fn parse_checked(
+        text: &str,
+        origin: &str,
+        extra: ExtraCheck<'_>,
+    ) -> Result<Estate, ConfigError> {
         let estate: Estate =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(origin, text, &e))?;
         estate.validate(origin, text)?;
+        if let Err((key, message)) = extra(&estate) {
+            return Err(invalid(origin, text, &key, message));
+        }
         Ok(estate)
     }
 
     pub fn load(path: &Path) -> Result<Estate, ConfigError> {
+        Estate::load_checked(path, &|_| Ok(()))
+    }
+
+    pub fn load_checked(path: &Path, extra: ExtraCheck<'_>) -> Result<Estate, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        Estate::parse(&text, &path.display().to_string())
+        Estate::parse_checked(&text, &path.display().to_string(), extra)
     }
 
     /// Checks that need the whole file: cross references and value ranges.
     fn validate(&self, origin: &str, text: &str) -> Result<(), ConfigError> {
-        let fail = |key: &str, message: String| {
-            let (line, column) = error::locate_key(text, key);
-            Err(ConfigError::Invalid {
-                path: origin.to_string(),
-                line,
-                column,
-                key: key.to_string(),
-                message,
-            })
-        };
+        let fail = |key: &str, message: String| Err(invalid(origin, text, key, message));
         if self.poll_interval.0 < Duration::from_millis(100) {
             return fail("poll_interval", "expected at least 100ms".into());
         }
@@ -328,10 +339,25 @@ impl Estate {
             }
         }
         for (name, rb) in &self.runbooks {
-            rb.validate(self)
+            rb.check_shape()
                 .or_else(|m| fail(&format!("runbooks.{name}"), m))?;
         }
         Ok(())
+    }
+}
+
+/// A check of a parsed estate made by a layer above this one: on failure, the key to report
+/// (e.g. `runbooks.failover`) and the message.
+pub type ExtraCheck<'a> = &'a dyn Fn(&Estate) -> Result<(), (String, String)>;
+
+fn invalid(origin: &str, text: &str, key: &str, message: String) -> ConfigError {
+    let (line, column) = error::locate_key(text, key);
+    ConfigError::Invalid {
+        path: origin.to_string(),
+        line,
+        column,
+        key: key.to_string(),
+        message,
     }
 }
 

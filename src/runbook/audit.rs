@@ -64,6 +64,13 @@ impl AuditLog {
         &self.path
     }
 
+    /// Appends one formatted line and flushes it.
+    pub fn append(&self, line: &str) -> std::io::Result<()> {
+        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        file.write_all(line.as_bytes())?;
+        file.flush()
+    }
+
     /// Appends one line: `ts`, `run_id`, `event`, then `fields`. Returns the write error, if any.
     pub fn write(
         &self,
@@ -72,23 +79,26 @@ impl AuditLog {
         event: &str,
         fields: Value,
     ) -> std::io::Result<()> {
-        let mut line = Map::new();
-        line.insert(
-            "ts".into(),
-            json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
-        );
-        line.insert("run_id".into(), json!(run_id));
-        if let Some(s) = step {
-            line.insert("step".into(), json!(s));
-        }
-        line.insert("event".into(), json!(event));
-        if let Value::Object(f) = fields {
-            line.extend(f);
-        }
-        let mut text = Value::Object(line).to_string();
-        text.push('\n');
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        file.write_all(text.as_bytes())?;
-        file.flush()
+        self.append(&line(run_id, step, event, fields))
     }
+}
+
+/// One audit line (newline included): `ts` (now), `run_id`, `step`, `event`, then `fields`.
+pub fn line(run_id: &str, step: Option<&str>, event: &str, fields: Value) -> String {
+    let mut line = Map::new();
+    line.insert(
+        "ts".into(),
+        json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+    );
+    line.insert("run_id".into(), json!(run_id));
+    if let Some(s) = step {
+        line.insert("step".into(), json!(s));
+    }
+    line.insert("event".into(), json!(event));
+    if let Value::Object(f) = fields {
+        line.extend(f);
+    }
+    let mut text = Value::Object(line).to_string();
+    text.push('\n');
+    text
 }

@@ -2,7 +2,11 @@
 
 use std::time::Duration;
 
-use super::spec::{CapacityTarget, Condition, Count, RunbookSpec, StepKind, StepSpec};
+use super::steps::{
+    Check, ForceDeployment, GlobalFailover, GlobalSwitchover, Kind, MoveDns, PromoteReplica,
+    RecreateReplica, RegisterTargets, ScaleServices, SetAsgCapacity, Wait, WriteEndpoint,
+};
+use crate::config::runbook::{CapacityTarget, Condition, Count, RunbookSpec, StepSpec};
 use crate::config::{DatabaseKind, Estate};
 use crate::model::Side;
 
@@ -29,6 +33,72 @@ pub fn resolve(estate: &Estate, name: &str) -> Option<RunbookSpec> {
     }
 }
 
+/// The capacity a side runs at.
+#[derive(Clone, Copy)]
+enum Level {
+    Production,
+    Standby,
+}
+
+/// The steps that bring a side's ASGs and ECS services to a level, with ids `{prefix}asgs`
+/// and `{prefix}services`.
+fn scale_side(estate: &Estate, side: Side, level: Level, prefix: &str) -> Vec<StepSpec> {
+    let mut steps = Vec::new();
+    if !estate.asgs.is_empty() {
+        let to = match level {
+            Level::Production => CapacityTarget::Production,
+            Level::Standby => CapacityTarget::Standby,
+        };
+        steps.push(
+            SetAsgCapacity {
+                side,
+                to,
+                asgs: None,
+            }
+            .spec()
+            .with_id(&format!("{prefix}asgs")),
+        );
+    }
+    if !estate.services().is_empty() {
+        let to = match level {
+            Level::Production => Count::Production,
+            Level::Standby => Count::Standby,
+        };
+        steps.push(
+            ScaleServices {
+                side,
+                to,
+                services: None,
+            }
+            .spec()
+            .with_id(&format!("{prefix}services")),
+        );
+    }
+    steps
+}
+
+fn has_endpoint(estate: &Estate) -> bool {
+    estate
+        .database
+        .as_ref()
+        .is_some_and(|d| d.endpoint_parameter.is_some() || d.endpoint_secret.is_some())
+}
+
+fn has_targets(estate: &Estate) -> bool {
+    estate.target_groups.iter().any(|t| t.asg.is_some())
+}
+
+fn watched(estate: &Estate, side: Side) -> bool {
+    estate.health_checks.iter().any(|h| h.region == side)
+}
+
+fn healthy(side: Side) -> StepSpec {
+    Wait {
+        until: Condition::HealthCheckHealthy(side.to_string()),
+    }
+    .spec()
+}
+
 /// Preflight → { promote (or global failover) | standby ASGs to production | standby services
 /// to production } → register targets → write the endpoint → force a deployment → move DNS →
 /// wait for the standby's health checks. Nothing in it needs the primary region.
@@ -41,94 +111,63 @@ pub fn failover(estate: &Estate) -> RunbookSpec {
         warn.insert(0, Condition::LagBelow(estate.rpo_budget));
     }
     steps.push(
-        StepSpec::new(StepKind::Check { require, warn })
+        Check { require, warn }
+            .spec()
             .titled("preflight: standby reachable, replica present")
             .with_id("preflight"),
     );
 
     let mut group = Vec::new();
     if let Some(db) = &estate.database {
-        let kind = match db.kind {
-            DatabaseKind::RdsReplica => StepKind::PromoteReplica {},
-            DatabaseKind::AuroraGlobal => StepKind::GlobalFailover { to: Side::Standby },
+        let promote = match db.kind {
+            DatabaseKind::RdsReplica => PromoteReplica {}.spec(),
+            DatabaseKind::AuroraGlobal => GlobalFailover { to: Side::Standby }.spec(),
         };
-        group.push(StepSpec::new(kind).with_id("database"));
+        group.push(promote.with_id("database"));
     }
-    if !estate.asgs.is_empty() {
-        group.push(
-            StepSpec::new(StepKind::SetAsgCapacity {
-                side: Side::Standby,
-                to: CapacityTarget::Production,
-                asgs: None,
-            })
-            .with_id("asgs"),
-        );
-    }
-    if !estate.services().is_empty() {
-        group.push(
-            StepSpec::new(StepKind::ScaleServices {
-                side: Side::Standby,
-                to: Count::Production,
-                services: None,
-            })
-            .with_id("services"),
-        );
-    }
-    match group.len() {
-        0 => {}
-        1 => steps.extend(group),
-        _ => steps.push(
-            StepSpec::new(StepKind::Parallel { steps: group })
-                .titled("promote the database, scale the standby to production")
-                .with_id("scale-up"),
-        ),
-    }
-    if estate.target_groups.iter().any(|t| t.asg.is_some()) {
+    group.extend(scale_side(estate, Side::Standby, Level::Production, ""));
+    push_group(
+        &mut steps,
+        group,
+        "scale-up",
+        "promote the database, scale the standby to production",
+    );
+    if has_targets(estate) {
         steps.push(
-            StepSpec::new(StepKind::RegisterTargets {
+            RegisterTargets {
                 side: Side::Standby,
                 target_groups: None,
-            })
+            }
+            .spec()
             .with_id("targets"),
         );
     }
-    if estate
-        .database
-        .as_ref()
-        .is_some_and(|d| d.endpoint_parameter.is_some() || d.endpoint_secret.is_some())
-    {
+    if has_endpoint(estate) {
         steps.push(
-            StepSpec::new(StepKind::WriteEndpoint {
+            WriteEndpoint {
                 side: Side::Standby,
                 database: None,
-            })
+            }
+            .spec()
             .with_id("endpoint"),
         );
     }
     if !estate.services().is_empty() {
         steps.push(
-            StepSpec::new(StepKind::ForceDeployment {
+            ForceDeployment {
                 side: Side::Standby,
                 services: None,
-            })
+            }
+            .spec()
             .titled("force a new deployment of standby services (pick up the new endpoint)")
             .with_id("redeploy"),
         );
     }
     if estate.dns.is_some() {
-        steps.push(StepSpec::new(StepKind::MoveDns { to: Side::Standby }).with_id("dns"));
+        steps.push(MoveDns { to: Side::Standby }.spec().with_id("dns"));
     }
-    if estate
-        .health_checks
-        .iter()
-        .any(|h| h.region == Side::Standby)
-    {
-        steps.push(
-            StepSpec::new(StepKind::Wait {
-                until: Condition::HealthCheckHealthy("standby".into()),
-            })
-            .with_id("standby-healthy"),
-        );
+    if watched(estate, Side::Standby) {
+        steps.push(healthy(Side::Standby).with_id("standby-healthy"));
     }
     RunbookSpec {
         description: Some(format!(
@@ -152,109 +191,65 @@ pub fn failback(estate: &Estate) -> RunbookSpec {
         require.push(Condition::DatabaseAvailable(Side::Primary));
     }
     steps.push(
-        StepSpec::new(StepKind::Check {
+        Check {
             require,
             warn: vec![],
-        })
+        }
+        .spec()
         .titled("check: primary reachable and its database available")
         .with_id("preflight"),
     );
-    let mut up = Vec::new();
-    if !estate.asgs.is_empty() {
-        up.push(
-            StepSpec::new(StepKind::SetAsgCapacity {
-                side: Side::Primary,
-                to: CapacityTarget::Production,
-                asgs: None,
-            })
-            .with_id("primary-asgs"),
-        );
-    }
-    if !estate.services().is_empty() {
-        up.push(
-            StepSpec::new(StepKind::ScaleServices {
-                side: Side::Primary,
-                to: Count::Production,
-                services: None,
-            })
-            .with_id("primary-services"),
-        );
-    }
     push_group(
         &mut steps,
-        up,
+        scale_side(estate, Side::Primary, Level::Production, "primary-"),
         "primary-up",
         "scale the primary to production",
     );
-    if estate.target_groups.iter().any(|t| t.asg.is_some()) {
+    if has_targets(estate) {
         steps.push(
-            StepSpec::new(StepKind::RegisterTargets {
+            RegisterTargets {
                 side: Side::Primary,
                 target_groups: None,
-            })
+            }
+            .spec()
             .with_id("primary-targets"),
         );
     }
-    if estate
-        .health_checks
-        .iter()
-        .any(|h| h.region == Side::Primary)
-    {
-        steps.push(
-            StepSpec::new(StepKind::Wait {
-                until: Condition::HealthCheckHealthy("primary".into()),
-            })
-            .with_id("primary-healthy"),
-        );
+    if watched(estate, Side::Primary) {
+        steps.push(healthy(Side::Primary).with_id("primary-healthy"));
     }
     if estate.dns.is_some() {
-        steps.push(StepSpec::new(StepKind::MoveDns { to: Side::Primary }).with_id("dns"));
-    }
-    let mut down = Vec::new();
-    if !estate.asgs.is_empty() {
-        down.push(
-            StepSpec::new(StepKind::SetAsgCapacity {
-                side: Side::Standby,
-                to: CapacityTarget::Standby,
-                asgs: None,
-            })
-            .with_id("standby-asgs"),
-        );
-    }
-    if !estate.services().is_empty() {
-        down.push(
-            StepSpec::new(StepKind::ScaleServices {
-                side: Side::Standby,
-                to: Count::Standby,
-                services: None,
-            })
-            .with_id("standby-services"),
-        );
+        steps.push(MoveDns { to: Side::Primary }.spec().with_id("dns"));
     }
     push_group(
         &mut steps,
-        down,
+        scale_side(estate, Side::Standby, Level::Standby, "standby-"),
         "standby-down",
         "scale the standby back to standby capacity",
     );
+    let endpoint_back = || {
+        WriteEndpoint {
+            side: Side::Standby,
+            database: Some(Side::Primary),
+        }
+        .spec()
+        .with_id("endpoint")
+    };
     if let Some(db) = &estate.database {
         match db.kind {
             DatabaseKind::RdsReplica => {
-                if db.endpoint_parameter.is_some() || db.endpoint_secret.is_some() {
+                if has_endpoint(estate) {
                     steps.push(
-                        StepSpec::new(StepKind::WriteEndpoint {
-                            side: Side::Standby,
-                            database: Some(Side::Primary),
-                        })
-                        .titled("point the standby's endpoint back at the primary database")
-                        .with_id("endpoint"),
+                        endpoint_back()
+                            .titled("point the standby's endpoint back at the primary database"),
                     );
                 }
-                steps.push(StepSpec::new(StepKind::RecreateReplica {}).with_id("replica"));
+                steps.push(RecreateReplica {}.spec().with_id("replica"));
                 steps.push(
-                    StepSpec::new(StepKind::Wait {
+                    Wait {
                         until: Condition::LagKnown(true),
-                    })
+                    }
+                    .spec()
                     .titled("wait until the new replica reports its lag")
                     .with_timeout(Duration::from_secs(600))
                     .with_id("replicating"),
@@ -262,17 +257,12 @@ pub fn failback(estate: &Estate) -> RunbookSpec {
             }
             DatabaseKind::AuroraGlobal => {
                 steps.push(
-                    StepSpec::new(StepKind::GlobalSwitchover { to: Side::Primary })
+                    GlobalSwitchover { to: Side::Primary }
+                        .spec()
                         .with_id("database"),
                 );
-                if db.endpoint_parameter.is_some() || db.endpoint_secret.is_some() {
-                    steps.push(
-                        StepSpec::new(StepKind::WriteEndpoint {
-                            side: Side::Standby,
-                            database: Some(Side::Primary),
-                        })
-                        .with_id("endpoint"),
-                    );
+                if has_endpoint(estate) {
+                    steps.push(endpoint_back());
                 }
             }
         }
@@ -290,10 +280,6 @@ fn push_group(steps: &mut Vec<StepSpec>, group: Vec<StepSpec>, id: &str, title: 
     match group.len() {
         0 => {}
         1 => steps.extend(group),
-        _ => steps.push(
-            StepSpec::new(StepKind::Parallel { steps: group })
-                .titled(title)
-                .with_id(id),
-        ),
+        _ => steps.push(StepSpec::group(group).titled(title).with_id(id)),
     }
 }

@@ -4,9 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::engine::{self, RunCommand, RunContext, RunError, RunEvent, RunMode, RunSummary};
+use super::api::{RunCommand, RunContext, RunError, RunEvent, RunMode, RunSummary};
 use super::journal::RunOutcome;
-use super::plan::Pace;
+use super::reader::Pace;
 use crate::backend::Backend;
 use crate::config::Estate;
 
@@ -74,7 +74,7 @@ pub async fn run_headless(
             "not confirmed: showing the plan only (run again with --yes to make these calls)"
         );
     }
-    let mut handle = engine::start(ctx, name)?;
+    let mut handle = super::launch::start(ctx, name)?;
     let mut code = None;
     let mut summary = None;
     while let Some(ev) = handle.events.recv().await {
@@ -154,6 +154,10 @@ pub async fn run_headless(
                     let _ = handle.commands.send(RunCommand::Abort);
                 }
             }
+            RunEvent::Crashed { reason } => {
+                let _ = writeln!(out, "the run stopped: {reason}");
+                code.get_or_insert(1);
+            }
             RunEvent::Finished(s) => {
                 if let Some(r) = &s.report {
                     let _ = writeln!(out, "report: {}", r.display());
@@ -169,7 +173,10 @@ pub async fn run_headless(
             }
         }
     }
-    let _ = handle.task.await;
+    if let Err(e) = handle.task.await {
+        let _ = writeln!(out, "the run stopped: the engine failed: {e}");
+        code.get_or_insert(1);
+    }
     let code = match (&summary, code) {
         (_, Some(c)) => c,
         _ if refuse_all => 2,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::plan::StepMemo;
-use super::spec::RunbookSpec;
+use crate::config::runbook::RunbookSpec;
 use crate::model::{Lag, Side};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -157,15 +157,20 @@ impl Journal {
 
     /// Writes the journal to a temporary file beside it, then renames it into place.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        Journal::write_bytes(path, &text)
+    }
+
+    /// Writes an encoded journal durably: temp file, fsync, rename.
+    pub fn write_bytes(path: &Path, text: &[u8]) -> std::io::Result<()> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
         let tmp = path.with_extension("json.tmp");
-        let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         {
             use std::io::Write;
             let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&text)?;
+            f.write_all(text)?;
             f.sync_data()?;
         }
         std::fs::rename(&tmp, path)

@@ -1,25 +1,59 @@
 //! Runbooks: failover, failback and drills, run step by step with confirmation.
 //!
-//! - [`spec`]: the syntax written in the estate file; [`defaults`]: the generated runbooks.
-//! - [`plan`]: what a step would change now (preflight) and whether it is done (verify).
-//! - [`engine`]: the run itself, a tokio task driven by [`RunCommand`]s that reports
-//!   [`RunEvent`]s; it keeps a [`Journal`] and writes the [`audit`] log and the [`report`].
+//! - [`steps`]: every step kind, one file each, behind one trait; [`step`]: a runbook built
+//!   from its written form ([`crate::config::runbook`]) and checked against the estate.
+//! - [`defaults`]: the runbooks generated from the estate.
+//! - [`launch`] starts or resumes a run; [`engine`] is the run itself, a tokio task driven by
+//!   [`RunCommand`]s that reports [`RunEvent`]s ([`api`]); [`recorder`] keeps its [`Journal`]
+//!   and writes the [`audit`] log and the [`report`] from a thread of its own.
+//! - [`reader`]: reads and calls with timeouts; [`error`]: why a step or a runbook fails.
 //! - [`headless`]: the same run without the console.
 
+pub mod api;
 pub mod audit;
 pub mod defaults;
-pub mod engine;
+mod engine;
+pub mod error;
 pub mod headless;
 pub mod journal;
+pub mod launch;
 pub mod plan;
+pub mod reader;
+mod recorder;
 pub mod report;
-pub mod spec;
+pub mod step;
+pub mod steps;
 
-pub use audit::{default_audit_path, default_state_dir};
-pub use engine::{
+pub use api::{
     ConfirmPrompt, Level, LogLine, PlannedCall, RunCommand, RunContext, RunError, RunEvent,
-    RunHandle, RunMode, RunSummary, StepView, resume, start, start_spec,
+    RunHandle, RunMode, RunSummary, StepView,
 };
+pub use audit::{default_audit_path, default_state_dir};
+pub use error::{SpecError, StepError};
 pub use headless::{HeadlessExit, HeadlessOptions, run_headless};
 pub use journal::{Journal, RunOutcome, StepStatus};
-pub use plan::Pace;
+pub use launch::{resume, start, start_spec};
+pub use reader::Pace;
+pub use step::{Step, compile, validate};
+
+use crate::config::{ConfigError, Estate};
+
+/// Checks every runbook written in the estate file against its step kinds.
+pub fn check_runbooks(estate: &Estate) -> Result<(), (String, String)> {
+    let registry = steps::builtin();
+    for (name, spec) in &estate.runbooks {
+        validate(spec, estate, &registry)
+            .map_err(|e| (format!("runbooks.{name}"), e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Loads an estate file and checks its runbooks: what every command that runs one uses.
+pub fn load_estate(path: &std::path::Path) -> Result<Estate, ConfigError> {
+    Estate::load_checked(path, &check_runbooks)
+}
+
+/// Parses an estate file's text and checks its runbooks.
+pub fn parse_estate(text: &str, origin: &str) -> Result<Estate, ConfigError> {
+    Estate::parse_checked(text, origin, &check_runbooks)
+}

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::time::Duration;
 
 use super::journal::{Journal, RunOutcome, StepStatus};
-use super::plan::lag_text;
+use super::steps::lag_text;
 
 pub fn secs(s: f64) -> String {
     let d = Duration::from_secs(s.max(0.0).round() as u64);

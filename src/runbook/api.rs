@@ -1,0 +1,214 @@
+//! What callers of the engine see: how a run is started, the commands an operator sends,
+//! the events a run reports, and its summary.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::error::SpecError;
+use super::journal::{Metrics, RunOutcome, StepStatus};
+use super::reader::Pace;
+use super::steps::Registry;
+use crate::backend::Backend;
+use crate::config::Estate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunMode {
+    /// Confirmed steps call AWS.
+    Live,
+    /// Every step is planned and shown; nothing is called.
+    DryRun,
+    /// No run may start.
+    ReadOnly,
+}
+
+/// Everything a run needs. `pace` is [`Pace::REAL`] except for a simulator on a fast clock.
+#[derive(Clone)]
+pub struct RunContext {
+    pub estate: Arc<Estate>,
+    pub backend: Arc<dyn Backend>,
+    pub mode: RunMode,
+    pub audit_path: PathBuf,
+    pub state_dir: PathBuf,
+    pub pace: Pace,
+    /// Recorded with every confirmation; [`super::audit::os_user`] by default.
+    pub user: String,
+    /// The step kinds runbooks may use: the built-in ones unless a caller adds its own.
+    pub registry: Arc<Registry>,
+}
+
+impl RunContext {
+    pub fn new(estate: Arc<Estate>, backend: Arc<dyn Backend>, mode: RunMode) -> RunContext {
+        RunContext {
+            estate,
+            backend,
+            mode,
+            audit_path: super::audit::default_audit_path(),
+            state_dir: super::audit::default_state_dir(),
+            pace: Pace::REAL,
+            user: super::audit::os_user(),
+            registry: super::steps::builtin(),
+        }
+    }
+}
+
+/// What the operator decides, sent to a running engine.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunCommand {
+    /// Go ahead with the step awaiting confirmation. An irreversible step needs
+    /// `typed_region` equal to its target region's AWS name (e.g. `us-west-2`).
+    Confirm { typed_region: Option<String> },
+    /// Preflight the failed (or awaiting) step again and ask again.
+    Retry,
+    /// Leave the step (or the failed steps of a group) undone; the reason is logged.
+    Skip { reason: String },
+    /// Stop the run here. Nothing already done is undone.
+    Abort,
+}
+
+/// One planned call, as listed in a confirmation prompt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedCall {
+    pub step: String,
+    pub call: String,
+    pub describe: String,
+    pub irreversible: bool,
+}
+
+/// What a step (or a parallel group) will do, shown before the operator confirms it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfirmPrompt {
+    /// The step or group awaiting confirmation.
+    pub step: String,
+    pub title: String,
+    pub calls: Vec<PlannedCall>,
+    /// One line per step: `title: current → target`.
+    pub changes: Vec<String>,
+    pub warnings: Vec<String>,
+    /// Set when a call is irreversible: the AWS region name to type back.
+    pub type_to_confirm: Option<String>,
+    /// A manual step's instruction.
+    pub instruction: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepView {
+    pub id: String,
+    pub title: String,
+    pub parent: Option<String>,
+    pub optional: bool,
+    pub status: StepStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogLine {
+    pub utc: chrono::DateTime<Utc>,
+    /// Seconds since the run started (estate time).
+    pub at: f64,
+    pub level: Level,
+    pub step: Option<String>,
+    pub text: String,
+}
+
+impl std::fmt::Display for LogLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let level = match self.level {
+            Level::Info => "",
+            Level::Warn => "WARN ",
+            Level::Error => "ERROR ",
+        };
+        write!(f, "[{:>7}] ", super::report::secs(self.at))?;
+        if let Some(s) = &self.step {
+            write!(f, "{s}: ")?;
+        }
+        write!(f, "{level}{}", self.text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    pub run_id: String,
+    pub runbook: String,
+    pub outcome: RunOutcome,
+    pub rto: Option<Duration>,
+    pub metrics: Metrics,
+    pub skipped: Vec<String>,
+    pub journal: PathBuf,
+    pub report: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEvent {
+    Started {
+        run_id: String,
+        runbook: String,
+        mode: RunMode,
+        resumed: bool,
+        journal: PathBuf,
+        steps: Vec<StepView>,
+    },
+    /// A step (or group) changed state.
+    Step(StepView),
+    /// Nothing happens until a [`RunCommand`] arrives.
+    AwaitingConfirmation(ConfirmPrompt),
+    /// A step failed: retry, skip (with a reason) or abort.
+    AwaitingDecision {
+        step: String,
+        error: String,
+        /// Every failed step is `optional`.
+        optional: bool,
+        /// The failure is the primary being unreachable.
+        needs_primary: bool,
+    },
+    Log(LogLine),
+    Finished(RunSummary),
+    /// The run stopped without finishing: its task failed (the journal stays resumable).
+    Crashed {
+        reason: String,
+    },
+}
+
+#[derive(Debug)]
+pub enum RunError {
+    ReadOnly,
+    UnknownRunbook(String),
+    Invalid(SpecError),
+    AlreadyFinished(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::ReadOnly => f.write_str("read-only mode: runbooks cannot be run"),
+            RunError::UnknownRunbook(n) => write!(f, "no runbook named {n:?}"),
+            RunError::Invalid(m) => write!(f, "invalid runbook: {m}"),
+            RunError::AlreadyFinished(id) => write!(f, "run {id} has already finished"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// A run in progress. Dropping it does not stop the run; `commands` closing aborts it at the
+/// next point where it needs a decision.
+pub struct RunHandle {
+    pub run_id: String,
+    pub journal: PathBuf,
+    pub events: mpsc::UnboundedReceiver<RunEvent>,
+    pub commands: mpsc::UnboundedSender<RunCommand>,
+    pub task: JoinHandle<RunSummary>,
+}

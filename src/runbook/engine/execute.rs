@@ -1,0 +1,183 @@
+//! A confirmed step at work: its calls, each recorded durably before it is made and after it
+//! answers, then verification until AWS shows the target state (or the step's timeout).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::time::Instant;
+
+use crate::backend::Action;
+use crate::config::Estate;
+use crate::runbook::api::Level;
+use crate::runbook::error::StepError;
+use crate::runbook::journal::StepStatus;
+use crate::runbook::plan::{StepPlan, Verdict};
+use crate::runbook::reader::Reader;
+use crate::runbook::recorder::Recorder;
+use crate::runbook::step::Step;
+use crate::runbook::steps::{Milestone, StepCx};
+
+/// Makes a confirmed step's calls, then waits until AWS shows its target state.
+pub async fn execute(
+    rec: Arc<Recorder>,
+    reader: Reader,
+    user: String,
+    s: &Step,
+    p: StepPlan,
+) -> (String, Result<String, StepError>) {
+    let id = s.id().to_string();
+    if p.instruction.is_some() {
+        rec.audit(Some(&id), "acknowledged", json!({"user": user}));
+        let note = format!("acknowledged by {user}");
+        rec.set(&id, StepStatus::Done { note: note.clone() });
+        return (id, Ok(note));
+    }
+    if !p.actions.is_empty() {
+        rec.set(&id, StepStatus::Running);
+    }
+    for a in &p.actions {
+        if let Err(e) = act(&rec, &reader, &id, a, &p).await {
+            return (id, Err(e));
+        }
+    }
+    rec.set(&id, StepStatus::Verifying);
+    let res = verify_until(&rec, &reader, s, &id, s.timeout()).await;
+    if let Ok(note) = &res {
+        // Marked done here, not when the whole group ends, so each step's time is its own.
+        note_done(&rec, &reader.estate, s);
+        rec.set(&id, StepStatus::Done { note: note.clone() });
+    }
+    (id, res)
+}
+
+async fn act(
+    rec: &Recorder,
+    reader: &Reader,
+    id: &str,
+    a: &Action,
+    p: &StepPlan,
+) -> Result<(), StepError> {
+    rec.audit(
+        Some(id),
+        "call",
+        json!({"call": a.api_call(), "describe": a.describe(), "action": a}),
+    );
+    rec.log(Level::Info, Some(id), format!("calling {}", a.describe()));
+    // The intent is on disk before the call is made.
+    rec.flush().await.map_err(StepError::Journal)?;
+    match reader.act(a).await {
+        Ok(out) => {
+            rec.audit(
+                Some(id),
+                "result",
+                json!({"call": a.api_call(), "summary": out.summary, "change_id": out.change_id}),
+            );
+            rec.log(Level::Info, Some(id), format!("ok: {}", out.summary));
+            let now = rec.now();
+            let d = a.describe();
+            rec.update(|j| {
+                if a.moves_writer() {
+                    j.metrics.rpo_lag = p.lag;
+                    j.metrics.promoted_at = Some(now);
+                }
+                if let Some(r) = j.step_mut(id) {
+                    r.memo.calls_done.push(d);
+                    if out.change_id.is_some() {
+                        r.memo.change_id = out.change_id.clone();
+                    }
+                }
+            });
+            Ok(())
+        }
+        Err(e) => {
+            rec.audit(
+                Some(id),
+                "call_error",
+                json!({"call": a.api_call(), "error": e.to_string()}),
+            );
+            Err(e)
+        }
+    }
+}
+
+async fn verify_until(
+    rec: &Recorder,
+    reader: &Reader,
+    s: &Step,
+    id: &str,
+    timeout: Duration,
+) -> Result<String, StepError> {
+    let tick = reader.estate.poll_interval().min(Duration::from_secs(1));
+    let began = Instant::now();
+    let deadline = began + reader.pace.wall(timeout);
+    let mut last_detail = String::new();
+    let mut last_miss: Option<f64> = None;
+    let mut last_err_primary: bool;
+    loop {
+        let read_at = rec.now();
+        let memo = rec.memo(id);
+        let cx = StepCx {
+            reader,
+            memo: &memo,
+        };
+        match s.verify(&cx).await {
+            Ok(Verdict::Done(d)) => {
+                let now = rec.now();
+                let overhead = now - last_miss.unwrap_or(read_at);
+                rec.update(|j| {
+                    if let Some(r) = j.step_mut(id) {
+                        r.verify_overhead = Some(overhead);
+                    }
+                });
+                rec.log(Level::Info, Some(id), format!("verified: {d}"));
+                return Ok(d);
+            }
+            Ok(Verdict::Pending(d)) => {
+                last_miss = Some(read_at);
+                last_err_primary = false;
+                if d != last_detail {
+                    rec.log(Level::Info, Some(id), format!("waiting: {d}"));
+                    last_detail = d;
+                }
+            }
+            Err(e) => {
+                last_miss = Some(read_at);
+                // A read that fails while verifying is reported, not fatal: the next one may work.
+                let text = e.to_string();
+                if text != last_detail {
+                    rec.log(
+                        Level::Warn,
+                        Some(id),
+                        format!("read failed while verifying: {text}"),
+                    );
+                    last_detail = text;
+                }
+                last_err_primary = e.needs_primary();
+            }
+        }
+        if Instant::now() >= deadline {
+            return Err(StepError::TimedOut {
+                after: timeout,
+                last_seen: last_detail,
+                needs_primary: last_err_primary,
+            });
+        }
+        tokio::time::sleep(reader.pace.wall(tick)).await;
+    }
+}
+
+/// Records what the report needs when a step reaches its target.
+pub fn note_done(rec: &Recorder, estate: &Estate, s: &Step) {
+    let Some(m) = s.milestone(estate) else { return };
+    let now = rec.now();
+    rec.update(|j| match m {
+        Milestone::DnsMoved(side) => {
+            j.metrics.dns_moved_at = Some(now);
+            j.metrics.dns_side = Some(side);
+        }
+        Milestone::Healthy(side) => {
+            j.metrics.healthy_at.entry(side).or_insert(now);
+        }
+    });
+}

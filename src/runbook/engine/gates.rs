@@ -1,0 +1,266 @@
+//! The questions a run asks: confirm what a step will do, or decide after a failure. Only a
+//! command sent after the question was asked can answer it.
+
+use serde_json::json;
+
+use super::{Decision, Engine};
+use crate::model::Side;
+use crate::runbook::api::{ConfirmPrompt, Level, PlannedCall, RunCommand, RunEvent};
+use crate::runbook::error::StepError;
+use crate::runbook::journal::StepStatus;
+use crate::runbook::plan::StepPlan;
+use crate::runbook::step::Step;
+
+impl Engine {
+    pub(super) fn prompt(&self, unit: &Step, work: &[(&Step, StepPlan)]) -> ConfirmPrompt {
+        let mut calls = Vec::new();
+        let mut changes = Vec::new();
+        let mut warnings = Vec::new();
+        let mut type_to_confirm = None;
+        let mut instruction = None;
+        for (s, p) in work {
+            let id = s.id().to_string();
+            for a in &p.actions {
+                if a.irreversible() && type_to_confirm.is_none() {
+                    let side = a.side().unwrap_or(Side::Standby);
+                    type_to_confirm = Some(self.ctx.estate.region(side).region.to_string());
+                }
+                calls.push(PlannedCall {
+                    step: id.clone(),
+                    call: a.api_call().to_string(),
+                    describe: a.describe(),
+                    irreversible: a.irreversible(),
+                });
+            }
+            changes.push(format!("{}: {} → {}", s.title(), p.current, p.target));
+            warnings.extend(p.warnings.iter().map(|w| format!("{id}: {w}")));
+            if p.instruction.is_some() {
+                instruction = p.instruction.clone();
+            }
+        }
+        ConfirmPrompt {
+            step: unit.id().to_string(),
+            title: unit.title(),
+            calls,
+            changes,
+            warnings,
+            type_to_confirm,
+            instruction,
+        }
+    }
+
+    /// Drops commands sent before the question was asked: a stray key press must not
+    /// confirm a step the operator has not seen yet.
+    fn drain(&mut self, step: &str) {
+        while let Ok(cmd) = self.cmds.try_recv() {
+            self.rec.log(
+                Level::Info,
+                Some(step),
+                format!("ignored {cmd:?}: sent before the question was asked"),
+            );
+        }
+    }
+
+    async fn next_command(&mut self) -> Option<RunCommand> {
+        if !self.cmds_open {
+            return None;
+        }
+        let c = self.cmds.recv().await;
+        if c.is_none() {
+            self.cmds_open = false;
+        }
+        c
+    }
+
+    pub(super) async fn confirm_gate(&mut self, prompt: ConfirmPrompt) -> Decision {
+        let step = prompt.step.clone();
+        self.drain(&step);
+        for c in &prompt.calls {
+            self.rec.log(
+                Level::Info,
+                Some(&c.step),
+                format!(
+                    "plan: {}{}",
+                    c.describe,
+                    if c.irreversible {
+                        " (IRREVERSIBLE)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+        self.rec.log(
+            Level::Info,
+            Some(&step),
+            match &prompt.type_to_confirm {
+                Some(r) => {
+                    format!("awaiting confirmation: type {r} to confirm the irreversible call")
+                }
+                None => "awaiting confirmation".into(),
+            },
+        );
+        self.rec
+            .emit(RunEvent::AwaitingConfirmation(prompt.clone()));
+        loop {
+            let Some(cmd) = self.next_command().await else {
+                return Decision::Abort(
+                    "the command channel closed while awaiting confirmation".into(),
+                );
+            };
+            match cmd {
+                RunCommand::Confirm { typed_region } => {
+                    if let Some(want) = &prompt.type_to_confirm
+                        && typed_region.as_deref().map(str::trim) != Some(want.as_str())
+                    {
+                        self.rec.audit(
+                            Some(&step),
+                            "confirm_refused",
+                            json!({"user": self.ctx.user, "typed": typed_region, "expected": want}),
+                        );
+                        self.rec.log(
+                            Level::Warn,
+                            Some(&step),
+                            format!(
+                                "not confirmed: the irreversible call needs the region name {want} typed back, got {:?}",
+                                typed_region.unwrap_or_default()
+                            ),
+                        );
+                        continue;
+                    }
+                    self.rec.audit(
+                        Some(&step),
+                        "confirm",
+                        json!({"user": self.ctx.user, "typed": typed_region,
+                               "calls": prompt.calls.iter().map(|c| c.describe.clone()).collect::<Vec<_>>(),
+                               "instruction": prompt.instruction}),
+                    );
+                    self.rec.log(
+                        Level::Info,
+                        Some(&step),
+                        format!("confirmed by {}", self.ctx.user),
+                    );
+                    return Decision::Go;
+                }
+                RunCommand::Retry => {
+                    self.rec.log(Level::Info, Some(&step), "preflight again");
+                    return Decision::Retry;
+                }
+                RunCommand::Skip { reason } => {
+                    if reason.trim().is_empty() {
+                        self.rec.log(
+                            Level::Warn,
+                            Some(&step),
+                            "skip refused: a reason is required",
+                        );
+                        continue;
+                    }
+                    return Decision::Skip(reason);
+                }
+                RunCommand::Abort => {
+                    self.rec
+                        .audit(Some(&step), "abort", json!({"user": self.ctx.user}));
+                    return Decision::Abort(format!("aborted by {} at {step}", self.ctx.user));
+                }
+            }
+        }
+    }
+
+    pub(super) async fn fail_gate(
+        &mut self,
+        unit_id: &str,
+        group: bool,
+        members: &[&Step],
+        failed: Vec<(String, StepError)>,
+    ) -> Decision {
+        for (id, e) in &failed {
+            self.rec
+                .audit(Some(id), "error", json!({"error": e.to_string()}));
+            self.rec.log(Level::Error, Some(id), format!("failed: {e}"));
+            self.rec.set(
+                id,
+                StepStatus::Failed {
+                    error: e.to_string(),
+                },
+            );
+        }
+        let error = failed
+            .iter()
+            .map(|(id, e)| {
+                if group {
+                    format!("{id}: {e}")
+                } else {
+                    e.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        if group {
+            self.rec.set(
+                unit_id,
+                StepStatus::Failed {
+                    error: error.clone(),
+                },
+            );
+        }
+        let optional = failed.iter().all(|(id, _)| {
+            members
+                .iter()
+                .any(|m| m.id() == id.as_str() && m.optional())
+        });
+        let needs_primary = failed.iter().any(|(_, e)| e.needs_primary());
+        self.drain(unit_id);
+        self.rec.emit(RunEvent::AwaitingDecision {
+            step: unit_id.to_string(),
+            error: error.clone(),
+            optional,
+            needs_primary,
+        });
+        loop {
+            let Some(cmd) = self.next_command().await else {
+                return Decision::Abort("the command channel closed after a failure".into());
+            };
+            match cmd {
+                RunCommand::Retry => {
+                    self.rec
+                        .audit(Some(unit_id), "retry", json!({"user": self.ctx.user}));
+                    self.rec.log(
+                        Level::Info,
+                        Some(unit_id),
+                        format!("retry requested by {}", self.ctx.user),
+                    );
+                    return Decision::Retry;
+                }
+                RunCommand::Skip { reason } => {
+                    if reason.trim().is_empty() {
+                        self.rec.log(
+                            Level::Warn,
+                            Some(unit_id),
+                            "skip refused: a reason is required",
+                        );
+                        continue;
+                    }
+                    for (id, _) in &failed {
+                        self.skip(id, &reason);
+                    }
+                    return Decision::Skip(reason);
+                }
+                RunCommand::Abort => {
+                    self.rec
+                        .audit(Some(unit_id), "abort", json!({"user": self.ctx.user}));
+                    return Decision::Abort(format!(
+                        "aborted by {} after {unit_id} failed: {error}",
+                        self.ctx.user
+                    ));
+                }
+                RunCommand::Confirm { .. } => {
+                    self.rec.log(
+                        Level::Info,
+                        Some(unit_id),
+                        "the step failed: retry, skip (with a reason) or abort",
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! The runbook engine: a tokio task per run that plans, asks, acts and verifies, step by step.
+//!
+//! The caller (the console's action pane, or [`super::run_headless`]) never waits on it: it
+//! reads [`RunEvent`]s whenever it likes and sends [`RunCommand`]s back. Confirmation gating
+//! lives here, not in the UI: nothing is called before a `Confirm`, and an irreversible step
+//! is refused unless the typed text is the target region's AWS name.
+//!
+//! - [`unit`]: one top-level step or parallel group, from preflight to done.
+//! - [`gates`]: the questions: confirm a plan, decide after a failure.
+//! - [`execute`]: a confirmed step's calls, then verification until the target state.
+
+mod execute;
+mod gates;
+mod unit;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::json;
+use tokio::sync::mpsc;
+
+use super::api::{Level, RunCommand, RunContext, RunEvent, RunMode, RunSummary};
+use super::journal::{RunOutcome, StepStatus};
+use super::reader::Reader;
+use super::recorder::Recorder;
+use super::step::Step;
+
+enum Flow {
+    Next,
+    Abort(String),
+}
+
+enum Decision {
+    Go,
+    Retry,
+    Skip(String),
+    Abort(String),
+}
+
+pub struct Engine {
+    ctx: RunContext,
+    reader: Reader,
+    rec: Arc<Recorder>,
+    cmds: mpsc::UnboundedReceiver<RunCommand>,
+    cmds_open: bool,
+    resumed: bool,
+}
+
+impl Engine {
+    pub fn new(
+        ctx: RunContext,
+        reader: Reader,
+        rec: Arc<Recorder>,
+        cmds: mpsc::UnboundedReceiver<RunCommand>,
+        resumed: bool,
+    ) -> Engine {
+        Engine {
+            ctx,
+            reader,
+            rec,
+            cmds,
+            cmds_open: true,
+            resumed,
+        }
+    }
+
+    pub async fn run(mut self, steps: Arc<Vec<Step>>) -> RunSummary {
+        let (description, run_id, runbook, views) = {
+            let j = self.rec.lock();
+            (
+                j.spec.description.clone(),
+                j.run_id.clone(),
+                j.runbook.clone(),
+                j.steps.iter().map(Recorder::view).collect::<Vec<_>>(),
+            )
+        };
+        self.rec.audit(
+            None,
+            if self.resumed {
+                "run_resumed"
+            } else {
+                "run_started"
+            },
+            json!({"runbook": runbook, "mode": self.ctx.mode, "user": self.ctx.user,
+                   "estate": self.ctx.estate.name, "backend": self.ctx.backend.mode()}),
+        );
+        self.rec.emit(RunEvent::Started {
+            run_id: run_id.clone(),
+            runbook: runbook.clone(),
+            mode: self.ctx.mode,
+            resumed: self.resumed,
+            journal: self.rec.path.clone(),
+            steps: views,
+        });
+        self.rec.log(
+            Level::Info,
+            None,
+            format!(
+                "{} runbook {runbook} ({}){}",
+                if self.resumed { "resuming" } else { "starting" },
+                description.unwrap_or_default(),
+                if self.ctx.mode == RunMode::DryRun {
+                    " as a dry run: no AWS call will be made"
+                } else {
+                    ""
+                }
+            ),
+        );
+        let mut outcome = RunOutcome::Completed;
+        for step in steps.iter() {
+            if self.rec.is_final(step.id()) {
+                continue;
+            }
+            if let Flow::Abort(reason) = self.run_unit(step).await {
+                outcome = RunOutcome::Aborted { reason };
+                break;
+            }
+        }
+        self.finish(outcome).await
+    }
+
+    async fn finish(&self, outcome: RunOutcome) -> RunSummary {
+        let (report_path, text) = {
+            let mut j = self.rec.lock();
+            j.outcome = Some(outcome.clone());
+            let path = j.report_path_in(&self.ctx.state_dir);
+            j.report = Some(path.clone());
+            j.elapsed = self.rec.now();
+            j.updated_at = Utc::now();
+            (path, super::report::render(&j))
+        };
+        let report = match self.rec.write_report(&report_path, text).await {
+            Ok(()) => Some(report_path.clone()),
+            Err(_) => None,
+        };
+        let summary = {
+            let mut j = self.rec.lock();
+            j.report = report.clone();
+            self.rec.save(&mut j);
+            RunSummary {
+                run_id: j.run_id.clone(),
+                runbook: j.runbook.clone(),
+                outcome: outcome.clone(),
+                rto: j.metrics.rto().map(Duration::from_secs_f64),
+                metrics: j.metrics.clone(),
+                skipped: j
+                    .steps
+                    .iter()
+                    .filter(|s| matches!(s.status, StepStatus::Skipped { .. }))
+                    .map(|s| s.id.clone())
+                    .collect(),
+                journal: self.rec.path.clone(),
+                report,
+            }
+        };
+        let text = match &outcome {
+            RunOutcome::Completed => "run completed".to_string(),
+            RunOutcome::Aborted { reason } => format!("run aborted: {reason}"),
+        };
+        self.rec.audit(
+            None,
+            "run_finished",
+            json!({"outcome": outcome, "report": summary.report}),
+        );
+        self.rec.log(
+            if matches!(outcome, RunOutcome::Completed) {
+                Level::Info
+            } else {
+                Level::Warn
+            },
+            None,
+            match &summary.report {
+                Some(p) => format!("{text}; report written to {}", p.display()),
+                None => format!(
+                    "{text}; the report could not be written to {}",
+                    report_path.display()
+                ),
+            },
+        );
+        // Everything above is on disk before the caller hears the run is over.
+        let _ = self.rec.flush().await;
+        self.rec.emit(RunEvent::Finished(summary.clone()));
+        summary
+    }
+}

@@ -1,0 +1,166 @@
+//! Starting and resuming runs. Nothing here touches a file: the run's task creates its
+//! journal and opens the audit log, so a caller (the console's UI thread) never waits on IO.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::sync::mpsc;
+
+use super::api::{RunContext, RunError, RunEvent, RunHandle, RunMode, RunSummary};
+use super::engine::Engine;
+use super::journal::{Journal, Metrics, RunOutcome, StepRecord, StepStatus};
+use super::plan::StepMemo;
+use super::reader::Reader;
+use super::recorder::Recorder;
+use super::step::{Step, compile};
+use crate::config::runbook::{RunbookSpec, assign_ids};
+
+/// Starts the runbook called `name` (written in the estate file, or a generated default).
+/// Must be called inside a tokio runtime.
+pub fn start(ctx: RunContext, name: &str) -> Result<RunHandle, RunError> {
+    let spec = super::defaults::resolve(&ctx.estate, name)
+        .ok_or_else(|| RunError::UnknownRunbook(name.to_string()))?;
+    start_spec(ctx, name, spec)
+}
+
+/// Starts a runbook given as data (e.g. a sequential variant of another).
+pub fn start_spec(
+    ctx: RunContext,
+    name: &str,
+    mut spec: RunbookSpec,
+) -> Result<RunHandle, RunError> {
+    if ctx.mode == RunMode::ReadOnly {
+        return Err(RunError::ReadOnly);
+    }
+    let steps = compile(&spec, &ctx.estate, &ctx.registry).map_err(RunError::Invalid)?;
+    assign_ids(&mut spec.steps, "");
+    let now = Utc::now();
+    let run_id = format!(
+        "{}-{}-{:04x}",
+        now.format("%Y%m%dT%H%M%SZ"),
+        name.chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            })
+            .collect::<String>(),
+        now.timestamp_subsec_nanos() as u64 % 0x10000
+    );
+    let mut records = Vec::new();
+    for s in &steps {
+        records.push(record(s, None));
+        if s.is_group() {
+            let parent = Some(s.id().to_string());
+            records.extend(s.members().into_iter().map(|c| record(c, parent.clone())));
+        }
+    }
+    let journal = Journal {
+        version: 1,
+        run_id,
+        runbook: name.to_string(),
+        estate: ctx.estate.name.clone(),
+        dry_run: ctx.mode == RunMode::DryRun,
+        started_at: now,
+        updated_at: now,
+        elapsed: 0.0,
+        spec,
+        steps: records,
+        timeline: Vec::new(),
+        metrics: Metrics::default(),
+        outcome: None,
+        report: None,
+    };
+    Ok(launch(ctx, journal, steps, false))
+}
+
+/// Resumes an unfinished run from its journal (see [`Journal::find_unfinished`]). Finished
+/// steps stay finished; the step in flight is preflighted again, which finds its target state
+/// if its change had completed, and does nothing more.
+pub fn resume(ctx: RunContext, journal: Journal) -> Result<RunHandle, RunError> {
+    if ctx.mode == RunMode::ReadOnly {
+        return Err(RunError::ReadOnly);
+    }
+    if journal.outcome.is_some() {
+        return Err(RunError::AlreadyFinished(journal.run_id));
+    }
+    let steps = compile(&journal.spec, &ctx.estate, &ctx.registry).map_err(RunError::Invalid)?;
+    Ok(launch(ctx, journal, steps, true))
+}
+
+fn record(s: &Step, parent: Option<String>) -> StepRecord {
+    StepRecord {
+        id: s.id().to_string(),
+        title: s.title(),
+        kind: s.kind_name.clone(),
+        optional: s.optional(),
+        parent,
+        status: StepStatus::Pending,
+        started: None,
+        finished: None,
+        memo: StepMemo::default(),
+        verify_overhead: None,
+    }
+}
+
+fn launch(ctx: RunContext, mut journal: Journal, steps: Vec<Step>, resumed: bool) -> RunHandle {
+    let path = journal.path_in(&ctx.state_dir);
+    // Time lost while the console was down counts, as far as the wall clock can tell.
+    let mut base = journal.elapsed;
+    if resumed && ctx.pace.scale == 1.0 {
+        base += (Utc::now() - journal.updated_at).num_milliseconds().max(0) as f64 / 1000.0;
+    }
+    journal.elapsed = base;
+    let (etx, erx) = mpsc::unbounded_channel();
+    let (ctx_tx, crx) = mpsc::unbounded_channel();
+    let run_id = journal.run_id.clone();
+    let task_path = path.clone();
+    let task = tokio::spawn(async move {
+        let rec = Recorder::start(
+            journal,
+            task_path,
+            ctx.audit_path.clone(),
+            etx,
+            base,
+            ctx.pace,
+        );
+        let reader = Reader {
+            backend: ctx.backend.clone(),
+            estate: ctx.estate.clone(),
+            pace: ctx.pace,
+        };
+        // The journal must exist before anything else happens: a run that cannot keep one
+        // does not start.
+        if let Err(reason) = rec.flush().await {
+            return refuse(&rec, reason);
+        }
+        Engine::new(ctx, reader, rec, crx, resumed)
+            .run(Arc::new(steps))
+            .await
+    });
+    RunHandle {
+        run_id,
+        journal: path,
+        events: erx,
+        commands: ctx_tx,
+        task,
+    }
+}
+
+/// A run whose record cannot be written ends before its first step.
+fn refuse(rec: &Recorder, reason: String) -> RunSummary {
+    rec.emit(RunEvent::Crashed {
+        reason: reason.clone(),
+    });
+    let j = rec.lock();
+    RunSummary {
+        run_id: j.run_id.clone(),
+        runbook: j.runbook.clone(),
+        outcome: RunOutcome::Aborted { reason },
+        rto: None,
+        metrics: j.metrics.clone(),
+        skipped: Vec::new(),
+        journal: rec.path.clone(),
+        report: None,
+    }
+}

@@ -1,0 +1,146 @@
+//! Reads and calls through the backend with the estate's call timeout, retrying throttled
+//! calls: a dark region's calls may never return, so nothing here waits without a bound.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::error::StepError;
+use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
+use crate::config::Estate;
+use crate::model::{GlobalReading, RegionReading, Side};
+
+/// How engine durations map to the clock tokio sleeps on: 1 in production; a simulator running
+/// `speed` times faster than real time is driven with `scale = speed`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pace {
+    pub scale: f64,
+}
+
+impl Pace {
+    pub const REAL: Pace = Pace { scale: 1.0 };
+    /// The tokio duration of an estate-time duration.
+    pub fn wall(&self, d: Duration) -> Duration {
+        d.div_f64(self.scale.max(1e-6))
+    }
+    /// The estate-time duration of a tokio duration.
+    pub fn estate(&self, d: Duration) -> Duration {
+        d.mul_f64(self.scale.max(1e-6))
+    }
+}
+
+#[derive(Clone)]
+pub struct Reader {
+    pub backend: Arc<dyn Backend>,
+    pub estate: Arc<Estate>,
+    pub pace: Pace,
+}
+
+const THROTTLE_ATTEMPTS: u32 = 3;
+
+impl Reader {
+    fn call_timeout(&self) -> Duration {
+        self.pace.wall(self.estate.call_timeout.0)
+    }
+
+    fn region_label(&self, side: Side) -> String {
+        format!("{} ({side})", self.estate.region(side).region)
+    }
+
+    /// Runs one backend call with the timeout; throttling is retried with a short backoff.
+    pub async fn call<T, F, Fut>(
+        &self,
+        side: Option<Side>,
+        what: &str,
+        f: F,
+    ) -> Result<T, BackendError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, BackendError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let region = side
+                .map(|s| self.region_label(s))
+                .unwrap_or_else(|| "route53".into());
+            let result = match tokio::time::timeout(self.call_timeout(), f()).await {
+                Ok(r) => r,
+                Err(_) => Err(BackendError::new(
+                    ErrorKind::Unreachable,
+                    &region,
+                    what,
+                    "",
+                    format!(
+                        "no answer within {}",
+                        humantime::format_duration(self.estate.call_timeout.0)
+                    ),
+                )),
+            };
+            match result {
+                Err(e) if e.kind == ErrorKind::Throttled && attempt < THROTTLE_ATTEMPTS => {
+                    let backoff = Duration::from_millis(500 * 2u64.pow(attempt - 1));
+                    tokio::time::sleep(self.pace.wall(backoff)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    pub async fn region(&self, side: Side) -> Result<RegionReading, StepError> {
+        let b = self.backend.clone();
+        self.call(Some(side), "describe", || {
+            let b = b.clone();
+            async move { b.read_region(side).await }
+        })
+        .await
+        .map_err(|e| StepError::call(Some(side), e))
+    }
+
+    pub async fn global(&self) -> Result<GlobalReading, StepError> {
+        let b = self.backend.clone();
+        self.call(None, "route53:read", || {
+            let b = b.clone();
+            async move { b.read_global().await }
+        })
+        .await
+        .map_err(|e| StepError::call(None, e))
+    }
+
+    pub async fn endpoint(
+        &self,
+        side: Side,
+        store: &EndpointStore,
+    ) -> Result<Option<String>, StepError> {
+        let b = self.backend.clone();
+        self.call(Some(side), "read endpoint", || {
+            let b = b.clone();
+            let store = store.clone();
+            async move { b.read_endpoint(side, &store).await }
+        })
+        .await
+        .map_err(|e| StepError::call(Some(side), e))
+    }
+
+    pub async fn dns_in_sync(&self, change_id: &str) -> Result<bool, StepError> {
+        let b = self.backend.clone();
+        self.call(None, "route53:GetChange", || {
+            let b = b.clone();
+            let id = change_id.to_string();
+            async move { b.dns_change_in_sync(&id).await }
+        })
+        .await
+        .map_err(|e| StepError::call(None, e))
+    }
+
+    pub async fn act(&self, action: &Action) -> Result<ActionOutcome, StepError> {
+        let b = self.backend.clone();
+        let side = action.side();
+        self.call(side, action.api_call(), || {
+            let b = b.clone();
+            let a = action.clone();
+            async move { b.act(&a).await }
+        })
+        .await
+        .map_err(|e| StepError::call(side, e))
+    }
+}

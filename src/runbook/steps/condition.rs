@@ -1,0 +1,179 @@
+//! Conditions, as `wait` waits for them and `check` checks them: evaluated now, from one
+//! read of what each needs.
+
+use super::read::{db_of, lag_text, role_text, section};
+use crate::config::runbook::{Condition, side_name};
+use crate::model::{AlarmState, DbRole, Deployment, Lag, Side};
+use crate::runbook::error::StepError;
+use crate::runbook::reader::Reader;
+use std::time::Duration;
+
+/// Evaluates a condition now: whether it holds, and what was seen.
+pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError> {
+    let estate = &r.estate;
+    match c {
+        Condition::LagBelow(max) => {
+            let reading = r.region(Side::Standby).await?;
+            let db = db_of(&reading, Side::Standby)?;
+            Ok(match db.lag {
+                Lag::Known(s) => (
+                    Duration::from_secs(s) < max.0,
+                    format!("replica lag {}", lag_text(db.lag)),
+                ),
+                other => (false, format!("replica lag {}", lag_text(other))),
+            })
+        }
+        Condition::LagKnown(want) => {
+            let reading = r.region(Side::Standby).await?;
+            let db = db_of(&reading, Side::Standby)?;
+            let known = matches!(db.lag, Lag::Known(_));
+            Ok((known == *want, format!("replica lag {}", lag_text(db.lag))))
+        }
+        Condition::HealthCheckHealthy(which) => {
+            let g = r.global().await?;
+            let checks = g
+                .health_checks
+                .as_ref()
+                .map_err(|e| StepError::missing(format!("health checks: {e}")))?;
+            let chosen: Vec<_> = checks
+                .iter()
+                .filter(|h| match side_name(which) {
+                    Some(s) => h.watches == s,
+                    None => &h.id == which,
+                })
+                .collect();
+            if chosen.is_empty() {
+                return Ok((false, format!("no health check for {which}")));
+            }
+            let bad: Vec<String> = chosen
+                .iter()
+                .filter(|h| h.healthy != Some(true))
+                .map(|h| {
+                    format!(
+                        "{} {}",
+                        h.label,
+                        match h.healthy {
+                            Some(false) => "unhealthy",
+                            _ => "unknown",
+                        }
+                    )
+                })
+                .collect();
+            if bad.is_empty() {
+                Ok((
+                    true,
+                    format!(
+                        "{} healthy",
+                        chosen
+                            .iter()
+                            .map(|h| h.label.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ))
+            } else {
+                Ok((false, bad.join(", ")))
+            }
+        }
+        Condition::AlarmOk(name) => {
+            let side = estate
+                .alarms
+                .iter()
+                .find(|a| &a.name == name)
+                .map(|a| a.region)
+                .ok_or_else(|| StepError::missing(format!("no alarm {name} in the estate")))?;
+            let reading = r.region(side).await?;
+            let alarms = section(&reading.alarms, "alarms", side)?;
+            let state = alarms.iter().find(|a| &a.name == name).map(|a| a.state);
+            Ok((
+                state == Some(AlarmState::Ok),
+                format!("alarm {name} {:?}", state.unwrap_or(AlarmState::Missing)),
+            ))
+        }
+        Condition::ServiceRunning(side) => {
+            let reading = r.region(*side).await?;
+            let services = section(&reading.services, "services", *side)?;
+            let bad: Vec<String> = services
+                .iter()
+                .filter(|s| {
+                    !(s.exists() && s.running == s.desired && s.deployment == Deployment::Steady)
+                })
+                .map(|s| format!("{} {}/{}", s.name, s.running, s.desired))
+                .collect();
+            Ok((
+                bad.is_empty(),
+                if bad.is_empty() {
+                    format!("{side} services running")
+                } else {
+                    bad.join(", ")
+                },
+            ))
+        }
+        Condition::RegionReachable(side) => match r.region(*side).await {
+            Ok(_) => Ok((true, format!("{side} reachable"))),
+            Err(e) => Ok((false, e.to_string())),
+        },
+        Condition::DatabaseAvailable(side) => {
+            let reading = r.region(*side).await?;
+            match &reading.database {
+                Some(Ok(db)) => Ok((db.status == "available", role_text(db))),
+                Some(Err(e)) => Ok((false, e.to_string())),
+                None => Ok((false, "no database".into())),
+            }
+        }
+        Condition::DatabaseWriter(side) => {
+            let reading = r.region(*side).await?;
+            match &reading.database {
+                Some(Ok(db)) => Ok((
+                    db.role == DbRole::Writer && db.status == "available",
+                    role_text(db),
+                )),
+                Some(Err(e)) => Ok((false, e.to_string())),
+                None => Ok((false, "no database".into())),
+            }
+        }
+        Condition::RegionHealthy(side) => {
+            let reading = r.region(*side).await?;
+            let mut bad = Vec::new();
+            if let Some(db) = &reading.database {
+                match db {
+                    Ok(db) if db.status == "available" => {}
+                    Ok(db) => bad.push(role_text(db)),
+                    Err(e) => bad.push(e.to_string()),
+                }
+            }
+            match &reading.services {
+                Ok(s) => bad.extend(
+                    s.iter()
+                        .filter(|s| s.running < s.desired)
+                        .map(|s| format!("{} {}/{}", s.name, s.running, s.desired)),
+                ),
+                Err(e) => bad.push(e.to_string()),
+            }
+            let (hc_ok, hc) =
+                Box::pin(eval(&Condition::HealthCheckHealthy(side.to_string()), r)).await?;
+            if !hc_ok && estate.health_checks.iter().any(|h| h.region == *side) {
+                bad.push(hc);
+            }
+            Ok((
+                bad.is_empty(),
+                if bad.is_empty() {
+                    format!("{side} healthy")
+                } else {
+                    bad.join(", ")
+                },
+            ))
+        }
+        Condition::DnsPointsTo(side) => {
+            let g = r.global().await?;
+            match &g.dns {
+                Some(Ok(d)) => Ok((
+                    d.points_at == Some(*side),
+                    format!("DNS -> {}", d.value.clone().unwrap_or_default()),
+                )),
+                Some(Err(e)) => Ok((false, e.to_string())),
+                None => Ok((false, "no DNS".into())),
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! `global_switchover` and `global_failover` — move an Aurora global database's writer to a
+//! side. The two are one behaviour with two guarantees, so they share this file.
+//!
+//! - inputs: `to` (default `standby`)
+//! - calls: `rds:SwitchoverGlobalCluster` (planned: syncs first, no data loss; needs both
+//!   regions) / `rds:FailoverGlobalCluster` (irreversible, may lose un-replicated writes)
+//! - waits for: that side's cluster is the writer and `available`
+//! - default timeout: 6 minutes (switchover) / 5 minutes (failover); AWS takes 1–2
+//! - fails when: the target cluster is unreadable or has no ARN
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::read::{db_of, lag_warnings, need_database, role_text};
+use super::{Kind, StepCx, StepKind};
+use crate::backend::Action;
+use crate::config::{DatabaseKind, Estate};
+use crate::model::{DbRole, Side};
+use crate::runbook::error::StepError;
+use crate::runbook::plan::{StepPlan, Verdict};
+
+fn standby() -> Side {
+    Side::Standby
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlobalSwitchover {
+    #[serde(default = "standby")]
+    pub to: Side,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlobalFailover {
+    #[serde(default = "standby")]
+    pub to: Side,
+}
+
+impl Kind for GlobalSwitchover {
+    const NAME: &'static str = "global_switchover";
+}
+
+impl Kind for GlobalFailover {
+    const NAME: &'static str = "global_failover";
+}
+
+/// Planned (switchover) or not (failover): the only difference between the two kinds.
+async fn preflight(cx: &StepCx<'_>, to: Side, planned: bool) -> Result<StepPlan, StepError> {
+    let reading = cx.reader.region(to).await?;
+    let db = db_of(&reading, to)?;
+    let mut plan = StepPlan {
+        current: role_text(db),
+        target: format!("{} writer, available", db.id),
+        lag: Some(db.lag),
+        ..StepPlan::default()
+    };
+    let global = cx
+        .estate()
+        .database
+        .as_ref()
+        .and_then(|d| d.global_cluster.clone())
+        .unwrap_or_default();
+    if db.role != DbRole::Writer && db.status == "available" {
+        let arn = db.arn.clone().ok_or_else(|| {
+            StepError::missing(format!("{to} cluster {} has no ARN in its reading", db.id))
+        })?;
+        if planned {
+            plan.warnings.push(format!(
+                "a switchover needs the {} region reachable to sync first",
+                to.other()
+            ));
+            plan.actions.push(Action::GlobalSwitchover {
+                global_cluster: global,
+                target_cluster_arn: arn,
+                side: to,
+            });
+        } else {
+            plan.warnings = lag_warnings(cx.estate(), db.lag);
+            plan.actions.push(Action::GlobalFailover {
+                global_cluster: global,
+                target_cluster_arn: arn,
+                side: to,
+            });
+        }
+    } else if db.role != DbRole::Writer {
+        plan.warnings
+            .push(format!("cluster is {}: change in progress", db.status));
+    }
+    Ok(plan)
+}
+
+async fn verify(cx: &StepCx<'_>, to: Side) -> Result<Verdict, StepError> {
+    let reading = cx.reader.region(to).await?;
+    let db = db_of(&reading, to)?;
+    if db.role == DbRole::Writer && db.status == "available" {
+        Ok(Verdict::Done(format!("{} is the writer", db.id)))
+    } else {
+        Ok(Verdict::Pending(role_text(db)))
+    }
+}
+
+#[async_trait]
+impl StepKind for GlobalSwitchover {
+    fn title(&self) -> String {
+        format!("switch the global database over to {}", self.to)
+    }
+    fn validate(&self, estate: &Estate) -> Result<(), String> {
+        need_database(estate, DatabaseKind::AuroraGlobal, Self::NAME)
+    }
+    fn default_timeout(&self) -> Duration {
+        Duration::from_secs(6 * 60)
+    }
+    async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
+        preflight(cx, self.to, true).await
+    }
+    async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
+        verify(cx, self.to).await
+    }
+}
+
+#[async_trait]
+impl StepKind for GlobalFailover {
+    fn title(&self) -> String {
+        format!("fail the global database over to {}", self.to)
+    }
+    fn validate(&self, estate: &Estate) -> Result<(), String> {
+        need_database(estate, DatabaseKind::AuroraGlobal, Self::NAME)
+    }
+    fn default_timeout(&self) -> Duration {
+        Duration::from_secs(5 * 60)
+    }
+    async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
+        preflight(cx, self.to, false).await
+    }
+    async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
+        verify(cx, self.to).await
+    }
+}
