@@ -4,6 +4,7 @@
 mod duration;
 mod error;
 mod region;
+mod validate;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -251,34 +252,37 @@ impl Estate {
 
     /// Parses an estate file's text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Estate, ConfigError> {
+        // Control characters first, on the untyped tree so that no key or section is missed,
+        // and before any typed error could echo one (an unknown key is quoted in its error).
+        // A file that is not even TOML is left to the typed parse, which locates its error.
+        if let Ok(table) = toml::from_str::<toml::Table>(text)
+            && let Err((key, message)) = validate::control_characters(&table)
+        {
+            return Err(invalid(origin, text, &key, message));
+        }
         let estate: Estate =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(origin, text, &e))?;
         estate.validate(origin, text)?;
         Ok(estate)
     }
 
+    /// Parses an estate file's bytes: as `parse`, after checking they are UTF-8.
+    pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Estate, ConfigError> {
+        let text =
+            std::str::from_utf8(bytes).map_err(|e| ConfigError::from_utf8(origin, bytes, &e))?;
+        Estate::parse(text, origin)
+    }
+
     pub fn load(path: &Path) -> Result<Estate, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        Estate::parse(&text, &path.display().to_string())
+        let bytes = std::fs::read(path).map_err(|e| ConfigError::io(path, &e))?;
+        Estate::parse_bytes(&bytes, &path.display().to_string())
     }
 
     /// Checks that need the whole file: cross references and value ranges.
     fn validate(&self, origin: &str, text: &str) -> Result<(), ConfigError> {
-        let fail = |key: &str, message: String| {
-            let (line, column) = error::locate_key(text, key);
-            Err(ConfigError::Invalid {
-                path: origin.to_string(),
-                line,
-                column,
-                key: key.to_string(),
-                message,
-            })
-        };
-        if self.poll_interval.0 < Duration::from_millis(100) {
-            return fail("poll_interval", "expected at least 100ms".into());
+        let fail = |key: &str, message: String| Err(invalid(origin, text, key, message));
+        if let Err((key, message)) = validate::estate(self) {
+            return fail(&key, message);
         }
         if self.lag_warning.0 > self.rpo_budget.0 {
             return fail(
@@ -332,6 +336,18 @@ impl Estate {
                 .or_else(|m| fail(&format!("runbooks.{name}"), m))?;
         }
         Ok(())
+    }
+}
+
+/// A failed check at `key`, located in the file's text.
+fn invalid(origin: &str, text: &str, key: &str, message: String) -> ConfigError {
+    let (line, column) = error::locate_key(text, key);
+    ConfigError::Invalid {
+        path: origin.to_string(),
+        line,
+        column,
+        key: key.to_string(),
+        message,
     }
 }
 
