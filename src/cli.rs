@@ -26,11 +26,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub simulate: bool,
 
-    /// Simulator clock speed: 10 makes a five-minute promotion take thirty seconds.
-    #[arg(long, global = true, default_value_t = 1.0)]
+    /// Simulator clock speed, from 0.1 to 1000: 10 makes a five-minute promotion take thirty
+    /// seconds.
+    #[arg(long, global = true, default_value_t = 1.0, value_parser = sim_speed)]
     pub sim_speed: f64,
 
-    /// Simulator seed: the same seed gives the same run.
+    /// Simulator seed (any number from 0 to 2^64 - 1): the same seed gives the same run.
     #[arg(long, global = true, default_value_t = 7)]
     pub seed: u64,
 
@@ -52,6 +53,26 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Bounds of `--sim-speed`. Below 0.1 a promotion takes hours and the simulated clock barely
+/// moves; above 1000 a whole failover passes between two screen refreshes, and the sleeps it
+/// schedules become too short to be anything but a busy loop. Zero, negative, NaN and
+/// infinite speeds stop, reverse or break the simulated clock.
+pub const SIM_SPEED_MIN: f64 = 0.1;
+pub const SIM_SPEED_MAX: f64 = 1000.0;
+
+fn sim_speed(text: &str) -> Result<f64, String> {
+    let expected = format!("expected a number from {SIM_SPEED_MIN} to {SIM_SPEED_MAX}");
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{expected}, found {text:?}"))?;
+    if value.is_finite() && (SIM_SPEED_MIN..=SIM_SPEED_MAX).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{expected}, found {text}"))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -81,4 +102,44 @@ pub enum Command {
         #[arg(long)]
         operate: bool,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, String> {
+        Cli::try_parse_from(std::iter::once("drconsole").chain(args.iter().copied()))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn sim_speed_is_finite_and_within_bounds() {
+        for ok in ["0.1", "1", "10", "1000", "1e3", "2.5"] {
+            let cli = parse(&["--sim-speed", ok]).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            assert_eq!(cli.sim_speed, ok.parse::<f64>().unwrap());
+        }
+        for bad in [
+            "0", "-1", "0.09", "NaN", "nan", "inf", "-inf", "1e7", "1000.5", "fast", "",
+        ] {
+            let err = match parse(&[&format!("--sim-speed={bad}")]) {
+                Ok(cli) => panic!("{bad:?} accepted as {}", cli.sim_speed),
+                Err(e) => e,
+            };
+            assert!(err.contains("--sim-speed"), "{bad}: {err}");
+            assert!(err.contains("0.1") && err.contains("1000"), "{bad}: {err}");
+        }
+        assert_eq!(parse(&[]).expect("defaults").sim_speed, 1.0);
+    }
+
+    #[test]
+    fn seed_takes_any_unsigned_64_bit_number() {
+        for ok in ["0", "7", "18446744073709551615"] {
+            let cli = parse(&["--seed", ok]).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            assert_eq!(cli.seed, ok.parse::<u64>().unwrap());
+        }
+        for bad in ["-1", "18446744073709551616", "1.5", "seven"] {
+            assert!(parse(&[&format!("--seed={bad}")]).is_err(), "{bad}");
+        }
+    }
 }

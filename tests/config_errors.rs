@@ -19,10 +19,10 @@ primary = "orders-db"
 standby = "orders-db-replica"
 "#;
 
-fn check(text: &str) -> (i32, String, String) {
+fn check(text: impl AsRef<[u8]>) -> (i32, String, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("estate.toml");
-    std::fs::write(&path, text).expect("write");
+    std::fs::write(&path, text.as_ref()).expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_drconsole"))
         .args(["check", "--config"])
         .arg(&path)
@@ -48,7 +48,7 @@ fn a_good_file_passes_with_a_summary() {
     );
 }
 
-fn assert_error(text: &str, position: &str, words: &[&str]) {
+fn assert_error(text: impl AsRef<[u8]>, position: &str, words: &[&str]) {
     let (code, _, stderr) = check(text);
     assert_eq!(code, 1, "{stderr}");
     assert!(
@@ -114,4 +114,110 @@ fn missing_file_is_reported() {
         stderr.contains("/nonexistent/estate.toml: cannot read"),
         "{stderr}"
     );
+}
+
+#[test]
+fn empty_endpoint_url() {
+    // An empty URL used to pass here and then trip an assertion inside the AWS SDK.
+    let text = GOOD.replace(
+        "region = \"us-east-1\"\n",
+        "region = \"us-east-1\"\nendpoint_url = \"\"\n",
+    );
+    assert_error(
+        &text,
+        "8:1",
+        &["key `primary.endpoint_url`", "http:// or https://"],
+    );
+}
+
+#[test]
+fn endpoint_url_without_a_scheme() {
+    let text = GOOD.replace(
+        "region = \"us-west-2\"\n",
+        "region = \"us-west-2\"\nendpoint_url = \"localhost:5000\"\n",
+    );
+    assert_error(
+        &text,
+        "11:1",
+        &["key `standby.endpoint_url`", "localhost:5000"],
+    );
+}
+
+#[test]
+fn negative_ttl() {
+    let text = format!(
+        "{GOOD}\n[dns]\nzone_id = \"Z1\"\nrecord = \"www.example.com\"\nttl = -60\nprimary_value = \"a.example.com\"\nstandby_value = \"b.example.com\"\n"
+    );
+    assert_error(&text, "20:1", &["key `dns.ttl`", "0 to 2147483647", "-60"]);
+}
+
+#[test]
+fn zero_call_timeout() {
+    let text = GOOD.replace(
+        "rpo_budget = \"5m\"\n",
+        "rpo_budget = \"5m\"\ncall_timeout = \"0s\"\n",
+    );
+    assert_error(&text, "5:1", &["key `call_timeout`", "at least 100ms"]);
+}
+
+#[test]
+fn huge_poll_interval() {
+    let text = GOOD.replace("poll_interval = \"5s\"", "poll_interval = \"999999999h\"");
+    assert_error(&text, "2:1", &["key `poll_interval`", "at most 1h"]);
+}
+
+#[test]
+fn duplicate_service_name() {
+    let text = format!(
+        "{GOOD}\n[ecs]\nprimary_cluster = \"c\"\nstandby_cluster = \"c\"\n[[ecs.services]]\nname = \"web\"\nproduction = 1\nstandby = 0\n[[ecs.services]]\nname = \"web\"\nproduction = 1\nstandby = 0\n"
+    );
+    assert_error(
+        &text,
+        "25:1",
+        &["key `ecs.services[1].name`", "duplicate", "ecs.services[0]"],
+    );
+}
+
+#[test]
+fn empty_estate_name() {
+    let text = GOOD.replace("name = \"orders\"", "name = \"\"");
+    assert_error(&text, "1:1", &["key `name`", "non-empty"]);
+}
+
+#[test]
+fn control_character_in_a_string() {
+    // ESC [2J clears the screen when printed: it must be refused, and never echoed.
+    let text = GOOD.replace("primary = \"orders-db\"", "primary = \"orders\\u001b[2J\"");
+    assert_error(
+        &text,
+        "14:1",
+        &["key `database.primary`", "control character", "U+001B"],
+    );
+    let (_, _, stderr) = check(&text);
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
+
+#[test]
+fn invalid_utf8() {
+    let mut bytes = GOOD.as_bytes().to_vec();
+    let at = GOOD.find("us-west-2").expect("standby region") + 3;
+    bytes[at] = 0xC3; // a lead byte with no continuation
+    assert_error(bytes, "10:14", &["invalid UTF-8", "0xC3"]);
+}
+
+#[test]
+fn a_directory_is_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(["check", "--config"])
+        .arg(dir.path())
+        .output()
+        .expect("run drconsole");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!("{}: ", dir.path().display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("is a directory"), "{stderr}");
 }

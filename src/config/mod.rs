@@ -5,6 +5,7 @@ mod duration;
 mod error;
 mod region;
 pub mod runbook;
+mod validate;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -264,6 +265,14 @@ impl Estate {
         origin: &str,
         extra: ExtraCheck<'_>,
     ) -> Result<Estate, ConfigError> {
+        // Control characters first, on the untyped tree so that no key or section is missed,
+        // and before any typed error could echo one (an unknown key is quoted in its error).
+        // A file that is not even TOML is left to the typed parse, which locates its error.
+        if let Ok(table) = toml::from_str::<toml::Table>(text)
+            && let Err((key, message)) = validate::control_characters(&table)
+        {
+            return Err(invalid(origin, text, &key, message));
+        }
         let estate: Estate =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(origin, text, &e))?;
         estate.validate(origin, text)?;
@@ -273,23 +282,36 @@ impl Estate {
         Ok(estate)
     }
 
+    /// Parses an estate file's bytes: as `parse`, after checking they are UTF-8.
+    pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Estate, ConfigError> {
+        Estate::parse_bytes_checked(bytes, origin, &|_| Ok(()))
+    }
+
+    /// Parses an estate file's bytes: as `parse_checked`, after checking they are UTF-8.
+    pub fn parse_bytes_checked(
+        bytes: &[u8],
+        origin: &str,
+        extra: ExtraCheck<'_>,
+    ) -> Result<Estate, ConfigError> {
+        let text =
+            std::str::from_utf8(bytes).map_err(|e| ConfigError::from_utf8(origin, bytes, &e))?;
+        Estate::parse_checked(text, origin, extra)
+    }
+
     pub fn load(path: &Path) -> Result<Estate, ConfigError> {
         Estate::load_checked(path, &|_| Ok(()))
     }
 
     pub fn load_checked(path: &Path, extra: ExtraCheck<'_>) -> Result<Estate, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        Estate::parse_checked(&text, &path.display().to_string(), extra)
+        let bytes = std::fs::read(path).map_err(|e| ConfigError::io(path, &e))?;
+        Estate::parse_bytes_checked(&bytes, &path.display().to_string(), extra)
     }
 
     /// Checks that need the whole file: cross references and value ranges.
     fn validate(&self, origin: &str, text: &str) -> Result<(), ConfigError> {
         let fail = |key: &str, message: String| Err(invalid(origin, text, key, message));
-        if self.poll_interval.0 < Duration::from_millis(100) {
-            return fail("poll_interval", "expected at least 100ms".into());
+        if let Err((key, message)) = validate::estate(self) {
+            return fail(&key, message);
         }
         if self.lag_warning.0 > self.rpo_budget.0 {
             return fail(
@@ -350,6 +372,7 @@ impl Estate {
 /// (e.g. `runbooks.failover`) and the message.
 pub type ExtraCheck<'a> = &'a dyn Fn(&Estate) -> Result<(), (String, String)>;
 
+/// A failed check at `key`, located in the file's text.
 fn invalid(origin: &str, text: &str, key: &str, message: String) -> ConfigError {
     let (line, column) = error::locate_key(text, key);
     ConfigError::Invalid {
