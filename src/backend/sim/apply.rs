@@ -1,7 +1,7 @@
 //! How the simulated estate answers each action: accepted at once, completed on its own clock.
 
 use super::timings as t;
-use super::world::{SimInstance, World};
+use super::world::{SimDb, SimInstance, World};
 use crate::backend::{Action, ActionOutcome, BackendError, EndpointStore, ErrorKind};
 use crate::model::{DbRole, Side};
 
@@ -64,7 +64,7 @@ impl World {
                     )
                     .with_code("DBInstanceAlreadyExists"));
                 }
-                region_state.db = Some(super::world::SimDb {
+                region_state.db = Some(SimDb {
                     id: replica.clone(),
                     role: DbRole::Replica {
                         source: source_arn.clone(),
