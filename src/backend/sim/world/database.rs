@@ -2,6 +2,7 @@
 //! replica lag model.
 
 use super::World;
+use super::data::TxnSet;
 use crate::config::{DatabaseKind, Estate};
 use crate::model::{DbReading, DbRole, ErrorKind, Lag, Section, SectionError, Side};
 
@@ -17,6 +18,10 @@ pub struct SimDb {
     /// When replication started; lag is unknown for a while after creation.
     pub replicating_since: f64,
     pub instance_class: String,
+    /// The transactions it holds: written to it, or applied from its source.
+    pub held: TxnSet,
+    /// A global switchover is completing here: the new writer receives all the old one held.
+    pub switchover: bool,
 }
 
 impl SimDb {
@@ -29,6 +34,8 @@ impl SimDb {
             next_role: None,
             replicating_since: -3600.0,
             instance_class: "db.r6g.large".into(),
+            held: TxnSet::default(),
+            switchover: false,
         }
     }
 }
@@ -96,6 +103,9 @@ impl World {
                     db.role = role;
                 }
                 db.replicating_since = now;
+                if std::mem::take(&mut db.switchover) {
+                    self.receive_all_from(side);
+                }
             }
         }
     }
@@ -123,11 +133,24 @@ impl World {
         if self.faults.replication_stopped {
             return Lag::Stopped;
         }
+        if self.caught_up(side) {
+            return Lag::Known(0);
+        }
+        let lag = match self.writes.acknowledged_at(db.held.last()) {
+            Some(at) => (self.now - at).max(0.0),
+            None => self.lag_seconds(),
+        };
+        Lag::Known(lag.round() as u64)
+    }
+
+    /// The lag model's figure, in seconds: a replica applies what was acknowledged this long
+    /// ago. It wanders and spikes; the lag a replica reads follows from what it applied.
+    pub(super) fn lag_seconds(&self) -> f64 {
         let mut lag = self.lag_base + self.lag_spike;
         if let Some(since) = self.dark_since {
             lag += self.now - since;
         }
-        Lag::Known(lag.round() as u64)
+        lag
     }
 
     /// The database section of a region's reading: the configured database, or not found.
@@ -147,6 +170,7 @@ impl World {
                 engine: Some("postgres".into()),
                 instance_class: Some(db.instance_class.clone()),
                 arn: Some(self.db_arn(side, &db.id)),
+                applied_txn: Some(db.held.last()),
             }),
             _ => Err(SectionError::new(
                 ErrorKind::NotFound,

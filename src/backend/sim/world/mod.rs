@@ -2,6 +2,7 @@
 //! part of the world lives in its own module; this one holds the regions and the clock.
 
 mod asg;
+mod data;
 mod database;
 mod ecs;
 mod reading;
@@ -15,6 +16,7 @@ use crate::config::Estate;
 use crate::model::Side;
 
 pub use asg::{SimAsg, SimInstance, SimTargetGroup};
+pub use data::{TxnLog, WRITES_PER_SECOND};
 pub use database::SimDb;
 pub use ecs::{SimService, running};
 pub use route53::SimCheck;
@@ -55,6 +57,8 @@ pub struct World {
     pub dark_since: Option<f64>,
     /// Actions swallowed while a step is stuck: applied when the fault clears.
     pub stuck: Vec<Action>,
+    /// The application's writes so far.
+    pub writes: TxnLog,
     next_change: u64,
 }
 
@@ -76,6 +80,7 @@ impl World {
             lag_spike: 0.0,
             dark_since: None,
             stuck: Vec::new(),
+            writes: TxnLog::default(),
             next_change: 1,
             now: 0.0,
             rng,
@@ -88,6 +93,7 @@ impl World {
             world.seed_target_groups(side);
         }
         world.seed_checks();
+        world.seed_data();
         world
     }
 
@@ -121,6 +127,7 @@ impl World {
         self.wander_lag();
         self.settle_databases();
         self.prune_target_groups();
+        self.move_data();
         self.observe_checks();
     }
 
