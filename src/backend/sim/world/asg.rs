@@ -1,19 +1,21 @@
 //! EC2 Auto Scaling groups and their instances, and the load balancer target groups that
 //! register them.
 
+use serde::{Deserialize, Serialize};
+
 use std::collections::BTreeMap;
 
 use super::super::timings as t;
 use super::World;
 use crate::model::{AsgReading, Side, TargetGroupReading};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SimInstance {
     pub id: String,
     pub in_service_at: f64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SimAsg {
     pub min: u32,
     pub max: u32,
@@ -21,7 +23,7 @@ pub struct SimAsg {
     pub instances: Vec<SimInstance>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SimTargetGroup {
     /// Instance id -> when it was registered.
     pub registered: BTreeMap<String, f64>,

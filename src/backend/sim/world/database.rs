@@ -1,12 +1,14 @@
 //! RDS: each region's database (instance or Aurora cluster), its role changes and the
 //! replica lag model.
 
+use serde::{Deserialize, Serialize};
+
 use super::World;
 use super::data::TxnSet;
 use crate::config::{DatabaseKind, Estate};
 use crate::model::{DbReading, DbRole, ErrorKind, Lag, Section, SectionError, Side};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SimDb {
     pub id: String,
     pub role: DbRole,

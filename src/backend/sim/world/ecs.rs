@@ -1,9 +1,11 @@
 //! ECS: each region's services and their tasks, which start some time after they are asked for.
 
+use serde::{Deserialize, Serialize};
+
 use super::World;
 use crate::model::{Deployment, ServiceReading, Side};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SimService {
     pub desired: u32,
     /// When each task became (or becomes) RUNNING.

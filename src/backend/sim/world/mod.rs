@@ -1,6 +1,8 @@
 //! The simulated estate's state, moved forward one sim second at a time. Each AWS service's
 //! part of the world lives in its own module; this one holds the regions and the clock.
 
+use serde::{Deserialize, Serialize};
+
 mod asg;
 mod data;
 mod database;
@@ -21,7 +23,7 @@ pub use database::SimDb;
 pub use ecs::{SimService, running};
 pub use route53::SimCheck;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Region {
     pub db: Option<SimDb>,
     pub services: BTreeMap<String, SimService>,
@@ -31,7 +33,7 @@ pub struct Region {
     pub secrets: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Faults {
     pub primary_dark: bool,
     pub replication_stopped: bool,
@@ -39,7 +41,13 @@ pub struct Faults {
     pub stuck_step: bool,
 }
 
+/// Everything but the estate serializes, so a run journal can save the world and
+/// [`World::restore`] it.
+#[derive(Serialize, Deserialize)]
 pub struct World {
+    /// Not saved: it is the estate file's. A bare deserialize gets the built-in estate; use
+    /// [`World::restore`].
+    #[serde(skip, default = "super::built_in_estate")]
     pub estate: Estate,
     pub now: f64,
     pub rng: Rng,
@@ -95,6 +103,18 @@ impl World {
         world.seed_checks();
         world.seed_data();
         world
+    }
+
+    /// A saved world (its serde form) brought back on the estate it was saved from.
+    // Only tests restore a world until run journals save it.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn restore<'de, D: serde::Deserializer<'de>>(
+        estate: Estate,
+        saved: D,
+    ) -> Result<World, D::Error> {
+        let mut world = World::deserialize(saved)?;
+        world.estate = estate;
+        Ok(world)
     }
 
     pub fn region(&self, side: Side) -> &Region {

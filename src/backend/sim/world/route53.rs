@@ -1,11 +1,13 @@
 //! Route 53: the failover record, its pending changes, and the health checks that observe each
 //! region's endpoint and flip only after their failure threshold.
 
+use serde::{Deserialize, Serialize};
+
 use super::super::timings as t;
 use super::{World, running};
 use crate::model::{DnsReading, HealthCheckReading, Side, route53_healthy};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SimCheck {
     pub reported_healthy: bool,
     /// Consecutive observations contradicting the reported state.
