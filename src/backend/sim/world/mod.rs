@@ -1,5 +1,6 @@
 //! The simulated estate's state, moved forward one sim second at a time. Each AWS service's
-//! part of the world lives in its own module; this one holds the regions and the clock.
+//! part of the world lives in its own module, the application's data in `data`; this one holds
+//! the regions and the clock.
 
 use serde::{Deserialize, Serialize};
 
