@@ -145,6 +145,9 @@ pub struct DbReading {
     pub engine: Option<String>,
     pub instance_class: Option<String>,
     pub arn: Option<String>,
+    /// The last transaction id the database applied (only the simulator knows it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_txn: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -45,6 +45,7 @@ async fn snapshot_matches_what_was_seeded() {
             engine: Some("postgres".into()),
             instance_class: Some("db.t3.micro".into()),
             arn: Some(seeded.primary_db_arn.clone()),
+            applied_txn: None,
         }
     );
     let replica = standby
@@ -65,6 +66,7 @@ async fn snapshot_matches_what_was_seeded() {
             engine: Some("postgres".into()),
             instance_class: Some("db.t3.micro".into()),
             arn: Some(seeded.standby_db_arn.clone()),
+            applied_txn: None,
         }
     );
 

@@ -45,6 +45,7 @@ fn instance_reading(db: &DbInstance, fallback_id: &str) -> DbReading {
         engine: db.engine().map(str::to_string),
         instance_class: db.db_instance_class().map(str::to_string),
         arn: db.db_instance_arn().map(str::to_string),
+        applied_txn: None,
     }
 }
 
@@ -78,6 +79,7 @@ fn cluster_reading(cluster: &DbCluster, fallback_id: &str, role: DbRole) -> DbRe
         engine: cluster.engine().map(str::to_string),
         instance_class: cluster.db_cluster_instance_class().map(str::to_string),
         arn: cluster.db_cluster_arn().map(str::to_string),
+        applied_txn: None,
     }
 }
 

@@ -1,7 +1,7 @@
 //! How the simulated estate answers each action: accepted at once, completed on its own clock.
 
 use super::timings as t;
-use super::world::{SimInstance, World};
+use super::world::{SimDb, SimInstance, World};
 use crate::backend::{Action, ActionOutcome, BackendError, EndpointStore, ErrorKind};
 use crate::model::{DbRole, Side};
 
@@ -64,17 +64,17 @@ impl World {
                     )
                     .with_code("DBInstanceAlreadyExists"));
                 }
-                region_state.db = Some(super::world::SimDb {
-                    id: replica.clone(),
-                    role: DbRole::Replica {
+                let mut db = SimDb::new(
+                    replica,
+                    DbRole::Replica {
                         source: source_arn.clone(),
                     },
-                    status: "creating".into(),
-                    busy_until: Some(now + duration),
-                    next_role: None,
-                    replicating_since: now + duration,
-                    instance_class: instance_class.clone().unwrap_or("db.r6g.large".into()),
-                });
+                );
+                db.status = "creating".into();
+                db.busy_until = Some(now + duration);
+                db.replicating_since = now + duration;
+                db.instance_class = instance_class.clone().unwrap_or("db.r6g.large".into());
+                region_state.db = Some(db);
                 format!("{replica}: replica of {source_arn} being created")
             }
             Action::RenameDb { side, from, to } => {
@@ -115,6 +115,8 @@ impl World {
                 d.status = "failing-over".into();
                 d.busy_until = Some(now + duration);
                 d.next_role = Some(DbRole::Writer);
+                // A switchover waits for the secondary to catch up; a failover does not.
+                d.switchover = matches!(action, Action::GlobalSwitchover { .. });
                 let id = d.id.clone();
                 if !self.is_dark(other)
                     && let Some(old) = self.region_mut(other).db.as_mut()

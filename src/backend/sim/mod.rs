@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use async_trait::async_trait;
 
 pub use clock::SimClock;
-pub use world::Faults;
+pub use world::{Faults, WRITES_PER_SECOND};
 
 use super::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
 use crate::config::Estate;
@@ -62,6 +62,27 @@ impl Simulator {
         let mut w = self.world.lock().unwrap_or_else(|p| p.into_inner());
         w.advance_to(self.clock.now());
         w
+    }
+
+    /// The last transaction id the region's database applied (0: none yet), or None when the
+    /// region has no database. Ids are one sequence for the estate, whichever database took
+    /// the write, so a replica's figure against its writer's tells how far behind it is.
+    pub fn applied_txn(&self, side: Side) -> Option<u64> {
+        self.world().applied_txn(side)
+    }
+
+    /// How many transactions the application has committed, on any writer, since the world
+    /// began (it starts with an hour of writes behind it): ids run from 1 to this.
+    pub fn acknowledged_txns(&self) -> u64 {
+        self.world().writes.last
+    }
+
+    /// Lost writes: transactions a writer acknowledged that none of the databases now serving
+    /// as the writer holds. A database serves as the writer while it takes the application's
+    /// writes (a writer, available, in a region not dark where the application runs). None
+    /// while no database does, e.g. during a promotion or with the application scaled to zero.
+    pub fn lost_writes(&self) -> Option<u64> {
+        self.world().lost_writes()
     }
 
     pub fn faults(&self) -> Faults {
@@ -196,5 +217,7 @@ impl Backend for Simulator {
     }
 }
 
+#[cfg(test)]
+mod data_tests;
 #[cfg(test)]
 mod tests;

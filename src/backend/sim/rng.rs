@@ -1,6 +1,8 @@
 //! A small seeded generator (SplitMix64) so that `--seed` makes a simulation repeatable.
 
-#[derive(Debug, Clone)]
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rng(u64);
 
 impl Rng {

@@ -169,3 +169,31 @@ async fn the_same_seed_gives_the_same_run() {
     assert_eq!(lags(9).await, lags(9).await);
     assert_ne!(lags(9).await, lags(10).await);
 }
+
+#[test]
+fn a_saved_world_restores_and_runs_on_as_the_original() {
+    let mut world = World::new(built_in_estate(), 7);
+    world.advance_to(300.0);
+    world
+        .apply(&Action::PromoteReplica {
+            side: Side::Standby,
+            db: "orders-db-replica".into(),
+        })
+        .expect("promote");
+    world.advance_to(310.0);
+    let saved = serde_json::to_string(&world).expect("save");
+    let mut restored = World::restore(
+        built_in_estate(),
+        &mut serde_json::Deserializer::from_str(&saved),
+    )
+    .expect("restore");
+    for w in [&mut world, &mut restored] {
+        w.advance_to(1500.0);
+    }
+    let json = |w: &World| serde_json::to_value(w).expect("save");
+    assert_eq!(json(&restored), json(&world));
+    assert_eq!(
+        restored.read_region(Side::Standby),
+        world.read_region(Side::Standby)
+    );
+}

@@ -1,0 +1,183 @@
+//! RDS: each region's database (instance or Aurora cluster), its role changes and the
+//! replica lag model.
+
+use serde::{Deserialize, Serialize};
+
+use super::World;
+use super::data::TxnSet;
+use crate::config::{DatabaseKind, Estate};
+use crate::model::{DbReading, DbRole, ErrorKind, Lag, Section, SectionError, Side};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SimDb {
+    pub id: String,
+    pub role: DbRole,
+    pub status: String,
+    /// When a status change in progress (promotion, creation) completes.
+    pub busy_until: Option<f64>,
+    /// The role it will have when `busy_until` passes.
+    pub next_role: Option<DbRole>,
+    /// When replication started; lag is unknown for a while after creation.
+    pub replicating_since: f64,
+    pub instance_class: String,
+    /// The transactions it holds: written to it, or applied from its source.
+    pub held: TxnSet,
+    /// A global switchover is completing here: the new writer receives all the old one held.
+    pub switchover: bool,
+}
+
+impl SimDb {
+    pub fn new(id: &str, role: DbRole) -> SimDb {
+        SimDb {
+            id: id.to_string(),
+            role,
+            status: "available".into(),
+            busy_until: None,
+            next_role: None,
+            replicating_since: -3600.0,
+            instance_class: "db.r6g.large".into(),
+            held: TxnSet::default(),
+            switchover: false,
+        }
+    }
+}
+
+pub fn endpoint_of(side: Side, id: &str, estate: &Estate) -> String {
+    format!(
+        "{id}.c9akciq32.{}.rds.amazonaws.com",
+        estate.region(side).region
+    )
+}
+
+impl World {
+    /// The writer in the primary region, its replica in the standby, and where the
+    /// application finds the writer.
+    pub(super) fn seed_database(&mut self) {
+        let Some(db) = self.estate.database.clone() else {
+            return;
+        };
+        let (writer_role, replica_role) = match db.kind {
+            DatabaseKind::RdsReplica => (
+                DbRole::Writer,
+                DbRole::Replica {
+                    source: self.db_arn(Side::Primary, &db.primary),
+                },
+            ),
+            DatabaseKind::AuroraGlobal => (
+                DbRole::Writer,
+                DbRole::Replica {
+                    source: db.global_cluster.clone().unwrap_or_default(),
+                },
+            ),
+        };
+        self.primary.db = Some(SimDb::new(&db.primary, writer_role));
+        self.standby.db = Some(SimDb::new(&db.standby, replica_role));
+        let endpoint = endpoint_of(Side::Primary, &db.primary, &self.estate);
+        if let Some(p) = &db.endpoint_parameter {
+            self.primary.parameters.insert(p.clone(), endpoint.clone());
+            self.standby.parameters.insert(p.clone(), endpoint.clone());
+        }
+        if let Some(s) = &db.endpoint_secret {
+            self.primary.secrets.insert(s.clone(), endpoint.clone());
+            self.standby.secrets.insert(s.clone(), endpoint);
+        }
+    }
+
+    /// Replica lag: a random walk around a few seconds with rare spikes.
+    pub(super) fn wander_lag(&mut self) {
+        self.lag_base = (self.lag_base + self.rng.range(-0.6, 0.6)).clamp(1.0, 15.0);
+        self.lag_spike *= 0.985;
+        if self.rng.chance(1.0 / 900.0) {
+            self.lag_spike = self.rng.range(40.0, 420.0);
+        }
+    }
+
+    /// Completes the status changes (promotion, creation, failover) whose time has come.
+    pub(super) fn settle_databases(&mut self) {
+        let now = self.now;
+        for side in Side::BOTH {
+            if let Some(db) = self.region_mut(side).db.as_mut()
+                && db.busy_until.is_some_and(|u| u <= now)
+            {
+                db.busy_until = None;
+                db.status = "available".into();
+                if let Some(role) = db.next_role.take() {
+                    db.role = role;
+                }
+                db.replicating_since = now;
+                if std::mem::take(&mut db.switchover) {
+                    self.receive_all_from(side);
+                }
+            }
+        }
+    }
+
+    pub fn db_arn(&self, side: Side, id: &str) -> String {
+        format!(
+            "arn:aws:rds:{}:123456789012:db:{id}",
+            self.estate.region(side).region
+        )
+    }
+
+    pub fn lag(&self, side: Side) -> Lag {
+        let Some(db) = &self.region(side).db else {
+            return Lag::NoData;
+        };
+        if !matches!(db.role, DbRole::Replica { .. }) {
+            return Lag::NoData;
+        }
+        if db.status != "available" && db.status != "modifying" {
+            return Lag::NoData;
+        }
+        if self.now - db.replicating_since < 60.0 {
+            return Lag::NoData;
+        }
+        if self.faults.replication_stopped {
+            return Lag::Stopped;
+        }
+        if self.caught_up(side) {
+            return Lag::Known(0);
+        }
+        let lag = match self.writes.acknowledged_at(db.held.last()) {
+            Some(at) => (self.now - at).max(0.0),
+            None => self.lag_seconds(),
+        };
+        Lag::Known(lag.round() as u64)
+    }
+
+    /// The lag model's figure, in seconds: a replica applies what was acknowledged this long
+    /// ago. It wanders and spikes; the lag a replica reads follows from what it applied.
+    pub(super) fn lag_seconds(&self) -> f64 {
+        let mut lag = self.lag_base + self.lag_spike;
+        if let Some(since) = self.dark_since {
+            lag += self.now - since;
+        }
+        lag
+    }
+
+    /// The database section of a region's reading: the configured database, or not found.
+    pub(super) fn read_database(&self, side: Side) -> Option<Section<DbReading>> {
+        let cfg = self.estate.database.as_ref()?;
+        let id = match side {
+            Side::Primary => &cfg.primary,
+            Side::Standby => &cfg.standby,
+        };
+        Some(match &self.region(side).db {
+            Some(db) if &db.id == id => Ok(DbReading {
+                id: db.id.clone(),
+                role: db.role.clone(),
+                status: db.status.clone(),
+                lag: self.lag(side),
+                endpoint: Some(endpoint_of(side, &db.id, &self.estate)),
+                engine: Some("postgres".into()),
+                instance_class: Some(db.instance_class.clone()),
+                arn: Some(self.db_arn(side, &db.id)),
+                applied_txn: Some(db.held.last()),
+            }),
+            _ => Err(SectionError::new(
+                ErrorKind::NotFound,
+                format!("DBInstanceNotFound: DBInstance {id} not found"),
+            )),
+        })
+    }
+}
