@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod model;
 pub mod poll;
+pub mod posture;
 pub mod readiness;
 pub mod runbook;
 pub mod status;

@@ -47,7 +47,7 @@ fn status(config: &Path, home: &Path, env: &[(&str, &str)]) -> Value {
 }
 
 fn err_text(v: &Value) -> String {
-    v["Err"]
+    v["Err"]["message"]
         .as_str()
         .unwrap_or_else(|| panic!("expected an error section, found {v}"))
         .to_string()
