@@ -95,6 +95,10 @@ pub enum Command {
         /// Also confirm irreversible steps (promote a replica, global failover).
         #[arg(long)]
         allow_irreversible: bool,
+        /// Also accept a step that discards acknowledged writes (a promotion while the old
+        /// writer is reachable and ahead): what `DISCARD` typed in the console accepts.
+        #[arg(long)]
+        allow_data_loss: bool,
     },
     /// Print a least-privilege IAM policy for the estate.
     IamPolicy {

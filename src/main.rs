@@ -77,6 +77,7 @@ async fn dispatch(cli: Cli) -> Result<i32> {
             name,
             yes,
             allow_irreversible,
+            allow_data_loss,
         }) => {
             if cli.read_only {
                 return Err(eyre!("--read-only: runbooks are not available"));
@@ -87,6 +88,7 @@ async fn dispatch(cli: Cli) -> Result<i32> {
                 dry_run: cli.dry_run,
                 yes: *yes,
                 allow_irreversible: *allow_irreversible,
+                allow_data_loss: *allow_data_loss,
                 audit_path: cli.audit_log.clone(),
                 state_dir: cli.state_dir.clone(),
                 pace,

@@ -150,6 +150,22 @@ pub struct DbReading {
     pub applied_txn: Option<u64>,
 }
 
+impl DbReading {
+    /// Whether this database replicates from `writer`: AWS names a cross-region source by
+    /// ARN, the simulator by ARN or (Aurora) by the global cluster `global`.
+    pub fn replicates_from(&self, writer: &DbReading, global: Option<&str>) -> bool {
+        let DbRole::Replica { source } = &self.role else {
+            return false;
+        };
+        source == &writer.id
+            || writer.arn.as_deref() == Some(source.as_str())
+            || source.ends_with(&format!(":db:{}", writer.id))
+            || source.ends_with(&format!(":cluster:{}", writer.id))
+            || global
+                .is_some_and(|g| source == g || source.ends_with(&format!(":global-cluster:{g}")))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Deployment {
@@ -278,6 +294,15 @@ pub struct DnsReading {
 pub struct GlobalReading {
     pub health_checks: Section<Vec<HealthCheckReading>>,
     pub dns: Option<Section<DnsReading>>,
+}
+
+/// Writes acknowledged by the application and writes lost, where a backend can count them
+/// (the simulator models its data; AWS does not expose such a count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataLedger {
+    pub acknowledged: u64,
+    /// Acknowledged writes held by no database serving as the writer; `None` while none serves.
+    pub lost: Option<u64>,
 }
 
 /// Route 53's rule: a check is healthy while more than 18 % of its checkers report success.

@@ -19,7 +19,7 @@ pub enum Check {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
-    pub label: &'static str,
+    pub label: String,
     pub check: Check,
     pub detail: String,
 }
@@ -36,27 +36,60 @@ pub enum Verdict {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Readiness {
     pub verdict: Verdict,
+    /// The side judged: the one standing by (the standby, or the primary after a failover).
+    pub side: Side,
     pub items: Vec<Item>,
 }
 
-/// Evaluates the checklist from the latest standby and Route 53 readings (`None` where a
-/// scope could not be read). The primary does not count: readiness is about the standby.
+/// Evaluates the checklist of the side standing by against the active one (`None` where a
+/// scope could not be read). The posture says which is which: before a failover the standby
+/// is judged; after one, the primary ("failback readiness"), against the standby's writer.
 pub fn evaluate(
     estate: &Estate,
-    standby: Option<&RegionReading>,
+    active: Side,
+    readings: [Option<&RegionReading>; 2],
     global: Option<&GlobalReading>,
 ) -> Readiness {
+    let passive = active.other();
+    let of = |s: Side| readings[if s == Side::Primary { 0 } else { 1 }];
+    let standby = of(passive);
+    let writer = of(active)
+        .and_then(|r| r.database.as_ref())
+        .and_then(|d| d.as_ref().ok())
+        .filter(|w| w.role == DbRole::Writer);
+    let global_cluster = estate
+        .database
+        .as_ref()
+        .and_then(|d| d.global_cluster.as_deref());
+    let not_read = format!("{passive} not read");
+    let asg_label = format!("{passive} ASG max ≥ production");
+    let services_label = format!("{passive} services defined");
+    let checks_label = format!("{passive} health checks green");
+    let dns_label = format!("DNS points at {active}");
     let mut items = Vec::new();
     let standby_db = standby
         .and_then(|s| s.database.as_ref())
         .map(|d| d.as_ref());
     if estate.database.is_some() {
         items.push(match standby_db {
-            None => item("replica replicating", Check::Unknown, "standby not read"),
+            None => item("replica replicating", Check::Unknown, &not_read),
             Some(Err(e)) => item("replica replicating", Check::Fail, &e.message),
             Some(Ok(db)) => match (&db.role, db.lag) {
                 (DbRole::Replica { .. }, Lag::Stopped) => {
                     item("replica replicating", Check::Fail, "replication stopped")
+                }
+                (DbRole::Replica { .. }, _)
+                    if writer.is_some_and(|w| !db.replicates_from(w, global_cluster)) =>
+                {
+                    item(
+                        "replica replicating",
+                        Check::Fail,
+                        &format!(
+                            "{} does not replicate from the {active} writer {}",
+                            db.id,
+                            writer.map(|w| w.id.as_str()).unwrap_or("")
+                        ),
+                    )
                 }
                 (DbRole::Replica { .. }, _) if db.status == "available" => item(
                     "replica replicating",
@@ -94,7 +127,7 @@ pub fn evaluate(
                 Lag::Stopped => item("lag within budget", Check::Fail, "replication stopped"),
                 Lag::NoData => item("lag within budget", Check::Unknown, "no data"),
             },
-            _ => item("lag within budget", Check::Unknown, "standby not read"),
+            _ => item("lag within budget", Check::Unknown, &not_read),
         });
     }
     if !estate.asgs.is_empty() {
@@ -104,7 +137,7 @@ pub fn evaluate(
                     .asgs
                     .iter()
                     .filter_map(|cfg| {
-                        let name = cfg.name_in(Side::Standby);
+                        let name = cfg.name_in(passive);
                         match asgs.iter().find(|a| a.name == name) {
                             Some(a) if a.found && a.max >= cfg.production.desired => None,
                             Some(a) if a.found => {
@@ -115,25 +148,13 @@ pub fn evaluate(
                     })
                     .collect();
                 if short.is_empty() {
-                    item(
-                        "standby ASG max ≥ production",
-                        Check::Pass,
-                        &format!("{} group(s)", asgs.len()),
-                    )
+                    item(&asg_label, Check::Pass, &format!("{} group(s)", asgs.len()))
                 } else {
-                    item(
-                        "standby ASG max ≥ production",
-                        Check::Fail,
-                        &short.join(", "),
-                    )
+                    item(&asg_label, Check::Fail, &short.join(", "))
                 }
             }
-            Some(Err(e)) => item("standby ASG max ≥ production", Check::Unknown, &e.message),
-            None => item(
-                "standby ASG max ≥ production",
-                Check::Unknown,
-                "standby not read",
-            ),
+            Some(Err(e)) => item(&asg_label, Check::Unknown, &e.message),
+            None => item(&asg_label, Check::Unknown, &not_read),
         });
     }
     if !estate.services().is_empty() {
@@ -146,76 +167,66 @@ pub fn evaluate(
                     .collect();
                 if bad.is_empty() {
                     item(
-                        "standby services defined",
+                        &services_label,
                         Check::Pass,
                         &format!("{} service(s)", services.len()),
                     )
                 } else {
                     item(
-                        "standby services defined",
+                        &services_label,
                         Check::Fail,
                         &format!("missing: {}", bad.join(", ")),
                     )
                 }
             }
-            Some(Err(e)) => item("standby services defined", Check::Fail, &e.message),
-            None => item(
-                "standby services defined",
-                Check::Unknown,
-                "standby not read",
-            ),
+            Some(Err(e)) => item(&services_label, Check::Fail, &e.message),
+            None => item(&services_label, Check::Unknown, &not_read),
         });
     }
     let standby_checks: Vec<_> = estate
         .health_checks
         .iter()
-        .filter(|h| h.region == Side::Standby)
+        .filter(|h| h.region == passive)
         .collect();
     if !standby_checks.is_empty() {
         items.push(match global.map(|g| &g.health_checks) {
             Some(Ok(checks)) => {
                 let bad: Vec<&str> = checks
                     .iter()
-                    .filter(|c| c.watches == Side::Standby && c.healthy != Some(true))
+                    .filter(|c| c.watches == passive && c.healthy != Some(true))
                     .map(|c| c.label.as_str())
                     .collect();
                 if bad.is_empty() {
                     item(
-                        "standby health checks green",
+                        &checks_label,
                         Check::Pass,
                         &format!("{} check(s)", standby_checks.len()),
                     )
                 } else {
                     item(
-                        "standby health checks green",
+                        &checks_label,
                         Check::Fail,
                         &format!("unhealthy: {}", bad.join(", ")),
                     )
                 }
             }
-            Some(Err(e)) => item("standby health checks green", Check::Unknown, &e.message),
-            None => item(
-                "standby health checks green",
-                Check::Unknown,
-                "Route 53 not read",
-            ),
+            Some(Err(e)) => item(&checks_label, Check::Unknown, &e.message),
+            None => item(&checks_label, Check::Unknown, "Route 53 not read"),
         });
     }
     if estate.dns.is_some() {
         items.push(match global.and_then(|g| g.dns.as_ref()) {
             Some(Ok(d)) => match d.points_at {
-                Some(Side::Primary) => item("DNS points at primary", Check::Pass, &d.record),
-                Some(Side::Standby) => {
-                    item("DNS points at primary", Check::Fail, "points at standby")
-                }
+                Some(s) if s == active => item(&dns_label, Check::Pass, &d.record),
+                Some(s) => item(&dns_label, Check::Fail, &format!("points at {s}")),
                 None => item(
-                    "DNS points at primary",
+                    &dns_label,
                     Check::Fail,
                     &format!("unknown value {}", d.value.as_deref().unwrap_or("(none)")),
                 ),
             },
-            Some(Err(e)) => item("DNS points at primary", Check::Unknown, &e.message),
-            None => item("DNS points at primary", Check::Unknown, "Route 53 not read"),
+            Some(Err(e)) => item(&dns_label, Check::Unknown, &e.message),
+            None => item(&dns_label, Check::Unknown, "Route 53 not read"),
         });
     }
     let verdict = if items.iter().any(|i| i.check == Check::Fail) {
@@ -229,12 +240,16 @@ pub fn evaluate(
     } else {
         Verdict::Ready
     };
-    Readiness { verdict, items }
+    Readiness {
+        verdict,
+        side: passive,
+        items,
+    }
 }
 
-fn item(label: &'static str, check: Check, detail: &str) -> Item {
+fn item(label: &str, check: Check, detail: &str) -> Item {
     Item {
-        label,
+        label: label.to_string(),
         check,
         detail: detail.to_string(),
     }

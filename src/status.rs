@@ -10,6 +10,7 @@ use crate::backend::Backend;
 use crate::config::Estate;
 use crate::model::{GlobalReading, Lag, RegionReading, Scope, Side};
 use crate::poll::{Reading, read_once};
+use crate::posture::{self, Posture, PostureState};
 use crate::readiness::{self, Readiness, Verdict};
 use crate::ui::fmt;
 
@@ -38,6 +39,8 @@ pub struct Snapshot {
     pub primary: RegionReport,
     pub standby: RegionReport,
     pub global: ScopeReport<GlobalReading>,
+    /// Which region writes and serves, read from AWS now.
+    pub posture: Posture,
     pub readiness: Readiness,
 }
 
@@ -46,6 +49,7 @@ impl Snapshot {
         let unreadable = self.standby.report.reading.is_none() && self.global.reading.is_none();
         match self.readiness.verdict {
             _ if unreadable => 2,
+            _ if self.posture.state == PostureState::SplitBrain => 1,
             Verdict::Ready => 0,
             Verdict::Degraded => 1,
             Verdict::Unknown => 2,
@@ -84,9 +88,19 @@ pub async fn take(estate: &Estate, backend: &dyn Backend) -> Snapshot {
     let primary = region(Side::Primary, p);
     let standby = region(Side::Standby, s);
     let global = report(global, now, interval);
+    let posture = posture::posture(
+        estate,
+        primary.report.reading.as_ref(),
+        standby.report.reading.as_ref(),
+        global.reading.as_ref(),
+    );
     let readiness = readiness::evaluate(
         estate,
-        standby.report.reading.as_ref(),
+        posture.active.unwrap_or(Side::Primary),
+        [
+            primary.report.reading.as_ref(),
+            standby.report.reading.as_ref(),
+        ],
         global.reading.as_ref(),
     );
     Snapshot {
@@ -96,6 +110,7 @@ pub async fn take(estate: &Estate, backend: &dyn Backend) -> Snapshot {
         primary,
         standby,
         global,
+        posture,
         readiness,
     }
 }
@@ -126,6 +141,15 @@ pub fn render_text(snap: &Snapshot) -> String {
     line(format!(
         "{} — {} — {}",
         snap.estate, snap.mode, snap.taken_at
+    ));
+    line(format!(
+        "POSTURE {}{}: {}",
+        snap.posture.state.as_str().to_uppercase(),
+        snap.posture
+            .active
+            .map(|s| format!(" (active {s})"))
+            .unwrap_or_default(),
+        snap.posture.detail
     ));
     for (side, r) in [
         (Side::Primary, &snap.primary),
@@ -251,7 +275,7 @@ pub fn render_text(snap: &Snapshot) -> String {
         }
     }
     line(String::new());
-    line(format!("STANDBY {:?}", snap.readiness.verdict).to_uppercase());
+    line(format!("{} {:?}", snap.readiness.side, snap.readiness.verdict).to_uppercase());
     for i in &snap.readiness.items {
         line(format!("  [{:?}] {} — {}", i.check, i.label, i.detail).replace("[Pass]", "[ok]  "));
     }

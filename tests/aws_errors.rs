@@ -21,7 +21,7 @@ async fn missing_resources_show_on_their_rows() {
              [[asgs]]\nname = \"ghost-asg\"\nproduction = { min = 0, max = 1, desired = 0 }\n\
              standby = { min = 0, max = 1, desired = 0 }\n\n[[asgs]]",
         )
-        .replace(
+        .replacen(
             "[[alarms]]",
             "[[alarms]]\nname = \"no-such-alarm\"\nregion = \"primary\"\n\n\
              [[target_groups]]\nname = \"gone\"\n\
@@ -29,6 +29,7 @@ async fn missing_resources_show_on_their_rows() {
              standby_arn = \"arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/gone/0\"\n\n\
              [[health_checks]]\nid = \"00000000-0000-0000-0000-000000000000\"\nlabel = \"deleted\"\n\
              region = \"primary\"\n\n[[alarms]]",
+            1,
         )
         .replace("standby = \"orders-db-replica\"", "standby = \"no-such-replica\"");
     let aws = support::backend(&toml).await;

@@ -223,7 +223,10 @@ async fn nothing_changes_without_a_deliberate_confirmation() {
     c.start("failover");
     // The preflight check passes on its own; the parallel group with the promotion asks.
     let prompt = confirm_prompt(c.until_question().await);
-    assert_eq!(prompt.type_to_confirm.as_deref(), Some("us-west-2"));
+    // The primary still takes writes the replica has not applied: the region's name and
+    // DISCARD are typed to accept losing them.
+    assert_eq!(prompt.type_to_confirm.as_deref(), Some("us-west-2 DISCARD"));
+    assert!(!prompt.discards.is_empty(), "{prompt:?}");
     assert!(
         prompt
             .calls
@@ -277,9 +280,16 @@ async fn nothing_changes_without_a_deliberate_confirmation() {
     c.pump(10).await;
     assert_eq!(c.backend.count(), 0);
 
-    // The right name does.
+    // Nor does the region alone, without accepting the loss.
     c.press(KeyCode::Char('y'));
     c.type_text("us-west-2");
+    c.press(KeyCode::Enter);
+    c.pump(10).await;
+    assert_eq!(c.backend.count(), 0, "the loss must be accepted in words");
+
+    // The right phrase does.
+    c.press(KeyCode::Char('y'));
+    c.type_text("us-west-2 DISCARD");
     c.press(KeyCode::Enter);
     c.pump(2).await;
     let actions = c.backend.actions();
@@ -398,7 +408,7 @@ async fn a_run_cut_off_mid_failover_is_offered_and_resumed_without_repeats() {
     c.start("failover");
     confirm_prompt(c.until_question().await);
     c.press(KeyCode::Char('y'));
-    c.type_text("us-west-2");
+    c.type_text("us-west-2 DISCARD");
     c.press(KeyCode::Enter);
     c.pump(1).await;
     // Run until the next question: the group is done.

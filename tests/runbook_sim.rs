@@ -169,7 +169,11 @@ fn step<K: Kind>(kind: K) -> StepSpec {
 #[tokio::test(start_paused = true)]
 async fn promote_replica_acts_verifies_and_is_idempotent() {
     let h = Harness::built_in(1);
-    let calls = acts_then_noop(&h, runbook(vec![step(kinds::PromoteReplica {})])).await;
+    let drill = kinds::PromoteReplica {
+        side: Side::Standby,
+        allow_data_loss: true,
+    };
+    let calls = acts_then_noop(&h, runbook(vec![step(drill)])).await;
     assert!(matches!(calls.as_slice(), [Action::PromoteReplica { .. }]));
     let db = h.region(Side::Standby).await.database.unwrap().unwrap();
     assert_eq!((db.role, db.status.as_str()), (DbRole::Writer, "available"));
@@ -256,9 +260,19 @@ async fn write_endpoint_reads_back_and_is_idempotent() {
 #[tokio::test(start_paused = true)]
 async fn recreate_replica_renames_the_promoted_instance_and_waits_for_lag() {
     let h = Harness::built_in(6);
-    let (s, _, _) = run_spec(&h, runbook(vec![step(kinds::PromoteReplica {})])).await;
+    let drill = kinds::PromoteReplica {
+        side: Side::Standby,
+        allow_data_loss: true,
+    };
+    let (s, _, _) = run_spec(&h, runbook(vec![step(drill)])).await;
     assert_eq!(s.outcome, RunOutcome::Completed);
-    let calls = acts_then_noop(&h, runbook(vec![step(kinds::RecreateReplica {})])).await;
+    let calls = acts_then_noop(
+        &h,
+        runbook(vec![step(kinds::Reprotect {
+            side: Side::Standby,
+        })]),
+    )
+    .await;
     assert!(
         matches!(
             calls.as_slice(),
@@ -339,18 +353,12 @@ async fn wait_check_and_manual_make_no_calls() {
             ],
             warn: vec![Condition::LagBelow(HumanDuration(Duration::from_secs(1)))],
         }),
-        step(kinds::Wait {
-            until: Condition::LagKnown(true),
-        }),
-        step(kinds::Wait {
-            until: Condition::AlarmOk("orders-5xx".into()),
-        }),
-        step(kinds::Wait {
-            until: Condition::ServiceRunning(Side::Primary),
-        }),
-        step(kinds::Wait {
-            until: Condition::HealthCheckHealthy("standby".into()),
-        }),
+        step(kinds::Wait::until(Condition::LagKnown(true))),
+        step(kinds::Wait::until(Condition::AlarmOk("orders-5xx".into()))),
+        step(kinds::Wait::until(Condition::ServiceRunning(Side::Primary))),
+        step(kinds::Wait::until(Condition::HealthCheckHealthy(
+            "standby".into(),
+        ))),
         step(kinds::Manual {
             instruction: "tell the CDN team".into(),
         }),
@@ -382,10 +390,7 @@ async fn a_wait_that_never_holds_times_out_and_can_be_skipped() {
     let h = Harness::built_in(10);
     h.sim.toggle(Fault::ReplicationStopped);
     let spec = runbook(vec![
-        step(kinds::Wait {
-            until: Condition::LagKnown(true),
-        })
-        .with_timeout(Duration::from_secs(120)),
+        step(kinds::Wait::until(Condition::LagKnown(true))).with_timeout(Duration::from_secs(120)),
     ]);
     let backend = h.counting();
     let mut handle =
@@ -600,8 +605,10 @@ async fn abort_stops_the_run() {
 #[tokio::test(start_paused = true)]
 async fn nothing_is_called_before_confirm_and_a_wrong_region_does_not_confirm() {
     let h = Harness::built_in(16);
+    // An outage: the writer cannot be read, so the loss is the lag, confirmed by the region.
+    h.sim.toggle(Fault::PrimaryDark);
     let backend = h.counting();
-    let spec = runbook(vec![step(kinds::PromoteReplica {})]);
+    let spec = runbook(vec![step(kinds::PromoteReplica::default())]);
     let mut handle =
         drconsole::runbook::start_spec(h.ctx(backend.clone(), RunMode::Live), "t", spec).unwrap();
     // Commands sent before the question are dropped, not taken as a yes.
@@ -903,7 +910,9 @@ async fn default_failover_confirms_the_parallel_group_once() {
         .iter()
         .find(|p| p.step == "scale-up")
         .expect("one prompt for the group");
-    assert_eq!(group.type_to_confirm.as_deref(), Some("us-west-2"));
+    // The primary is up and ahead of the replica: the loss is typed as a word too.
+    assert_eq!(group.type_to_confirm.as_deref(), Some("us-west-2 DISCARD"));
+    assert_eq!(group.discards.len(), 1, "{:?}", group.discards);
     assert_eq!(group.calls.len(), 1 + 2 + 6, "{:?}", group.calls);
     assert!(
         prompts
@@ -917,9 +926,10 @@ async fn default_failover_confirms_the_parallel_group_once() {
 #[tokio::test(start_paused = true)]
 async fn headless_refuses_without_yes_and_without_allow_irreversible() {
     let h = Harness::built_in(22);
-    let opts = |yes, irr| HeadlessOptions {
+    let opts = |yes, irr, loss| HeadlessOptions {
         yes,
         allow_irreversible: irr,
+        allow_data_loss: loss,
         audit_path: Some(h.audit_path()),
         state_dir: Some(h.dir.path().to_path_buf()),
         ..Default::default()
@@ -930,7 +940,7 @@ async fn headless_refuses_without_yes_and_without_allow_irreversible() {
         h.estate.clone(),
         backend.clone(),
         "failover",
-        opts(false, false),
+        opts(false, false, false),
         &mut out,
     )
     .await
@@ -948,7 +958,7 @@ async fn headless_refuses_without_yes_and_without_allow_irreversible() {
         h.estate.clone(),
         backend.clone(),
         "failover",
-        opts(true, false),
+        opts(true, false, false),
         &mut out,
     )
     .await
@@ -961,12 +971,29 @@ async fn headless_refuses_without_yes_and_without_allow_irreversible() {
         "the group holding the promotion is refused as a whole"
     );
 
+    // The primary is up and ahead: irreversible is not enough, the loss must be accepted.
     let mut out = Vec::new();
     let exit = run_headless(
         h.estate.clone(),
         backend.clone(),
         "failover",
-        opts(true, true),
+        opts(true, true, false),
+        &mut out,
+    )
+    .await
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(exit.code, 3, "{text}");
+    assert!(text.contains("--allow-data-loss"), "{text}");
+    assert!(text.contains("DATA LOSS: "), "{text}");
+    assert_eq!(backend.count(), 0, "nothing discarded without the flag");
+
+    let mut out = Vec::new();
+    let exit = run_headless(
+        h.estate.clone(),
+        backend.clone(),
+        "failover",
+        opts(true, true, true),
         &mut out,
     )
     .await
@@ -1099,7 +1126,7 @@ fn default_runbooks_follow_the_estate() {
     );
     let fb = defaults::failback(&estate);
     validate(&fb).unwrap();
-    assert!(fb.steps.iter().any(|s| s.kind == "recreate_replica"));
+    assert!(fb.steps.iter().any(|s| s.kind == "reprotect"));
     let aurora = aurora_estate();
     let fo = defaults::failover(&aurora);
     assert!(fo.steps[1].is_group(), "{:?}", fo.steps[1]);

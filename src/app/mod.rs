@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use crate::backend::sim::Faults;
 use crate::config::Estate;
 use crate::model::{GlobalReading, Lag, RegionReading, Side};
+use crate::posture::{self, Posture};
 use crate::readiness::{self, Readiness};
 use crate::ui::theme::Theme;
 pub use feed::{Feed, FeedState};
@@ -152,10 +153,32 @@ impl App {
         .max()
     }
 
+    /// The estate's posture from the latest readings; a scope that is unreachable now counts
+    /// as unread, whatever it last showed.
+    pub fn posture(&self) -> Posture {
+        let readable = |side: Side| {
+            (self.state_of(side) != FeedState::Unreachable)
+                .then(|| self.region(side).data.as_ref())
+                .flatten()
+        };
+        let global = (self.global_state() != FeedState::Unreachable)
+            .then(|| self.global.data.as_ref())
+            .flatten();
+        posture::posture(
+            &self.estate,
+            readable(Side::Primary),
+            readable(Side::Standby),
+            global,
+        )
+    }
+
+    /// Readiness of the side standing by, as the posture says which one that is.
     pub fn readiness(&self) -> Readiness {
+        let active = self.posture().active.unwrap_or(Side::Primary);
         readiness::evaluate(
             &self.estate,
-            self.standby.data.as_ref(),
+            active,
+            [self.primary.data.as_ref(), self.standby.data.as_ref()],
             self.global.data.as_ref(),
         )
     }

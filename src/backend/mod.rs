@@ -11,7 +11,7 @@ use async_trait::async_trait;
 pub use action::{Action, ActionOutcome, EndpointStore};
 pub use error::{BackendError, ErrorKind};
 
-use crate::model::{GlobalReading, RegionReading, Side};
+use crate::model::{DataLedger, GlobalReading, RegionReading, Side};
 
 #[async_trait]
 pub trait Backend: Send + Sync {
@@ -29,6 +29,11 @@ pub trait Backend: Send + Sync {
 
     /// Whether a Route 53 change has reached every name server (`INSYNC`).
     async fn dns_change_in_sync(&self, change_id: &str) -> Result<bool, BackendError>;
+
+    /// Writes acknowledged and lost so far, where the backend can count them (the simulator).
+    fn data_ledger(&self) -> Option<DataLedger> {
+        None
+    }
 
     /// Reads back a stored database endpoint (SSM parameter or secret) in one region.
     async fn read_endpoint(

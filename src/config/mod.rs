@@ -32,6 +32,10 @@ pub struct Estate {
     /// Longest a single AWS call may take before its region is reported unreachable.
     #[serde(default = "defaults::call_timeout")]
     pub call_timeout: HumanDuration,
+    /// How long a planned failback waits with writes stopped and the reverse replica at lag 0
+    /// before it promotes that replica.
+    #[serde(default = "defaults::failback_settle")]
+    pub failback_settle: HumanDuration,
     pub primary: RegionConfig,
     pub standby: RegionConfig,
     pub database: Option<Database>,
@@ -64,6 +68,9 @@ mod defaults {
     }
     pub fn call_timeout() -> HumanDuration {
         HumanDuration(Duration::from_secs(5))
+    }
+    pub fn failback_settle() -> HumanDuration {
+        HumanDuration(Duration::from_secs(30))
     }
 }
 
@@ -312,6 +319,12 @@ impl Estate {
         let fail = |key: &str, message: String| Err(invalid(origin, text, key, message));
         if let Err((key, message)) = validate::estate(self) {
             return fail(&key, message);
+        }
+        if self.failback_settle.0 > Duration::from_secs(3600) {
+            return fail(
+                "failback_settle",
+                format!("expected at most 1h, found {}", self.failback_settle),
+            );
         }
         if self.lag_warning.0 > self.rpo_budget.0 {
             return fail(

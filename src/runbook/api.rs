@@ -95,7 +95,14 @@ pub struct ConfirmPrompt {
     pub type_to_confirm: Option<String>,
     /// A manual step's instruction.
     pub instruction: Option<String>,
+    /// What confirming throws away (acknowledged writes a promotion abandons), one line per
+    /// step; when any, `type_to_confirm` ends with [`DISCARD`].
+    #[serde(default)]
+    pub discards: Vec<String>,
 }
+
+/// The word typed after the region's name to accept losing acknowledged writes.
+pub const DISCARD: &str = "DISCARD";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepView {

@@ -1,10 +1,11 @@
-//! `failover` and `failback` made from the estate when the file does not write them.
-
-use std::time::Duration;
+//! `failover`, `reprotect` and `failback` made from the estate when the file does not write
+//! them: the whole lifecycle, both directions. Failover is unplanned (it may lose the replica
+//! lag, and says how much); re-protect gives the new writer a replica; failback is a planned
+//! switch that loses nothing, then re-protects again.
 
 use super::steps::{
-    Check, ForceDeployment, GlobalFailover, GlobalSwitchover, Kind, MoveDns, PromoteReplica,
-    RecreateReplica, RegisterTargets, ScaleServices, SetAsgCapacity, Wait, WriteEndpoint,
+    Check, ForceDeployment, GlobalFailover, GlobalSwitchover, Kind, Manual, MoveDns,
+    PromoteReplica, RegisterTargets, Reprotect, ScaleServices, SetAsgCapacity, Wait, WriteEndpoint,
 };
 use crate::config::runbook::{CapacityTarget, Condition, Count, RunbookSpec, StepSpec};
 use crate::config::{DatabaseKind, Estate};
@@ -13,7 +14,7 @@ use crate::model::Side;
 /// The runbooks an operator can start: those written in the file, then the generated defaults.
 pub fn names(estate: &Estate) -> Vec<String> {
     let mut names: Vec<String> = estate.runbooks.keys().cloned().collect();
-    for d in ["failover", "failback"] {
+    for d in DEFAULTS {
         if !names.iter().any(|n| n == d) {
             names.push(d.to_string());
         }
@@ -21,13 +22,17 @@ pub fn names(estate: &Estate) -> Vec<String> {
     names
 }
 
-/// The runbook called `name`: as written in the file, or generated for `failover` / `failback`.
+/// The runbooks generated when the estate file does not write them, in lifecycle order.
+pub const DEFAULTS: [&str; 3] = ["failover", "reprotect", "failback"];
+
+/// The runbook called `name`: as written in the file, or generated for a default name.
 pub fn resolve(estate: &Estate, name: &str) -> Option<RunbookSpec> {
     if let Some(spec) = estate.runbooks.get(name) {
         return Some(spec.clone());
     }
     match name {
         "failover" => Some(failover(estate)),
+        "reprotect" => Some(reprotect(estate)),
         "failback" => Some(failback(estate)),
         _ => None,
     }
@@ -93,10 +98,7 @@ fn watched(estate: &Estate, side: Side) -> bool {
 }
 
 fn healthy(side: Side) -> StepSpec {
-    Wait {
-        until: Condition::HealthCheckHealthy(side.to_string()),
-    }
-    .spec()
+    Wait::until(Condition::HealthCheckHealthy(side.to_string())).spec()
 }
 
 /// Preflight → { promote (or global failover) | standby ASGs to production | standby services
@@ -120,7 +122,13 @@ pub fn failover(estate: &Estate) -> RunbookSpec {
     let mut group = Vec::new();
     if let Some(db) = &estate.database {
         let promote = match db.kind {
-            DatabaseKind::RdsReplica => PromoteReplica {}.spec(),
+            // Unplanned: the primary may be gone. Where it can still be read and is ahead, the
+            // loss is stated and `DISCARD` typed to accept it.
+            DatabaseKind::RdsReplica => PromoteReplica {
+                side: Side::Standby,
+                allow_data_loss: true,
+            }
+            .spec(),
             DatabaseKind::AuroraGlobal => GlobalFailover { to: Side::Standby }.spec(),
         };
         group.push(promote.with_id("database"));
@@ -178,9 +186,54 @@ pub fn failover(estate: &Estate) -> RunbookSpec {
     }
 }
 
-/// Check the primary → primary capacity up → wait for its health checks → move DNS back →
-/// standby down to standby capacity → recreate the cross-region replica (or switch the global
-/// database back) and wait until it replicates.
+/// After a failover: the primary (now passive) down to standby capacity, which stops any
+/// write to its stale old writer → that writer renamed aside and a replica of the standby's
+/// writer created under the primary's name → wait until it replicates.
+pub fn reprotect(estate: &Estate) -> RunbookSpec {
+    let mut steps = vec![
+        Check {
+            require: vec![
+                Condition::RegionReachable(Side::Primary),
+                Condition::DatabaseWriter(Side::Standby),
+            ],
+            warn: vec![],
+        }
+        .spec()
+        .titled("check: the standby holds the writer and the primary is reachable")
+        .with_id("preflight"),
+    ];
+    push_group(
+        &mut steps,
+        scale_side(estate, Side::Primary, Level::Standby, "primary-"),
+        "primary-down",
+        "scale the primary to standby capacity (stops writes to its stale database)",
+    );
+    steps.push(
+        Reprotect {
+            side: Side::Primary,
+        }
+        .spec()
+        .with_id("replica"),
+    );
+    steps.push(
+        Wait::until(Condition::ReplicaOf(Side::Primary))
+            .spec()
+            .titled("wait until the primary replica replicates with its lag known")
+            .with_id("replicating"),
+    );
+    RunbookSpec {
+        description: Some(format!(
+            "Give the {} writer a replica in {} again (generated from the estate)",
+            estate.standby.region, estate.primary.region
+        )),
+        steps,
+    }
+}
+
+/// A planned switch back with no data loss. RDS: check the reverse replica → stop writes on
+/// the standby (its services to 0) → wait until the replica has applied everything, for a
+/// settle time → promote it → endpoint → primary up → targets → health → DNS → re-protect
+/// the standby → standby to standby capacity. Aurora: a managed switchover, which syncs first.
 pub fn failback(estate: &Estate) -> RunbookSpec {
     let mut steps = Vec::new();
     let mut require = vec![
@@ -188,7 +241,7 @@ pub fn failback(estate: &Estate) -> RunbookSpec {
         Condition::RegionReachable(Side::Standby),
     ];
     if estate.database.is_some() {
-        require.push(Condition::DatabaseAvailable(Side::Primary));
+        require.push(Condition::ReplicaOf(Side::Primary));
     }
     steps.push(
         Check {
@@ -196,15 +249,92 @@ pub fn failback(estate: &Estate) -> RunbookSpec {
             warn: vec![],
         }
         .spec()
-        .titled("check: primary reachable and its database available")
+        .titled("check: both regions reachable, the primary replicates from the standby writer")
         .with_id("preflight"),
     );
+    let rds = estate
+        .database
+        .as_ref()
+        .is_some_and(|d| d.kind == DatabaseKind::RdsReplica);
+    if rds {
+        // Writes stop before the switch, so the replica can catch up to the last one.
+        if estate.services().is_empty() {
+            steps.push(
+                Manual {
+                    instruction: format!(
+                        "stop every write to the standby database in {}",
+                        estate.standby.region
+                    ),
+                }
+                .spec()
+                .with_id("stop-writes"),
+            );
+        } else {
+            steps.push(
+                ScaleServices {
+                    side: Side::Standby,
+                    to: Count::Exactly(0),
+                    services: None,
+                }
+                .spec()
+                .titled("stop writes: scale the standby ECS services to 0")
+                .with_id("stop-writes"),
+            );
+        }
+        steps.push(
+            Wait::until(Condition::CaughtUp(Side::Primary))
+                .holding(estate.failback_settle.0)
+                .spec()
+                .titled("wait until the primary replica has applied every write")
+                .with_id("caught-up"),
+        );
+        steps.push(
+            PromoteReplica {
+                side: Side::Primary,
+                allow_data_loss: false,
+            }
+            .spec()
+            .with_id("database"),
+        );
+        if has_endpoint(estate) {
+            steps.push(
+                WriteEndpoint {
+                    side: Side::Standby,
+                    database: Some(Side::Primary),
+                }
+                .spec()
+                .titled("point the endpoint at the primary database")
+                .with_id("endpoint"),
+            );
+        }
+    }
     push_group(
         &mut steps,
         scale_side(estate, Side::Primary, Level::Production, "primary-"),
         "primary-up",
         "scale the primary to production",
     );
+    if estate
+        .database
+        .as_ref()
+        .is_some_and(|d| d.kind == DatabaseKind::AuroraGlobal)
+    {
+        steps.push(
+            GlobalSwitchover { to: Side::Primary }
+                .spec()
+                .with_id("database"),
+        );
+        if has_endpoint(estate) {
+            steps.push(
+                WriteEndpoint {
+                    side: Side::Standby,
+                    database: Some(Side::Primary),
+                }
+                .spec()
+                .with_id("endpoint"),
+            );
+        }
+    }
     if has_targets(estate) {
         steps.push(
             RegisterTargets {
@@ -221,55 +351,30 @@ pub fn failback(estate: &Estate) -> RunbookSpec {
     if estate.dns.is_some() {
         steps.push(MoveDns { to: Side::Primary }.spec().with_id("dns"));
     }
+    if estate.database.is_some() {
+        steps.push(
+            Reprotect {
+                side: Side::Standby,
+            }
+            .spec()
+            .with_id("replica"),
+        );
+        steps.push(
+            Wait::until(Condition::ReplicaOf(Side::Standby))
+                .spec()
+                .titled("wait until the standby replica replicates with its lag known")
+                .with_id("replicating"),
+        );
+    }
     push_group(
         &mut steps,
         scale_side(estate, Side::Standby, Level::Standby, "standby-"),
         "standby-down",
         "scale the standby back to standby capacity",
     );
-    let endpoint_back = || {
-        WriteEndpoint {
-            side: Side::Standby,
-            database: Some(Side::Primary),
-        }
-        .spec()
-        .with_id("endpoint")
-    };
-    if let Some(db) = &estate.database {
-        match db.kind {
-            DatabaseKind::RdsReplica => {
-                if has_endpoint(estate) {
-                    steps.push(
-                        endpoint_back()
-                            .titled("point the standby's endpoint back at the primary database"),
-                    );
-                }
-                steps.push(RecreateReplica {}.spec().with_id("replica"));
-                steps.push(
-                    Wait {
-                        until: Condition::LagKnown(true),
-                    }
-                    .spec()
-                    .titled("wait until the new replica reports its lag")
-                    .with_timeout(Duration::from_secs(600))
-                    .with_id("replicating"),
-                );
-            }
-            DatabaseKind::AuroraGlobal => {
-                steps.push(
-                    GlobalSwitchover { to: Side::Primary }
-                        .spec()
-                        .with_id("database"),
-                );
-                if has_endpoint(estate) {
-                    steps.push(endpoint_back());
-                }
-            }
-        }
-    }
     RunbookSpec {
         description: Some(format!(
-            "Fail back to {} (generated from the estate)",
+            "Fail back to {} with no data loss (generated from the estate)",
             estate.primary.region
         )),
         steps,

@@ -18,6 +18,8 @@ pub struct HeadlessOptions {
     pub yes: bool,
     /// Also confirm irreversible steps (promotion, global failover) by their region name.
     pub allow_irreversible: bool,
+    /// Also accept a step that discards acknowledged writes (`DISCARD` in the console).
+    pub allow_data_loss: bool,
     pub audit_path: Option<PathBuf>,
     pub state_dir: Option<PathBuf>,
     pub pace: Pace,
@@ -29,6 +31,7 @@ impl Default for HeadlessOptions {
             dry_run: false,
             yes: false,
             allow_irreversible: false,
+            allow_data_loss: false,
             audit_path: None,
             state_dir: None,
             pace: Pace::REAL,
@@ -115,7 +118,19 @@ pub async fn run_headless(
                 if let Some(i) = &p.instruction {
                     let _ = writeln!(out, "   manual: {i} (acknowledged by --yes)");
                 }
+                for d in &p.discards {
+                    let _ = writeln!(out, "   DATA LOSS: {d}");
+                }
                 match &p.type_to_confirm {
+                    Some(_) if !p.discards.is_empty() && !opts.allow_data_loss => {
+                        let _ = writeln!(
+                            out,
+                            "refused: {} discards acknowledged writes; run again with --allow-data-loss to accept that",
+                            p.step
+                        );
+                        code.get_or_insert(3);
+                        let _ = handle.commands.send(RunCommand::Abort);
+                    }
                     Some(region) if !opts.allow_irreversible => {
                         let _ = writeln!(
                             out,

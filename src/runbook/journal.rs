@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::plan::StepMemo;
 use crate::config::runbook::RunbookSpec;
-use crate::model::{Lag, Side};
+use crate::model::{DataLedger, Lag, Side};
+use crate::posture::Posture;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -104,9 +105,30 @@ pub struct Metrics {
     /// First time each side's health checks were seen healthy by a step.
     #[serde(default)]
     pub healthy_at: BTreeMap<Side, f64>,
+    /// The estate's posture read when the run started and when it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posture_before: Option<Posture>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posture_after: Option<Posture>,
+    /// Databases the run renamed aside (stale old writers), kept for a person to delete.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stale: Vec<String>,
+    /// Writes acknowledged and lost at the start and at the end, where the backend counts them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger_start: Option<DataLedger>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger_end: Option<DataLedger>,
 }
 
 impl Metrics {
+    /// Acknowledged writes this run lost, where the backend counts them. A start with no
+    /// writer serving (an outage) counts from zero.
+    pub fn writes_lost(&self) -> Option<u64> {
+        let end = self.ledger_end?.lost?;
+        let start = self.ledger_start.and_then(|l| l.lost).unwrap_or(0);
+        Some(end.saturating_sub(start))
+    }
+
     /// Run start → DNS moved and the side it points at healthy, in seconds.
     pub fn rto(&self) -> Option<f64> {
         let dns = self.dns_moved_at?;

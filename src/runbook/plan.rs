@@ -29,6 +29,10 @@ pub struct StepPlan {
     pub lag: Option<Lag>,
     /// A manual step's instruction, acknowledged by the operator.
     pub instruction: Option<String>,
+    /// Set when acting discards acknowledged writes: how, and how much. The confirmation then
+    /// needs `DISCARD` typed after the region's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discards: Option<String>,
     /// Set when preflight alone finishes the step (a check): the note it is done with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complete: Option<String>,

@@ -132,6 +132,22 @@ impl Reader {
         .map_err(|e| StepError::call(None, e))
     }
 
+    /// The estate's posture now: both regions and Route 53 read at once, each bounded by the
+    /// call timeout; what does not answer counts as unread.
+    pub async fn posture(&self) -> crate::posture::Posture {
+        let (p, s, g) = tokio::join!(
+            self.region(Side::Primary),
+            self.region(Side::Standby),
+            self.global()
+        );
+        crate::posture::posture(
+            &self.estate,
+            p.ok().as_ref(),
+            s.ok().as_ref(),
+            g.ok().as_ref(),
+        )
+    }
+
     pub async fn act(&self, action: &Action) -> Result<ActionOutcome, StepError> {
         let b = self.backend.clone();
         let side = action.side();

@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::region::side_style;
 use crate::app::{App, FeedState};
 use crate::model::{DbRole, Side};
+use crate::posture::PostureState;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
@@ -22,6 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         first.push(Span::styled(format!(" AWS {} ", app.mode), t.badge));
     }
+    first.extend(posture_spans(app));
     if app.read_only {
         first.push(Span::raw(" "));
         first.push(Span::styled(" READ-ONLY ", t.badge));
@@ -102,6 +104,31 @@ fn region_spans<'a>(app: &App, side: Side, dns_at: Option<Side>) -> Vec<Span<'a>
     spans.push(Span::styled(text, style));
     if dns_at == Some(side) {
         spans.push(Span::styled("  ◀ DNS", t.title));
+    }
+    spans
+}
+
+/// The posture and the active region, always shown: red with what disagrees on a split brain.
+fn posture_spans<'a>(app: &App) -> Vec<Span<'a>> {
+    let t = &app.theme;
+    let p = app.posture();
+    let style = match p.state {
+        PostureState::Normal | PostureState::Reprotected => t.healthy,
+        PostureState::FailedOver => t.warning,
+        PostureState::SplitBrain => t.danger,
+        PostureState::Unknown => t.muted,
+    };
+    let active = p
+        .active
+        .map(|s| format!(" · active {} {}", s, app.estate.region(s).region))
+        .unwrap_or_default();
+    let mut spans = vec![
+        Span::raw(" "),
+        Span::styled(format!(" {} ", p.state.as_str().to_uppercase()), style),
+        Span::styled(active, t.text),
+    ];
+    if p.state == PostureState::SplitBrain {
+        spans.push(Span::styled(format!(" {} ", p.detail), t.danger));
     }
     spans
 }

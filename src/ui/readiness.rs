@@ -12,14 +12,15 @@ use crate::readiness::{Check, Verdict};
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let readiness = app.readiness();
+    let side = readiness.side.as_str().to_uppercase();
     let (verdict, style) = match readiness.verdict {
-        Verdict::Ready => ("STANDBY READY", t.healthy),
-        Verdict::Degraded => ("STANDBY DEGRADED", t.critical),
-        Verdict::Unknown => ("STANDBY UNKNOWN", t.warning),
+        Verdict::Ready => (format!("{side} READY"), t.healthy),
+        Verdict::Degraded => (format!("{side} DEGRADED"), t.critical),
+        Verdict::Unknown => (format!("{side} UNKNOWN"), t.warning),
     };
     // A verdict is only as good as the data behind it.
     let fresh =
-        app.state_of(Side::Standby) == FeedState::Fresh && app.global_state() == FeedState::Fresh;
+        app.state_of(readiness.side) == FeedState::Fresh && app.global_state() == FeedState::Fresh;
     let (verdict, style) = if fresh {
         (format!(" {verdict} "), style)
     } else {
@@ -28,7 +29,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let block = super::block(
         app,
         Panel::Readiness,
-        Line::from(Span::styled(" Standby readiness ", t.title)),
+        Line::from(Span::styled(
+            if readiness.side == Side::Standby {
+                " Standby readiness "
+            } else {
+                " Failback readiness "
+            },
+            t.title,
+        )),
         Some(Span::styled(verdict, style)),
     );
     let lines: Vec<Line> = readiness

@@ -37,6 +37,9 @@ impl Backend for Counting {
     fn mode(&self) -> String {
         self.inner.mode()
     }
+    fn data_ledger(&self) -> Option<drconsole::model::DataLedger> {
+        self.inner.data_ledger()
+    }
     async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
         self.inner.read_region(side).await
     }

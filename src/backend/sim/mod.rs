@@ -164,6 +164,13 @@ impl Backend for Simulator {
         "SIMULATION".into()
     }
 
+    fn data_ledger(&self) -> Option<crate::model::DataLedger> {
+        Some(crate::model::DataLedger {
+            acknowledged: self.acknowledged_txns(),
+            lost: self.lost_writes(),
+        })
+    }
+
     async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
         self.gate(Some(side), "describe").await?;
         Ok(self.world().read_region(side))

@@ -39,6 +39,10 @@ pub enum Condition {
     DatabaseWriter(Side),
     RegionHealthy(Side),
     DnsPointsTo(Side),
+    /// The side's database is a replica of the other side's writer, available, lag known.
+    ReplicaOf(Side),
+    /// The side's replica has applied everything its writer holds (lag 0).
+    CaughtUp(Side),
 }
 
 impl fmt::Display for Condition {
@@ -58,6 +62,10 @@ impl fmt::Display for Condition {
             Condition::DatabaseWriter(s) => write!(f, "{s} database is the writer"),
             Condition::RegionHealthy(s) => write!(f, "{s} healthy"),
             Condition::DnsPointsTo(s) => write!(f, "DNS points at {s}"),
+            Condition::ReplicaOf(s) => {
+                write!(f, "{s} database replicates from the {} writer", s.other())
+            }
+            Condition::CaughtUp(s) => write!(f, "{s} replica caught up (lag 0)"),
         }
     }
 }
@@ -188,7 +196,10 @@ fn validate_condition(c: &Condition, estate: &Estate) -> Result<(), String> {
                 return Err(format!("{c}: expected a [database] section"));
             }
         }
-        Condition::DatabaseAvailable(_) | Condition::DatabaseWriter(_) => {
+        Condition::DatabaseAvailable(_)
+        | Condition::DatabaseWriter(_)
+        | Condition::ReplicaOf(_)
+        | Condition::CaughtUp(_) => {
             if estate.database.is_none() {
                 return Err(format!("{c}: expected a [database] section"));
             }

@@ -77,6 +77,9 @@ async fn act(
             let now = rec.now();
             let d = a.describe();
             rec.update(|j| {
+                if let Action::RenameDb { to, .. } = a {
+                    j.metrics.stale.push(to.clone());
+                }
                 if a.moves_writer() {
                     j.metrics.rpo_lag = p.lag;
                     j.metrics.promoted_at = Some(now);

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{Decision, Engine};
 use crate::model::Side;
-use crate::runbook::api::{ConfirmPrompt, Level, PlannedCall, RunCommand, RunEvent};
+use crate::runbook::api::{ConfirmPrompt, DISCARD, Level, PlannedCall, RunCommand, RunEvent};
 use crate::runbook::error::StepError;
 use crate::runbook::journal::StepStatus;
 use crate::runbook::plan::StepPlan;
@@ -18,6 +18,8 @@ impl Engine {
         let mut warnings = Vec::new();
         let mut type_to_confirm = None;
         let mut instruction = None;
+        let mut discards = Vec::new();
+        let mut discard_side = None;
         for (s, p) in work {
             let id = s.id().to_string();
             for a in &p.actions {
@@ -32,11 +34,25 @@ impl Engine {
                     irreversible: a.irreversible(),
                 });
             }
+            if let Some(d) = &p.discards {
+                warnings.push(format!("{id}: DATA LOSS: {d}"));
+                discards.push(format!("{id}: {d}"));
+                discard_side = p.actions.iter().find_map(|a| a.side()).or(discard_side);
+            }
             changes.push(format!("{}: {} → {}", s.title(), p.current, p.target));
             warnings.extend(p.warnings.iter().map(|w| format!("{id}: {w}")));
             if p.instruction.is_some() {
                 instruction = p.instruction.clone();
             }
+        }
+        // Discarding acknowledged writes is a decision of its own: typed as a word after the
+        // region's name, never implied by confirming the call.
+        if !discards.is_empty() {
+            let region = type_to_confirm.take().unwrap_or_else(|| {
+                let side = discard_side.unwrap_or(Side::Standby);
+                self.ctx.estate.region(side).region.to_string()
+            });
+            type_to_confirm = Some(format!("{region} {DISCARD}"));
         }
         ConfirmPrompt {
             step: unit.id().to_string(),
@@ -46,6 +62,7 @@ impl Engine {
             warnings,
             type_to_confirm,
             instruction,
+            discards,
         }
     }
 

@@ -25,6 +25,7 @@ use super::journal::{RunOutcome, StepStatus};
 use super::reader::Reader;
 use super::recorder::Recorder;
 use super::step::Step;
+use crate::model::DataLedger;
 
 enum Flow {
     Next,
@@ -107,6 +108,24 @@ impl Engine {
                 }
             ),
         );
+        // The lifecycle the report states: the posture and the write ledger before and after.
+        // The posture is read beside the run, never in its way (a dark region's timeout).
+        let ledger = self.ctx.backend.data_ledger();
+        self.rec.update(|j| {
+            j.metrics.ledger_start.get_or_insert_with(|| {
+                ledger.unwrap_or(DataLedger {
+                    acknowledged: 0,
+                    lost: None,
+                })
+            });
+            if ledger.is_none() {
+                j.metrics.ledger_start = None;
+            }
+        });
+        let before = {
+            let reader = self.reader.clone();
+            tokio::spawn(async move { reader.posture().await })
+        };
         let mut outcome = RunOutcome::Completed;
         for step in steps.iter() {
             if self.rec.is_final(step.id()) {
@@ -117,6 +136,16 @@ impl Engine {
                 break;
             }
         }
+        let after = self.reader.posture().await;
+        let before = before.await.ok();
+        let ledger = self.ctx.backend.data_ledger();
+        self.rec.update(|j| {
+            j.metrics
+                .posture_before
+                .get_or_insert_with(|| before.unwrap_or(after.clone()));
+            j.metrics.posture_after = Some(after);
+            j.metrics.ledger_end = ledger;
+        });
         self.finish(outcome).await
     }
 

@@ -175,5 +175,51 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
                 None => Ok((false, "no DNS".into())),
             }
         }
+        Condition::ReplicaOf(side) => {
+            let (replica, writer) = tokio::join!(r.region(*side), r.region(side.other()));
+            let (replica, writer) = (replica?, writer?);
+            let w = db_of(&writer, side.other())?;
+            let db = match &replica.database {
+                Some(Ok(db)) => db,
+                Some(Err(e)) if e.is_not_found() => {
+                    return Ok((
+                        false,
+                        format!("no database in {side} (run `reprotect` first): {e}"),
+                    ));
+                }
+                _ => db_of(&replica, *side)?,
+            };
+            let global = estate
+                .database
+                .as_ref()
+                .and_then(|d| d.global_cluster.as_deref());
+            if w.role != DbRole::Writer {
+                return Ok((
+                    false,
+                    format!("{} has no writer: {}", side.other(), role_text(w)),
+                ));
+            }
+            if !db.replicates_from(w, global) {
+                return Ok((
+                    false,
+                    format!(
+                        "{}: no replica of the {} writer {} here (run `reprotect` first)",
+                        role_text(db),
+                        side.other(),
+                        w.id
+                    ),
+                ));
+            }
+            let ok = db.status == "available" && matches!(db.lag, Lag::Known(_));
+            Ok((ok, format!("{}, lag {}", role_text(db), lag_text(db.lag))))
+        }
+        Condition::CaughtUp(side) => {
+            let reading = r.region(*side).await?;
+            let db = db_of(&reading, *side)?;
+            Ok((
+                matches!(db.role, DbRole::Replica { .. }) && db.lag == Lag::Known(0),
+                format!("{} replica lag {}", db.id, lag_text(db.lag)),
+            ))
+        }
     }
 }

@@ -14,8 +14,8 @@ mod manual;
 mod move_dns;
 mod promote_replica;
 mod read;
-mod recreate_replica;
 mod register_targets;
+mod reprotect;
 mod scale_services;
 mod set_asg_capacity;
 mod wait;
@@ -38,8 +38,8 @@ pub use manual::Manual;
 pub use move_dns::MoveDns;
 pub use promote_replica::PromoteReplica;
 pub use read::lag_text;
-pub use recreate_replica::{RecreateReplica, renamed_id};
 pub use register_targets::RegisterTargets;
+pub use reprotect::{Reprotect, stale_id};
 pub use scale_services::ScaleServices;
 pub use set_asg_capacity::SetAsgCapacity;
 pub use wait::Wait;
@@ -140,7 +140,7 @@ impl Registry {
             .add::<RegisterTargets>()
             .add::<MoveDns>()
             .add::<WriteEndpoint>()
-            .add::<RecreateReplica>()
+            .add::<Reprotect>()
             .add::<Wait>()
             .add::<Manual>();
         r

@@ -1,36 +1,97 @@
-//! `promote_replica` — make the standby's cross-region read replica a standalone writer.
+//! `promote_replica` — make a side's cross-region read replica a standalone writer.
 //!
-//! - inputs: none (the estate's `[database] standby` instance)
+//! - inputs: `side` (default `standby`), `allow_data_loss` (default `false`)
 //! - calls: `rds:PromoteReadReplica` — irreversible: the region's name is typed to confirm
 //! - waits for: the instance no longer a replica and `available`
 //! - default timeout: 15 minutes (AWS takes 3–10)
-//! - fails when: the replica is not `available` (e.g. `backing-up`: AWS refuses until it is)
+//! - fails when: the replica is not `available` (e.g. `backing-up`: AWS refuses until it is);
+//!   or its writer is reachable and ahead of it (lag not 0) and the step does not say
+//!   `allow_data_loss = true` — then it also needs `DISCARD` typed, and the plan says how far
+//!   behind it is. With the writer's region unreachable (a real outage) the loss is the lag
+//!   the outage already took: the plan states it and the region's name confirms it.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::read::{db_of, lag_warnings, need_database, role_text};
+use super::read::{db_of, lag_text, lag_warnings, need_database, role_text};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::{DatabaseKind, Estate};
-use crate::model::{DbRole, Side};
+use crate::model::{DbReading, DbRole, Lag, RegionReading, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+fn standby() -> Side {
+    Side::Standby
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PromoteReplica {}
+pub struct PromoteReplica {
+    #[serde(default = "standby")]
+    pub side: Side,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_data_loss: bool,
+}
+
+impl Default for PromoteReplica {
+    fn default() -> Self {
+        PromoteReplica {
+            side: Side::Standby,
+            allow_data_loss: false,
+        }
+    }
+}
 
 impl Kind for PromoteReplica {
     const NAME: &'static str = "promote_replica";
 }
 
+impl PromoteReplica {
+    /// What promoting `db` now would throw away, when its writer's region could be read
+    /// (`writer_region`) to tell.
+    fn loss(
+        &self,
+        cx: &StepCx<'_>,
+        db: &DbReading,
+        writer_region: Option<&RegionReading>,
+    ) -> Option<String> {
+        let other = self.side.other();
+        let writer = db_of(writer_region?, other).ok()?;
+        let global = cx
+            .estate()
+            .database
+            .as_ref()
+            .and_then(|d| d.global_cluster.as_deref());
+        if writer.role != DbRole::Writer || !db.replicates_from(writer, global) {
+            return None;
+        }
+        match db.lag {
+            Lag::Known(0) => None,
+            Lag::Known(_) => Some(format!(
+                "up to {} of writes the {other} writer {} holds",
+                lag_text(db.lag),
+                writer.id
+            )),
+            lag => Some(format!(
+                "an unknown share of the writes the {other} writer {} holds (replica lag: {})",
+                writer.id,
+                lag_text(lag)
+            )),
+        }
+    }
+}
+
 #[async_trait]
 impl StepKind for PromoteReplica {
     fn title(&self) -> String {
-        "promote the standby replica".into()
+        format!("promote the {} replica", self.side)
     }
 
     fn validate(&self, estate: &Estate) -> Result<(), String> {
@@ -42,8 +103,13 @@ impl StepKind for PromoteReplica {
     }
 
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
-        let reading = cx.reader.region(Side::Standby).await?;
-        let db = db_of(&reading, Side::Standby)?;
+        let side = self.side;
+        // The writer's region is read at the same time: during an outage its timeout must not
+        // add to the replica's read.
+        let (reading, writer_region) =
+            tokio::join!(cx.reader.region(side), cx.reader.region(side.other()));
+        let reading = reading?;
+        let db = db_of(&reading, side)?;
         let mut plan = StepPlan {
             current: role_text(db),
             target: format!("{} writer, available", db.id),
@@ -52,9 +118,19 @@ impl StepKind for PromoteReplica {
         };
         match (&db.role, db.status.as_str()) {
             (DbRole::Replica { .. }, "available") => {
-                plan.warnings = lag_warnings(cx.estate(), db.lag);
+                if let Some(loss) = self.loss(cx, db, writer_region.as_ref().ok()) {
+                    if !self.allow_data_loss {
+                        return Err(StepError::refused(format!(
+                            "{} is behind its writer: promoting it now discards {loss}; stop writes and wait until it has caught up, or write allow_data_loss = true on this step",
+                            db.id
+                        )));
+                    }
+                    plan.discards = Some(loss);
+                } else {
+                    plan.warnings = lag_warnings(cx.estate(), db.lag);
+                }
                 plan.actions.push(Action::PromoteReplica {
-                    side: Side::Standby,
+                    side,
                     db: db.id.clone(),
                 });
             }
@@ -74,8 +150,8 @@ impl StepKind for PromoteReplica {
     }
 
     async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
-        let reading = cx.reader.region(Side::Standby).await?;
-        let db = db_of(&reading, Side::Standby)?;
+        let reading = cx.reader.region(self.side).await?;
+        let db = db_of(&reading, self.side)?;
         if !matches!(db.role, DbRole::Replica { .. }) && db.status == "available" {
             Ok(Verdict::Done(format!("{} is a writer, available", db.id)))
         } else {

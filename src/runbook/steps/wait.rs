@@ -1,27 +1,50 @@
 //! `wait` — wait until a condition holds (lag below a bound, health checks healthy, ...).
 //!
-//! - inputs: `until`, one condition (see [`crate::config::runbook::Condition`])
+//! - inputs: `until`, one condition (see [`crate::config::runbook::Condition`]); `hold`
+//!   (optional): how long the condition must hold without a break before the step is done
 //! - calls: none; reads what the condition needs
-//! - waits for: the condition
+//! - waits for: the condition (for `hold`, when given)
 //! - default timeout: 5 minutes for health checks (interval × failure threshold), else 10
 //! - fails when: the condition does not hold in time
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
 
 use super::condition::eval;
 use super::{Kind, Milestone, StepCx, StepKind};
-use crate::config::Estate;
 use crate::config::runbook::{Condition, side_name};
+use crate::config::{Estate, HumanDuration};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Wait {
     pub until: Condition,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold: Option<HumanDuration>,
+    /// Since when the condition has held without a break (this run only: a resumed run
+    /// starts counting again).
+    #[serde(skip)]
+    held_since: Mutex<Option<Instant>>,
+}
+
+impl Wait {
+    pub fn until(until: Condition) -> Wait {
+        Wait {
+            until,
+            hold: None,
+            held_since: Mutex::new(None),
+        }
+    }
+    pub fn holding(mut self, hold: Duration) -> Wait {
+        self.hold = Some(HumanDuration(hold));
+        self
+    }
 }
 
 impl Kind for Wait {
@@ -31,7 +54,10 @@ impl Kind for Wait {
 #[async_trait]
 impl StepKind for Wait {
     fn title(&self) -> String {
-        format!("wait until {}", self.until)
+        match &self.hold {
+            Some(h) => format!("wait until {} for {h}", self.until),
+            None => format!("wait until {}", self.until),
+        }
     }
 
     fn validate(&self, estate: &Estate) -> Result<(), String> {
@@ -39,10 +65,11 @@ impl StepKind for Wait {
     }
 
     fn default_timeout(&self) -> Duration {
-        match self.until {
+        let base = match self.until {
             Condition::HealthCheckHealthy(_) => Duration::from_secs(5 * 60),
             _ => Duration::from_secs(10 * 60),
-        }
+        };
+        base + self.hold.map(|h| h.0).unwrap_or_default()
     }
 
     /// A side seen healthy marks the end of the RTO the report measures.
@@ -65,17 +92,33 @@ impl StepKind for Wait {
         let (_, detail) = eval(&self.until, cx.reader).await?;
         Ok(StepPlan {
             current: detail,
-            target: self.until.to_string(),
+            target: match &self.hold {
+                Some(h) => format!("{} for {h}", self.until),
+                None => self.until.to_string(),
+            },
             ..StepPlan::default()
         })
     }
 
     async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
         let (ok, detail) = eval(&self.until, cx.reader).await?;
-        Ok(if ok {
-            Verdict::Done(detail)
+        let mut since = self.held_since.lock().unwrap_or_else(|p| p.into_inner());
+        if !ok {
+            *since = None;
+            return Ok(Verdict::Pending(detail));
+        }
+        let Some(hold) = self.hold else {
+            return Ok(Verdict::Done(detail));
+        };
+        let start = *since.get_or_insert_with(Instant::now);
+        let held = cx.reader.pace.estate(start.elapsed());
+        if held >= hold.0 {
+            Ok(Verdict::Done(format!("{detail}, held {hold}")))
         } else {
-            Verdict::Pending(detail)
-        })
+            Ok(Verdict::Pending(format!(
+                "{detail}, held {}s of {hold}",
+                held.as_secs()
+            )))
+        }
     }
 }
