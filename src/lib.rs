@@ -13,4 +13,5 @@ pub mod poll;
 pub mod readiness;
 pub mod runbook;
 pub mod status;
+pub mod timefmt;
 pub mod ui;

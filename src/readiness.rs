@@ -82,7 +82,7 @@ pub fn evaluate(
                 Lag::Known(s) => {
                     let lag = std::time::Duration::from_secs(s);
                     let text =
-                        format!("{} (budget {})", crate::ui::fmt::secs(s), estate.rpo_budget);
+                        format!("{} (budget {})", crate::timefmt::secs(s), estate.rpo_budget);
                     if lag > budget {
                         item("lag within budget", Check::Fail, &text)
                     } else if lag > warning {

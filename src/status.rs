@@ -5,13 +5,12 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::app::{Feed, FeedState};
 use crate::backend::Backend;
 use crate::config::Estate;
 use crate::model::{GlobalReading, Lag, RegionReading, Scope, Side};
-use crate::poll::{Reading, read_once};
+use crate::poll::{Feed, FeedState, Reading, read_once};
 use crate::readiness::{self, Readiness, Verdict};
-use crate::ui::fmt;
+use crate::timefmt;
 
 #[derive(Debug, Serialize)]
 pub struct ScopeReport<T> {
@@ -260,7 +259,7 @@ pub fn render_text(snap: &Snapshot) -> String {
 
 fn lag_text(lag: Lag) -> String {
     match lag {
-        Lag::Known(s) => fmt::secs(s),
+        Lag::Known(s) => timefmt::secs(s),
         Lag::Stopped => "REPLICATION STOPPED".into(),
         Lag::NoData => "no data".into(),
     }

@@ -1,6 +1,5 @@
 //! The app's state, with one owner: pollers and input send it messages; rendering reads it.
 
-pub mod feed;
 pub mod keys;
 pub mod run;
 pub mod runview;
@@ -12,9 +11,9 @@ use std::time::{Duration, Instant};
 use crate::backend::sim::Faults;
 use crate::config::Estate;
 use crate::model::{GlobalReading, Lag, RegionReading, Side};
+pub use crate::poll::{Feed, FeedState};
 use crate::readiness::{self, Readiness};
 use crate::ui::theme::Theme;
-pub use feed::{Feed, FeedState};
 pub use runview::{PickItem, Picker, Question, RunView, Typing};
 pub use update::Effect;
 

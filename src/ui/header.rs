@@ -33,11 +33,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     first.push(Span::styled(
         format!(
             "  refreshed {}  poll {}",
-            super::fmt::age(
+            crate::timefmt::age(
                 app.last_refresh()
                     .map(|t| app.now.saturating_duration_since(t))
             ),
-            super::fmt::dur(app.interval())
+            crate::timefmt::dur(app.interval())
         ),
         t.muted,
     ));

@@ -1,6 +1,5 @@
 //! Rendering: a pure function of the app state. No I/O, no waiting, no AWS types.
 
-pub mod fmt;
 mod footer;
 mod header;
 mod health;
@@ -18,7 +17,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
 
-use crate::app::{App, FeedState, Panel};
+use crate::app::{App, Panel};
+use crate::poll::FeedState;
+use crate::timefmt;
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
@@ -85,8 +86,8 @@ pub fn freshness<'a>(app: &App, state: FeedState, age: Option<std::time::Duratio
     let t = &app.theme;
     match state {
         FeedState::Loading => Span::styled(" loading… ", t.muted),
-        FeedState::Fresh => Span::styled(format!(" {} ", fmt::age(age)), t.healthy),
-        FeedState::Stale => Span::styled(format!(" STALE {} ", fmt::age(age)), t.warning),
+        FeedState::Fresh => Span::styled(format!(" {} ", timefmt::age(age)), t.healthy),
+        FeedState::Stale => Span::styled(format!(" STALE {} ", timefmt::age(age)), t.warning),
         FeedState::Unreachable => Span::styled(" UNREACHABLE ", t.unreachable),
     }
 }

@@ -50,7 +50,7 @@ pub fn banner<'a>(app: &App, side: Side) -> Vec<Line<'a>> {
             ),
             Span::styled(
                 match feed.age(app.now) {
-                    Some(_) => format!(" data below is {}", super::fmt::age(feed.age(app.now))),
+                    Some(_) => format!(" data below is {}", crate::timefmt::age(feed.age(app.now))),
                     None => " never read".to_string(),
                 },
                 app.theme.stale,

@@ -108,7 +108,7 @@ fn db_line<'a>(app: &App, side: Side) -> Line<'a> {
             spans.push(Span::styled(format!(" · {}", db.status), style));
             if state == FeedState::Unreachable {
                 spans.push(Span::styled(
-                    format!("  (as of {})", super::fmt::age(feed.age(app.now))),
+                    format!("  (as of {})", crate::timefmt::age(feed.age(app.now))),
                     t.stale,
                 ));
             }
@@ -164,7 +164,7 @@ fn lag_line<'a>(app: &App) -> Line<'a> {
                     } else {
                         "  within budget"
                     };
-                    format!("{}{over}", super::fmt::secs(s))
+                    format!("{}{over}", crate::timefmt::secs(s))
                 }
                 Lag::Stopped => "REPLICATION STOPPED (ReplicaLag = -1)".to_string(),
                 Lag::NoData => "no data (no ReplicaLag datapoint yet)".to_string(),

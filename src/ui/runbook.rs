@@ -171,7 +171,7 @@ fn question_lines<'a>(app: &App, run: &RunView) -> Vec<Line<'a>> {
                 " RTO {} · skipped {} · report {}",
                 summary
                     .rto
-                    .map(crate::ui::fmt::dur)
+                    .map(crate::timefmt::dur)
                     .unwrap_or_else(|| "not reached".into()),
                 summary.skipped.len(),
                 summary
