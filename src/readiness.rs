@@ -56,7 +56,7 @@ pub fn evaluate(
             Some(Err(e)) => item("replica replicating", Check::Fail, &e.message),
             Some(Ok(db)) => match (&db.role, db.lag) {
                 (DbRole::Replica { .. }, Lag::Stopped) => {
-                    item("replica replicating", Check::Fail, "replication stopped")
+                    item("replica replicating", Check::Fail, &db.lag.to_string())
                 }
                 (DbRole::Replica { .. }, _) if db.status == "available" => item(
                     "replica replicating",
@@ -81,8 +81,7 @@ pub fn evaluate(
             Some(Ok(db)) => match db.lag {
                 Lag::Known(s) => {
                     let lag = std::time::Duration::from_secs(s);
-                    let text =
-                        format!("{} (budget {})", crate::timefmt::secs(s), estate.rpo_budget);
+                    let text = format!("{} (budget {})", db.lag, estate.rpo_budget);
                     if lag > budget {
                         item("lag within budget", Check::Fail, &text)
                     } else if lag > warning {
@@ -91,8 +90,8 @@ pub fn evaluate(
                         item("lag within budget", Check::Pass, &text)
                     }
                 }
-                Lag::Stopped => item("lag within budget", Check::Fail, "replication stopped"),
-                Lag::NoData => item("lag within budget", Check::Unknown, "no data"),
+                Lag::Stopped => item("lag within budget", Check::Fail, &db.lag.to_string()),
+                Lag::NoData => item("lag within budget", Check::Unknown, &db.lag.to_string()),
             },
             _ => item("lag within budget", Check::Unknown, "standby not read"),
         });

@@ -7,10 +7,9 @@ use serde::Serialize;
 
 use crate::backend::Backend;
 use crate::config::Estate;
-use crate::model::{GlobalReading, Lag, RegionReading, Scope, Side};
+use crate::model::{DbRole, GlobalReading, Lag, RegionReading, Scope, Side};
 use crate::poll::{Feed, FeedState, Reading, read_once};
 use crate::readiness::{self, Readiness, Verdict};
-use crate::timefmt;
 
 #[derive(Debug, Serialize)]
 pub struct ScopeReport<T> {
@@ -151,9 +150,8 @@ pub fn render_text(snap: &Snapshot) -> String {
                     "  database   {} {} {} lag {}",
                     db.id,
                     match &db.role {
-                        crate::model::DbRole::Writer => "writer".to_string(),
-                        crate::model::DbRole::Replica { source } => format!("replica of {source}"),
-                        crate::model::DbRole::Standalone => "standalone".to_string(),
+                        DbRole::Replica { source } => format!("{} of {source}", db.role),
+                        role => role.to_string(),
                     },
                     db.status,
                     lag_text(db.lag)
@@ -257,10 +255,10 @@ pub fn render_text(snap: &Snapshot) -> String {
     out
 }
 
+/// The lag as `Lag` writes it; a stopped replication is shouted.
 fn lag_text(lag: Lag) -> String {
     match lag {
-        Lag::Known(s) => timefmt::secs(s),
-        Lag::Stopped => "REPLICATION STOPPED".into(),
-        Lag::NoData => "no data".into(),
+        Lag::Stopped => lag.to_string().to_uppercase(),
+        _ => lag.to_string(),
     }
 }

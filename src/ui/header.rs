@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::region::side_style;
 use crate::app::{App, FeedState};
-use crate::model::{DbRole, Side};
+use crate::model::Side;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
@@ -85,13 +85,9 @@ fn region_spans<'a>(app: &App, side: Side, dns_at: Option<Side>) -> Vec<Span<'a>
         .as_ref()
         .and_then(|r| r.database.as_ref())
         .and_then(|d| d.as_ref().ok())
-        .map(|d| match d.role {
-            DbRole::Writer => "db writer",
-            DbRole::Replica { .. } => "db replica",
-            DbRole::Standalone => "db standalone",
-        });
+        .map(|d| d.role.as_str());
     if let Some(role) = role {
-        spans.push(Span::styled(format!(" ({role})"), t.text));
+        spans.push(Span::styled(format!(" (db {role})"), t.text));
     }
     let (text, style) = match app.state_of(side) {
         FeedState::Fresh => (" ● reachable", t.healthy),

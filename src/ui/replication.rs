@@ -98,11 +98,7 @@ fn db_line<'a>(app: &App, side: Side) -> Line<'a> {
                 super::data_style(app, state, t.text),
             ));
             spans.push(Span::styled(
-                match &db.role {
-                    DbRole::Writer => "writer".to_string(),
-                    DbRole::Replica { .. } => "replica".to_string(),
-                    DbRole::Standalone => "standalone".to_string(),
-                },
+                db.role.to_string(),
                 super::data_style(app, state, t.title),
             ));
             spans.push(Span::styled(format!(" · {}", db.status), style));
@@ -164,10 +160,10 @@ fn lag_line<'a>(app: &App) -> Line<'a> {
                     } else {
                         "  within budget"
                     };
-                    format!("{}{over}", crate::timefmt::secs(s))
+                    format!("{}{over}", db.lag)
                 }
-                Lag::Stopped => "REPLICATION STOPPED (ReplicaLag = -1)".to_string(),
-                Lag::NoData => "no data (no ReplicaLag datapoint yet)".to_string(),
+                Lag::Stopped => format!("{} (ReplicaLag = -1)", db.lag.to_string().to_uppercase()),
+                Lag::NoData => format!("{} (no ReplicaLag datapoint yet)", db.lag),
             };
             spans.push(Span::styled(
                 text,
