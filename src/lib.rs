@@ -8,6 +8,7 @@ pub mod app;
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod model;
 pub mod poll;
 pub mod readiness;

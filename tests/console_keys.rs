@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use counting::Counting;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use drconsole::app::run::{Input, Loop};
 use drconsole::app::{App, PickItem, Question};
 use drconsole::backend::Action;
 use drconsole::backend::sim::{SimClock, Simulator, built_in_estate};
+use drconsole::console::{Input, Loop};
 use drconsole::poll::PollControl;
 use drconsole::runbook::{Journal, RunContext, RunMode, RunOutcome, StepStatus};
 use drconsole::ui::theme::Theme;
@@ -53,13 +53,7 @@ fn console(read_only: bool, resume: Option<(Arc<Simulator>, TempDir)>) -> Consol
     };
     let backend = Counting::new(sim.clone());
     let dir = dir.unwrap_or_else(|| tempfile::tempdir().expect("tempdir"));
-    let mut app = App::new(
-        estate.clone(),
-        "SIMULATION".into(),
-        true,
-        Theme::dark(),
-        Instant::now(),
-    );
+    let mut app = App::new(estate.clone(), "SIMULATION".into(), true, Instant::now());
     app.read_only = read_only;
     let runner = (!read_only).then(|| {
         let mut ctx = RunContext::new(Arc::new(estate), backend.clone(), RunMode::Live);
@@ -82,6 +76,7 @@ fn console(read_only: bool, resume: Option<(Arc<Simulator>, TempDir)>) -> Consol
             simulator: Some(sim.clone()),
             runner,
             run: None,
+            theme: Theme::dark(),
         },
         backend,
         sim,

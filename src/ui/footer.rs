@@ -5,10 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::theme::Theme;
 use crate::app::App;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
     let line = match &app.notice {
         Some((text, at)) if app.now.saturating_duration_since(*at).as_secs() < 5 => {
             Line::from(Span::styled(format!(" {text}"), t.warning))

@@ -6,11 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::region::side_style;
+use super::theme::Theme;
 use crate::app::{App, FeedState};
 use crate::model::Side;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
     let mut first = vec![
         Span::styled(" drconsole ", t.title),
         Span::styled("│ ", t.muted),
@@ -58,7 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .and_then(|d| d.points_at);
     let mut second = vec![Span::raw(" ")];
     for side in Side::BOTH {
-        second.extend(region_spans(app, side, dns_at));
+        second.extend(region_spans(app, theme, side, dns_at));
         if side == Side::Primary {
             second.push(Span::styled("   ⇄   ", t.muted));
         }
@@ -69,15 +70,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
-fn region_spans<'a>(app: &App, side: Side, dns_at: Option<Side>) -> Vec<Span<'a>> {
-    let t = &app.theme;
+fn region_spans<'a>(app: &App, theme: &Theme, side: Side, dns_at: Option<Side>) -> Vec<Span<'a>> {
+    let t = theme;
     let mut spans = vec![Span::styled(
         format!(
             "{} {}",
             side.as_str().to_uppercase(),
             app.estate.region(side).region
         ),
-        side_style(app, side),
+        side_style(theme, side),
     )];
     let role = app
         .region(side)

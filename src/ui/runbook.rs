@@ -7,6 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+use super::theme::Theme;
 use crate::app::{App, PickItem, Question, RunView, Typing};
 use crate::runbook::{Level, RunMode, RunOutcome, StepStatus};
 
@@ -15,33 +16,33 @@ pub fn shown(app: &App) -> bool {
     app.run.is_some() || app.picker.is_some() || (app.unfinished.is_some() && !app.read_only)
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(area);
     match &app.run {
         Some(run) => {
-            draw_steps(frame, left, app, run);
-            draw_log(frame, right, app, run);
+            draw_steps(frame, left, app, theme, run);
+            draw_log(frame, right, theme, run);
         }
-        None => draw_idle(frame, area, app),
+        None => draw_idle(frame, area, app, theme),
     }
     if app.picker.is_some() {
-        draw_picker(frame, left, app);
+        draw_picker(frame, left, app, theme);
     }
 }
 
-fn block<'a>(app: &App, title: String, tag: Option<Span<'a>>) -> ratatui::widgets::Block<'a> {
+fn block<'a>(theme: &Theme, title: String, tag: Option<Span<'a>>) -> ratatui::widgets::Block<'a> {
     let mut b = ratatui::widgets::Block::bordered()
-        .border_style(app.theme.focus)
-        .title(Span::styled(title, app.theme.title));
+        .border_style(theme.focus)
+        .title(Span::styled(title, theme.title));
     if let Some(tag) = tag {
         b = b.title_top(Line::from(tag).right_aligned());
     }
     b
 }
 
-fn draw_idle(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+fn draw_idle(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
     let mut lines = Vec::new();
     if let Some(j) = &app.unfinished {
         let done = j.steps.iter().filter(|s| s.status.is_final()).count();
@@ -60,13 +61,13 @@ fn draw_idle(frame: &mut Frame, area: Rect, app: &App) {
         )));
     }
     frame.render_widget(
-        Paragraph::new(lines).block(block(app, " Runbook ".into(), None)),
+        Paragraph::new(lines).block(block(theme, " Runbook ".into(), None)),
         area,
     );
 }
 
-fn status_mark(app: &App, status: &StepStatus) -> (&'static str, Style) {
-    let t = &app.theme;
+fn status_mark(theme: &Theme, status: &StepStatus) -> (&'static str, Style) {
+    let t = theme;
     match status {
         StepStatus::Pending => ("·", t.muted),
         StepStatus::Preflight => ("…", t.text),
@@ -80,8 +81,8 @@ fn status_mark(app: &App, status: &StepStatus) -> (&'static str, Style) {
     }
 }
 
-fn draw_steps(frame: &mut Frame, area: Rect, app: &App, run: &RunView) {
-    let t = &app.theme;
+fn draw_steps(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, run: &RunView) {
+    let t = theme;
     let mode = match run.mode {
         Some(RunMode::DryRun) => " DRY RUN ",
         _ => "",
@@ -99,11 +100,11 @@ fn draw_steps(frame: &mut Frame, area: Rect, app: &App, run: &RunView) {
         if run.resumed { " (resumed)" } else { "" },
         run.run_id
     );
-    let outer = block(app, title, tag);
+    let outer = block(theme, title, tag);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
 
-    let mut question = question_lines(app, run);
+    let mut question = question_lines(app, theme, run);
     let room = inner.height.saturating_sub(2) as usize;
     if question.len() > room && room > 1 {
         let hidden = question.len() - room + 1;
@@ -122,7 +123,7 @@ fn draw_steps(frame: &mut Frame, area: Rect, app: &App, run: &RunView) {
         .steps
         .iter()
         .map(|s| {
-            let (mark, style) = status_mark(app, &s.status);
+            let (mark, style) = status_mark(theme, &s.status);
             let indent = if s.parent.is_some() { "   " } else { " " };
             let mut spans = vec![
                 Span::raw(indent),
@@ -161,8 +162,8 @@ fn draw_steps(frame: &mut Frame, area: Rect, app: &App, run: &RunView) {
     frame.render_widget(Paragraph::new(question).wrap(Wrap { trim: false }), q_area);
 }
 
-fn question_lines<'a>(app: &App, run: &RunView) -> Vec<Line<'a>> {
-    let t = &app.theme;
+fn question_lines<'a>(app: &App, theme: &Theme, run: &RunView) -> Vec<Line<'a>> {
+    let t = theme;
     let key = |k: &str| Span::styled(format!(" {k} "), t.badge);
     let mut lines = Vec::new();
     if let Some(summary) = &run.summary {
@@ -290,10 +291,10 @@ fn question_lines<'a>(app: &App, run: &RunView) -> Vec<Line<'a>> {
     lines
 }
 
-fn draw_log(frame: &mut Frame, area: Rect, app: &App, run: &RunView) {
-    let t = &app.theme;
+fn draw_log(frame: &mut Frame, area: Rect, theme: &Theme, run: &RunView) {
+    let t = theme;
     let outer = block(
-        app,
+        theme,
         " Live log ".into(),
         Some(Span::styled(format!(" {} lines ", run.log.len()), t.muted)),
     );
@@ -322,9 +323,9 @@ fn draw_log(frame: &mut Frame, area: Rect, app: &App, run: &RunView) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn draw_picker(frame: &mut Frame, area: Rect, app: &App) {
+fn draw_picker(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(picker) = &app.picker else { return };
-    let t = &app.theme;
+    let t = theme;
     let height = (picker.items.len() as u16 + 4).min(area.height);
     let popup = Rect {
         height,
@@ -358,7 +359,7 @@ fn draw_picker(frame: &mut Frame, area: Rect, app: &App) {
         t.muted,
     )));
     frame.render_widget(
-        Paragraph::new(lines).block(block(app, " Start a runbook ".into(), None)),
+        Paragraph::new(lines).block(block(theme, " Start a runbook ".into(), None)),
         popup,
     );
 }
