@@ -1,9 +1,10 @@
-//! Where the loop's input comes from: the terminal, read on a plain thread (crossterm's read
-//! blocks).
+//! Where the loop's input comes from: the terminal (read on a plain thread, since crossterm's
+//! read blocks) and the process signals that ask the console to stop.
 
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyEvent};
+use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 /// What the loop reacts to besides poll results.
@@ -13,6 +14,9 @@ pub enum Input {
     Resize,
     /// The input source is gone.
     Closed,
+    /// SIGINT, SIGTERM or SIGHUP: quit now, as a second `q` would. A run in progress is left
+    /// resumable, and the terminal is given back on the way out.
+    Signal,
 }
 
 /// Reads terminal events on a plain thread and forwards them.
@@ -43,4 +47,27 @@ pub fn spawn_input_thread(tx: mpsc::UnboundedSender<Input>) {
             }
         }
     });
+}
+
+/// Turns SIGINT, SIGTERM and SIGHUP into [`Input::Signal`]. The handlers are installed before
+/// this returns (from then on these signals no longer kill the process outright), so a signal
+/// sent afterwards is never lost. Must be called within a tokio runtime.
+pub fn forward_signals(tx: mpsc::UnboundedSender<Input>) -> std::io::Result<()> {
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                Some(()) = interrupt.recv() => {}
+                Some(()) = terminate.recv() => {}
+                Some(()) = hangup.recv() => {}
+                else => return,
+            }
+            if tx.send(Input::Signal).is_err() {
+                return;
+            }
+        }
+    });
+    Ok(())
 }

@@ -19,7 +19,7 @@ use crate::backend::sim::Simulator;
 use crate::poll::{PollControl, PollEvent};
 use crate::runbook::{self, RunContext, RunEvent, RunHandle};
 use crate::ui::theme::Theme;
-pub use input::{Input, spawn_input_thread};
+pub use input::{Input, forward_signals, spawn_input_thread};
 pub use terminal::run_interactive;
 
 /// Everything the loop needs besides the app itself.
@@ -117,7 +117,7 @@ impl Loop {
     pub fn handle_input(&mut self, input: Input, app: &mut App) {
         match input {
             Input::Resize => app.dirty = true,
-            Input::Closed => app.should_quit = true,
+            Input::Closed | Input::Signal => app.should_quit = true,
             Input::Key(key) if key.kind != KeyEventKind::Release => {
                 if app.typing.is_some() {
                     let effect = app.type_key(key);
