@@ -142,8 +142,10 @@ impl Loop {
                 if command == Command::Quit && app.run_active() && !app.quit_armed {
                     app.quit_armed = true;
                     app.set_notice(
-                        "a run is in progress: press q again to quit (it can be resumed later)"
-                            .into(),
+                        format!(
+                            "a run is in progress: press {} again to quit (it can be resumed later)",
+                            keys::key_of(Command::Quit)
+                        ),
                         Instant::now(),
                     );
                     return;

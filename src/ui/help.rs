@@ -13,11 +13,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let t = theme;
     let rows: Vec<Line> = BINDINGS
         .iter()
-        .filter(|b| app.simulation || !b.sim_only)
-        .filter(|b| !(app.read_only && b.acts()))
+        .filter(|b| b.available(app.simulation, app.read_only))
         .map(|b| {
             Line::from(vec![
-                Span::styled(format!(" {:<16}", b.label), t.focus),
+                Span::styled(format!(" {:<16}", b.label()), t.focus),
                 Span::styled(b.help, t.text),
             ])
         })

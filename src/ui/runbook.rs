@@ -1,5 +1,6 @@
 //! The action pane: the run's steps with their state, the question the engine is waiting on
-//! (the exact calls, current → target, warnings, how to confirm), and the live log.
+//! (the exact calls, current → target, warnings, how to confirm), and the live log. The keys
+//! it names come from the key tables.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
+use crate::app::keys::{Command, Edit, edit_key, key_of, keys_of};
 use crate::app::{App, PickItem, Question, RunView, Typing};
 use crate::runbook::{Level, RunMode, RunOutcome, StepStatus};
 
@@ -56,7 +58,10 @@ fn draw_idle(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             t.warning,
         )));
         lines.push(Line::from(Span::styled(
-            " press x and choose \"resume\": completed steps are not repeated",
+            format!(
+                " press {} and choose \"resume\": completed steps are not repeated",
+                key_of(Command::Runbooks)
+            ),
             t.text,
         )));
     }
@@ -164,7 +169,7 @@ fn draw_steps(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, run: &Run
 
 fn question_lines<'a>(app: &App, theme: &Theme, run: &RunView) -> Vec<Line<'a>> {
     let t = theme;
-    let key = |k: &str| Span::styled(format!(" {k} "), t.badge);
+    let key = |k: String| Span::styled(format!(" {k} "), t.badge);
     let mut lines = Vec::new();
     if let Some(summary) = &run.summary {
         lines.push(Line::from(Span::styled(
@@ -184,9 +189,9 @@ fn question_lines<'a>(app: &App, theme: &Theme, run: &RunView) -> Vec<Line<'a>> 
             t.title,
         )));
         lines.push(Line::from(vec![
-            key("Esc"),
+            key(key_of(Command::Cancel)),
             Span::styled(" close   ", t.muted),
-            key("x"),
+            key(key_of(Command::Runbooks)),
             Span::styled(" another runbook", t.muted),
         ]));
         return lines;
@@ -201,24 +206,27 @@ fn question_lines<'a>(app: &App, theme: &Theme, run: &RunView) -> Vec<Line<'a>> 
             match (&p.type_to_confirm, &app.typing) {
                 (Some(region), Some(Typing::Region(typed))) => lines.push(Line::from(vec![
                     Span::styled(
-                        format!("  IRREVERSIBLE: type {region} and press Enter: "),
+                        format!(
+                            "  IRREVERSIBLE: type {region} and press {}: ",
+                            edit_key(Edit::Submit)
+                        ),
                         t.danger,
                     ),
                     Span::styled(format!("{typed}█"), t.title),
-                    Span::styled("  (Esc cancels)", t.muted),
+                    Span::styled(format!("  ({} cancels)", edit_key(Edit::Cancel)), t.muted),
                 ])),
                 (Some(region), _) => lines.push(Line::from(vec![
                     Span::styled("  IRREVERSIBLE ", t.danger),
-                    key("y"),
+                    key(key_of(Command::Confirm)),
                     Span::styled(format!(" then type {region} to confirm · "), t.text),
-                    key("s"),
+                    key(key_of(Command::Skip)),
                     Span::styled(" skip · ", t.text),
-                    key("A"),
+                    key(key_of(Command::Abort)),
                     Span::styled(" abort", t.text),
                 ])),
                 (None, _) => lines.push(Line::from(vec![
                     Span::raw("  "),
-                    key("y"),
+                    key(key_of(Command::Confirm)),
                     Span::styled(
                         if p.instruction.is_some() {
                             " done, continue · "
@@ -227,10 +235,13 @@ fn question_lines<'a>(app: &App, theme: &Theme, run: &RunView) -> Vec<Line<'a>> 
                         },
                         t.text,
                     ),
-                    key("s"),
+                    key(key_of(Command::Skip)),
                     Span::styled(" skip · ", t.text),
-                    key("A"),
-                    Span::styled(" abort   (Enter does not confirm)", t.text),
+                    key(key_of(Command::Abort)),
+                    Span::styled(
+                        format!(" abort   ({} does not confirm)", key_of(Command::Select)),
+                        t.text,
+                    ),
                 ])),
             }
             for w in &p.warnings {
@@ -272,11 +283,11 @@ fn question_lines<'a>(app: &App, theme: &Theme, run: &RunView) -> Vec<Line<'a>> 
             }
             lines.push(Line::from(vec![
                 Span::raw("  "),
-                key("t"),
+                key(key_of(Command::Retry)),
                 Span::styled(" retry · ", t.text),
-                key("s"),
+                key(key_of(Command::Skip)),
                 Span::styled(" skip (with a reason) · ", t.text),
-                key("A"),
+                key(key_of(Command::Abort)),
                 Span::styled(" abort", t.text),
             ]));
         }
@@ -285,7 +296,14 @@ fn question_lines<'a>(app: &App, theme: &Theme, run: &RunView) -> Vec<Line<'a>> 
         lines.push(Line::from(vec![
             Span::styled("  reason for skipping: ", t.warning),
             Span::styled(format!("{reason}█"), t.title),
-            Span::styled("  (Enter skips, Esc cancels)", t.muted),
+            Span::styled(
+                format!(
+                    "  ({} skips, {} cancels)",
+                    edit_key(Edit::Submit),
+                    edit_key(Edit::Cancel)
+                ),
+                t.muted,
+            ),
         ]));
     }
     lines
@@ -351,11 +369,17 @@ fn draw_picker(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         })
         .collect();
     lines.push(Line::from(Span::styled(
-        if app.dry_run {
-            " ↑↓ choose · Enter start (DRY RUN: no call) · Esc close"
-        } else {
-            " ↑↓ choose · Enter start (each step still asks) · Esc close"
-        },
+        format!(
+            " {} choose · {} start ({}) · {} close",
+            keys_of(&[Command::Up, Command::Down]),
+            key_of(Command::Select),
+            if app.dry_run {
+                "DRY RUN: no call"
+            } else {
+                "each step still asks"
+            },
+            key_of(Command::Cancel)
+        ),
         t.muted,
     )));
     frame.render_widget(

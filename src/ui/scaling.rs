@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::region;
 use super::theme::Theme;
+use crate::app::keys::{self, Command};
 use crate::app::{App, FeedState, Panel};
 use crate::model::{AsgReading, Deployment, ServiceReading, Side};
 
@@ -207,7 +208,11 @@ fn asg_table(
 fn with_hint(table: Table<'static>, total: usize, shown: usize, theme: &Theme) -> Table<'static> {
     if total > shown {
         table.footer(Row::new(vec![Line::from(Span::styled(
-            format!("{shown} of {total} · ↑↓ scroll"),
+            format!(
+                "{shown} of {total} · {} {}",
+                keys::keys_of(&[Command::Up, Command::Down]),
+                keys::binding(Command::Up).map_or("", |b| b.hint)
+            ),
             theme.muted,
         ))]))
     } else {
