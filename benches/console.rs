@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use drconsole::app::App;
-use drconsole::app::run::{Input, Loop};
 use drconsole::backend::Backend as _;
 use drconsole::backend::sim::{Fault, SimClock, Simulator, built_in_estate};
 use drconsole::config::EcsService;
+use drconsole::console::{Input, Loop};
 use drconsole::model::{Scope, Side};
 use drconsole::poll::{self, PollControl, PollEvent, PollSettings, Reading};
 use drconsole::ui::theme::Theme;
@@ -84,13 +84,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn render_200_services() {
     let estate = big_estate();
     let sim = Simulator::new(estate.clone(), 7, SimClock::manual());
-    let mut app = App::new(
-        estate,
-        "SIMULATION".into(),
-        true,
-        Theme::dark(),
-        Instant::now(),
-    );
+    let mut app = App::new(estate, "SIMULATION".into(), true, Instant::now());
     for side in Side::BOTH {
         let r = sim.read_region(side).await.expect("read");
         app.apply_poll(PollEvent::Finished {
@@ -111,7 +105,7 @@ async fn render_200_services() {
         app.scroll[2] = i % 200;
         let t = Instant::now();
         terminal
-            .draw(|f| drconsole::ui::draw(f, &app))
+            .draw(|f| drconsole::ui::draw(f, &app, &Theme::dark()))
             .expect("draw");
         times.push(t.elapsed());
     }
@@ -148,13 +142,7 @@ fn spawn_console(sim: std::sync::Arc<Simulator>) -> Running {
         control.clone(),
         poll_tx,
     );
-    let mut app = App::new(
-        built_in_estate(),
-        "SIMULATION".into(),
-        true,
-        Theme::dark(),
-        Instant::now(),
-    );
+    let mut app = App::new(built_in_estate(), "SIMULATION".into(), true, Instant::now());
     let task = tokio::spawn(async move {
         Loop {
             input: input_rx,
@@ -163,6 +151,7 @@ fn spawn_console(sim: std::sync::Arc<Simulator>) -> Running {
             simulator: Some(sim),
             runner: None,
             run: None,
+            theme: Theme::dark(),
         }
         .run(&mut terminal, &mut app)
         .await

@@ -7,12 +7,12 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 use tokio::sync::mpsc;
 
 use drconsole::app::App;
-use drconsole::app::run::{Loop, spawn_input_thread};
 use drconsole::backend::Backend;
 use drconsole::backend::aws::AwsBackend;
 use drconsole::backend::sim::{self, SimClock, Simulator};
 use drconsole::cli::{Cli, Command};
 use drconsole::config::{self, Estate};
+use drconsole::console::{self, Loop};
 use drconsole::poll::{self, PollControl, PollSettings};
 use drconsole::runbook::Pace;
 use drconsole::runbook::headless::{HeadlessOptions, run_headless};
@@ -159,7 +159,6 @@ async fn console(cli: &Cli, target: Target) -> Result<()> {
         target.estate.clone(),
         target.backend.mode(),
         target.simulator.is_some(),
-        theme,
         Instant::now(),
     );
     app.read_only = cli.read_only;
@@ -199,21 +198,16 @@ async fn console(cli: &Cli, target: Target) -> Result<()> {
         control.clone(),
         poll_tx,
     );
-    // ratatui::init installs a panic hook (on top of color-eyre's) that restores the terminal.
-    let mut terminal = ratatui::init();
-    spawn_input_thread(input_tx);
-    let result = Loop {
+    let event_loop = Loop {
         input: input_rx,
         polls: poll_rx,
         control,
         simulator: target.simulator,
         runner,
         run: None,
-    }
-    .run(&mut terminal, &mut app)
-    .await;
-    ratatui::restore();
-    result
+        theme,
+    };
+    console::run_interactive(event_loop, input_tx, &mut app).await
 }
 
 /// Runbook timeouts follow the simulator's clock when it runs faster than real time.

@@ -122,6 +122,17 @@ impl Lag {
     }
 }
 
+/// `8s` / `2m05s`, `replication stopped`, `no data`.
+impl fmt::Display for Lag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Lag::Known(s) => f.write_str(&crate::timefmt::secs(*s)),
+            Lag::Stopped => f.write_str("replication stopped"),
+            Lag::NoData => f.write_str("no data"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DbRole {
@@ -131,6 +142,23 @@ pub enum DbRole {
     Replica { source: String },
     /// Neither: e.g. a promoted replica still settling, or a detached cluster.
     Standalone,
+}
+
+impl DbRole {
+    /// `writer`, `replica` or `standalone` (a replica's source is not included).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DbRole::Writer => "writer",
+            DbRole::Replica { .. } => "replica",
+            DbRole::Standalone => "standalone",
+        }
+    }
+}
+
+impl fmt::Display for DbRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -308,4 +336,23 @@ pub struct DataLedger {
 /// Route 53's rule: a check is healthy while more than 18 % of its checkers report success.
 pub fn route53_healthy(ok: u32, total: u32) -> Option<bool> {
     (total > 0).then(|| (ok as f64) / (total as f64) > 0.18)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lag_and_role_texts() {
+        assert_eq!(Lag::Known(8).to_string(), "8s");
+        assert_eq!(Lag::Known(125).to_string(), "2m05s");
+        assert_eq!(Lag::Stopped.to_string(), "replication stopped");
+        assert_eq!(Lag::NoData.to_string(), "no data");
+        assert_eq!(DbRole::Writer.to_string(), "writer");
+        let replica = DbRole::Replica {
+            source: "arn:db".into(),
+        };
+        assert_eq!(replica.to_string(), "replica");
+        assert_eq!(DbRole::Standalone.to_string(), "standalone");
+    }
 }

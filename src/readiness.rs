@@ -76,7 +76,7 @@ pub fn evaluate(
             Some(Err(e)) => item("replica replicating", Check::Fail, &e.message),
             Some(Ok(db)) => match (&db.role, db.lag) {
                 (DbRole::Replica { .. }, Lag::Stopped) => {
-                    item("replica replicating", Check::Fail, "replication stopped")
+                    item("replica replicating", Check::Fail, &db.lag.to_string())
                 }
                 (DbRole::Replica { .. }, _)
                     if writer.is_some_and(|w| !db.replicates_from(w, global_cluster)) =>
@@ -114,8 +114,7 @@ pub fn evaluate(
             Some(Ok(db)) => match db.lag {
                 Lag::Known(s) => {
                     let lag = std::time::Duration::from_secs(s);
-                    let text =
-                        format!("{} (budget {})", crate::ui::fmt::secs(s), estate.rpo_budget);
+                    let text = format!("{} (budget {})", db.lag, estate.rpo_budget);
                     if lag > budget {
                         item("lag within budget", Check::Fail, &text)
                     } else if lag > warning {
@@ -124,8 +123,8 @@ pub fn evaluate(
                         item("lag within budget", Check::Pass, &text)
                     }
                 }
-                Lag::Stopped => item("lag within budget", Check::Fail, "replication stopped"),
-                Lag::NoData => item("lag within budget", Check::Unknown, "no data"),
+                Lag::Stopped => item("lag within budget", Check::Fail, &db.lag.to_string()),
+                Lag::NoData => item("lag within budget", Check::Unknown, &db.lag.to_string()),
             },
             _ => item("lag within budget", Check::Unknown, &not_read),
         });

@@ -5,14 +5,12 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::app::{Feed, FeedState};
 use crate::backend::Backend;
 use crate::config::Estate;
-use crate::model::{GlobalReading, Lag, RegionReading, Scope, Side};
-use crate::poll::{Reading, read_once};
+use crate::model::{DbRole, GlobalReading, Lag, RegionReading, Scope, Side};
+use crate::poll::{Feed, FeedState, Reading, read_once};
 use crate::posture::{self, Posture, PostureState};
 use crate::readiness::{self, Readiness, Verdict};
-use crate::ui::fmt;
 
 #[derive(Debug, Serialize)]
 pub struct ScopeReport<T> {
@@ -176,9 +174,8 @@ pub fn render_text(snap: &Snapshot) -> String {
                     "  database   {} {} {} lag {}",
                     db.id,
                     match &db.role {
-                        crate::model::DbRole::Writer => "writer".to_string(),
-                        crate::model::DbRole::Replica { source } => format!("replica of {source}"),
-                        crate::model::DbRole::Standalone => "standalone".to_string(),
+                        DbRole::Replica { source } => format!("{} of {source}", db.role),
+                        role => role.to_string(),
                     },
                     db.status,
                     lag_text(db.lag)
@@ -282,10 +279,10 @@ pub fn render_text(snap: &Snapshot) -> String {
     out
 }
 
+/// The lag as `Lag` writes it; a stopped replication is shouted.
 fn lag_text(lag: Lag) -> String {
     match lag {
-        Lag::Known(s) => fmt::secs(s),
-        Lag::Stopped => "REPLICATION STOPPED".into(),
-        Lag::NoData => "no data".into(),
+        Lag::Stopped => lag.to_string().to_uppercase(),
+        _ => lag.to_string(),
     }
 }

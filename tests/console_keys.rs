@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use counting::Counting;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use drconsole::app::run::{Input, Loop};
 use drconsole::app::{App, PickItem, Question};
 use drconsole::backend::Action;
 use drconsole::backend::sim::{SimClock, Simulator, built_in_estate};
+use drconsole::console::{Input, Loop};
 use drconsole::poll::PollControl;
 use drconsole::runbook::{Journal, RunContext, RunMode, RunOutcome, StepStatus};
 use drconsole::ui::theme::Theme;
@@ -53,13 +53,7 @@ fn console(read_only: bool, resume: Option<(Arc<Simulator>, TempDir)>) -> Consol
     };
     let backend = Counting::new(sim.clone());
     let dir = dir.unwrap_or_else(|| tempfile::tempdir().expect("tempdir"));
-    let mut app = App::new(
-        estate.clone(),
-        "SIMULATION".into(),
-        true,
-        Theme::dark(),
-        Instant::now(),
-    );
+    let mut app = App::new(estate.clone(), "SIMULATION".into(), true, Instant::now());
     app.read_only = read_only;
     let runner = (!read_only).then(|| {
         let mut ctx = RunContext::new(Arc::new(estate), backend.clone(), RunMode::Live);
@@ -82,6 +76,7 @@ fn console(read_only: bool, resume: Option<(Arc<Simulator>, TempDir)>) -> Consol
             simulator: Some(sim.clone()),
             runner,
             run: None,
+            theme: Theme::dark(),
         },
         backend,
         sim,
@@ -488,4 +483,53 @@ async fn quitting_mid_run_leaves_it_resumable() {
     tokio::time::sleep(Duration::from_secs(30)).await;
     let unfinished = Journal::find_unfinished(dir.path()).expect("journals");
     assert!(unfinished.is_some(), "the run is not aborted by quitting");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_signal_quits_mid_run_at_once_and_leaves_it_resumable() {
+    let c = console(false, None);
+    let Console {
+        mut app,
+        mut event_loop,
+        dir,
+        ..
+    } = c;
+    let (input_tx, input_rx) = mpsc::unbounded_channel();
+    event_loop.input = input_rx;
+    let task = tokio::spawn(async move {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
+        event_loop.run(&mut terminal, &mut app).await.expect("loop");
+        app
+    });
+    for code in [KeyCode::Char('x'), KeyCode::Enter] {
+        input_tx.send(key(code)).expect("send");
+    }
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    // Unlike q, one signal is enough, even during a run.
+    input_tx.send(Input::Signal).expect("send");
+    let app = task.await.expect("loop ends");
+    assert!(app.run.is_some());
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    let unfinished = Journal::find_unfinished(dir.path()).expect("journals");
+    assert!(unfinished.is_some(), "the run is not aborted by the signal");
+}
+
+#[tokio::test]
+async fn sigint_sigterm_and_sighup_reach_the_loop_as_signal_inputs() {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    drconsole::console::forward_signals(tx).expect("signal handlers");
+    let pid = std::process::id().to_string();
+    for name in ["-INT", "-TERM", "-HUP"] {
+        let status = std::process::Command::new("kill")
+            .args([name, &pid])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let input = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("the signal arrives")
+            .expect("open");
+        assert!(matches!(input, Input::Signal), "{name}: {input:?}");
+    }
 }

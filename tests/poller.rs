@@ -11,7 +11,6 @@ use drconsole::backend::sim::{SimClock, Simulator, built_in_estate};
 use drconsole::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
 use drconsole::model::{GlobalReading, RegionReading, Side};
 use drconsole::poll::{self, PollControl, PollEvent, PollSettings};
-use drconsole::ui::theme::Theme;
 use tokio::sync::mpsc;
 
 /// Wraps the simulator: the primary can be made to take `primary_delay` per read, and the
@@ -74,13 +73,7 @@ async fn a_hanging_region_is_unreachable_within_the_timeout_while_the_other_stay
     let (tx, mut rx) = mpsc::unbounded_channel();
     let start = tokio::time::Instant::now();
     poll::spawn_all(backend.clone(), settings, PollControl::default(), tx);
-    let mut app = App::new(
-        built_in_estate(),
-        "test".into(),
-        true,
-        Theme::dark(),
-        Instant::now(),
-    );
+    let mut app = App::new(built_in_estate(), "test".into(), true, Instant::now());
     let mut primary_failed_after = None;
     while primary_failed_after.is_none() {
         let event = rx.recv().await.expect("poll event");

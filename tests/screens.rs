@@ -9,7 +9,6 @@ use drconsole::backend::Backend;
 use drconsole::backend::sim::{Fault, SimClock, Simulator, built_in_estate};
 use drconsole::model::{Lag, Side};
 use drconsole::poll::{PollEvent, Reading};
-use drconsole::ui::theme::Theme;
 
 #[path = "common/screen.rs"]
 mod screen;
@@ -17,13 +16,7 @@ use screen::render;
 
 /// An app fed from a simulator that has run for `polls` cycles of 5 s, the last read at `t0`.
 async fn app_from(sim: &Simulator, polls: usize, t0: Instant) -> App {
-    let mut app = App::new(
-        built_in_estate(),
-        "SIMULATION".into(),
-        true,
-        Theme::dark(),
-        t0,
-    );
+    let mut app = App::new(built_in_estate(), "SIMULATION".into(), true, t0);
     for _ in 0..polls {
         sim.clock().advance(Duration::from_secs(5));
         for side in Side::BOTH {

@@ -1,8 +1,7 @@
 //! The app's state, with one owner: pollers and input send it messages; rendering reads it.
+//! It knows no screen: how it is drawn (and in which theme) is the ui's and the console's.
 
-pub mod feed;
 pub mod keys;
-pub mod run;
 pub mod runview;
 mod update;
 
@@ -12,10 +11,9 @@ use std::time::{Duration, Instant};
 use crate::backend::sim::Faults;
 use crate::config::Estate;
 use crate::model::{GlobalReading, Lag, RegionReading, Side};
+pub use crate::poll::{Feed, FeedState};
 use crate::posture::{self, Posture};
 use crate::readiness::{self, Readiness};
-use crate::ui::theme::Theme;
-pub use feed::{Feed, FeedState};
 pub use runview::{PickItem, Picker, Question, RunView, Typing};
 pub use update::Effect;
 
@@ -69,7 +67,6 @@ pub struct App {
     pub now: Instant,
     /// A short message shown in the footer (e.g. a fault toggled).
     pub notice: Option<(String, Instant)>,
-    pub theme: Theme,
     /// The runbook run shown in the action pane (the latest one).
     pub run: Option<RunView>,
     pub picker: Option<Picker>,
@@ -86,7 +83,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(estate: Estate, mode: String, simulation: bool, theme: Theme, now: Instant) -> App {
+    pub fn new(estate: Estate, mode: String, simulation: bool, now: Instant) -> App {
         App {
             estate,
             mode,
@@ -103,7 +100,6 @@ impl App {
             paused: false,
             now,
             notice: None,
-            theme,
             run: None,
             picker: None,
             typing: None,

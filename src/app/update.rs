@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use super::keys::Command;
+use super::keys::{self, Command, Edit};
 use super::{App, LAG_HISTORY, Panel, PickItem, Picker, Question, RunView, Typing};
 use crate::model::{Lag, Scope, Side};
 use crate::poll::{PollEvent, Reading};
@@ -146,19 +146,21 @@ impl App {
 
     /// A key while the operator is typing a region name or a skip reason.
     pub fn type_key(&mut self, key: crossterm::event::KeyEvent) -> Option<Effect> {
-        use crossterm::event::{KeyCode, KeyModifiers};
+        use crossterm::event::KeyCode;
         self.dirty = true;
         let typing = self.typing.as_mut()?;
-        match key.code {
-            KeyCode::Esc => self.typing = None,
-            KeyCode::Backspace => {
+        match keys::lookup_edit(&key) {
+            Some(Edit::Cancel) => self.typing = None,
+            Some(Edit::Erase) => {
                 typing.text_mut().pop();
             }
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.should_quit = true;
+            Some(Edit::Quit) => self.should_quit = true,
+            None => {
+                if let KeyCode::Char(c) = key.code {
+                    typing.text_mut().push(c);
+                }
             }
-            KeyCode::Char(c) => typing.text_mut().push(c),
-            KeyCode::Enter => {
+            Some(Edit::Submit) => {
                 let command = match self.typing.take()? {
                     Typing::Region(text) => RunCommand::Confirm {
                         typed_region: Some(text.trim().to_string()),
@@ -169,7 +171,6 @@ impl App {
                 };
                 return Some(Effect::Run(command));
             }
-            _ => {}
         }
         None
     }

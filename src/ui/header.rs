@@ -6,12 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::region::side_style;
+use super::theme::Theme;
 use crate::app::{App, FeedState};
-use crate::model::{DbRole, Side};
+use crate::model::Side;
 use crate::posture::PostureState;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
     let mut first = vec![
         Span::styled(" drconsole ", t.title),
         Span::styled("│ ", t.muted),
@@ -23,7 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         first.push(Span::styled(format!(" AWS {} ", app.mode), t.badge));
     }
-    first.extend(posture_spans(app));
+    first.extend(posture_spans(app, theme));
     if app.read_only {
         first.push(Span::raw(" "));
         first.push(Span::styled(" READ-ONLY ", t.badge));
@@ -35,11 +36,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     first.push(Span::styled(
         format!(
             "  refreshed {}  poll {}",
-            super::fmt::age(
+            crate::timefmt::age(
                 app.last_refresh()
                     .map(|t| app.now.saturating_duration_since(t))
             ),
-            super::fmt::dur(app.interval())
+            crate::timefmt::dur(app.interval())
         ),
         t.muted,
     ));
@@ -60,7 +61,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .and_then(|d| d.points_at);
     let mut second = vec![Span::raw(" ")];
     for side in Side::BOTH {
-        second.extend(region_spans(app, side, dns_at));
+        second.extend(region_spans(app, theme, side, dns_at));
         if side == Side::Primary {
             second.push(Span::styled("   ⇄   ", t.muted));
         }
@@ -71,15 +72,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
-fn region_spans<'a>(app: &App, side: Side, dns_at: Option<Side>) -> Vec<Span<'a>> {
-    let t = &app.theme;
+fn region_spans<'a>(app: &App, theme: &Theme, side: Side, dns_at: Option<Side>) -> Vec<Span<'a>> {
+    let t = theme;
     let mut spans = vec![Span::styled(
         format!(
             "{} {}",
             side.as_str().to_uppercase(),
             app.estate.region(side).region
         ),
-        side_style(app, side),
+        side_style(theme, side),
     )];
     let role = app
         .region(side)
@@ -87,13 +88,9 @@ fn region_spans<'a>(app: &App, side: Side, dns_at: Option<Side>) -> Vec<Span<'a>
         .as_ref()
         .and_then(|r| r.database.as_ref())
         .and_then(|d| d.as_ref().ok())
-        .map(|d| match d.role {
-            DbRole::Writer => "db writer",
-            DbRole::Replica { .. } => "db replica",
-            DbRole::Standalone => "db standalone",
-        });
+        .map(|d| d.role.as_str());
     if let Some(role) = role {
-        spans.push(Span::styled(format!(" ({role})"), t.text));
+        spans.push(Span::styled(format!(" (db {role})"), t.text));
     }
     let (text, style) = match app.state_of(side) {
         FeedState::Fresh => (" ● reachable", t.healthy),
@@ -109,8 +106,8 @@ fn region_spans<'a>(app: &App, side: Side, dns_at: Option<Side>) -> Vec<Span<'a>
 }
 
 /// The posture and the active region, always shown: red with what disagrees on a split brain.
-fn posture_spans<'a>(app: &App) -> Vec<Span<'a>> {
-    let t = &app.theme;
+fn posture_spans<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
+    let t = theme;
     let p = app.posture();
     let style = match p.state {
         PostureState::Normal | PostureState::Reprotected => t.healthy,

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::region;
+use super::theme::Theme;
 use crate::app::{App, FeedState, Panel};
 use crate::model::{AlarmState, Side};
 
@@ -29,23 +30,24 @@ pub fn height(app: &App) -> u16 {
     (global.max(per_region) as u16 + 2).clamp(5, 14)
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [global, regions] =
         Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(70)]).areas(area);
-    draw_route53(frame, global, app);
+    draw_route53(frame, global, app, theme);
     for (side, half) in Side::BOTH.into_iter().zip(super::halves(regions)) {
-        draw_region(frame, half, app, side);
+        draw_region(frame, half, app, theme, side);
     }
 }
 
-fn draw_route53(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+fn draw_route53(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
     let state = app.global_state();
     let block = super::block(
         app,
+        theme,
         Panel::Health,
         Line::from(Span::styled(" Route 53 ", t.title)),
-        Some(super::freshness(app, state, app.global.age(app.now))),
+        Some(super::freshness(theme, state, app.global.age(app.now))),
     );
     let mut lines = Vec::new();
     if state == FeedState::Unreachable {
@@ -68,9 +70,9 @@ fn draw_route53(frame: &mut Frame, area: Rect, app: &App) {
                 lines.push(Line::from(vec![
                     Span::styled(
                         format!(" {} → ", d.record),
-                        super::data_style(app, state, t.text),
+                        super::data_style(theme, state, t.text),
                     ),
-                    Span::styled(target, super::data_style(app, state, style)),
+                    Span::styled(target, super::data_style(theme, state, style)),
                 ]));
             }
             Some(Err(e)) => lines.push(Line::from(Span::styled(format!(" DNS: {e}"), t.critical))),
@@ -91,9 +93,12 @@ fn draw_route53(frame: &mut Frame, area: Rect, app: &App) {
                     lines.push(Line::from(vec![
                         Span::styled(
                             format!(" {:<14}", c.label),
-                            super::data_style(app, state, t.text),
+                            super::data_style(theme, state, t.text),
                         ),
-                        Span::styled(format!("{mark:<10}"), super::data_style(app, state, style)),
+                        Span::styled(
+                            format!("{mark:<10}"),
+                            super::data_style(theme, state, style),
+                        ),
                         Span::styled(detail, t.muted),
                     ]));
                 }
@@ -104,11 +109,11 @@ fn draw_route53(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn draw_region(frame: &mut Frame, area: Rect, app: &App, side: Side) {
-    let t = &app.theme;
-    let block = region::block(app, Panel::Health, side, "targets · alarms");
+fn draw_region(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, side: Side) {
+    let t = theme;
+    let block = region::block(app, theme, Panel::Health, side, "targets · alarms");
     let state = app.state_of(side);
-    let mut lines = region::banner(app, side);
+    let mut lines = region::banner(app, theme, side);
     if let Some(r) = &app.region(side).data {
         match &r.target_groups {
             Ok(groups) => {
@@ -130,15 +135,15 @@ fn draw_region(frame: &mut Frame, area: Rect, app: &App, side: Side) {
                     lines.push(Line::from(vec![
                         Span::styled(
                             format!(" tg {:<12}", g.name),
-                            super::data_style(app, state, t.text),
+                            super::data_style(theme, state, t.text),
                         ),
                         Span::styled(
                             format!("{} healthy", g.healthy),
-                            super::data_style(app, state, style),
+                            super::data_style(theme, state, style),
                         ),
                         Span::styled(
                             format!(" · {} unhealthy · {} initial", g.unhealthy, g.other),
-                            super::data_style(app, state, t.muted),
+                            super::data_style(theme, state, t.muted),
                         ),
                     ]));
                 }
@@ -160,9 +165,9 @@ fn draw_region(frame: &mut Frame, area: Rect, app: &App, side: Side) {
                     lines.push(Line::from(vec![
                         Span::styled(
                             format!(" alarm {:<22} ", a.name),
-                            super::data_style(app, state, t.text),
+                            super::data_style(theme, state, t.text),
                         ),
-                        Span::styled(text, super::data_style(app, state, style)),
+                        Span::styled(text, super::data_style(theme, state, style)),
                     ]));
                 }
             }

@@ -5,18 +5,18 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+use super::theme::Theme;
 use crate::app::App;
 use crate::app::keys::BINDINGS;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
     let rows: Vec<Line> = BINDINGS
         .iter()
-        .filter(|b| app.simulation || !b.sim_only)
-        .filter(|b| !(app.read_only && b.acts()))
+        .filter(|b| b.available(app.simulation, app.read_only))
         .map(|b| {
             Line::from(vec![
-                Span::styled(format!(" {:<16}", b.label), t.focus),
+                Span::styled(format!(" {:<16}", b.label()), t.focus),
                 Span::styled(b.help, t.text),
             ])
         })

@@ -5,12 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::theme::Theme;
 use crate::app::{App, FeedState, Panel};
 use crate::model::Side;
 use crate::readiness::{Check, Verdict};
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
     let readiness = app.readiness();
     let side = readiness.side.as_str().to_uppercase();
     let (verdict, style) = match readiness.verdict {
@@ -28,6 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     let block = super::block(
         app,
+        theme,
         Panel::Readiness,
         Line::from(Span::styled(
             if readiness.side == Side::Standby {

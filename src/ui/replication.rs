@@ -8,17 +8,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline, SparklineBar};
 
 use super::region::side_style;
+use super::theme::Theme;
 use crate::app::{App, FeedState, Panel};
 use crate::model::{DbReading, DbRole, Lag, Side};
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
     let state = app.state_of(Side::Standby);
     let block = super::block(
         app,
+        theme,
         Panel::Replication,
         Line::from(Span::styled(" Replication ", t.title)),
-        Some(super::freshness(app, state, app.standby.age(app.now))),
+        Some(super::freshness(theme, state, app.standby.age(app.now))),
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -33,9 +35,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(inner);
     let mut lines = Vec::new();
     for side in Side::BOTH {
-        lines.push(db_line(app, side));
+        lines.push(db_line(app, theme, side));
     }
-    lines.push(lag_line(app));
+    lines.push(lag_line(app, theme));
     lines.push(Line::from(Span::styled(
         format!(
             " warning above {} · RPO budget {} · sparkline: last {} polls, × = no value",
@@ -62,7 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .rev()
         .map(|lag| match lag {
             Lag::Known(s) => {
-                SparklineBar::from(Some((*s).min(max))).style(Some(lag_style(app, *lag)))
+                SparklineBar::from(Some((*s).min(max))).style(Some(lag_style(app, theme, *lag)))
             }
             _ => SparklineBar::from(None),
         })
@@ -78,9 +80,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
-fn db_line<'a>(app: &App, side: Side) -> Line<'a> {
-    let t = &app.theme;
-    let label = Span::styled(format!(" {:<8}", side.as_str()), side_style(app, side));
+fn db_line<'a>(app: &App, theme: &Theme, side: Side) -> Line<'a> {
+    let t = theme;
+    let label = Span::styled(format!(" {:<8}", side.as_str()), side_style(theme, side));
     let feed = app.region(side);
     let state = app.state_of(side);
     let db = feed.data.as_ref().and_then(|r| r.database.as_ref());
@@ -92,23 +94,19 @@ fn db_line<'a>(app: &App, side: Side) -> Line<'a> {
         None => spans.push(Span::styled("no data", t.muted)),
         Some(Err(e)) => spans.push(Span::styled(e.to_string(), t.critical)),
         Some(Ok(db)) => {
-            let style = super::data_style(app, state, status_style(app, db));
+            let style = super::data_style(theme, state, status_style(theme, db));
             spans.push(Span::styled(
                 format!("{} ", db.id),
-                super::data_style(app, state, t.text),
+                super::data_style(theme, state, t.text),
             ));
             spans.push(Span::styled(
-                match &db.role {
-                    DbRole::Writer => "writer".to_string(),
-                    DbRole::Replica { .. } => "replica".to_string(),
-                    DbRole::Standalone => "standalone".to_string(),
-                },
-                super::data_style(app, state, t.title),
+                db.role.to_string(),
+                super::data_style(theme, state, t.title),
             ));
             spans.push(Span::styled(format!(" · {}", db.status), style));
             if state == FeedState::Unreachable {
                 spans.push(Span::styled(
-                    format!("  (as of {})", super::fmt::age(feed.age(app.now))),
+                    format!("  (as of {})", crate::timefmt::age(feed.age(app.now))),
                     t.stale,
                 ));
             }
@@ -117,26 +115,26 @@ fn db_line<'a>(app: &App, side: Side) -> Line<'a> {
     Line::from(spans)
 }
 
-fn status_style(app: &App, db: &DbReading) -> Style {
+fn status_style(theme: &Theme, db: &DbReading) -> Style {
     match db.status.as_str() {
-        "available" => app.theme.healthy,
-        "modifying" | "creating" | "backing-up" | "failing-over" | "rebooting" => app.theme.warning,
-        _ => app.theme.critical,
+        "available" => theme.healthy,
+        "modifying" | "creating" | "backing-up" | "failing-over" | "rebooting" => theme.warning,
+        _ => theme.critical,
     }
 }
 
-pub fn lag_style(app: &App, lag: Lag) -> Style {
+pub fn lag_style(app: &App, theme: &Theme, lag: Lag) -> Style {
     match lag {
-        Lag::Known(s) if s > app.estate.rpo_budget.0.as_secs() => app.theme.critical,
-        Lag::Known(s) if s > app.estate.lag_warning.0.as_secs() => app.theme.warning,
-        Lag::Known(_) => app.theme.healthy,
-        Lag::Stopped => app.theme.critical,
-        Lag::NoData => app.theme.muted,
+        Lag::Known(s) if s > app.estate.rpo_budget.0.as_secs() => theme.critical,
+        Lag::Known(s) if s > app.estate.lag_warning.0.as_secs() => theme.warning,
+        Lag::Known(_) => theme.healthy,
+        Lag::Stopped => theme.critical,
+        Lag::NoData => theme.muted,
     }
 }
 
-fn lag_line<'a>(app: &App) -> Line<'a> {
-    let t = &app.theme;
+fn lag_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+    let t = theme;
     let state = app.state_of(Side::Standby);
     let db = app
         .standby
@@ -164,14 +162,14 @@ fn lag_line<'a>(app: &App) -> Line<'a> {
                     } else {
                         "  within budget"
                     };
-                    format!("{}{over}", super::fmt::secs(s))
+                    format!("{}{over}", db.lag)
                 }
-                Lag::Stopped => "REPLICATION STOPPED (ReplicaLag = -1)".to_string(),
-                Lag::NoData => "no data (no ReplicaLag datapoint yet)".to_string(),
+                Lag::Stopped => format!("{} (ReplicaLag = -1)", db.lag.to_string().to_uppercase()),
+                Lag::NoData => format!("{} (no ReplicaLag datapoint yet)", db.lag),
             };
             spans.push(Span::styled(
                 text,
-                super::data_style(app, state, lag_style(app, db.lag)),
+                super::data_style(theme, state, lag_style(app, theme, db.lag)),
             ));
         }
     }

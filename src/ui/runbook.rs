@@ -1,5 +1,6 @@
 //! The action pane: the run's steps with their state, the question the engine is waiting on
-//! (the exact calls, current → target, warnings, how to confirm), and the live log.
+//! (the exact calls, current → target, warnings, how to confirm), and the live log. The keys
+//! it names come from the key tables.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,6 +8,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+use super::theme::Theme;
+use crate::app::keys::{Command, Edit, edit_key, key_of, keys_of};
 use crate::app::{App, PickItem, Question, RunView, Typing};
 use crate::runbook::{Level, RunMode, RunOutcome, StepStatus};
 
@@ -15,33 +18,33 @@ pub fn shown(app: &App) -> bool {
     app.run.is_some() || app.picker.is_some() || (app.unfinished.is_some() && !app.read_only)
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(area);
     match &app.run {
         Some(run) => {
-            draw_steps(frame, left, app, run);
-            draw_log(frame, right, app, run);
+            draw_steps(frame, left, app, theme, run);
+            draw_log(frame, right, theme, run);
         }
-        None => draw_idle(frame, area, app),
+        None => draw_idle(frame, area, app, theme),
     }
     if app.picker.is_some() {
-        draw_picker(frame, left, app);
+        draw_picker(frame, left, app, theme);
     }
 }
 
-fn block<'a>(app: &App, title: String, tag: Option<Span<'a>>) -> ratatui::widgets::Block<'a> {
+fn block<'a>(theme: &Theme, title: String, tag: Option<Span<'a>>) -> ratatui::widgets::Block<'a> {
     let mut b = ratatui::widgets::Block::bordered()
-        .border_style(app.theme.focus)
-        .title(Span::styled(title, app.theme.title));
+        .border_style(theme.focus)
+        .title(Span::styled(title, theme.title));
     if let Some(tag) = tag {
         b = b.title_top(Line::from(tag).right_aligned());
     }
     b
 }
 
-fn draw_idle(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+fn draw_idle(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
     let mut lines = Vec::new();
     if let Some(j) = &app.unfinished {
         let done = j.steps.iter().filter(|s| s.status.is_final()).count();
@@ -55,18 +58,21 @@ fn draw_idle(frame: &mut Frame, area: Rect, app: &App) {
             t.warning,
         )));
         lines.push(Line::from(Span::styled(
-            " press x and choose \"resume\": completed steps are not repeated",
+            format!(
+                " press {} and choose \"resume\": completed steps are not repeated",
+                key_of(Command::Runbooks)
+            ),
             t.text,
         )));
     }
     frame.render_widget(
-        Paragraph::new(lines).block(block(app, " Runbook ".into(), None)),
+        Paragraph::new(lines).block(block(theme, " Runbook ".into(), None)),
         area,
     );
 }
 
-fn status_mark(app: &App, status: &StepStatus) -> (&'static str, Style) {
-    let t = &app.theme;
+fn status_mark(theme: &Theme, status: &StepStatus) -> (&'static str, Style) {
+    let t = theme;
     match status {
         StepStatus::Pending => ("·", t.muted),
         StepStatus::Preflight => ("…", t.text),
@@ -80,8 +86,8 @@ fn status_mark(app: &App, status: &StepStatus) -> (&'static str, Style) {
     }
 }
 
-fn draw_steps(frame: &mut Frame, area: Rect, app: &App, run: &RunView) {
-    let t = &app.theme;
+fn draw_steps(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, run: &RunView) {
+    let t = theme;
     let mode = match run.mode {
         Some(RunMode::DryRun) => " DRY RUN ",
         _ => "",
@@ -99,11 +105,11 @@ fn draw_steps(frame: &mut Frame, area: Rect, app: &App, run: &RunView) {
         if run.resumed { " (resumed)" } else { "" },
         run.run_id
     );
-    let outer = block(app, title, tag);
+    let outer = block(theme, title, tag);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
 
-    let mut question = question_lines(app, run);
+    let mut question = question_lines(app, theme, run);
     let room = inner.height.saturating_sub(2) as usize;
     if question.len() > room && room > 1 {
         let hidden = question.len() - room + 1;
@@ -122,7 +128,7 @@ fn draw_steps(frame: &mut Frame, area: Rect, app: &App, run: &RunView) {
         .steps
         .iter()
         .map(|s| {
-            let (mark, style) = status_mark(app, &s.status);
+            let (mark, style) = status_mark(theme, &s.status);
             let indent = if s.parent.is_some() { "   " } else { " " };
             let mut spans = vec![
                 Span::raw(indent),
@@ -161,9 +167,9 @@ fn draw_steps(frame: &mut Frame, area: Rect, app: &App, run: &RunView) {
     frame.render_widget(Paragraph::new(question).wrap(Wrap { trim: false }), q_area);
 }
 
-fn question_lines<'a>(app: &App, run: &RunView) -> Vec<Line<'a>> {
-    let t = &app.theme;
-    let key = |k: &str| Span::styled(format!(" {k} "), t.badge);
+fn question_lines<'a>(app: &App, theme: &Theme, run: &RunView) -> Vec<Line<'a>> {
+    let t = theme;
+    let key = |k: String| Span::styled(format!(" {k} "), t.badge);
     let mut lines = Vec::new();
     if let Some(summary) = &run.summary {
         lines.push(Line::from(Span::styled(
@@ -171,7 +177,7 @@ fn question_lines<'a>(app: &App, run: &RunView) -> Vec<Line<'a>> {
                 " RTO {} · skipped {} · report {}",
                 summary
                     .rto
-                    .map(crate::ui::fmt::dur)
+                    .map(crate::timefmt::dur)
                     .unwrap_or_else(|| "not reached".into()),
                 summary.skipped.len(),
                 summary
@@ -183,9 +189,9 @@ fn question_lines<'a>(app: &App, run: &RunView) -> Vec<Line<'a>> {
             t.title,
         )));
         lines.push(Line::from(vec![
-            key("Esc"),
+            key(key_of(Command::Cancel)),
             Span::styled(" close   ", t.muted),
-            key("x"),
+            key(key_of(Command::Runbooks)),
             Span::styled(" another runbook", t.muted),
         ]));
         return lines;
@@ -200,24 +206,27 @@ fn question_lines<'a>(app: &App, run: &RunView) -> Vec<Line<'a>> {
             match (&p.type_to_confirm, &app.typing) {
                 (Some(region), Some(Typing::Region(typed))) => lines.push(Line::from(vec![
                     Span::styled(
-                        format!("  IRREVERSIBLE: type {region} and press Enter: "),
+                        format!(
+                            "  IRREVERSIBLE: type {region} and press {}: ",
+                            edit_key(Edit::Submit)
+                        ),
                         t.danger,
                     ),
                     Span::styled(format!("{typed}█"), t.title),
-                    Span::styled("  (Esc cancels)", t.muted),
+                    Span::styled(format!("  ({} cancels)", edit_key(Edit::Cancel)), t.muted),
                 ])),
                 (Some(region), _) => lines.push(Line::from(vec![
                     Span::styled("  IRREVERSIBLE ", t.danger),
-                    key("y"),
+                    key(key_of(Command::Confirm)),
                     Span::styled(format!(" then type {region} to confirm · "), t.text),
-                    key("s"),
+                    key(key_of(Command::Skip)),
                     Span::styled(" skip · ", t.text),
-                    key("A"),
+                    key(key_of(Command::Abort)),
                     Span::styled(" abort", t.text),
                 ])),
                 (None, _) => lines.push(Line::from(vec![
                     Span::raw("  "),
-                    key("y"),
+                    key(key_of(Command::Confirm)),
                     Span::styled(
                         if p.instruction.is_some() {
                             " done, continue · "
@@ -226,10 +235,13 @@ fn question_lines<'a>(app: &App, run: &RunView) -> Vec<Line<'a>> {
                         },
                         t.text,
                     ),
-                    key("s"),
+                    key(key_of(Command::Skip)),
                     Span::styled(" skip · ", t.text),
-                    key("A"),
-                    Span::styled(" abort   (Enter does not confirm)", t.text),
+                    key(key_of(Command::Abort)),
+                    Span::styled(
+                        format!(" abort   ({} does not confirm)", key_of(Command::Select)),
+                        t.text,
+                    ),
                 ])),
             }
             for w in &p.warnings {
@@ -271,11 +283,11 @@ fn question_lines<'a>(app: &App, run: &RunView) -> Vec<Line<'a>> {
             }
             lines.push(Line::from(vec![
                 Span::raw("  "),
-                key("t"),
+                key(key_of(Command::Retry)),
                 Span::styled(" retry · ", t.text),
-                key("s"),
+                key(key_of(Command::Skip)),
                 Span::styled(" skip (with a reason) · ", t.text),
-                key("A"),
+                key(key_of(Command::Abort)),
                 Span::styled(" abort", t.text),
             ]));
         }
@@ -284,16 +296,23 @@ fn question_lines<'a>(app: &App, run: &RunView) -> Vec<Line<'a>> {
         lines.push(Line::from(vec![
             Span::styled("  reason for skipping: ", t.warning),
             Span::styled(format!("{reason}█"), t.title),
-            Span::styled("  (Enter skips, Esc cancels)", t.muted),
+            Span::styled(
+                format!(
+                    "  ({} skips, {} cancels)",
+                    edit_key(Edit::Submit),
+                    edit_key(Edit::Cancel)
+                ),
+                t.muted,
+            ),
         ]));
     }
     lines
 }
 
-fn draw_log(frame: &mut Frame, area: Rect, app: &App, run: &RunView) {
-    let t = &app.theme;
+fn draw_log(frame: &mut Frame, area: Rect, theme: &Theme, run: &RunView) {
+    let t = theme;
     let outer = block(
-        app,
+        theme,
         " Live log ".into(),
         Some(Span::styled(format!(" {} lines ", run.log.len()), t.muted)),
     );
@@ -322,9 +341,9 @@ fn draw_log(frame: &mut Frame, area: Rect, app: &App, run: &RunView) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn draw_picker(frame: &mut Frame, area: Rect, app: &App) {
+fn draw_picker(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(picker) = &app.picker else { return };
-    let t = &app.theme;
+    let t = theme;
     let height = (picker.items.len() as u16 + 4).min(area.height);
     let popup = Rect {
         height,
@@ -350,15 +369,21 @@ fn draw_picker(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     lines.push(Line::from(Span::styled(
-        if app.dry_run {
-            " ↑↓ choose · Enter start (DRY RUN: no call) · Esc close"
-        } else {
-            " ↑↓ choose · Enter start (each step still asks) · Esc close"
-        },
+        format!(
+            " {} choose · {} start ({}) · {} close",
+            keys_of(&[Command::Up, Command::Down]),
+            key_of(Command::Select),
+            if app.dry_run {
+                "DRY RUN: no call"
+            } else {
+                "each step still asks"
+            },
+            key_of(Command::Cancel)
+        ),
         t.muted,
     )));
     frame.render_widget(
-        Paragraph::new(lines).block(block(app, " Start a runbook ".into(), None)),
+        Paragraph::new(lines).block(block(theme, " Start a runbook ".into(), None)),
         popup,
     );
 }

@@ -8,41 +8,44 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::region;
+use super::theme::Theme;
+use crate::app::keys::{self, Command};
 use crate::app::{App, FeedState, Panel};
 use crate::model::{AsgReading, Deployment, ServiceReading, Side};
 
-pub fn draw_services(frame: &mut Frame, area: Rect, app: &App) {
+pub fn draw_services(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     for (side, half) in Side::BOTH.into_iter().zip(super::halves(area)) {
-        let block = region::block(app, Panel::Services, side, "ECS services");
+        let block = region::block(app, theme, Panel::Services, side, "ECS services");
         let inner = block.inner(half);
         frame.render_widget(block, half);
         let data = app.region(side).data.as_ref().map(|r| &r.services);
-        body(frame, inner, app, side, data, service_table);
+        body(frame, inner, app, theme, side, data, service_table);
     }
 }
 
-pub fn draw_asgs(frame: &mut Frame, area: Rect, app: &App) {
+pub fn draw_asgs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     for (side, half) in Side::BOTH.into_iter().zip(super::halves(area)) {
-        let block = region::block(app, Panel::Asgs, side, "Auto Scaling groups");
+        let block = region::block(app, theme, Panel::Asgs, side, "Auto Scaling groups");
         let inner = block.inner(half);
         frame.render_widget(block, half);
         let data = app.region(side).data.as_ref().map(|r| &r.asgs);
-        body(frame, inner, app, side, data, asg_table);
+        body(frame, inner, app, theme, side, data, asg_table);
     }
 }
 
-type TableFn<T> = fn(&App, Side, &[T], FeedState, Rect) -> Table<'static>;
+type TableFn<T> = fn(&App, &Theme, Side, &[T], FeedState, Rect) -> Table<'static>;
 
 /// Banner (unreachable / loading), then the section's error or its table.
 fn body<T>(
     frame: &mut Frame,
     area: Rect,
     app: &App,
+    theme: &Theme,
     side: Side,
     data: Option<&crate::model::Section<Vec<T>>>,
     table: TableFn<T>,
 ) {
-    let banner = region::banner(app, side);
+    let banner = region::banner(app, theme, side);
     let top = banner.len() as u16;
     frame.render_widget(Paragraph::new(banner), area);
     let rest = Rect {
@@ -53,12 +56,12 @@ fn body<T>(
     match data {
         None => {}
         Some(Err(e)) => frame.render_widget(
-            Paragraph::new(Span::styled(format!(" {e}"), app.theme.critical)),
+            Paragraph::new(Span::styled(format!(" {e}"), theme.critical)),
             rest,
         ),
         Some(Ok(rows)) => {
             let state = app.state_of(side);
-            frame.render_widget(table(app, side, rows, state, rest), rest);
+            frame.render_widget(table(app, theme, side, rows, state, rest), rest);
         }
     }
 }
@@ -72,8 +75,8 @@ fn visible<T>(rows: &[T], scroll: usize, height: Rect) -> &[T] {
     &rows[start..rows.len().min(start + room)]
 }
 
-fn service_style(app: &App, s: &ServiceReading) -> Style {
-    let t = &app.theme;
+fn service_style(theme: &Theme, s: &ServiceReading) -> Style {
+    let t = theme;
     if !s.exists() || s.deployment == Deployment::Failed {
         t.critical
     } else if s.running < s.desired {
@@ -91,17 +94,18 @@ fn service_style(app: &App, s: &ServiceReading) -> Style {
 
 fn service_table(
     app: &App,
+    theme: &Theme,
     _side: Side,
     rows: &[ServiceReading],
     state: FeedState,
     area: Rect,
 ) -> Table<'static> {
-    let t = &app.theme;
+    let t = theme;
     let shown = visible(rows, app.scroll_of(Panel::Services), area);
     let body: Vec<Row> = shown
         .iter()
         .map(|s| {
-            let style = super::data_style(app, state, service_style(app, s));
+            let style = super::data_style(theme, state, service_style(theme, s));
             if !s.exists() {
                 return Row::new(vec![
                     s.name.clone(),
@@ -145,17 +149,18 @@ fn service_table(
         ],
     )
     .header(header);
-    with_hint(table, rows.len(), shown.len(), app)
+    with_hint(table, rows.len(), shown.len(), theme)
 }
 
 fn asg_table(
     app: &App,
+    theme: &Theme,
     _side: Side,
     rows: &[AsgReading],
     state: FeedState,
     area: Rect,
 ) -> Table<'static> {
-    let t = &app.theme;
+    let t = theme;
     let shown = visible(rows, app.scroll_of(Panel::Asgs), area);
     let body: Vec<Row> = shown
         .iter()
@@ -168,7 +173,7 @@ fn asg_table(
                     "—".into(),
                     "MISSING".into(),
                 ])
-                .style(super::data_style(app, state, t.critical));
+                .style(super::data_style(theme, state, t.critical));
             }
             let style = if a.in_service < a.desired {
                 t.warning
@@ -182,7 +187,7 @@ fn asg_table(
                 a.desired.to_string(),
                 format!("{} InService", a.in_service),
             ])
-            .style(super::data_style(app, state, style))
+            .style(super::data_style(theme, state, style))
         })
         .collect();
     let table = Table::new(
@@ -196,15 +201,19 @@ fn asg_table(
         ],
     )
     .header(Row::new(vec!["group", "min", "max", "desired", "instances"]).style(t.muted));
-    with_hint(table, rows.len(), shown.len(), app)
+    with_hint(table, rows.len(), shown.len(), theme)
 }
 
 /// When rows are hidden, the table's last row (reserved by `visible`) says how many show.
-fn with_hint(table: Table<'static>, total: usize, shown: usize, app: &App) -> Table<'static> {
+fn with_hint(table: Table<'static>, total: usize, shown: usize, theme: &Theme) -> Table<'static> {
     if total > shown {
         table.footer(Row::new(vec![Line::from(Span::styled(
-            format!("{shown} of {total} · ↑↓ scroll"),
-            app.theme.muted,
+            format!(
+                "{shown} of {total} · {} {}",
+                keys::keys_of(&[Command::Up, Command::Down]),
+                keys::binding(Command::Up).map_or("", |b| b.hint)
+            ),
+            theme.muted,
         ))]))
     } else {
         table

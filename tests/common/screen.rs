@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use drconsole::app::App;
+use drconsole::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -11,7 +12,7 @@ pub const H: u16 = 48;
 pub fn render(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
     terminal
-        .draw(|f| drconsole::ui::draw(f, app))
+        .draw(|f| drconsole::ui::draw(f, app, &Theme::dark()))
         .expect("draw");
     let buffer = terminal.backend().buffer().clone();
     let mut out = String::new();

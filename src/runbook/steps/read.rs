@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::backend::EndpointStore;
 use crate::config::{EcsService, Estate, TargetGroup};
-use crate::model::{AsgReading, DbReading, DbRole, Lag, RegionReading, Section, Side};
+use crate::model::{AsgReading, DbReading, Lag, RegionReading, Section, Side};
 use crate::runbook::error::StepError;
 
 pub fn db_of(reading: &RegionReading, side: Side) -> Result<&DbReading, StepError> {
@@ -21,22 +21,14 @@ pub fn section<'a, T>(s: &'a Section<T>, what: &str, side: Side) -> Result<&'a T
         .map_err(|e| StepError::missing(format!("{side} {what}: {e}")))
 }
 
+/// `8s`, `2m05s`, `replication stopped` or `no data`: the one spelling of a lag everywhere.
 pub fn lag_text(lag: Lag) -> String {
-    match lag {
-        Lag::Known(s) => humantime::format_duration(Duration::from_secs(s)).to_string(),
-        Lag::Stopped => "replication stopped".into(),
-        Lag::NoData => "no data".into(),
-    }
+    lag.to_string()
 }
 
 /// `orders-db replica, available`.
 pub fn role_text(db: &DbReading) -> String {
-    let role = match &db.role {
-        DbRole::Writer => "writer",
-        DbRole::Replica { .. } => "replica",
-        DbRole::Standalone => "standalone",
-    };
-    format!("{} {role}, {}", db.id, db.status)
+    format!("{} {}, {}", db.id, db.role, db.status)
 }
 
 /// What promoting a replica with this lag would lose, against the estate's RPO budget.

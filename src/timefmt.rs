@@ -1,4 +1,4 @@
-//! Short, fixed-width renderings of ages and durations for the panels.
+//! Short, fixed-width renderings of ages and durations (for the panels and `status`).
 
 use std::time::Duration;
 

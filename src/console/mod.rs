@@ -1,28 +1,26 @@
-//! The interactive event loop: input, poll results and a one-second tick go into the app;
-//! the screen is redrawn only when something changed. Nothing here waits on the network.
+//! The interactive console: the event loop that wires the app, the screen, the pollers and
+//! the runbook engine together, and the terminal it runs in. Input, poll results, run events
+//! and a one-second tick go into the app; the screen is redrawn only when something changed.
+//! Nothing here waits on the network.
+
+mod input;
+mod terminal;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyEvent, KeyEventKind};
+use crossterm::event::KeyEventKind;
 use ratatui::Terminal;
 use tokio::sync::mpsc;
 
-use super::keys::{self, Command};
-use super::update::Effect;
-use super::{App, PickItem, RunView};
+use crate::app::keys::{self, Command};
+use crate::app::{App, Effect, PickItem, RunView};
 use crate::backend::sim::Simulator;
 use crate::poll::{PollControl, PollEvent};
 use crate::runbook::{self, RunContext, RunEvent, RunHandle};
-
-/// What the loop reacts to besides poll results.
-#[derive(Debug, Clone)]
-pub enum Input {
-    Key(KeyEvent),
-    Resize,
-    /// The input source is gone.
-    Closed,
-}
+use crate::ui::theme::Theme;
+pub use input::{Input, forward_signals, spawn_input_thread};
+pub use terminal::run_interactive;
 
 /// Everything the loop needs besides the app itself.
 pub struct Loop {
@@ -34,6 +32,8 @@ pub struct Loop {
     pub runner: Option<RunContext>,
     /// The run in progress, if any.
     pub run: Option<RunHandle>,
+    /// How the screen is styled.
+    pub theme: Theme,
 }
 
 /// The next event of the run in progress; never resolves when there is none.
@@ -62,7 +62,7 @@ impl Loop {
         loop {
             if app.dirty {
                 app.now = Instant::now();
-                terminal.draw(|f| crate::ui::draw(f, app))?;
+                terminal.draw(|f| crate::ui::draw(f, app, &self.theme))?;
                 app.dirty = false;
             }
             if app.should_quit {
@@ -117,7 +117,7 @@ impl Loop {
     pub fn handle_input(&mut self, input: Input, app: &mut App) {
         match input {
             Input::Resize => app.dirty = true,
-            Input::Closed => app.should_quit = true,
+            Input::Closed | Input::Signal => app.should_quit = true,
             Input::Key(key) if key.kind != KeyEventKind::Release => {
                 if app.typing.is_some() {
                     let effect = app.type_key(key);
@@ -142,8 +142,10 @@ impl Loop {
                 if command == Command::Quit && app.run_active() && !app.quit_armed {
                     app.quit_armed = true;
                     app.set_notice(
-                        "a run is in progress: press q again to quit (it can be resumed later)"
-                            .into(),
+                        format!(
+                            "a run is in progress: press {} again to quit (it can be resumed later)",
+                            keys::key_of(Command::Quit)
+                        ),
                         Instant::now(),
                     );
                     return;
@@ -210,34 +212,4 @@ impl Loop {
             Err(e) => app.set_notice(format!("cannot start: {e}"), Instant::now()),
         }
     }
-}
-
-/// Reads terminal events on a plain thread (crossterm's read blocks) and forwards them.
-pub fn spawn_input_thread(tx: mpsc::UnboundedSender<Input>) {
-    std::thread::spawn(move || {
-        loop {
-            if tx.is_closed() {
-                return;
-            }
-            match crossterm::event::poll(Duration::from_millis(250)) {
-                Ok(true) => {
-                    let input = match crossterm::event::read() {
-                        Ok(Event::Key(k)) => Input::Key(k),
-                        Ok(Event::Resize(..)) => Input::Resize,
-                        Ok(_) => continue,
-                        Err(_) => Input::Closed,
-                    };
-                    let closed = matches!(input, Input::Closed);
-                    if tx.send(input).is_err() || closed {
-                        return;
-                    }
-                }
-                Ok(false) => {}
-                Err(_) => {
-                    let _ = tx.send(Input::Closed);
-                    return;
-                }
-            }
-        }
-    });
 }

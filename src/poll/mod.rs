@@ -3,6 +3,8 @@
 //! instead of piling up; a cycle that outlives the timeout reports the region unreachable;
 //! a region that keeps failing is retried with exponential backoff.
 
+mod feed;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -10,6 +12,7 @@ use tokio::sync::{Notify, mpsc, watch};
 
 use crate::backend::{Backend, BackendError, ErrorKind};
 use crate::model::{GlobalReading, RegionReading, Scope, Side};
+pub use feed::{Feed, FeedState};
 
 #[derive(Debug, Clone)]
 pub enum Reading {
