@@ -95,6 +95,11 @@ pub enum Command {
         /// Also confirm irreversible steps (promote a replica, global failover).
         #[arg(long)]
         allow_irreversible: bool,
+        /// Start a new run. Without it, an unfinished run of the runbook is resumed, and a
+        /// runbook whose last run completed is not run again. Unfinished runs of the runbook
+        /// are marked aborted (abandoned) in their journals and the audit log.
+        #[arg(long)]
+        new: bool,
     },
     /// Print a least-privilege IAM policy for the estate.
     IamPolicy {

@@ -77,6 +77,7 @@ async fn dispatch(cli: Cli) -> Result<i32> {
             name,
             yes,
             allow_irreversible,
+            new,
         }) => {
             if cli.read_only {
                 return Err(eyre!("--read-only: runbooks are not available"));
@@ -90,6 +91,7 @@ async fn dispatch(cli: Cli) -> Result<i32> {
                 audit_path: cli.audit_log.clone(),
                 state_dir: cli.state_dir.clone(),
                 pace,
+                new_run: *new,
             };
             let exit = run_headless(
                 Arc::new(target.estate),
