@@ -1631,3 +1631,97 @@ async fn killed_after_any_step_of_the_failover_the_resumed_run_sends_no_change_t
         );
     }
 }
+
+/// `drconsole run NAME` (headless): resumes the unfinished run, does nothing once the last run
+/// completed, and `--new` abandons an unfinished run (journal and audit) and starts afresh.
+#[tokio::test(start_paused = true)]
+async fn headless_resumes_the_unfinished_run_then_does_nothing_until_new() {
+    let h = Harness::built_in(34);
+    let opts = |new_run| HeadlessOptions {
+        yes: true,
+        allow_irreversible: true,
+        audit_path: Some(h.audit_path()),
+        state_dir: Some(h.dir.path().to_path_buf()),
+        new_run,
+        ..Default::default()
+    };
+    let headless = |b: Arc<Counting>, new_run: bool| {
+        let estate = h.estate.clone();
+        let o = opts(new_run);
+        async move {
+            let mut out = Vec::new();
+            let exit = run_headless(estate, b, "failover", o, &mut out)
+                .await
+                .unwrap();
+            (exit.code, String::from_utf8(out).unwrap())
+        }
+    };
+
+    // Killed inside the redeployment.
+    let killer = Faulty::new(&h, |_| Reply::Kept);
+    let handle = run_until_killed(&h, killer.clone(), |e| {
+        matches!(e, RunEvent::Log(l) if l.text.starts_with("calling ecs:UpdateService") && l.step.as_deref() == Some("redeploy"))
+    })
+    .await;
+    let first = killer.sent();
+
+    let b = h.counting();
+    let (code, text) = headless(b.clone(), false).await;
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(&format!("resuming run {} from ", handle.run_id)),
+        "{text}"
+    );
+    let all: Vec<Action> = first.iter().chain(&b.actions()).cloned().collect();
+    assert!(repeated(&all).is_empty(), "{:?}", repeated(&all));
+
+    // Completed: the same command runs nothing.
+    let b = h.counting();
+    let (code, text) = headless(b.clone(), false).await;
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(&format!("run {} of failover completed at", handle.run_id))
+            && text.contains("nothing to do"),
+        "{text}"
+    );
+    assert_eq!(b.count(), 0);
+
+    // --new: a new run; only the forced deployments have no target state to find, so they
+    // are made again, deliberately.
+    let b = h.counting();
+    let (code, text) = headless(b.clone(), true).await;
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("resuming"), "{text}");
+    assert!(
+        b.actions()
+            .iter()
+            .all(|a| matches!(a, Action::ForceDeployment { .. })),
+        "{:?}",
+        b.actions()
+    );
+
+    // An unfinished run abandoned by --new is marked aborted and audited.
+    let killer = Faulty::new(&h, |_| Reply::Kept);
+    let stopped = run_until_killed(&h, killer, |e| {
+        matches!(e, RunEvent::Step(v) if v.id == "preflight" && matches!(v.status, StepStatus::Done { .. }))
+    })
+    .await;
+    let (code, text) = headless(h.counting(), true).await;
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(&format!("abandoned unfinished run {}", stopped.run_id)),
+        "{text}"
+    );
+    let journal = Journal::load(&stopped.journal).unwrap();
+    assert!(
+        matches!(&journal.outcome, Some(RunOutcome::Aborted { reason }) if reason.contains("abandoned by")),
+        "{:?}",
+        journal.outcome
+    );
+    assert!(
+        h.audit()
+            .iter()
+            .any(|l| l["event"] == "run_abandoned" && l["run_id"] == stopped.run_id.as_str())
+    );
+    assert!(Journal::find_unfinished(h.dir.path()).unwrap().is_none());
+}
