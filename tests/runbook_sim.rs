@@ -1322,28 +1322,28 @@ impl Backend for Faulty {
             std::future::pending::<()>().await;
         }
         let fail = |kind, code: &str, message: &str| {
-            Err(drconsole::backend::BackendError::new(
+            drconsole::backend::BackendError::new(
                 kind,
                 "us-west-2 (standby)",
                 action.api_call(),
                 "",
                 message,
             )
-            .with_code(code))
+            .with_code(code)
         };
         match (self.reply)(action) {
             Reply::Kept => out,
             Reply::Lost => std::future::pending().await,
-            Reply::Throttled => fail(
+            Reply::Throttled => Err(fail(
                 drconsole::model::ErrorKind::Throttled,
                 "ThrottlingException",
                 "Rate exceeded",
-            ),
-            Reply::ServerError => fail(
+            )),
+            Reply::ServerError => Err(fail(
                 drconsole::model::ErrorKind::Other,
                 "InternalFailure",
                 "We encountered an internal error",
-            ),
+            )),
         }
     }
     async fn dns_change_in_sync(
