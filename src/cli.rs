@@ -99,6 +99,11 @@ pub enum Command {
         /// writer is reachable and ahead): what `DISCARD` typed in the console accepts.
         #[arg(long)]
         allow_data_loss: bool,
+        /// Start a new run. Without it, an unfinished run of the runbook is resumed, and a
+        /// runbook whose last run completed is not run again. Unfinished runs of the runbook
+        /// are marked aborted (abandoned) in their journals and the audit log.
+        #[arg(long)]
+        new: bool,
     },
     /// Print a least-privilege IAM policy for the estate.
     IamPolicy {

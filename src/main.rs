@@ -78,6 +78,7 @@ async fn dispatch(cli: Cli) -> Result<i32> {
             yes,
             allow_irreversible,
             allow_data_loss,
+            new,
         }) => {
             if cli.read_only {
                 return Err(eyre!("--read-only: runbooks are not available"));
@@ -92,6 +93,7 @@ async fn dispatch(cli: Cli) -> Result<i32> {
                 audit_path: cli.audit_log.clone(),
                 state_dir: cli.state_dir.clone(),
                 pace,
+                new_run: *new,
             };
             let exit = run_headless(
                 Arc::new(target.estate),

@@ -856,3 +856,215 @@ fn unconfirmed_and_irreversible_runs_make_no_call() {
         "moto changed without --allow-irreversible"
     );
 }
+
+#[path = "common/moto_control.rs"]
+mod control;
+
+impl Fixture {
+    /// The command `run` starts, not yet started.
+    fn command(&self, name: &str, flags: &[&str], label: &str) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
+        cmd.arg("run")
+            .arg(name)
+            .args(flags)
+            .arg("--config")
+            .arg(&self.config)
+            .arg("--audit-log")
+            .arg(self.audit_path(label))
+            .arg("--state-dir")
+            .arg(self.dir.path().join("state"))
+            .env("HOME", self.dir.path())
+            .env("XDG_STATE_HOME", self.dir.path().join("xdg"))
+            .env("NO_COLOR", "1");
+        for (k, v) in moto::test_env() {
+            cmd.env(k, v);
+        }
+        for k in moto::UNSET_ENV {
+            cmd.env_remove(k);
+        }
+        cmd
+    }
+
+    /// Every journal in the state directory.
+    fn journals(&self) -> Vec<Value> {
+        let dir = self.dir.path().join("state").join("runs");
+        std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .filter_map(|p| serde_json::from_slice(&std::fs::read(p).ok()?).ok())
+            .collect()
+    }
+}
+
+/// `(step, describe)` of every call the audit logs show sent.
+fn sent(audits: &[&Audit]) -> Vec<(String, String)> {
+    audits
+        .iter()
+        .flat_map(|a| a.calls())
+        .map(|(s, _, d)| (s, d))
+        .collect()
+}
+
+/// A headless failover killed (SIGKILL) while its promotion is in flight (moto applied it
+/// and withholds the answer), then run again with the same command: it resumes the same run,
+/// checks AWS, finds the promotion made, and completes; moto's request log shows no change
+/// twice. A third run finds the failover completed and makes no call.
+#[test]
+fn a_killed_headless_failover_resumes_and_sends_no_change_twice() {
+    let fx = Fixture::new();
+    let flags = ["--yes", "--allow-irreversible", "--allow-data-loss"];
+    let seeding = control::changes(&fx.moto.url);
+    control::lose_reply(&fx.moto.url, "PromoteReadReplica");
+
+    // --- first run: killed inside the promotion ---
+    let mut child = fx
+        .command("failover", &flags, "first")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start drconsole");
+    let began = Instant::now();
+    loop {
+        let promoted = control::requests(&fx.moto.url)
+            .get("PromoteReadReplica")
+            .copied()
+            .unwrap_or(0);
+        if promoted > 0 {
+            break;
+        }
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the first run ended before its promotion"
+        );
+        assert!(
+            began.elapsed() < RUN_LIMIT,
+            "the promotion never reached moto"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().expect("SIGKILL drconsole");
+    let _ = child.wait();
+    let mut first = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut first)
+        .expect("read stdout");
+    let run_id = first
+        .lines()
+        .find_map(|l| l.strip_prefix("run ")?.split(':').next())
+        .expect("the first run printed its id")
+        .to_string();
+    let journals = fx.journals();
+    assert_eq!(journals.len(), 1, "{journals:#?}");
+    let database = journals[0]["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["id"] == "database")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        database["memo"]["in_flight"]["action"]["action"], "promote_replica",
+        "the promotion's intent is in the journal: {database:#}"
+    );
+    assert!(journals[0]["outcome"].is_null());
+
+    // --- second run: the same command resumes it ---
+    let second = fx.run("failover", &flags, "second");
+    assert_eq!(second.code, Some(0), "{}", second.output());
+    assert!(
+        second
+            .stdout
+            .contains(&format!("resuming run {run_id} from ")),
+        "{}",
+        second.output()
+    );
+    assert!(
+        second.stdout.contains(
+            "a call was in flight at the crash: checking AWS before acting (rds:PromoteReadReplica"
+        ),
+        "{}",
+        second.output()
+    );
+    assert!(
+        second
+            .stdout
+            .contains("AWS shows rds:PromoteReadReplica orders-db-replica (standby) applied"),
+        "{}",
+        second.output()
+    );
+    assert!(
+        second.stdout.contains("run completed"),
+        "{}",
+        second.output()
+    );
+    let (a1, a2) = (fx.audit("first"), fx.audit("second"));
+    assert!(!a2.events("in_flight_check").is_empty(), "{}", a2.text);
+    assert!(
+        a2.events("run_resumed")
+            .iter()
+            .all(|l| l["run_id"] == run_id.as_str()),
+        "{}",
+        a2.text
+    );
+    // The audit log's `call` line is the intent, written before the call leaves: a call
+    // whose intent the kill caught before the journal held it shows twice there, and reached
+    // AWS once. What AWS received is moto's request log.
+    let calls = sent(&[&a1, &a2]);
+    let mut distinct = calls.clone();
+    distinct.sort();
+    distinct.dedup();
+
+    // moto saw each change once: as many as the audit logs show sent, the promotion once.
+    let changes: BTreeMap<String, u64> = control::changes(&fx.moto.url)
+        .into_iter()
+        .map(|(op, n)| {
+            let seeded = seeding.get(&op).copied().unwrap_or(0);
+            (op, n - seeded)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let mut by_op: BTreeMap<String, u64> = BTreeMap::new();
+    for (_, d) in &distinct {
+        let op = d
+            .split_whitespace()
+            .next()
+            .and_then(|c| c.split(':').nth(1))
+            .unwrap_or_default();
+        *by_op.entry(op.to_string()).or_default() += 1;
+    }
+    assert_eq!(
+        changes, by_op,
+        "moto's changes against the distinct calls sent:\n{}\n{}",
+        a1.text, a2.text
+    );
+    assert_eq!(changes.get("PromoteReadReplica"), Some(&1));
+    eprintln!("changes across the killed and the resumed run: {changes:?}");
+
+    // --- third run: the failover is complete, nothing is called ---
+    let third = fx.run("failover", &flags, "third");
+    assert_eq!(third.code, Some(0), "{}", third.output());
+    assert!(
+        third
+            .stdout
+            .contains(&format!("run {run_id} of failover completed at"))
+            && third.stdout.contains("nothing to do"),
+        "{}",
+        third.output()
+    );
+    let after: BTreeMap<String, u64> = control::changes(&fx.moto.url)
+        .into_iter()
+        .map(|(op, n)| {
+            let seeded = seeding.get(&op).copied().unwrap_or(0);
+            (op, n - seeded)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(after, changes, "the third run changed something");
+}

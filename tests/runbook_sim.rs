@@ -1267,3 +1267,492 @@ async fn a_step_kind_defined_outside_the_crate_runs_through_the_engine() {
     assert_eq!(s.outcome, RunOutcome::Completed);
     assert_eq!(second.count(), 0);
 }
+
+// ---------------------------------------------------------------- exactly once
+
+/// How [`Faulty`] answers a change after the simulator applied it.
+#[derive(Clone, Copy, PartialEq)]
+enum Reply {
+    /// Delivered.
+    Kept,
+    /// Never delivered: the engine's call timeout ends the wait.
+    Lost,
+    /// A throttling error, although the change was applied (a proxy that lies).
+    Throttled,
+    /// A server error (HTTP 5xx): the change was applied.
+    ServerError,
+}
+
+/// A backend whose changes are applied by the simulator and then answered as `reply` says;
+/// it counts every change sent, and can stop inside the `kill_at`-th one (applied, not
+/// answered), signalling `killed`.
+struct Faulty {
+    inner: Arc<drconsole::backend::sim::Simulator>,
+    reply: fn(&Action) -> Reply,
+    sent: std::sync::Mutex<Vec<Action>>,
+    kill_at: Option<usize>,
+    killed: Arc<tokio::sync::Notify>,
+}
+
+impl Faulty {
+    fn new(h: &Harness, reply: fn(&Action) -> Reply) -> Arc<Faulty> {
+        Arc::new(Faulty {
+            inner: h.sim.clone(),
+            reply,
+            sent: Default::default(),
+            kill_at: None,
+            killed: Default::default(),
+        })
+    }
+    fn killing_at(h: &Harness, n: usize) -> Arc<Faulty> {
+        Arc::new(Faulty {
+            inner: h.sim.clone(),
+            reply: |_| Reply::Kept,
+            sent: Default::default(),
+            kill_at: Some(n),
+            killed: Default::default(),
+        })
+    }
+    fn sent(&self) -> Vec<Action> {
+        self.sent.lock().unwrap().clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for Faulty {
+    fn mode(&self) -> String {
+        self.inner.mode()
+    }
+    async fn read_region(
+        &self,
+        side: Side,
+    ) -> Result<RegionReading, drconsole::backend::BackendError> {
+        self.inner.read_region(side).await
+    }
+    async fn read_global(
+        &self,
+    ) -> Result<drconsole::model::GlobalReading, drconsole::backend::BackendError> {
+        self.inner.read_global().await
+    }
+    async fn act(
+        &self,
+        action: &Action,
+    ) -> Result<drconsole::backend::ActionOutcome, drconsole::backend::BackendError> {
+        let n = {
+            let mut sent = self.sent.lock().unwrap();
+            sent.push(action.clone());
+            sent.len()
+        };
+        let out = self.inner.act(action).await;
+        if self.kill_at == Some(n) {
+            self.killed.notify_one();
+            std::future::pending::<()>().await;
+        }
+        let fail = |kind, code: &str, message: &str| {
+            drconsole::backend::BackendError::new(
+                kind,
+                "us-west-2 (standby)",
+                action.api_call(),
+                "",
+                message,
+            )
+            .with_code(code)
+        };
+        match (self.reply)(action) {
+            Reply::Kept => out,
+            Reply::Lost => std::future::pending().await,
+            Reply::Throttled => Err(fail(
+                drconsole::model::ErrorKind::Throttled,
+                "ThrottlingException",
+                "Rate exceeded",
+            )),
+            Reply::ServerError => Err(fail(
+                drconsole::model::ErrorKind::Other,
+                "InternalFailure",
+                "We encountered an internal error",
+            )),
+        }
+    }
+    async fn dns_change_in_sync(
+        &self,
+        change_id: &str,
+    ) -> Result<bool, drconsole::backend::BackendError> {
+        self.inner.dns_change_in_sync(change_id).await
+    }
+    async fn read_endpoint(
+        &self,
+        side: Side,
+        store: &EndpointStore,
+    ) -> Result<Option<String>, drconsole::backend::BackendError> {
+        self.inner.read_endpoint(side, store).await
+    }
+    async fn primary_deployments(
+        &self,
+        side: Side,
+        services: &[String],
+    ) -> Result<std::collections::BTreeMap<String, String>, drconsole::backend::BackendError> {
+        self.inner.primary_deployments(side, services).await
+    }
+}
+
+fn faulty_ctx(h: &Harness, b: Arc<Faulty>) -> RunContext {
+    let mut ctx = RunContext::new(h.estate.clone(), b, RunMode::Live);
+    ctx.audit_path = h.audit_path();
+    ctx.state_dir = h.dir.path().to_path_buf();
+    ctx.user = "drill-lead".into();
+    ctx
+}
+
+/// Each call description sent more than once.
+fn repeated(actions: &[Action]) -> Vec<String> {
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for a in actions {
+        *seen.entry(a.describe()).or_default() += 1;
+    }
+    seen.into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(d, n)| format!("{d} ×{n}"))
+        .collect()
+}
+
+/// Confirms every step and retries every failure (a lost reply fails its step).
+fn confirm_and_retry(ev: &RunEvent) -> Option<RunCommand> {
+    match ev {
+        RunEvent::AwaitingDecision { .. } => Some(RunCommand::Retry),
+        other => confirm_all(other),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn lost_replies_are_never_followed_by_the_same_call_and_steps_end_done_after_reading_aws() {
+    let h = Harness::built_in(30);
+    let b = Faulty::new(&h, |_| Reply::Lost);
+    let mut handle = drconsole::runbook::start(faulty_ctx(&h, b.clone()), "failover").unwrap();
+    let mut decisions = 0;
+    let (s, ev) = drive(&mut handle, |e| {
+        if let RunEvent::AwaitingDecision { error, .. } = e {
+            decisions += 1;
+            assert!(error.contains("may have been applied"), "{error}");
+        }
+        confirm_and_retry(e)
+    })
+    .await;
+    assert_eq!(s.outcome, RunOutcome::Completed, "{ev:#?}");
+    let sent = b.sent();
+    assert!(
+        repeated(&sent).is_empty(),
+        "sent again: {:?}",
+        repeated(&sent)
+    );
+    let promotions = sent
+        .iter()
+        .filter(|a| matches!(a, Action::PromoteReplica { .. }))
+        .count();
+    assert_eq!(promotions, 1);
+    assert!(decisions > 0);
+    assert!(matches!(
+        final_status(&ev, "database"),
+        Some(StepStatus::Done { .. })
+    ));
+    assert!(matches!(
+        final_status(&ev, "redeploy"),
+        Some(StepStatus::Done { .. })
+    ));
+    let audit = h.audit();
+    let unknown = audit
+        .iter()
+        .filter(|l| l["event"] == "call_error" && l["outcome"] == "unknown")
+        .count();
+    assert_eq!(unknown, sent.len(), "every reply was lost");
+    let settled = audit
+        .iter()
+        .filter(|l| l["event"] == "in_flight_settled" && l["applied"] == true)
+        .count();
+    assert_eq!(settled, sent.len(), "each was found applied by reading AWS");
+    eprintln!(
+        "{} changes sent once each, {decisions} failures retried",
+        sent.len()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_irreversible_call_is_never_retried_and_a_change_answered_by_a_server_error_is_not_repeated()
+ {
+    let h = Harness::built_in(31);
+    let b = Faulty::new(&h, |a| match a {
+        Action::PromoteReplica { .. } => Reply::Throttled,
+        Action::ForceDeployment { .. } => Reply::ServerError,
+        _ => Reply::Kept,
+    });
+    let spec = runbook(vec![
+        step(kinds::PromoteReplica {
+            side: Side::Standby,
+            allow_data_loss: true,
+        }),
+        step(kinds::ForceDeployment {
+            side: Side::Standby,
+            services: Some(vec!["web".into(), "api".into()]),
+        }),
+    ]);
+    let mut handle = drconsole::runbook::start_spec(faulty_ctx(&h, b.clone()), "t", spec).unwrap();
+    let mut errors = Vec::new();
+    let (s, ev) = drive(&mut handle, |e| {
+        if let RunEvent::AwaitingDecision { error, .. } = e {
+            errors.push(error.clone());
+        }
+        confirm_and_retry(e)
+    })
+    .await;
+    assert_eq!(s.outcome, RunOutcome::Completed, "{ev:#?}");
+    let sent = b.sent();
+    assert!(
+        repeated(&sent).is_empty(),
+        "sent again: {:?}",
+        repeated(&sent)
+    );
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    // The promotion's throttling was not retried: the step failed, and its retry read AWS.
+    assert!(errors[0].contains("ThrottlingException"), "{errors:?}");
+    assert!(
+        errors[1..]
+            .iter()
+            .all(|e| e.contains("InternalFailure") && e.contains("may have been applied")),
+        "{errors:?}"
+    );
+    let db = h.region(Side::Standby).await.database.unwrap().unwrap();
+    assert_eq!((db.role, db.status.as_str()), (DbRole::Writer, "available"));
+    assert!(matches!(
+        final_status(&ev, "2"),
+        Some(StepStatus::Done { .. })
+    ));
+}
+
+/// Starts the default failover on `b`, aborts its task when `stop` says so (or `b` signals
+/// it is inside the call to kill at), and waits until its journal writer is done.
+async fn run_until_killed<F>(h: &Harness, b: Arc<Faulty>, mut stop: F) -> RunHandle
+where
+    F: FnMut(&RunEvent) -> bool,
+{
+    let mut handle = drconsole::runbook::start(faulty_ctx(h, b.clone()), "failover").unwrap();
+    loop {
+        tokio::select! {
+            ev = handle.events.recv() => {
+                let ev = ev.expect("the run ended before the kill point");
+                if let RunEvent::Finished(_) = ev {
+                    panic!("the run finished before the kill point");
+                }
+                if let Some(cmd) = confirm_all(&ev) {
+                    handle.commands.send(cmd).unwrap();
+                }
+                if stop(&ev) {
+                    break;
+                }
+            }
+            _ = b.killed.notified() => break,
+        }
+    }
+    handle.task.abort();
+    let _ = (&mut handle.task).await;
+    // The writer of the killed run finishes what was queued before the kill.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    handle
+}
+
+/// Resumes the unfinished run on a fresh counting backend and drives it to its end.
+async fn resume_to_end(h: &Harness, run_id: &str) -> (Vec<Action>, Vec<RunEvent>) {
+    let journal = Journal::find_unfinished(h.dir.path())
+        .unwrap()
+        .unwrap_or_else(|| panic!("the killed run {run_id} is unfinished"));
+    assert_eq!(journal.run_id, run_id);
+    let after = h.counting();
+    let mut resumed =
+        drconsole::runbook::resume(h.ctx(after.clone(), RunMode::Live), journal).unwrap();
+    let (s, ev) = drive(&mut resumed, confirm_all).await;
+    assert_eq!(s.outcome, RunOutcome::Completed, "{ev:#?}");
+    (after.actions(), ev)
+}
+
+#[tokio::test(start_paused = true)]
+async fn killed_inside_any_call_of_the_failover_the_resumed_run_sends_no_change_twice() {
+    // A clean run says how many changes the failover makes.
+    let clean = {
+        let h = Harness::built_in(32);
+        let (s, _, b) = {
+            let backend = h.counting();
+            let mut handle =
+                drconsole::runbook::start(h.ctx(backend.clone(), RunMode::Live), "failover")
+                    .unwrap();
+            let (s, ev) = drive(&mut handle, confirm_all).await;
+            (s, ev, backend)
+        };
+        assert_eq!(s.outcome, RunOutcome::Completed);
+        b.actions()
+    };
+    assert!(clean.len() > 10, "{clean:?}");
+    for k in 1..=clean.len() {
+        let h = Harness::built_in(32);
+        let b = Faulty::killing_at(&h, k);
+        let handle = run_until_killed(&h, b.clone(), |_| false).await;
+        let before = b.sent();
+        assert!(before.len() >= k, "kill {k}: {before:?}");
+        let killed = before[k - 1].describe();
+        // The intent of the call it died in is in the journal.
+        let journal = Journal::find_unfinished(h.dir.path()).unwrap().unwrap();
+        assert!(
+            journal
+                .steps
+                .iter()
+                .filter_map(|s| s.memo.in_flight.as_ref())
+                .any(|i| i.describe == killed),
+            "kill {k}: no intent for {killed}"
+        );
+        let (after, ev) = resume_to_end(&h, &handle.run_id).await;
+        let all: Vec<Action> = before.iter().chain(&after).cloned().collect();
+        assert!(
+            repeated(&all).is_empty(),
+            "kill {k} inside {killed}: sent again {:?}",
+            repeated(&all)
+        );
+        assert!(
+            ev.iter().any(|e| matches!(e, RunEvent::Log(l)
+                if l.text.contains("a call was in flight at the crash: checking AWS before acting")
+                    && l.text.contains(&killed))),
+            "kill {k}: the in-flight check is not logged"
+        );
+        let mut sent: Vec<String> = all.iter().map(Action::describe).collect();
+        let mut want: Vec<String> = clean.iter().map(Action::describe).collect();
+        sent.sort();
+        want.sort();
+        assert_eq!(sent, want, "kill {k}: every change made, once");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn killed_after_any_step_of_the_failover_the_resumed_run_sends_no_change_twice() {
+    let ids = [
+        "preflight",
+        "database",
+        "asgs",
+        "services",
+        "targets",
+        "endpoint",
+        "redeploy",
+        "dns",
+    ];
+    for id in ids {
+        let h = Harness::built_in(33);
+        let b = Faulty::new(&h, |_| Reply::Kept);
+        let handle = run_until_killed(&h, b.clone(), |e| {
+            matches!(e, RunEvent::Step(v) if v.id == id && matches!(v.status, StepStatus::Done { .. }))
+        })
+        .await;
+        let before = b.sent();
+        if Journal::find_unfinished(h.dir.path()).unwrap().is_none() {
+            // The steps after it needed no call and the run ended before the kill landed.
+            assert_eq!(id, "dns", "the run ended before the kill after {id}");
+            continue;
+        }
+        let (after, _) = resume_to_end(&h, &handle.run_id).await;
+        let all: Vec<Action> = before.iter().chain(&after).cloned().collect();
+        assert!(
+            repeated(&all).is_empty(),
+            "killed after {id}: sent again {:?}",
+            repeated(&all)
+        );
+    }
+}
+
+/// `drconsole run NAME` (headless): resumes the unfinished run, does nothing once the last run
+/// completed, and `--new` abandons an unfinished run (journal and audit) and starts afresh.
+#[tokio::test(start_paused = true)]
+async fn headless_resumes_the_unfinished_run_then_does_nothing_until_new() {
+    let h = Harness::built_in(34);
+    let opts = |new_run| HeadlessOptions {
+        yes: true,
+        allow_irreversible: true,
+        allow_data_loss: true,
+        audit_path: Some(h.audit_path()),
+        state_dir: Some(h.dir.path().to_path_buf()),
+        new_run,
+        ..Default::default()
+    };
+    let headless = |b: Arc<Counting>, new_run: bool| {
+        let estate = h.estate.clone();
+        let o = opts(new_run);
+        async move {
+            let mut out = Vec::new();
+            let exit = run_headless(estate, b, "failover", o, &mut out)
+                .await
+                .unwrap();
+            (exit.code, String::from_utf8(out).unwrap())
+        }
+    };
+
+    // Killed inside the redeployment.
+    let killer = Faulty::new(&h, |_| Reply::Kept);
+    let handle = run_until_killed(&h, killer.clone(), |e| {
+        matches!(e, RunEvent::Log(l) if l.text.starts_with("calling ecs:UpdateService") && l.step.as_deref() == Some("redeploy"))
+    })
+    .await;
+    let first = killer.sent();
+
+    let b = h.counting();
+    let (code, text) = headless(b.clone(), false).await;
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(&format!("resuming run {} from ", handle.run_id)),
+        "{text}"
+    );
+    let all: Vec<Action> = first.iter().chain(&b.actions()).cloned().collect();
+    assert!(repeated(&all).is_empty(), "{:?}", repeated(&all));
+
+    // Completed: the same command runs nothing.
+    let b = h.counting();
+    let (code, text) = headless(b.clone(), false).await;
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(&format!("run {} of failover completed at", handle.run_id))
+            && text.contains("nothing to do"),
+        "{text}"
+    );
+    assert_eq!(b.count(), 0);
+
+    // --new: a new run; only the forced deployments have no target state to find, so they
+    // are made again, deliberately.
+    let b = h.counting();
+    let (code, text) = headless(b.clone(), true).await;
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("resuming"), "{text}");
+    assert!(
+        b.actions()
+            .iter()
+            .all(|a| matches!(a, Action::ForceDeployment { .. })),
+        "{:?}",
+        b.actions()
+    );
+
+    // An unfinished run abandoned by --new is marked aborted and audited.
+    let killer = Faulty::new(&h, |_| Reply::Kept);
+    let stopped = run_until_killed(&h, killer, |e| {
+        matches!(e, RunEvent::Step(v) if v.id == "preflight" && matches!(v.status, StepStatus::Done { .. }))
+    })
+    .await;
+    let (code, text) = headless(h.counting(), true).await;
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(&format!("abandoned unfinished run {}", stopped.run_id)),
+        "{text}"
+    );
+    let journal = Journal::load(&stopped.journal).unwrap();
+    assert!(
+        matches!(&journal.outcome, Some(RunOutcome::Aborted { reason }) if reason.contains("abandoned by")),
+        "{:?}",
+        journal.outcome
+    );
+    assert!(
+        h.audit()
+            .iter()
+            .any(|l| l["event"] == "run_abandoned" && l["run_id"] == stopped.run_id.as_str())
+    );
+    assert!(Journal::find_unfinished(h.dir.path()).unwrap().is_none());
+}

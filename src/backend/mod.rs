@@ -6,6 +6,8 @@ pub mod aws;
 pub mod error;
 pub mod sim;
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 
 pub use action::{Action, ActionOutcome, EndpointStore};
@@ -41,4 +43,23 @@ pub trait Backend: Send + Sync {
         side: Side,
         store: &EndpointStore,
     ) -> Result<Option<String>, BackendError>;
+
+    /// The id of the PRIMARY deployment of each named ECS service of a side's cluster (a
+    /// service that does not exist, or has no deployment, is left out). A forced deployment
+    /// shows in AWS only as a new PRIMARY deployment: this is how a step tells whether one
+    /// it sent was applied.
+    async fn primary_deployments(
+        &self,
+        side: Side,
+        services: &[String],
+    ) -> Result<BTreeMap<String, String>, BackendError> {
+        let _ = services;
+        Err(BackendError::new(
+            ErrorKind::Other,
+            &side.to_string(),
+            "ecs:DescribeServices",
+            "",
+            "this backend does not read ECS deployments",
+        ))
+    }
 }

@@ -70,6 +70,10 @@ pub enum RunCommand {
     Skip { reason: String },
     /// Stop the run here. Nothing already done is undone.
     Abort,
+    /// Stop here without ending the run: its journal stays unfinished, so that the same run
+    /// can be resumed later (every unfinished step is preflighted again, AWS read first).
+    /// Answers a question (confirmation or failure), like [`RunCommand::Abort`].
+    Suspend { reason: String },
 }
 
 /// One planned call, as listed in a confirmation prompt.

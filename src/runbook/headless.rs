@@ -1,11 +1,29 @@
 //! Runs a runbook without the console (`drconsole run NAME`), printing the live log.
+//!
+//! Which run it runs (a live run, i.e. with `--yes`; the plan alone never resumes):
+//! - the newest unfinished run of NAME on this estate in the state directory, resumed where it
+//!   stopped ("resuming run ID from JOURNAL"): a crashed or stopped run is never started
+//!   again from its first step, and a call it had in flight is checked in AWS first;
+//! - with `--new`, a new run, after marking every unfinished run of NAME aborted
+//!   ("abandoned") in its journal and in the audit log;
+//! - nothing, when the newest run in the state directory is a completed run of NAME: that
+//!   failover has been made; `--new` runs it again (a run of another runbook since, e.g. a
+//!   failback, lifts this);
+//! - otherwise a new run.
+//!
+//! A step that fails in an unattended run is skipped when it is optional; otherwise the run
+//! stops there unfinished (exit 1), to be resumed by the same command once the cause is fixed.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use chrono::Utc;
+use serde_json::json;
+
 use super::api::{RunCommand, RunContext, RunError, RunEvent, RunMode, RunSummary};
-use super::journal::RunOutcome;
+use super::audit::AuditLog;
+use super::journal::{Journal, RunOutcome};
 use super::reader::Pace;
 use crate::backend::Backend;
 use crate::config::Estate;
@@ -23,6 +41,9 @@ pub struct HeadlessOptions {
     pub audit_path: Option<PathBuf>,
     pub state_dir: Option<PathBuf>,
     pub pace: Pace,
+    /// Start a new run even when one of the runbook is unfinished (abandoning it) or the
+    /// last one completed.
+    pub new_run: bool,
 }
 
 impl Default for HeadlessOptions {
@@ -35,6 +56,7 @@ impl Default for HeadlessOptions {
             audit_path: None,
             state_dir: None,
             pace: Pace::REAL,
+            new_run: false,
         }
     }
 }
@@ -42,8 +64,9 @@ impl Default for HeadlessOptions {
 /// How a headless run ended; `code` is the process exit status to use.
 #[derive(Debug, Clone)]
 pub struct HeadlessExit {
-    /// 0 completed; 1 aborted after a failure; 2 not confirmed (`--yes` missing);
-    /// 3 an irreversible step without `--allow-irreversible`.
+    /// 0 completed (or nothing to do: the runbook's last run completed); 1 stopped after a
+    /// failure (resumable); 2 not confirmed (`--yes` missing); 3 an irreversible step without
+    /// `--allow-irreversible`.
     pub code: i32,
     pub summary: Option<RunSummary>,
 }
@@ -77,7 +100,25 @@ pub async fn run_headless(
             "not confirmed: showing the plan only (run again with --yes to make these calls)"
         );
     }
-    let mut handle = super::launch::start(ctx, name)?;
+    let mut handle = match pick_run(&ctx, name, &opts, refuse_all, &mut out) {
+        Pick::Resume(path, journal) => {
+            let _ = writeln!(
+                out,
+                "resuming run {} from {}",
+                journal.run_id,
+                path.display()
+            );
+            super::launch::resume(ctx, *journal)?
+        }
+        Pick::New => super::launch::start(ctx, name)?,
+        Pick::Nothing => {
+            let _ = out.flush();
+            return Ok(HeadlessExit {
+                code: 0,
+                summary: None,
+            });
+        }
+    };
     let mut code = None;
     let mut summary = None;
     while let Some(ev) = handle.events.recv().await {
@@ -164,9 +205,16 @@ pub async fn run_headless(
                         reason: format!("optional step failed in an unattended run: {error}"),
                     });
                 } else {
-                    let _ = writeln!(out, "aborting: {step} failed: {error}");
+                    let _ = writeln!(
+                        out,
+                        "stopping: {step} failed: {error}\nthe run stays unfinished: the same \
+                         command resumes it (AWS is read again before anything is repeated); \
+                         --new abandons it"
+                    );
                     code.get_or_insert(1);
-                    let _ = handle.commands.send(RunCommand::Abort);
+                    let _ = handle.commands.send(RunCommand::Suspend {
+                        reason: format!("{step} failed in an unattended run: {error}"),
+                    });
                 }
             }
             RunEvent::Crashed { reason } => {
@@ -200,4 +248,105 @@ pub async fn run_headless(
     };
     let _ = out.flush();
     Ok(HeadlessExit { code, summary })
+}
+
+enum Pick {
+    Resume(PathBuf, Box<Journal>),
+    New,
+    /// The runbook's last run completed and nothing else ran since.
+    Nothing,
+}
+
+/// Which run a live headless command runs (see the module's note). The plan alone (no
+/// `--yes`, or `--dry-run`) always plans a new run, and says when one is unfinished.
+fn pick_run(
+    ctx: &RunContext,
+    name: &str,
+    opts: &HeadlessOptions,
+    plan_only: bool,
+    out: &mut impl Write,
+) -> Pick {
+    let runs = match Journal::live_runs(&ctx.state_dir, &ctx.estate.name) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(out, "warning: cannot read the run journals: {e}");
+            Vec::new()
+        }
+    };
+    let unfinished: Vec<&(PathBuf, Journal)> = runs
+        .iter()
+        .filter(|(_, j)| j.runbook == name && j.outcome.is_none())
+        .collect();
+    if opts.dry_run || plan_only {
+        if let Some((path, j)) = unfinished.last() {
+            let _ = writeln!(
+                out,
+                "run {} of {name} is unfinished ({}): with --yes it is resumed; this plan is a new run's",
+                j.run_id,
+                path.display()
+            );
+        }
+        return Pick::New;
+    }
+    if opts.new_run {
+        for (path, j) in unfinished {
+            abandon(ctx, path, j, out);
+        }
+        return Pick::New;
+    }
+    if let Some((path, j)) = unfinished.last() {
+        return Pick::Resume(path.clone(), Box::new(j.clone()));
+    }
+    match runs.last() {
+        Some((path, j))
+            if j.runbook == name && matches!(j.outcome, Some(RunOutcome::Completed)) =>
+        {
+            let _ = writeln!(
+                out,
+                "run {} of {name} completed at {} ({}): nothing to resume and nothing to do; \
+                 --new starts another run",
+                j.run_id,
+                j.updated_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                path.display()
+            );
+            Pick::Nothing
+        }
+        _ => Pick::New,
+    }
+}
+
+/// Marks an unfinished run aborted in its journal and in the audit log.
+fn abandon(ctx: &RunContext, path: &Path, j: &Journal, out: &mut impl Write) {
+    let reason = format!(
+        "abandoned by {}: a new run of {} was started with --new",
+        ctx.user, j.runbook
+    );
+    let mut j = j.clone();
+    j.outcome = Some(RunOutcome::Aborted {
+        reason: reason.clone(),
+    });
+    j.updated_at = Utc::now();
+    let saved = j.save(path);
+    let audited = AuditLog::open(&ctx.audit_path).and_then(|a| {
+        a.write(
+            &j.run_id,
+            None,
+            "run_abandoned",
+            json!({"reason": reason, "user": ctx.user, "journal": path}),
+        )
+    });
+    let _ = match (saved, audited) {
+        (Ok(()), Ok(())) => writeln!(
+            out,
+            "abandoned unfinished run {} ({}): marked aborted",
+            j.run_id,
+            path.display()
+        ),
+        (Err(e), _) | (_, Err(e)) => writeln!(
+            out,
+            "warning: abandoning run {} ({}): {e}",
+            j.run_id,
+            path.display()
+        ),
+    };
 }

@@ -1,6 +1,8 @@
 //! What a step kind tells the engine: its plan before the operator confirms, its verdict
 //! while the engine waits, and the memory it keeps in the journal between the two.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::backend::Action;
@@ -16,6 +18,41 @@ pub struct StepMemo {
     /// Route 53 change to follow to INSYNC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_id: Option<String>,
+    /// The id each answered call gave its change (a Route 53 change, the ECS deployment a
+    /// forced deployment created), by `describe()` of the call.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub change_ids: BTreeMap<String, String>,
+    /// The call the step has sent and whose outcome is not known: written to the journal
+    /// before the call is made, cleared when its answer is recorded (or AWS says it was not
+    /// applied). Found on resume or retry, it means AWS must be read before anything is
+    /// repeated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_flight: Option<Intent>,
+}
+
+/// A call's intent, as the journal holds it while the call is under way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Intent {
+    pub action: Action,
+    /// `action.describe()`: the call as shown to the operator and in the audit log.
+    pub describe: String,
+    /// Estate-time seconds since the run started when the call was sent.
+    pub sent_at: f64,
+    /// What AWS showed of the change's subject just before the call (see
+    /// [`StepPlan::before`]), to tell afterwards whether the call was applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// Set when the call ended without an answer that says whether it was applied (timeout,
+    /// connection lost, server error): why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<String>,
+}
+
+impl StepMemo {
+    /// The intent of `action`, when it is the call in flight.
+    pub fn in_flight_for(&self, action: &Action) -> Option<&Intent> {
+        self.in_flight.as_ref().filter(|i| &i.action == action)
+    }
 }
 
 /// What a step will do, as shown before the operator confirms it.
@@ -36,6 +73,12 @@ pub struct StepPlan {
     /// Set when preflight alone finishes the step (a check): the note it is done with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complete: Option<String>,
+    /// For a call whose effect AWS shows only as "something newer than before" (a forced
+    /// deployment): what AWS showed before it, by `describe()` of the call. Recorded with the
+    /// call's intent, so that a step resumed with the call in flight can tell whether it was
+    /// applied.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub before: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

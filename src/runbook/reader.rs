@@ -1,6 +1,14 @@
-//! Reads and calls through the backend with the estate's call timeout, retrying throttled
-//! calls: a dark region's calls may never return, so nothing here waits without a bound.
+//! Reads and calls through the backend with the estate's call timeout: a dark region's calls
+//! may never return, so nothing here waits without a bound.
+//!
+//! Retries: a read that AWS throttles is retried (with backoff) up to [`THROTTLE_ATTEMPTS`]
+//! times. A change is retried only when AWS answered that it was throttled, which is a
+//! refusal (nothing was applied), and never when it is irreversible. Any other failure of a
+//! change is returned at once, marked [`ActError::maybe_applied`] when AWS did not say it
+//! refused (no answer in time, connection lost, a server error): the engine then reads AWS
+//! again before anything is repeated.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,7 +43,40 @@ pub struct Reader {
     pub pace: Pace,
 }
 
-const THROTTLE_ATTEMPTS: u32 = 3;
+/// Attempts of a throttled read, or of a throttled reversible change.
+pub const THROTTLE_ATTEMPTS: u32 = 3;
+
+/// Why a change failed, and whether it may have been applied all the same.
+#[derive(Debug, Clone)]
+pub struct ActError {
+    pub error: StepError,
+    /// AWS did not say it refused the call: it may have been applied.
+    pub maybe_applied: bool,
+}
+
+/// Error codes of AWS's own failures (HTTP 5xx): the call may have been applied.
+fn server_side(code: &str) -> bool {
+    code.contains("Internal")
+        || code.contains("Unavailable")
+        || matches!(
+            code,
+            "ServerException" | "ServiceFailure" | "ServiceException" | "RequestTimeout"
+        )
+}
+
+/// Whether a failed change may have been applied: true unless AWS answered with an error that
+/// refuses the call (throttling, access, credentials, a missing resource, a client error
+/// carrying its code).
+pub fn may_have_applied(e: &BackendError) -> bool {
+    match e.kind {
+        ErrorKind::Throttled
+        | ErrorKind::AccessDenied
+        | ErrorKind::Credentials
+        | ErrorKind::NotFound => false,
+        ErrorKind::Unreachable => true,
+        ErrorKind::Other => e.code.as_deref().is_none_or(server_side),
+    }
+}
 
 impl Reader {
     fn call_timeout(&self) -> Duration {
@@ -46,11 +87,26 @@ impl Reader {
         format!("{} ({side})", self.estate.region(side).region)
     }
 
-    /// Runs one backend call with the timeout; throttling is retried with a short backoff.
+    /// Runs one backend read with the timeout; throttling is retried with a short backoff.
     pub async fn call<T, F, Fut>(
         &self,
         side: Option<Side>,
         what: &str,
+        f: F,
+    ) -> Result<T, BackendError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, BackendError>>,
+    {
+        self.call_with(side, what, THROTTLE_ATTEMPTS, f).await
+    }
+
+    /// Runs one backend call with the timeout, at most `attempts` times while it is throttled.
+    async fn call_with<T, F, Fut>(
+        &self,
+        side: Option<Side>,
+        what: &str,
+        attempts: u32,
         f: F,
     ) -> Result<T, BackendError>
     where
@@ -77,7 +133,7 @@ impl Reader {
                 )),
             };
             match result {
-                Err(e) if e.kind == ErrorKind::Throttled && attempt < THROTTLE_ATTEMPTS => {
+                Err(e) if e.kind == ErrorKind::Throttled && attempt < attempts => {
                     let backoff = Duration::from_millis(500 * 2u64.pow(attempt - 1));
                     tokio::time::sleep(self.pace.wall(backoff)).await;
                 }
@@ -148,15 +204,50 @@ impl Reader {
         )
     }
 
-    pub async fn act(&self, action: &Action) -> Result<ActionOutcome, StepError> {
+    /// The PRIMARY deployment id of each named ECS service of `side`.
+    pub async fn primary_deployments(
+        &self,
+        side: Side,
+        services: &[String],
+    ) -> Result<BTreeMap<String, String>, StepError> {
+        let b = self.backend.clone();
+        self.call(Some(side), "ecs:DescribeServices", || {
+            let b = b.clone();
+            async move { b.primary_deployments(side, services).await }
+        })
+        .await
+        .map_err(|e| StepError::call(Some(side), e))
+    }
+
+    /// Makes one change. Retried only while AWS throttles it, and not at all when it is
+    /// irreversible; a failure after which it may have been applied says so.
+    pub async fn act(&self, action: &Action) -> Result<ActionOutcome, ActError> {
         let b = self.backend.clone();
         let side = action.side();
-        self.call(side, action.api_call(), || {
+        let attempts = if action.irreversible() {
+            1
+        } else {
+            THROTTLE_ATTEMPTS
+        };
+        self.call_with(side, action.api_call(), attempts, || {
             let b = b.clone();
             let a = action.clone();
             async move { b.act(&a).await }
         })
         .await
-        .map_err(|e| StepError::call(side, e))
+        .map_err(|e| {
+            let maybe_applied = may_have_applied(&e);
+            let mut e = e;
+            if maybe_applied {
+                e.message = format!(
+                    "{}; the call may have been applied: AWS is read again before it is repeated",
+                    e.message
+                );
+            }
+            ActError {
+                error: StepError::call(side, e),
+                maybe_applied,
+            }
+        })
     }
 }

@@ -61,4 +61,11 @@ impl Backend for Counting {
     ) -> Result<Option<String>, BackendError> {
         self.inner.read_endpoint(side, store).await
     }
+    async fn primary_deployments(
+        &self,
+        side: Side,
+        services: &[String],
+    ) -> Result<std::collections::BTreeMap<String, String>, BackendError> {
+        self.inner.primary_deployments(side, services).await
+    }
 }

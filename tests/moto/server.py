@@ -24,6 +24,17 @@ and exits when its stdin closes (so it never outlives the test that started it).
    the instance in its source's replica list; AWS clears both. Without the patch a
    step waiting for "no longer a replica" never finishes. The patch also answers
    DBInstanceNotFound for an unknown instance, where moto answers 500.
+
+3. `control` (outermost): what a test needs to see and to break, under `/_drconsole/`:
+   - `GET /_drconsole/requests`: the requests moto handled, by operation (`UpdateService`,
+     `PromoteReadReplica`, `ChangeResourceRecordSets`...), and those answered throttled.
+   - `POST /_drconsole/throttle?percent=N`: answer N % of the requests (spread evenly: never
+     two in a row) with the protocol's throttling error, as AWS does, without passing them to
+     moto. A request's fourth and later attempts (the SDK's `amz-sdk-request` header) are
+     let through, so that the outcome does not depend on luck: a client that makes at least
+     four attempts always gets its answer; one that makes two loses about one call in eleven.
+   - `POST /_drconsole/lose-reply?operation=Op`: the next `Op` is applied by moto, and its
+     answer withheld for a minute: a reply lost after the change was made.
 """
 
 import argparse
@@ -35,6 +46,8 @@ import os
 import re
 import sys
 import threading
+import time
+import urllib.parse
 
 import cbor2
 from moto.moto_server.werkzeug_app import (
@@ -288,6 +301,117 @@ def promote_clears_source():
     rds_models.RDSBackend.promote_read_replica = promote_read_replica
 
 
+CONTROL_PREFIX = "/_drconsole/"
+THROTTLE_XML = (
+    b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+    b"<Message>Rate exceeded</Message></Error><RequestId>moto-throttle</RequestId></ErrorResponse>"
+)
+ROUTE53_OPS = [
+    ("POST", re.compile(r"/hostedzone/[^/]+/rrset/?$"), "ChangeResourceRecordSets"),
+    ("GET", re.compile(r"/hostedzone/[^/]+/rrset/?$"), "ListResourceRecordSets"),
+    ("GET", re.compile(r"/change/[^/]+$"), "GetChange"),
+    ("GET", re.compile(r"/healthcheck/[^/]+/status$"), "GetHealthCheckStatus"),
+]
+
+
+def operation_of(environ, body):
+    """The AWS operation a request calls, whatever its protocol."""
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    path = environ.get("PATH_INFO", "")
+    if path.startswith(CBOR_PREFIX):
+        return path[len(CBOR_PREFIX) :]
+    for source in (body.decode("utf-8", "replace"), environ.get("QUERY_STRING", "")):
+        action = urllib.parse.parse_qs(source).get("Action")
+        if action:
+            return action[0]
+    method = environ.get("REQUEST_METHOD", "")
+    for want, pattern, name in ROUTE53_OPS:
+        if method == want and pattern.search(path):
+            return name
+    return f"{method} {path}"
+
+
+class Control:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.requests = {}
+        self.throttled = {}
+        self.percent = 0
+        self.seen = 0
+        self.lose = set()
+
+    def throttle_now(self, environ):
+        """Whether this request is answered throttled (see the module's note)."""
+        attempt = re.search(r"attempt=(\d+)", environ.get("HTTP_AMZ_SDK_REQUEST", ""))
+        if attempt and int(attempt.group(1)) >= 4:
+            return False
+        with self.lock:
+            n = self.seen
+            self.seen += 1
+            return (n + 1) * self.percent // 100 > n * self.percent // 100
+
+    def count(self, table, operation):
+        with self.lock:
+            table[operation] = table.get(operation, 0) + 1
+
+    def handle(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")[len(CONTROL_PREFIX) :]
+        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+        with self.lock:
+            if path == "throttle":
+                self.percent = int(query.get("percent", ["0"])[0])
+            elif path == "lose-reply":
+                self.lose.add(query["operation"][0])
+            answer = json.dumps({"requests": self.requests, "throttled": self.throttled}).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(answer)))])
+        return [answer]
+
+
+def throttled_answer(environ, start_response):
+    """ThrottlingException in the shape of the request's protocol."""
+    path = environ.get("PATH_INFO", "")
+    if path.startswith(CBOR_PREFIX):
+        body = cbor2.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"})
+        headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
+    elif environ.get("HTTP_X_AMZ_TARGET"):
+        body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"}).encode()
+        headers = [("Content-Type", environ.get("CONTENT_TYPE") or "application/x-amz-json-1.1")]
+    else:
+        body = THROTTLE_XML
+        headers = [("Content-Type", "text/xml")]
+    start_response("400 Bad Request", headers + [("Content-Length", str(len(body)))])
+    return [body]
+
+
+def control(app, state):
+    def middleware(environ, start_response):
+        if environ.get("PATH_INFO", "").startswith(CONTROL_PREFIX):
+            return state.handle(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        operation = operation_of(environ, body)
+        if state.throttle_now(environ):
+            state.count(state.throttled, operation)
+            return throttled_answer(environ, start_response)
+        state.count(state.requests, operation)
+        with state.lock:
+            lose = operation in state.lose
+            state.lose.discard(operation)
+        if not lose:
+            return app(environ, start_response)
+        chunks = app(environ, start_response)
+        answer = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+        time.sleep(60)
+        return [answer]
+
+    return middleware
+
+
 def exit_when_stdin_closes():
     try:
         while sys.stdin.buffer.read(4096):
@@ -311,6 +435,7 @@ def main():
     if not args.no_adapter:
         verify_signature_of_signed_request()
         app = cbor_adapter(readable_error_bodies(app))
+    app = control(app, Control())
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
     print(f"PORT {server.server_address[1]}", flush=True)
     threading.Thread(target=exit_when_stdin_closes, daemon=True).start()

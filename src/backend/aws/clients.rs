@@ -1,5 +1,13 @@
-//! One set of SDK clients per region, built from `aws-config` with the region's profile and
-//! endpoint, bounded timeouts, and a counter of every HTTP attempt.
+//! Two sets of SDK clients per region, built from `aws-config` with the region's profile and
+//! endpoint, bounded timeouts, and a counter of every HTTP attempt: one set reads, with the
+//! SDK's standard retries; the other makes changes, with a single attempt.
+//!
+//! Why two: a read can be repeated at will, and under throttling it needs several attempts
+//! to get through. A change cannot: when its answer is lost (timeout, connection reset, a
+//! server error) it may have been applied, and the SDK would send it again blind. The
+//! runbook engine decides instead (src/runbook/reader.rs): it retries a change only after a
+//! throttling error (AWS refused it, so nothing was applied), never an irreversible one, and
+//! otherwise reads AWS again before anything is repeated.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -22,8 +30,25 @@ use crate::model::Side;
 
 /// Longest wait for a TCP/TLS connection, whatever the call timeout.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-/// One retry for throttling and transient errors; a dead region is not retried past the timeout.
-const MAX_ATTEMPTS: u32 = 2;
+/// Attempts of a read (throttling and transient errors are retried); all of them fit in the
+/// call timeout, so a dead region is not retried past it.
+pub const READ_ATTEMPTS: u32 = 5;
+/// First backoff of a read retry; it doubles (with jitter) up to [`READ_MAX_BACKOFF`].
+const READ_BACKOFF: Duration = Duration::from_millis(200);
+const READ_MAX_BACKOFF: Duration = Duration::from_secs(2);
+
+/// How reads are retried: standard mode, [`READ_ATTEMPTS`] attempts, short backoff.
+pub fn read_retries() -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(READ_ATTEMPTS)
+        .with_initial_backoff(READ_BACKOFF)
+        .with_max_backoff(READ_MAX_BACKOFF)
+}
+
+/// How changes are retried by the SDK: never (one attempt); the engine decides.
+pub fn change_retries() -> RetryConfig {
+    RetryConfig::disabled()
+}
 
 /// Counts HTTP attempts (retries included) per operation, e.g. `ECS.DescribeServices`.
 #[derive(Debug, Clone, Default)]
@@ -129,12 +154,12 @@ pub fn timeouts(call_timeout: Duration) -> TimeoutConfig {
 }
 
 /// Shared configuration of one region: the standard credential chain (or the region's profile),
-/// its endpoint, bounded timeouts, standard retries.
+/// its endpoint, bounded timeouts, the retries of reads ([`read_retries`]).
 pub async fn load_sdk_config(region: &RegionConfig, call_timeout: Duration) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.region.as_str().to_string()))
         .timeout_config(timeouts(call_timeout))
-        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+        .retry_config(read_retries());
     if let Some(profile) = &region.profile {
         // A profile named in the estate file wins over credentials in the environment (the
         // default chain would try AWS_ACCESS_KEY_ID first and silently ignore the profile).
@@ -167,33 +192,62 @@ pub fn label(estate: &Estate, side: Side) -> String {
     format!("{} ({side})", estate.region(side).region)
 }
 
-pub async fn region_clients(estate: &Estate, side: Side, counter: &CallCounter) -> RegionClients {
+/// The configuration of the clients that make changes: the same credentials (and their cache),
+/// endpoint and timeouts as reads, one attempt.
+fn for_changes(sdk: &SdkConfig) -> SdkConfig {
+    sdk.to_builder().retry_config(change_retries()).build()
+}
+
+/// A region's clients for reads, and for changes.
+pub async fn region_clients(
+    estate: &Estate,
+    side: Side,
+    counter: &CallCounter,
+) -> (RegionClients, RegionClients) {
     let cfg = estate.region(side);
     let timeout = estate.call_timeout.0;
     let sdk = load_sdk_config(cfg, timeout).await;
+    let reads = clients_of(estate, side, &sdk, counter);
+    let changes = clients_of(estate, side, &for_changes(&sdk), counter);
+    (reads, changes)
+}
+
+fn clients_of(
+    estate: &Estate,
+    side: Side,
+    sdk: &SdkConfig,
+    counter: &CallCounter,
+) -> RegionClients {
+    let cfg = estate.region(side);
+    let timeout = estate.call_timeout.0;
     let ep = cfg.endpoint_url.as_deref();
     RegionClients {
         label: label(estate, side),
         profile: cfg.profile.clone(),
         call_timeout: timeout,
-        rds: client!(aws_sdk_rds, &sdk, ep, counter),
-        cloudwatch: client!(aws_sdk_cloudwatch, &sdk, ep, counter),
-        ecs: client!(aws_sdk_ecs, &sdk, ep, counter),
-        autoscaling: client!(aws_sdk_autoscaling, &sdk, ep, counter),
-        elb: client!(aws_sdk_elasticloadbalancingv2, &sdk, ep, counter),
-        ssm: client!(aws_sdk_ssm, &sdk, ep, counter),
-        secrets: client!(aws_sdk_secretsmanager, &sdk, ep, counter),
+        rds: client!(aws_sdk_rds, sdk, ep, counter),
+        cloudwatch: client!(aws_sdk_cloudwatch, sdk, ep, counter),
+        ecs: client!(aws_sdk_ecs, sdk, ep, counter),
+        autoscaling: client!(aws_sdk_autoscaling, sdk, ep, counter),
+        elb: client!(aws_sdk_elasticloadbalancingv2, sdk, ep, counter),
+        ssm: client!(aws_sdk_ssm, sdk, ep, counter),
+        secrets: client!(aws_sdk_secretsmanager, sdk, ep, counter),
     }
 }
 
-pub async fn global_clients(estate: &Estate, counter: &CallCounter) -> GlobalClients {
+/// Route 53's clients for reads, and for changes.
+pub async fn global_clients(
+    estate: &Estate,
+    counter: &CallCounter,
+) -> (GlobalClients, GlobalClients) {
     let cfg = estate.region(Side::Standby);
     let timeout = estate.call_timeout.0;
     let sdk = load_sdk_config(cfg, timeout).await;
-    GlobalClients {
+    let of = |sdk: &SdkConfig| GlobalClients {
         label: format!("route53 (via {})", label(estate, Side::Standby)),
         profile: cfg.profile.clone(),
         call_timeout: timeout,
-        route53: client!(aws_sdk_route53, &sdk, cfg.endpoint_url.as_deref(), counter),
-    }
+        route53: client!(aws_sdk_route53, sdk, cfg.endpoint_url.as_deref(), counter),
+    };
+    (of(&sdk), of(&for_changes(&sdk)))
 }

@@ -1,6 +1,6 @@
 //! ECS: services described ten at a time (all batches at once), and `UpdateService`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_ecs::types::{DeploymentRolloutState, Service};
 
@@ -107,6 +107,40 @@ pub async fn read_services(
             }
         })
         .collect())
+}
+
+/// The PRIMARY deployment id of each named service that has one, read ten at a time.
+pub async fn primary_deployments(
+    c: &RegionClients,
+    cluster: &str,
+    names: &[&str],
+) -> Result<BTreeMap<String, String>, BackendError> {
+    let calls = names.chunks(BATCH).map(|batch| {
+        let req = c
+            .ecs
+            .describe_services()
+            .cluster(cluster)
+            .set_services(Some(batch.iter().map(|s| s.to_string()).collect()));
+        async move {
+            req.send().await.map_err(|e| {
+                sdk_error(
+                    c.ctx(),
+                    "ecs:DescribeServices",
+                    &format!("cluster {cluster}"),
+                    e,
+                )
+            })
+        }
+    });
+    let mut found = BTreeMap::new();
+    for out in futures::future::join_all(calls).await {
+        for s in out?.services() {
+            if let (Some(n), Some(id)) = (s.service_name(), primary_deployment(Some(s))) {
+                found.insert(n.to_string(), id);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The deployment an `UpdateService` started or kept (its id is the change to follow).

@@ -17,6 +17,8 @@ mod iam;
 mod rds;
 mod route53;
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 
 pub use clients::CallCounter;
@@ -35,6 +37,10 @@ pub struct AwsBackend {
     primary: RegionClients,
     standby: RegionClients,
     global: GlobalClients,
+    /// The same clients with one attempt per call: every change goes through these.
+    primary_changes: RegionClients,
+    standby_changes: RegionClients,
+    global_changes: GlobalClients,
     counters: [CallCounter; 3],
     mode: String,
 }
@@ -74,7 +80,7 @@ impl AwsBackend {
     /// Builds the clients; makes no network call.
     pub async fn connect(estate: &Estate) -> color_eyre::Result<AwsBackend> {
         let counters: [CallCounter; 3] = Default::default();
-        let (primary, standby, global) = futures::join!(
+        let ((primary, primary_changes), (standby, standby_changes), (global, global_changes)) = futures::join!(
             clients::region_clients(estate, Side::Primary, &counters[0]),
             clients::region_clients(estate, Side::Standby, &counters[1]),
             clients::global_clients(estate, &counters[2]),
@@ -84,6 +90,9 @@ impl AwsBackend {
             primary,
             standby,
             global,
+            primary_changes,
+            standby_changes,
+            global_changes,
             counters,
             mode: mode_of(estate),
         })
@@ -102,6 +111,14 @@ impl AwsBackend {
         match side {
             Side::Primary => &self.primary,
             Side::Standby => &self.standby,
+        }
+    }
+
+    /// The clients that make changes in `side`: one attempt per call.
+    fn changes(&self, side: Side) -> &RegionClients {
+        match side {
+            Side::Primary => &self.primary_changes,
+            Side::Standby => &self.standby_changes,
         }
     }
 
@@ -290,7 +307,7 @@ impl Backend for AwsBackend {
 
     async fn act(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
         match action {
-            Action::PromoteReplica { side, db } => rds::promote(self.clients(*side), db).await,
+            Action::PromoteReplica { side, db } => rds::promote(self.changes(*side), db).await,
             Action::CreateReplica {
                 side,
                 replica,
@@ -298,55 +315,65 @@ impl Backend for AwsBackend {
                 instance_class,
             } => {
                 rds::create_replica(
-                    self.clients(*side),
+                    self.changes(*side),
                     replica,
                     source_arn,
                     instance_class.as_deref(),
                 )
                 .await
             }
-            Action::RenameDb { side, from, to } => rds::rename(self.clients(*side), from, to).await,
+            Action::RenameDb { side, from, to } => rds::rename(self.changes(*side), from, to).await,
             Action::GlobalSwitchover {
                 global_cluster,
                 target_cluster_arn,
                 side,
-            } => rds::switchover(self.clients(*side), global_cluster, target_cluster_arn).await,
+            } => rds::switchover(self.changes(*side), global_cluster, target_cluster_arn).await,
             Action::GlobalFailover {
                 global_cluster,
                 target_cluster_arn,
                 side,
-            } => rds::failover(self.clients(*side), global_cluster, target_cluster_arn).await,
+            } => rds::failover(self.changes(*side), global_cluster, target_cluster_arn).await,
             Action::ScaleService {
                 side,
                 cluster,
                 service,
                 desired,
-            } => ecs::scale(self.clients(*side), cluster, service, *desired).await,
+            } => ecs::scale(self.changes(*side), cluster, service, *desired).await,
             Action::ForceDeployment {
                 side,
                 cluster,
                 service,
-            } => ecs::force_deployment(self.clients(*side), cluster, service).await,
+            } => ecs::force_deployment(self.changes(*side), cluster, service).await,
             Action::SetAsgCapacity {
                 side,
                 asg,
                 capacity,
-            } => asg::set_capacity(self.clients(*side), asg, *capacity).await,
+            } => asg::set_capacity(self.changes(*side), asg, *capacity).await,
             Action::RegisterTargets {
                 side,
                 target_group_arn,
                 targets,
                 port,
-            } => elb::register(self.clients(*side), target_group_arn, targets, *port).await,
+            } => elb::register(self.changes(*side), target_group_arn, targets, *port).await,
             Action::UpsertRecord {
                 zone_id,
                 record,
                 record_type,
                 ttl,
                 value,
-            } => route53::upsert(&self.global, zone_id, record, record_type, *ttl, value).await,
+            } => {
+                route53::upsert(
+                    &self.global_changes,
+                    zone_id,
+                    record,
+                    record_type,
+                    *ttl,
+                    value,
+                )
+                .await
+            }
             Action::WriteEndpoint { side, store, value } => {
-                endpoint::write(self.clients(*side), store, value).await
+                endpoint::write(self.changes(*side), store, value).await
             }
         }
     }
@@ -361,6 +388,18 @@ impl Backend for AwsBackend {
         store: &EndpointStore,
     ) -> Result<Option<String>, BackendError> {
         endpoint::read(self.clients(side), store).await
+    }
+
+    async fn primary_deployments(
+        &self,
+        side: Side,
+        services: &[String],
+    ) -> Result<BTreeMap<String, String>, BackendError> {
+        let Some(e) = self.estate.ecs.as_ref() else {
+            return Ok(BTreeMap::new());
+        };
+        let names: Vec<&str> = services.iter().map(String::as_str).collect();
+        ecs::primary_deployments(self.clients(side), e.cluster(side), &names).await
     }
 }
 

@@ -169,7 +169,11 @@ impl World {
                 };
                 s.revision += 1;
                 s.deploying_until = now + duration;
-                format!("{service}: new deployment started")
+                let id = super::world::deployment_id(*side, service, s.revision);
+                return Ok(ActionOutcome {
+                    summary: format!("{service}: new deployment {id} started"),
+                    change_id: Some(id),
+                });
             }
             Action::SetAsgCapacity {
                 side,

@@ -12,8 +12,8 @@ use crate::config::Estate;
 use crate::runbook::api::Level;
 use crate::runbook::error::StepError;
 use crate::runbook::journal::StepStatus;
-use crate::runbook::plan::{StepPlan, Verdict};
-use crate::runbook::reader::Reader;
+use crate::runbook::plan::{Intent, StepPlan, Verdict};
+use crate::runbook::reader::{ActError, Reader};
 use crate::runbook::recorder::Recorder;
 use crate::runbook::step::Step;
 use crate::runbook::steps::{Milestone, StepCx};
@@ -51,6 +51,9 @@ pub async fn execute(
     (id, res)
 }
 
+/// One call, exactly once: its intent is in the journal (durably) before it is sent, and its
+/// outcome after. A call that fails without AWS saying it refused keeps its intent, marked
+/// unknown: the step is then preflighted again (AWS read) before anything is repeated.
 async fn act(
     rec: &Recorder,
     reader: &Reader,
@@ -58,12 +61,25 @@ async fn act(
     a: &Action,
     p: &StepPlan,
 ) -> Result<(), StepError> {
+    let d = a.describe();
+    let intent = Intent {
+        action: a.clone(),
+        describe: d.clone(),
+        sent_at: rec.now(),
+        before: p.before.get(&d).cloned(),
+        unknown: None,
+    };
+    rec.update(|j| {
+        if let Some(r) = j.step_mut(id) {
+            r.memo.in_flight = Some(intent.clone());
+        }
+    });
     rec.audit(
         Some(id),
         "call",
-        json!({"call": a.api_call(), "describe": a.describe(), "action": a}),
+        json!({"call": a.api_call(), "describe": d, "action": a, "before": intent.before}),
     );
-    rec.log(Level::Info, Some(id), format!("calling {}", a.describe()));
+    rec.log(Level::Info, Some(id), format!("calling {d}"));
     // The intent is on disk before the call is made.
     rec.flush().await.map_err(StepError::Journal)?;
     match reader.act(a).await {
@@ -75,7 +91,6 @@ async fn act(
             );
             rec.log(Level::Info, Some(id), format!("ok: {}", out.summary));
             let now = rec.now();
-            let d = a.describe();
             rec.update(|j| {
                 if let Action::RenameDb { to, .. } = a {
                     j.metrics.stale.push(to.clone());
@@ -85,21 +100,39 @@ async fn act(
                     j.metrics.promoted_at = Some(now);
                 }
                 if let Some(r) = j.step_mut(id) {
-                    r.memo.calls_done.push(d);
-                    if out.change_id.is_some() {
-                        r.memo.change_id = out.change_id.clone();
+                    r.memo.in_flight = None;
+                    r.memo.calls_done.push(d.clone());
+                    if let Some(c) = &out.change_id {
+                        r.memo.change_id = Some(c.clone());
+                        r.memo.change_ids.insert(d.clone(), c.clone());
                     }
                 }
             });
             Ok(())
         }
-        Err(e) => {
+        Err(ActError {
+            error,
+            maybe_applied,
+        }) => {
             rec.audit(
                 Some(id),
                 "call_error",
-                json!({"call": a.api_call(), "error": e.to_string()}),
+                json!({"call": a.api_call(), "error": error.to_string(),
+                       "outcome": if maybe_applied { "unknown" } else { "refused" }}),
             );
-            Err(e)
+            rec.update(|j| {
+                if let Some(r) = j.step_mut(id) {
+                    if maybe_applied {
+                        if let Some(i) = r.memo.in_flight.as_mut() {
+                            i.unknown = Some(error.to_string());
+                        }
+                    } else {
+                        // AWS refused it: nothing was applied, nothing is in flight.
+                        r.memo.in_flight = None;
+                    }
+                }
+            });
+            Err(error)
         }
     }
 }

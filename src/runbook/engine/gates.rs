@@ -179,6 +179,7 @@ impl Engine {
                         .audit(Some(&step), "abort", json!({"user": self.ctx.user}));
                     return Decision::Abort(format!("aborted by {} at {step}", self.ctx.user));
                 }
+                RunCommand::Suspend { reason } => return Decision::Suspend(reason),
             }
         }
     }
@@ -270,6 +271,7 @@ impl Engine {
                         self.ctx.user
                     ));
                 }
+                RunCommand::Suspend { reason } => return Decision::Suspend(reason),
                 RunCommand::Confirm { .. } => {
                     self.rec.log(
                         Level::Info,

@@ -30,6 +30,8 @@ use crate::model::DataLedger;
 enum Flow {
     Next,
     Abort(String),
+    /// Stop, leaving the run unfinished (resumable).
+    Suspend(String),
 }
 
 enum Decision {
@@ -37,6 +39,7 @@ enum Decision {
     Retry,
     Skip(String),
     Abort(String),
+    Suspend(String),
 }
 
 pub struct Engine {
@@ -131,9 +134,13 @@ impl Engine {
             if self.rec.is_final(step.id()) {
                 continue;
             }
-            if let Flow::Abort(reason) = self.run_unit(step).await {
-                outcome = RunOutcome::Aborted { reason };
-                break;
+            match self.run_unit(step).await {
+                Flow::Next => {}
+                Flow::Abort(reason) => {
+                    outcome = RunOutcome::Aborted { reason };
+                    break;
+                }
+                Flow::Suspend(reason) => return self.suspend(reason).await,
             }
         }
         let after = self.reader.posture().await;
@@ -147,6 +154,42 @@ impl Engine {
             j.metrics.ledger_end = ledger;
         });
         self.finish(outcome).await
+    }
+
+    /// Ends the task without ending the run: the journal keeps no outcome, so the run is
+    /// found unfinished and resumed later.
+    async fn suspend(&self, reason: String) -> RunSummary {
+        self.rec.audit(
+            None,
+            "run_suspended",
+            json!({"reason": reason, "user": self.ctx.user}),
+        );
+        self.rec.log(
+            Level::Warn,
+            None,
+            format!(
+                "run stopped, unfinished: {reason}; resuming it reads AWS again before anything is repeated"
+            ),
+        );
+        let summary = {
+            let mut j = self.rec.lock();
+            self.rec.save(&mut j);
+            RunSummary {
+                run_id: j.run_id.clone(),
+                runbook: j.runbook.clone(),
+                outcome: RunOutcome::Aborted {
+                    reason: reason.clone(),
+                },
+                rto: None,
+                metrics: j.metrics.clone(),
+                skipped: Vec::new(),
+                journal: self.rec.path.clone(),
+                report: None,
+            }
+        };
+        let _ = self.rec.flush().await;
+        self.rec.emit(RunEvent::Crashed { reason });
+        summary
     }
 
     async fn finish(&self, outcome: RunOutcome) -> RunSummary {

@@ -36,6 +36,7 @@ impl Engine {
             }
             for s in &todo {
                 self.rec.set(s.id(), StepStatus::Preflight);
+                self.note_in_flight(s.id());
             }
             let plans = join_all(todo.iter().map(|s| {
                 let reader = &self.reader;
@@ -56,6 +57,7 @@ impl Engine {
                 match res {
                     Err(e) => failed.push((s.id().to_string(), e)),
                     Ok(p) => {
+                        self.settle_in_flight(s.id(), &p);
                         if let Some(p) = self.settle_at_preflight(s, p, &mut failed).await {
                             work.push((s, p));
                         }
@@ -71,6 +73,7 @@ impl Engine {
             if !failed.is_empty() {
                 match self.fail_gate(&unit_id, group, &members, failed).await {
                     Decision::Abort(r) => return Flow::Abort(r),
+                    Decision::Suspend(r) => return Flow::Suspend(r),
                     _ => continue,
                 }
             }
@@ -90,6 +93,7 @@ impl Engine {
                     Decision::Go => {}
                     Decision::Retry => continue,
                     Decision::Abort(r) => return Flow::Abort(r),
+                    Decision::Suspend(r) => return Flow::Suspend(r),
                     Decision::Skip(reason) => {
                         for s in &todo {
                             if !self.rec.is_final(s.id()) {
@@ -133,10 +137,12 @@ impl Engine {
                     .log(Level::Error, Some(id), format!("stopping: {e}"));
                 return Flow::Abort(format!("stopped automatically at {id}: {e}"));
             }
-            if !failed.is_empty()
-                && let Decision::Abort(r) = self.fail_gate(&unit_id, group, &members, failed).await
-            {
-                return Flow::Abort(r);
+            if !failed.is_empty() {
+                match self.fail_gate(&unit_id, group, &members, failed).await {
+                    Decision::Abort(r) => return Flow::Abort(r),
+                    Decision::Suspend(r) => return Flow::Suspend(r),
+                    _ => {}
+                }
             }
         }
     }
@@ -197,6 +203,65 @@ impl Engine {
                 None
             }
         }
+    }
+
+    /// A call whose outcome is not known (in flight at a crash, or failed without AWS saying
+    /// it refused): said and audited before the preflight that reads AWS again.
+    fn note_in_flight(&self, id: &str) {
+        let Some(i) = self.rec.memo(id).in_flight else {
+            return;
+        };
+        let text = match &i.unknown {
+            Some(why) => format!(
+                "the outcome of {} is unknown ({why}): checking AWS before acting",
+                i.describe
+            ),
+            None => format!(
+                "a call was in flight at the crash: checking AWS before acting ({})",
+                i.describe
+            ),
+        };
+        self.rec.audit(
+            Some(id),
+            "in_flight_check",
+            json!({"call": i.action.api_call(), "describe": i.describe, "unknown": i.unknown}),
+        );
+        self.rec.log(Level::Warn, Some(id), text);
+    }
+
+    /// After AWS was read again: a call in flight that the plan no longer needs was applied
+    /// (it counts as made, and is not sent again); one the plan still needs was not, and is
+    /// sent again only through the plan's confirmation.
+    fn settle_in_flight(&self, id: &str, p: &StepPlan) {
+        let Some(i) = self.rec.memo(id).in_flight else {
+            return;
+        };
+        let applied = !p.actions.contains(&i.action);
+        self.rec.audit(
+            Some(id),
+            "in_flight_settled",
+            json!({"call": i.action.api_call(), "describe": i.describe, "applied": applied}),
+        );
+        self.rec.log(
+            Level::Info,
+            Some(id),
+            if applied {
+                format!("AWS shows {} applied: it is not sent again", i.describe)
+            } else {
+                format!(
+                    "AWS does not show {} applied: it is sent again only once confirmed",
+                    i.describe
+                )
+            },
+        );
+        self.rec.update(|j| {
+            if let Some(r) = j.step_mut(id) {
+                r.memo.in_flight = None;
+                if applied && !r.memo.calls_done.contains(&i.describe) {
+                    r.memo.calls_done.push(i.describe.clone());
+                }
+            }
+        });
     }
 
     fn close_group(&self, unit_id: &str, members: &[&Step]) {

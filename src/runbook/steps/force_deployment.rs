@@ -3,11 +3,23 @@
 //!
 //! - inputs: `side`, `services` (default: all)
 //! - calls: `ecs:UpdateService` (forceNewDeployment) for each service not yet redeployed by
-//!   this run: AWS shows no target state for it, so the journal remembers each call made
+//!   this run
 //! - waits for: every deployment steady with running ≥ desired
 //! - default timeout: 10 minutes
-//! - fails when: the services cannot be read
-
+//! - fails when: the services or their deployments cannot be read
+//!
+//! AWS shows no target state for a forced deployment, only a new PRIMARY deployment. So the
+//! run remembers in its journal each deployment it made (the id `UpdateService` answered), and
+//! a service counts as redeployed by this run when:
+//! - its call was answered in this run (the journal holds the call and the new id), or
+//! - its call was in flight when the run stopped (crash, lost answer) and its PRIMARY
+//!   deployment now differs from the one read just before the call (recorded with the call's
+//!   intent): the call was applied, or another deployment replaced it since, which picks up
+//!   the new endpoint just as well.
+//!
+//! The memory is the run's: resuming a run never redeploys, while a new run of the runbook
+//! (`drconsole run NAME --new`, or the console starting one) redeploys every service. Telling
+//! "this run's change is there" needs no clock shared with AWS: ids are compared, not times.
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -56,10 +68,14 @@ impl StepKind for ForceDeployment {
             .ecs
             .as_ref()
             .ok_or_else(|| StepError::missing("no [ecs] in the estate"))?;
+        let names: Vec<String> = services_of(estate, &self.services)
+            .map(|s| s.name.clone())
+            .collect();
+        let primary = cx.reader.primary_deployments(side, &names).await?;
         let mut plan = StepPlan::default();
         let mut cur = Vec::new();
-        for svc in services_of(estate, &self.services) {
-            if let Some(s) = read.iter().find(|s| s.name == svc.name) {
+        for name in &names {
+            if let Some(s) = read.iter().find(|s| &s.name == name) {
                 cur.push(format!(
                     "{} {}",
                     s.name,
@@ -69,11 +85,28 @@ impl StepKind for ForceDeployment {
             let a = Action::ForceDeployment {
                 side,
                 cluster: ecs.cluster(side).to_string(),
-                service: svc.name.clone(),
+                service: name.clone(),
             };
-            if !cx.memo.calls_done.contains(&a.describe()) {
-                plan.actions.push(a);
+            let d = a.describe();
+            if cx.memo.calls_done.contains(&d) {
+                continue;
             }
+            let now = primary.get(name);
+            if let Some(i) = cx.memo.in_flight_for(&a)
+                && now.is_some()
+                && now != i.before.as_ref()
+            {
+                plan.warnings.push(format!(
+                    "{name}: the deployment sent before the run stopped is there ({} replaced {})",
+                    now.map_or("?", String::as_str),
+                    i.before.as_deref().unwrap_or("none")
+                ));
+                continue;
+            }
+            if let Some(id) = now {
+                plan.before.insert(d, id.clone());
+            }
+            plan.actions.push(a);
         }
         plan.current = cur.join(", ");
         plan.target = "a new deployment of each, steady".into();

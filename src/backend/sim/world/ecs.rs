@@ -1,5 +1,7 @@
 //! ECS: each region's services and their tasks, which start some time after they are asked for.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::World;
@@ -12,6 +14,12 @@ pub struct SimService {
     pub tasks: Vec<f64>,
     pub deploying_until: f64,
     pub revision: u32,
+}
+
+/// The id the simulator gives a service's PRIMARY deployment: one per revision, as a forced
+/// deployment makes a new one.
+pub fn deployment_id(side: Side, service: &str, revision: u32) -> String {
+    format!("ecs-svc/{side}-{service}-{revision}")
 }
 
 /// The service's tasks that are RUNNING at `now`.
@@ -43,6 +51,18 @@ impl World {
             };
             self.region_mut(side).services.insert(name, service);
         }
+    }
+
+    /// The PRIMARY deployment of each named service that exists.
+    pub fn primary_deployments(&self, side: Side, names: &[String]) -> BTreeMap<String, String> {
+        let region = self.region(side);
+        names
+            .iter()
+            .filter_map(|n| {
+                let s = region.services.get(n)?;
+                Some((n.clone(), deployment_id(side, n, s.revision)))
+            })
+            .collect()
     }
 
     pub(super) fn read_services(&self, side: Side) -> Vec<ServiceReading> {

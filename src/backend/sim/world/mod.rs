@@ -11,6 +11,8 @@ mod ecs;
 mod reading;
 mod route53;
 
+pub use ecs::deployment_id;
+
 use std::collections::BTreeMap;
 
 use super::rng::Rng;

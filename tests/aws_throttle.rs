@@ -1,0 +1,153 @@
+//! Throttling against moto: the harness (tests/moto/server.py) answers a share of the requests
+//! with the protocol's throttling error, spread evenly, as AWS does under load.
+//!
+//! - `status` on a healthy estate stays "ready" (exit 0) with 30 % of requests throttled:
+//!   reads are retried by the SDK (five attempts, short backoff, within the call timeout).
+//!   With the former two attempts, about one read in eleven failed and the status flapped.
+//! - A headless failover under the same throttling completes, and moto applies each change
+//!   exactly once: a throttled change was refused, so the engine may send it again, and the
+//!   SDK itself never repeats a change. The promotion is irreversible: when it is throttled,
+//!   nothing sends it again automatically; the run stops unfinished and the same command,
+//!   run again, resumes it (reading AWS first).
+
+mod support;
+
+#[path = "common/moto_control.rs"]
+mod control;
+
+use std::process::Command;
+use std::time::Instant;
+
+use support::{Endpoints, Moto, moto};
+
+fn drconsole(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
+    cmd.args(args)
+        .env("HOME", dir)
+        .env("XDG_STATE_HOME", dir.join("xdg"))
+        .env("NO_COLOR", "1");
+    for (k, v) in moto::test_env() {
+        cmd.env(k, v);
+    }
+    for k in moto::UNSET_ENV {
+        cmd.env_remove(k);
+    }
+    cmd.output().expect("run drconsole")
+}
+
+fn seeded() -> (Moto, tempfile::TempDir, std::path::PathBuf) {
+    let server = Moto::start();
+    let seeded = server.seed(0);
+    let toml = seeded.estate_toml(&Endpoints::both(&server.url));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("orders.toml");
+    std::fs::write(&path, &toml).expect("write estate file");
+    (server, dir, path)
+}
+
+#[test]
+fn status_stays_ready_with_thirty_percent_of_requests_throttled() {
+    let (server, dir, path) = seeded();
+    let before_throttled: u64 = control::throttled(&server.url).values().sum();
+    let before_answered: u64 = control::requests(&server.url).values().sum();
+    control::throttle(&server.url, 30);
+    let config = path.to_str().expect("utf-8 path");
+    for round in 0..3 {
+        let began = Instant::now();
+        let out = drconsole(&["status", "--config", config], dir.path());
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "round {round}: status under throttling\nstdout:\n{stdout}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!("status round {round}: exit 0 in {:.1?}", began.elapsed());
+    }
+    let throttled: u64 = control::throttled(&server.url).values().sum::<u64>() - before_throttled;
+    let answered: u64 = control::requests(&server.url).values().sum::<u64>() - before_answered;
+    eprintln!("throttled {throttled} of {} requests", throttled + answered);
+    assert!(
+        throttled * 100 >= (throttled + answered) * 20,
+        "the harness throttled {throttled} of {} requests",
+        throttled + answered
+    );
+}
+
+#[test]
+fn a_failover_under_throttling_applies_each_change_once() {
+    let (server, dir, path) = seeded();
+    let seeding = control::changes(&server.url);
+    control::throttle(&server.url, 30);
+    let state = dir.path().join("state");
+    let audit = dir.path().join("audit.jsonl");
+    let args = [
+        "run",
+        "failover",
+        "--yes",
+        "--allow-irreversible",
+        "--allow-data-loss",
+        "--config",
+        path.to_str().expect("utf-8 path"),
+        "--state-dir",
+        state.to_str().expect("utf-8 path"),
+        "--audit-log",
+        audit.to_str().expect("utf-8 path"),
+    ];
+    let mut runs = Vec::new();
+    loop {
+        let out = drconsole(&args, dir.path());
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let code = out.status.code();
+        runs.push(stdout.clone());
+        if code == Some(0) {
+            break;
+        }
+        assert_eq!(
+            code,
+            Some(1),
+            "run {}: stopped otherwise than on a failure\n{stdout}\nstderr:\n{}",
+            runs.len(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            runs.len() < 8,
+            "the failover did not complete in {} runs:\n{}",
+            runs.len(),
+            runs.join("\n----\n")
+        );
+    }
+    for (i, r) in runs.iter().enumerate().skip(1) {
+        assert!(r.contains("resuming run "), "run {i} did not resume:\n{r}");
+    }
+    eprintln!(
+        "failover under throttling completed in {} run(s)",
+        runs.len()
+    );
+    let stdout = runs.join("\n----\n");
+    let changes: std::collections::BTreeMap<String, u64> = control::changes(&server.url)
+        .into_iter()
+        .map(|(op, n)| {
+            let seeded = seeding.get(&op).copied().unwrap_or(0);
+            (op, n - seeded)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let throttled = control::throttled(&server.url);
+    eprintln!("changes applied: {changes:?}\nthrottled: {throttled:?}");
+    // Each change moto applied is one call the audit log shows answered: none twice.
+    let text = std::fs::read_to_string(&audit).expect("audit log");
+    let results: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("audit line"))
+        .filter(|l: &serde_json::Value| l["event"] == "result")
+        .collect();
+    let applied: u64 = changes.values().sum();
+    assert_eq!(
+        applied,
+        results.len() as u64,
+        "moto applied {changes:?}; the audit log has {} answered calls\n{stdout}",
+        results.len()
+    );
+    assert_eq!(changes.get("PromoteReadReplica"), Some(&1), "{changes:?}");
+}

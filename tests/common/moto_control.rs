@@ -1,0 +1,87 @@
+//! The test controls of the moto harness (tests/moto/server.py, `/_drconsole/`): moto's
+//! request log by operation, a throttling switch, and a reply to lose.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// Operations that change something, as the request log names them.
+pub const CHANGES: &[&str] = &[
+    "PromoteReadReplica",
+    "CreateDBInstanceReadReplica",
+    "ModifyDBInstance",
+    "UpdateService",
+    "UpdateAutoScalingGroup",
+    "RegisterTargets",
+    "ChangeResourceRecordSets",
+    "PutParameter",
+    "PutSecretValue",
+];
+
+/// One request to the harness on loopback; the JSON it answers.
+fn send(url: &str, method: &str, path: &str) -> Value {
+    let addr = url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).expect("connect to the moto harness");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("read timeout");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send to the moto harness");
+    let mut text = String::new();
+    stream
+        .read_to_string(&mut text)
+        .expect("read the moto harness's answer");
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("harness answer ({e}): {text}"))
+}
+
+fn table(v: &Value) -> BTreeMap<String, u64> {
+    v.as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0)))
+        .collect()
+}
+
+/// Requests moto handled, by operation.
+pub fn requests(url: &str) -> BTreeMap<String, u64> {
+    table(&send(url, "GET", "/_drconsole/requests")["requests"])
+}
+
+/// Requests answered throttled by the harness, by operation.
+pub fn throttled(url: &str) -> BTreeMap<String, u64> {
+    table(&send(url, "GET", "/_drconsole/requests")["throttled"])
+}
+
+/// The changes moto handled, by operation.
+pub fn changes(url: &str) -> BTreeMap<String, u64> {
+    requests(url)
+        .into_iter()
+        .filter(|(op, _)| CHANGES.contains(&op.as_str()))
+        .collect()
+}
+
+/// Answers `percent` % of the requests from now on with a throttling error.
+pub fn throttle(url: &str, percent: u32) {
+    send(
+        url,
+        "POST",
+        &format!("/_drconsole/throttle?percent={percent}"),
+    );
+}
+
+/// The next `operation` is applied and its answer withheld for a minute.
+pub fn lose_reply(url: &str, operation: &str) {
+    send(
+        url,
+        "POST",
+        &format!("/_drconsole/lose-reply?operation={operation}"),
+    );
+}
