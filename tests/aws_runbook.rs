@@ -1,21 +1,23 @@
-//! The default `failover` and `failback` runbooks, run headless by the real binary
-//! (`drconsole run NAME --yes --allow-irreversible`) against moto, then checked twice: in moto's
-//! state, read back through boto3 (tests/moto/state.py, not the console's own backend), and in
-//! the audit log, which must hold a confirmation, a `call` and a `result` for every change.
+//! The default `failover`, `reprotect` and `failback` runbooks, run headless by the real
+//! binary (`drconsole run NAME --yes ...`) against moto, then checked three ways: in moto's
+//! state, read back through boto3 (tests/moto/state.py, not the console's own backend); in the
+//! posture `drconsole status --json` reads; and in the audit log, which must hold a
+//! confirmation, a `call` and a `result` for every change.
 //!
-//! Between the two runs the primary is drained (ASG and services to zero, as an outage or a
-//! scale-in during it would leave it), so that the failback has capacity to restore and new
-//! instances to register, not only DNS, the standby and the database to move back.
+//! The cycle: failover → failback refused (no replica of the new writer) → reprotect (the
+//! stale primary renamed aside, a replica of the standby's writer under the primary's name) →
+//! failback (writes stopped, the reverse replica caught up, promoted, then a replica of it in
+//! the standby) → normal again, with every instance name the estate's own.
 //!
 //! What moto does differently from AWS, and why the runs still end quickly:
 //! - A forced ECS deployment replaces the deployment id and stays a single deployment with
 //!   running == desired, which the backend reads as steady at once (AWS shows two deployments
 //!   until the old one drains). The test checks that the id the run logged is the new one.
 //! - Route 53 health checks always report healthy, so the health-check waits pass at once.
-//! - The new replica reuses the configured identifier, so the "lag known" wait is met by the
-//!   `ReplicaLag` datapoints seed.py published for that identifier a minute before the runs
-//!   (the query looks five minutes back). In AWS the replica takes 8-15 minutes to create and
-//!   its own datapoints take over; here nothing needs to be published while the run waits.
+//! - Nothing in moto produces `ReplicaLag`: the test publishes what AWS would
+//!   (tests/moto/lag.py) before a run waits for a replica's lag, and 0 before the failback
+//!   waits for the reverse replica to catch up. In AWS the replica takes 8-15 minutes to
+//!   create and reports its own lag.
 //! - PromoteReadReplica leaving the source set is patched in tests/moto/server.py.
 //!
 //! Those waits, which moto cannot make last, are covered on the simulator in
@@ -31,7 +33,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use drconsole::backend::{Action, Backend};
-use drconsole::config::Capacity;
 use drconsole::model::Side;
 use serde_json::Value;
 use support::{Endpoints, Moto, Seeded, moto};
@@ -60,7 +61,12 @@ impl Fixture {
     fn new() -> Fixture {
         let moto = Moto::start();
         let seeded = moto.seed(0);
-        let toml = seeded.estate_toml(&Endpoints::both(&moto.url));
+        // A short settle keeps the failback's "caught up for a while" wait to a second.
+        let toml = seeded.estate_toml(&Endpoints::both(&moto.url)).replacen(
+            "poll_interval",
+            "failback_settle = \"1s\"\npoll_interval",
+            1,
+        );
         let dir = tempfile::tempdir().expect("temp dir");
         let config = dir.path().join("orders.toml");
         std::fs::write(&config, &toml).expect("write estate file");
@@ -111,15 +117,9 @@ impl Fixture {
         Audit::read(&self.audit_path(label))
     }
 
-    /// Scales the primary to zero through the backend, as an outage would leave it.
-    fn drain_primary(&self) {
+    /// Makes changes through the console's backend, as someone acting outside a run would.
+    fn act(&self, actions: Vec<Action>) {
         let toml = self.toml.clone();
-        let services: Vec<String> = self
-            .seeded
-            .services
-            .iter()
-            .map(|s| s.name.clone())
-            .collect();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -127,28 +127,31 @@ impl Fixture {
             .expect("tokio runtime");
         runtime.block_on(async move {
             let aws = support::backend(&toml).await;
-            aws.act(&Action::SetAsgCapacity {
-                side: Side::Primary,
-                asg: "orders-web".into(),
-                capacity: Capacity {
-                    min: 0,
-                    max: 10,
-                    desired: 0,
-                },
-            })
-            .await
-            .expect("drain the primary ASG");
-            for service in services {
-                aws.act(&Action::ScaleService {
-                    side: Side::Primary,
-                    cluster: "orders".into(),
-                    service,
-                    desired: 0,
-                })
-                .await
-                .expect("drain a primary service");
+            for a in actions {
+                aws.act(&a).await.expect("change outside a run");
             }
         });
+    }
+
+    /// `drconsole status --json`: its exit code and the snapshot.
+    fn status(&self) -> (Option<i32>, Value) {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
+        cmd.arg("status")
+            .arg("--json")
+            .arg("--config")
+            .arg(&self.config)
+            .env("HOME", self.dir.path())
+            .env("NO_COLOR", "1");
+        for (k, v) in moto::test_env() {
+            cmd.env(k, v);
+        }
+        for k in moto::UNSET_ENV {
+            cmd.env_remove(k);
+        }
+        let done = run_limited(cmd, RUN_LIMIT);
+        let snap = serde_json::from_str(&done.stdout)
+            .unwrap_or_else(|e| panic!("status --json is not JSON ({e}):\n{}", done.output()));
+        (done.code, snap)
     }
 }
 
@@ -421,7 +424,7 @@ fn service_counts(
 }
 
 #[test]
-fn default_failover_then_failback_against_moto() {
+fn default_failover_reprotect_failback_against_moto() {
     let began = Instant::now();
     let fx = Fixture::new();
     let seeded = fx.seeded.clone();
@@ -433,7 +436,13 @@ fn default_failover_then_failback_against_moto() {
     assert_eq!(capacity(&before, STANDBY), (0, 10, 1, 1));
 
     // --- failover ---
-    let run = fx.run("failover", &["--yes", "--allow-irreversible"], "failover");
+    // The primary is up and ahead of the replica (moto's lag reads 12 s): the promotion
+    // abandons its last writes, which this drill accepts.
+    let run = fx.run(
+        "failover",
+        &["--yes", "--allow-irreversible", "--allow-data-loss"],
+        "failover",
+    );
     assert_eq!(
         run.code,
         Some(0),
@@ -564,7 +573,11 @@ fn default_failover_then_failback_against_moto() {
         "{}",
         audit.text
     );
-    assert_eq!(confirmations[0].1, STANDBY, "the irreversible group");
+    assert_eq!(
+        confirmations[0].1,
+        format!("{STANDBY} DISCARD"),
+        "the irreversible group, its loss accepted in words"
+    );
     assert!(confirmations[1..].iter().all(|(_, typed)| typed.is_null()));
     // The forced deployments: each logged a new deployment id (not the one the scaling
     // started), and that deployment is the service's primary one in moto now.
@@ -597,17 +610,98 @@ fn default_failover_then_failback_against_moto() {
         "standby-healthy",
     ]);
 
-    // --- the primary, drained during the outage ---
-    fx.drain_primary();
-    let drained = fx.moto.state();
-    assert_eq!(capacity(&drained, PRIMARY), (0, 10, 0, 0), "{drained:#}");
+    // --- the posture, read from AWS: failed over, the old primary a stale writer ---
+    let (_, snap) = fx.status();
+    assert_eq!(snap["posture"]["state"], "failed-over", "{snap:#}");
+    assert_eq!(snap["posture"]["active"], "standby", "{snap:#}");
+    assert_eq!(snap["readiness"]["side"], "primary", "failback readiness");
+
+    // --- failback is refused before any call: nothing replicates the standby's writer ---
+    let unchanged = fx.moto.state();
+    let run = fx.run(
+        "failback",
+        &["--yes", "--allow-irreversible"],
+        "failback-refused",
+    );
+    assert_eq!(run.code, Some(1), "{}", run.output());
+    assert!(
+        run.stdout.contains("run `reprotect` first"),
+        "{}",
+        run.output()
+    );
+    let audit = fx.audit("failback-refused");
+    assert!(audit.events("call").is_empty(), "{}", audit.text);
     assert_eq!(
-        counts(&drained, PRIMARY),
-        service_counts(&seeded, |_| 0),
-        "{drained:#}"
+        fx.moto.state(),
+        unchanged,
+        "a refused failback changed moto"
     );
 
-    // --- failback ---
+    // --- re-protect: the stale primary renamed aside, a replica of the standby's writer ---
+    fx.moto.put_lag(PRIMARY, "orders-db", 2, 150);
+    let run = fx.run("reprotect", &["--yes"], "reprotect");
+    assert_eq!(
+        run.code,
+        Some(0),
+        "reprotect did not complete\n{}",
+        run.output()
+    );
+    let (_, snap) = fx.status();
+    assert_eq!(snap["posture"]["state"], "reprotected", "{snap:#}");
+    let protected = fx.moto.state();
+    let primary_dbs = protected["rds"][PRIMARY]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        primary_dbs["orders-db"]["source"], seeded.standby_db_arn,
+        "the primary's instance under the estate's name replicates from the standby: {protected:#}"
+    );
+    let stale: Vec<&String> = primary_dbs.keys().filter(|k| *k != "orders-db").collect();
+    assert_eq!(stale.len(), 1, "{protected:#}");
+    assert!(stale[0].starts_with("orders-db-stale-"), "{stale:?}");
+    assert_eq!(
+        primary_dbs[stale[0]]["source"],
+        Value::Null,
+        "kept, standalone"
+    );
+    let reverse_arn = text(&primary_dbs["orders-db"]["arn"]);
+    assert_eq!(
+        capacity(&protected, PRIMARY),
+        (0, 10, 1, 1),
+        "{protected:#}"
+    );
+    assert_eq!(
+        counts(&protected, PRIMARY),
+        service_counts(&seeded, |s| s.standby),
+        "{protected:#}"
+    );
+    let audit = fx.audit("reprotect");
+    audit.assert_each_call_confirmed_and_answered();
+    for (_, _, describe) in audit.calls() {
+        assert!(
+            describe.contains("(primary)"),
+            "re-protect acts on the primary only: {describe}"
+        );
+    }
+    audit.call(
+        "replica",
+        &format!(
+            "rds:ModifyDBInstance orders-db (primary) NewDBInstanceIdentifier={}",
+            stale[0]
+        ),
+    );
+    audit.call(
+        "replica",
+        &format!(
+            "rds:CreateDBInstanceReadReplica orders-db (primary) from {}",
+            seeded.standby_db_arn
+        ),
+    );
+
+    // --- fail back: writes stop, the replica catches up, then it is promoted ---
+    fx.moto.put_lag(PRIMARY, "orders-db", 0, 0);
+    fx.moto.put_lag(STANDBY, "orders-db-replica", 1, 0);
     let run = fx.run("failback", &["--yes", "--allow-irreversible"], "failback");
     assert_eq!(
         run.code,
@@ -618,186 +712,123 @@ fn default_failover_then_failback_against_moto() {
     assert!(run.stdout.contains("run completed"), "{}", run.output());
 
     let back = fx.moto.state();
+    let (code, snap) = fx.status();
+    assert_eq!(snap["posture"]["state"], "normal", "{snap:#}");
+    assert_eq!(snap["posture"]["active"], "primary", "{snap:#}");
+    assert_eq!(code, Some(0), "{snap:#}");
     assert_eq!(
         back["dns"][RECORD]["values"],
         serde_json::json!([PRIMARY_VALUE])
     );
-    // The primary at production, its new instances registered.
+    // The primary-region writer is the former reverse replica, not the original instance,
+    // which stays aside under its stale name.
+    let primary_dbs = back["rds"][PRIMARY]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(primary_dbs["orders-db"]["source"], Value::Null, "{back:#}");
+    assert_eq!(text(&primary_dbs["orders-db"]["arn"]), reverse_arn);
+    assert!(primary_dbs.contains_key(stale[0].as_str()), "{back:#}");
+    // The standby holds a replica of it under its estate name; its stale writer aside.
+    let standby_dbs = back["rds"][STANDBY]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        standby_dbs["orders-db-replica"]["source"], reverse_arn,
+        "{back:#}"
+    );
+    let standby_stale: Vec<&String> = standby_dbs
+        .keys()
+        .filter(|k| *k != "orders-db-replica")
+        .collect();
+    assert_eq!(standby_stale.len(), 1, "{back:#}");
+    assert!(
+        standby_stale[0].starts_with("orders-db-replica-stale-"),
+        "{standby_stale:?}"
+    );
+    // Endpoint back on the primary's writer; capacity where it belongs.
+    let endpoint = text(&primary_dbs["orders-db"]["endpoint"]);
+    assert_eq!(text(&back["parameters"][STANDBY][PARAMETER]), endpoint);
+    assert_eq!(text(&back["secrets"][STANDBY][SECRET]), endpoint);
     assert_eq!(capacity(&back, PRIMARY), (2, 10, 4, 4), "{back:#}");
     assert_eq!(
         counts(&back, PRIMARY),
         service_counts(&seeded, |s| s.production),
         "{back:#}"
     );
-    let primary_instances = strings(&back["asgs"][PRIMARY]["orders-web"]["instances"]);
-    let registered = strings(&back["targets"][PRIMARY]["web"]);
-    for id in &primary_instances {
-        assert!(registered.contains(id), "{id} not registered: {back:#}");
+    for id in strings(&back["asgs"][PRIMARY]["orders-web"]["instances"]) {
+        assert!(
+            strings(&back["targets"][PRIMARY]["web"]).contains(&id),
+            "{id} not registered: {back:#}"
+        );
     }
-    // The standby back at standby capacity.
     assert_eq!(capacity(&back, STANDBY), (0, 10, 1, 1), "{back:#}");
     assert_eq!(
         counts(&back, STANDBY),
         service_counts(&seeded, |s| s.standby),
         "{back:#}"
     );
-    // The endpoint names the primary database again.
-    assert_eq!(
-        back["parameters"][STANDBY][PARAMETER],
-        seeded.primary_db_endpoint
-    );
-    assert_eq!(back["secrets"][STANDBY][SECRET], seeded.primary_db_endpoint);
-    // A replica under the configured name replicates from the primary; the promoted instance
-    // is kept under a new name, standalone.
-    let standby_dbs = back["rds"][STANDBY]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
-    let replica = &standby_dbs["orders-db-replica"];
-    assert_eq!(replica["source"], seeded.primary_db_arn, "{back:#}");
-    assert_eq!(replica["status"], "available");
-    assert!(
-        strings(&back["rds"][PRIMARY]["orders-db"]["replicas"]).contains(&text(&replica["arn"])),
-        "the primary lists the new replica: {back:#}"
-    );
-    let renamed: Vec<(&String, &Value)> = standby_dbs
-        .iter()
-        .filter(|(id, _)| id.as_str() != "orders-db-replica")
-        .collect();
-    assert_eq!(renamed.len(), 1, "{back:#}");
-    let (renamed_id, renamed_db) = renamed[0];
-    assert!(
-        renamed_id.starts_with("orders-db-replica-promoted-"),
-        "{renamed_id}"
-    );
-    assert_eq!(renamed_db["source"], Value::Null);
-    assert_eq!(standby_dbs.len(), 2);
 
     let audit = fx.audit("failback");
-    assert_eq!(
-        call_kinds(&audit),
-        pairs(&[
-            ("primary-asgs", "autoscaling:UpdateAutoScalingGroup"),
-            ("primary-services", "ecs:UpdateService"),
-            ("primary-services", "ecs:UpdateService"),
-            ("primary-targets", "elasticloadbalancing:RegisterTargets"),
-            ("dns", "route53:ChangeResourceRecordSets"),
-            ("standby-asgs", "autoscaling:UpdateAutoScalingGroup"),
-            ("standby-services", "ecs:UpdateService"),
-            ("standby-services", "ecs:UpdateService"),
-            ("endpoint", "ssm:PutParameter"),
-            ("endpoint", "secretsmanager:PutSecretValue"),
-            ("replica", "rds:ModifyDBInstance"),
-            ("replica", "rds:CreateDBInstanceReadReplica"),
-        ]),
-        "failback calls\n{}",
-        audit.text
-    );
-    audit.call(
-        "primary-asgs",
-        "autoscaling:UpdateAutoScalingGroup orders-web (primary) min=2 max=10 desired=4",
-    );
-    audit.call(
-        "standby-asgs",
-        "autoscaling:UpdateAutoScalingGroup orders-web (standby) min=0 max=10 desired=1",
-    );
+    audit.assert_each_call_confirmed_and_answered();
+    audit.call("database", "rds:PromoteReadReplica orders-db (primary)");
     for s in &seeded.services {
         audit.call(
-            "primary-services",
+            "stop-writes",
             &format!(
-                "ecs:UpdateService orders/{} (primary) desiredCount={}",
-                s.name, s.production
-            ),
-        );
-        audit.call(
-            "standby-services",
-            &format!(
-                "ecs:UpdateService orders/{} (standby) desiredCount={}",
-                s.name, s.standby
+                "ecs:UpdateService orders/{} (standby) desiredCount=0",
+                s.name
             ),
         );
     }
-    let register = audit.call(
-        "primary-targets",
-        &format!(
-            "elasticloadbalancing:RegisterTargets {} (primary) targets=",
-            seeded.primary_tg_arn
-        ),
-    );
-    for id in &primary_instances {
-        assert!(register.contains(id.as_str()), "{id} not in {register}");
-    }
-    audit.call(
-        "dns",
-        &format!(
-            "route53:ChangeResourceRecordSets {} UPSERT www.example.com CNAME ttl=60 -> {PRIMARY_VALUE}",
-            seeded.zone_id
-        ),
-    );
-    audit.call(
-        "endpoint",
-        &format!(
-            "ssm:PutParameter {PARAMETER} (standby) = {}",
-            seeded.primary_db_endpoint
-        ),
-    );
-    audit.call(
-        "replica",
-        &format!(
-            "rds:ModifyDBInstance orders-db-replica (standby) NewDBInstanceIdentifier={renamed_id}"
-        ),
-    );
-    audit.call(
-        "replica",
-        &format!(
-            "rds:CreateDBInstanceReadReplica orders-db-replica (standby) from {}",
-            seeded.primary_db_arn
-        ),
-    );
-    audit.assert_each_call_confirmed_and_answered();
-    let confirmed: Vec<String> = audit.confirmations().into_iter().map(|(s, _)| s).collect();
-    assert_eq!(
-        confirmed,
-        [
-            "primary-up",
-            "primary-targets",
-            "dns",
-            "standby-down",
-            "endpoint",
-            "replica"
-        ],
-        "{}",
-        audit.text
-    );
-    audit.assert_completed(&[
-        "preflight",
-        "primary-up",
-        "primary-asgs",
-        "primary-services",
-        "primary-targets",
-        "primary-healthy",
-        "dns",
-        "standby-down",
-        "standby-asgs",
-        "standby-services",
-        "endpoint",
-        "replica",
-        "replicating",
-    ]);
-    // The lag the new replica reports (the seeded datapoints under its name, see above).
-    let lag = format!("replica lag {}s", seeded.standby_lag as u64);
+    // Nothing discarded: the promotion is confirmed by the region's name alone.
+    let confirmations = audit.confirmations();
+    let promote = confirmations
+        .iter()
+        .find(|(s, _)| s == "database")
+        .expect("the promotion confirmed");
+    assert_eq!(promote.1, PRIMARY);
+    // Writes stopped, then the replica caught up, then the promotion.
+    let done: Vec<String> = audit
+        .events("state")
+        .iter()
+        .filter(|l| l["state"] == "done")
+        .map(|l| text(&l["step"]))
+        .collect();
+    let at = |id: &str| {
+        done.iter()
+            .position(|s| s == id)
+            .unwrap_or_else(|| panic!("{id}: {done:?}"))
+    };
     assert!(
-        audit
-            .events("state")
-            .iter()
-            .any(|l| l["step"] == "replicating" && text(&l["note"]).contains(&lag)),
-        "{}",
-        audit.text
+        at("stop-writes") < at("caught-up") && at("caught-up") < at("database"),
+        "{done:?}"
     );
     eprintln!(
-        "failover and failback against moto in {:.1?}",
+        "failover, reprotect and failback against moto in {:.1?}",
         began.elapsed()
     );
+}
+
+#[test]
+fn a_replica_promoted_outside_drconsole_is_split_brain() {
+    let fx = Fixture::new();
+    let (code, snap) = fx.status();
+    assert_eq!(snap["posture"]["state"], "normal", "{snap:#}");
+    assert_eq!(code, Some(0), "{snap:#}");
+    // Someone promotes the standby replica by hand; DNS still sends traffic to the primary.
+    fx.act(vec![Action::PromoteReplica {
+        side: Side::Standby,
+        db: "orders-db-replica".into(),
+    }]);
+    let (code, snap) = fx.status();
+    assert_eq!(snap["posture"]["state"], "split-brain", "{snap:#}");
+    assert!(
+        text(&snap["posture"]["detail"]).contains("writers in both regions"),
+        "{snap:#}"
+    );
+    assert_eq!(code, Some(1), "split-brain is not ready: {snap:#}");
 }
 
 #[test]

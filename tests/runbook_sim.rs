@@ -6,11 +6,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use drconsole::backend::sim::{Fault, SimClock, Simulator, built_in_estate};
+use drconsole::backend::sim::{Fault, SimClock, Simulator, WRITES_PER_SECOND, built_in_estate};
 use drconsole::backend::{Action, Backend, EndpointStore};
 use drconsole::config::runbook::{CapacityTarget, Condition, Count, RunbookSpec, StepSpec};
 use drconsole::config::{Estate, HumanDuration};
 use drconsole::model::{DbRole, Lag, RegionReading, Side};
+use drconsole::posture::PostureState;
 use drconsole::runbook::steps::{self as kinds, Kind, Registry};
 use drconsole::runbook::{
     HeadlessOptions, Journal, RunCommand, RunContext, RunEvent, RunHandle, RunMode, RunOutcome,
@@ -833,9 +834,27 @@ async fn a_run_interrupted_while_verifying_resumes_without_repeating_the_call() 
 
 // ---------------------------------------------------------------- default runbooks
 
+/// Answers every question; a failure aborts the run (as an unattended run would).
+fn confirm_or_abort(ev: &RunEvent) -> Option<RunCommand> {
+    match ev {
+        RunEvent::AwaitingDecision { .. } => Some(RunCommand::Abort),
+        other => confirm_all(other),
+    }
+}
+
+fn posture_of(s: &RunSummary) -> (PostureState, Option<Side>) {
+    let p = s
+        .metrics
+        .posture_after
+        .as_ref()
+        .expect("posture read at the end");
+    (p.state, p.active)
+}
+
 #[tokio::test(start_paused = true)]
-async fn default_failover_completes_with_the_primary_dark_then_failback_completes() {
+async fn the_whole_lifecycle_loses_only_what_the_outage_took() {
     let h = Harness::built_in(20);
+    // --- the primary region goes dark; fail over without it ---
     h.sim.toggle(Fault::PrimaryDark);
     let backend = h.counting();
     let mut handle =
@@ -860,35 +879,186 @@ async fn default_failover_completes_with_the_primary_dark_then_failback_complete
     );
     let g = h.sim.read_global().await.unwrap();
     assert_eq!(g.dns.unwrap().unwrap().points_at, Some(Side::Standby));
+    assert_eq!(
+        posture_of(&s),
+        (PostureState::FailedOver, Some(Side::Standby))
+    );
+    // The outage took the writes the replica had not applied when the primary went dark:
+    // counted, more than none, and no more than the lag read at the promotion allows.
+    let lost = s
+        .metrics
+        .writes_lost()
+        .expect("the simulator counts writes");
+    let Some(Lag::Known(lag)) = s.metrics.rpo_lag else {
+        panic!("lag at the promotion: {:?}", s.metrics.rpo_lag)
+    };
+    assert!(
+        lost > 0 && lost <= (lag + 1) * WRITES_PER_SECOND,
+        "lost {lost}, lag {lag}s"
+    );
     let report = std::fs::read_to_string(s.report.as_ref().unwrap()).unwrap();
     assert!(report.contains("achieved RTO:"), "{report}");
     assert!(report.contains("RPO exposure: replica lag"), "{report}");
+    assert!(report.contains(&format!("writes lost: {lost}")), "{report}");
+    assert!(report.contains("posture after: failed-over"), "{report}");
 
-    // The primary comes back; fail back to it.
+    // --- the primary comes back: failback is refused until a replica protects the writer ---
     h.sim.toggle(Fault::PrimaryDark);
+    let refused = h.counting();
+    let mut handle =
+        drconsole::runbook::start(h.ctx(refused.clone(), RunMode::Live), "failback").unwrap();
+    let (s, ev) = drive(&mut handle, confirm_or_abort).await;
+    assert!(
+        matches!(s.outcome, RunOutcome::Aborted { .. }),
+        "{:?}",
+        s.outcome
+    );
+    assert_eq!(refused.count(), 0, "{:?}", refused.actions());
+    assert!(
+        ev.iter().any(|e| matches!(e,
+            RunEvent::AwaitingDecision { error, .. } if error.contains("run `reprotect` first"))),
+        "{ev:#?}"
+    );
+
+    // --- re-protect: a replica of the standby's writer in the primary region ---
+    let backend = h.counting();
+    let mut handle =
+        drconsole::runbook::start(h.ctx(backend.clone(), RunMode::Live), "reprotect").unwrap();
+    let (s, ev) = drive(&mut handle, confirm_all).await;
+    assert_eq!(s.outcome, RunOutcome::Completed, "{ev:#?}");
+    assert_eq!(
+        posture_of(&s),
+        (PostureState::Reprotected, Some(Side::Standby))
+    );
+    assert_eq!(s.metrics.stale.len(), 1, "{:?}", s.metrics.stale);
+    assert!(
+        s.metrics.stale[0].starts_with("orders-db-stale-"),
+        "{:?}",
+        s.metrics.stale
+    );
+    let primary = h.region(Side::Primary).await.database.unwrap().unwrap();
+    let standby = h.region(Side::Standby).await.database.unwrap().unwrap();
+    assert_eq!(primary.id, "orders-db", "the estate's name again");
+    assert!(primary.replicates_from(&standby, None), "{primary:?}");
+    let report = std::fs::read_to_string(s.report.as_ref().unwrap()).unwrap();
+    assert!(report.contains(&s.metrics.stale[0]), "{report}");
+
+    // --- fail back: planned, nothing lost ---
     let backend = h.counting();
     let mut handle =
         drconsole::runbook::start(h.ctx(backend.clone(), RunMode::Live), "failback").unwrap();
     let (s, ev) = drive(&mut handle, confirm_all).await;
     assert_eq!(s.outcome, RunOutcome::Completed, "{ev:#?}");
+    assert_eq!(
+        s.metrics.writes_lost(),
+        Some(0),
+        "a planned failback loses nothing"
+    );
+    assert_eq!(posture_of(&s), (PostureState::Normal, Some(Side::Primary)));
     let g = h.sim.read_global().await.unwrap();
     assert_eq!(g.dns.unwrap().unwrap().points_at, Some(Side::Primary));
+    let primary = h.region(Side::Primary).await.database.unwrap().unwrap();
     let standby = h.region(Side::Standby).await;
-    let db = standby.database.unwrap().unwrap();
-    assert!(
-        matches!(db.role, DbRole::Replica { .. }) && matches!(db.lag, Lag::Known(_)),
-        "{db:?}"
-    );
+    let replica = standby.database.clone().unwrap().unwrap();
+    assert_eq!(primary.role, DbRole::Writer);
+    assert_eq!(replica.id, "orders-db-replica");
+    assert!(replica.replicates_from(&primary, None), "{replica:?}");
+    assert!(matches!(replica.lag, Lag::Known(_)), "{replica:?}");
     for (s, c) in standby.services.unwrap().iter().zip(h.estate.services()) {
         assert_eq!(s.desired, c.standby, "{}", s.name);
     }
-    // And failing back again changes nothing.
+    // Writes stopped, the replica caught up, and only then the promotion, by region name
+    // alone: nothing to discard.
+    let order: Vec<&str> = ev
+        .iter()
+        .filter_map(|e| match e {
+            RunEvent::Step(v) if matches!(v.status, StepStatus::Done { .. }) => Some(v.id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let at = |id: &str| {
+        order
+            .iter()
+            .position(|s| *s == id)
+            .unwrap_or_else(|| panic!("{id} in {order:?}"))
+    };
+    assert!(at("stop-writes") < at("caught-up") && at("caught-up") < at("database"));
+    let promote = ev
+        .iter()
+        .find_map(|e| match e {
+            RunEvent::AwaitingConfirmation(p) if p.step == "database" => Some(p.clone()),
+            _ => None,
+        })
+        .expect("the promotion asked");
+    assert_eq!(promote.type_to_confirm.as_deref(), Some("us-east-1"));
+    assert!(promote.discards.is_empty());
+
+    // --- failing back again has nothing to do, and is refused before any call ---
     let again = h.counting();
     let mut handle =
         drconsole::runbook::start(h.ctx(again.clone(), RunMode::Live), "failback").unwrap();
-    let (s, _) = drive(&mut handle, confirm_all).await;
-    assert_eq!(s.outcome, RunOutcome::Completed);
+    let (s, _) = drive(&mut handle, confirm_or_abort).await;
+    assert!(matches!(s.outcome, RunOutcome::Aborted { .. }));
     assert_eq!(again.count(), 0, "{:?}", again.actions());
+}
+
+#[tokio::test(start_paused = true)]
+async fn aurora_global_cycle_fails_over_then_switches_back_without_loss() {
+    let h = Harness::new(aurora_estate(), 23);
+    let run = |name: &'static str| {
+        let backend = h.counting();
+        let handle =
+            drconsole::runbook::start(h.ctx(backend.clone(), RunMode::Live), name).expect("starts");
+        (handle, backend)
+    };
+    // Failover: the global cluster's writer moves to the standby; with the primary region up,
+    // Aurora brings the old primary back as a secondary by itself.
+    let (mut handle, backend) = run("failover");
+    let (s, ev) = drive(&mut handle, confirm_all).await;
+    assert_eq!(s.outcome, RunOutcome::Completed, "{ev:#?}");
+    assert!(
+        backend
+            .actions()
+            .iter()
+            .any(|a| matches!(a, Action::GlobalFailover { .. }))
+    );
+    assert_eq!(posture_of(&s).1, Some(Side::Standby));
+
+    // Re-protect has nothing to call: it waits for the secondary.
+    let (mut handle, backend) = run("reprotect");
+    let (s, ev) = drive(&mut handle, confirm_all).await;
+    assert_eq!(s.outcome, RunOutcome::Completed, "{ev:#?}");
+    assert!(
+        backend
+            .actions()
+            .iter()
+            .all(|a| !matches!(a, Action::RenameDb { .. } | Action::CreateReplica { .. })),
+        "{:?}",
+        backend.actions()
+    );
+    assert_eq!(
+        posture_of(&s),
+        (PostureState::Reprotected, Some(Side::Standby))
+    );
+
+    // Failback: a managed switchover, which syncs first: nothing lost.
+    let (mut handle, backend) = run("failback");
+    let (s, ev) = drive(&mut handle, confirm_all).await;
+    assert_eq!(s.outcome, RunOutcome::Completed, "{ev:#?}");
+    assert!(
+        backend
+            .actions()
+            .iter()
+            .any(|a| matches!(a, Action::GlobalSwitchover { .. }))
+    );
+    assert!(
+        !backend
+            .actions()
+            .iter()
+            .any(|a| matches!(a, Action::GlobalFailover { .. }))
+    );
+    assert_eq!(s.metrics.writes_lost(), Some(0));
+    assert_eq!(posture_of(&s), (PostureState::Normal, Some(Side::Primary)));
 }
 
 #[tokio::test(start_paused = true)]

@@ -186,9 +186,10 @@ pub fn failover(estate: &Estate) -> RunbookSpec {
     }
 }
 
-/// After a failover: the primary (now passive) down to standby capacity, which stops any
-/// write to its stale old writer → that writer renamed aside and a replica of the standby's
-/// writer created under the primary's name → wait until it replicates.
+/// After a failover: writes to the primary's stale old writer stop (its services to 0, its
+/// ASGs to standby capacity) → that writer renamed aside and a replica of the standby's writer
+/// created under the primary's name → wait until it replicates → the primary's services back
+/// to their standby counts.
 pub fn reprotect(estate: &Estate) -> RunbookSpec {
     let mut steps = vec![
         Check {
@@ -202,11 +203,35 @@ pub fn reprotect(estate: &Estate) -> RunbookSpec {
         .titled("check: the standby holds the writer and the primary is reachable")
         .with_id("preflight"),
     ];
+    let mut quiet = Vec::new();
+    if !estate.asgs.is_empty() {
+        quiet.push(
+            SetAsgCapacity {
+                side: Side::Primary,
+                to: CapacityTarget::Standby,
+                asgs: None,
+            }
+            .spec()
+            .with_id("primary-asgs"),
+        );
+    }
+    if !estate.services().is_empty() {
+        quiet.push(
+            ScaleServices {
+                side: Side::Primary,
+                to: Count::Exactly(0),
+                services: None,
+            }
+            .spec()
+            .titled("stop writes to the stale primary database: its ECS services to 0")
+            .with_id("primary-stop"),
+        );
+    }
     push_group(
         &mut steps,
-        scale_side(estate, Side::Primary, Level::Standby, "primary-"),
+        quiet,
         "primary-down",
-        "scale the primary to standby capacity (stops writes to its stale database)",
+        "the primary stands by: no writes to its stale database",
     );
     steps.push(
         Reprotect {
@@ -221,6 +246,17 @@ pub fn reprotect(estate: &Estate) -> RunbookSpec {
             .titled("wait until the primary replica replicates with its lag known")
             .with_id("replicating"),
     );
+    if !estate.services().is_empty() {
+        steps.push(
+            ScaleServices {
+                side: Side::Primary,
+                to: Count::Standby,
+                services: None,
+            }
+            .spec()
+            .with_id("primary-services"),
+        );
+    }
     RunbookSpec {
         description: Some(format!(
             "Give the {} writer a replica in {} again (generated from the estate)",

@@ -163,6 +163,20 @@ pub async fn run_headless(
                     let _ = writeln!(out, "   DATA LOSS: {d}");
                 }
                 match &p.type_to_confirm {
+                    Some(_) if !opts.allow_irreversible => {
+                        let _ = writeln!(
+                            out,
+                            "refused: {} makes an irreversible call; run again with --allow-irreversible{}",
+                            p.step,
+                            if p.discards.is_empty() {
+                                ""
+                            } else {
+                                " --allow-data-loss (it also discards acknowledged writes)"
+                            }
+                        );
+                        code.get_or_insert(3);
+                        let _ = handle.commands.send(RunCommand::Abort);
+                    }
                     Some(_) if !p.discards.is_empty() && !opts.allow_data_loss => {
                         let _ = writeln!(
                             out,
@@ -171,16 +185,6 @@ pub async fn run_headless(
                         );
                         code.get_or_insert(3);
                         let _ = handle.commands.send(RunCommand::Abort);
-                    }
-                    Some(region) if !opts.allow_irreversible => {
-                        let _ = writeln!(
-                            out,
-                            "refused: {} makes an irreversible call; run again with --allow-irreversible",
-                            p.step
-                        );
-                        code.get_or_insert(3);
-                        let _ = handle.commands.send(RunCommand::Abort);
-                        let _ = region;
                     }
                     Some(region) => {
                         let _ = handle.commands.send(RunCommand::Confirm {

@@ -191,6 +191,27 @@ impl Moto {
         serde_json::from_slice(&out.stdout).expect("seed.py prints one JSON object")
     }
 
+    /// Publishes a `ReplicaLag` datapoint `ago` seconds old for `instance` in `region`, as AWS
+    /// would.
+    pub fn put_lag(&self, region: &str, instance: &str, seconds: u64, ago: u64) {
+        let out = Command::new(python())
+            .arg(crate_root().join("tests/moto/lag.py"))
+            .arg(&self.url)
+            .arg(region)
+            .arg(instance)
+            .arg(seconds.to_string())
+            .arg(ago.to_string())
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .output()
+            .expect("run tests/moto/lag.py");
+        assert!(
+            out.status.success(),
+            "publishing lag failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// Reads the estate back through boto3, independently of the console's backend (see
     /// tests/moto/state.py for the shape). Every list is sorted: equal states compare equal.
     pub fn state(&self) -> serde_json::Value {
