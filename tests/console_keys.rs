@@ -134,7 +134,7 @@ impl Console {
             };
             match tokio::time::timeout_at(until, handle.events.recv()).await {
                 Ok(Some(ev)) => self.event_loop.apply_run_event(ev, &mut self.app),
-                Ok(None) => self.event_loop.run = None,
+                Ok(None) => self.event_loop.engine_gone(&mut self.app),
                 Err(_) => return,
             }
         }
@@ -532,4 +532,69 @@ async fn sigint_sigterm_and_sighup_reach_the_loop_as_signal_inputs() {
             .expect("open");
         assert!(matches!(input, Input::Signal), "{name}: {input:?}");
     }
+}
+
+/// A `check` that panics: the engine's task dies on the first step.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Boom {}
+
+impl drconsole::runbook::steps::Kind for Boom {
+    const NAME: &'static str = "check";
+}
+
+#[async_trait::async_trait]
+impl drconsole::runbook::steps::StepKind for Boom {
+    fn title(&self) -> String {
+        "boom".into()
+    }
+    fn validate(&self, _: &drconsole::config::Estate) -> Result<(), String> {
+        Ok(())
+    }
+    fn default_timeout(&self) -> Duration {
+        Duration::from_secs(60)
+    }
+    async fn preflight(
+        &self,
+        _: &drconsole::runbook::steps::StepCx<'_>,
+    ) -> Result<drconsole::runbook::plan::StepPlan, drconsole::runbook::StepError> {
+        panic!("boom: a bug in a step kind")
+    }
+    async fn verify(
+        &self,
+        _: &drconsole::runbook::steps::StepCx<'_>,
+    ) -> Result<drconsole::runbook::plan::Verdict, drconsole::runbook::StepError> {
+        panic!("boom")
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_run_whose_engine_dies_says_so_and_is_offered_for_resume() {
+    let mut c = console(false, None);
+    let mut registry = drconsole::runbook::steps::Registry::builtin();
+    registry.add::<Boom>();
+    c.event_loop.runner.as_mut().expect("runner").registry = Arc::new(registry);
+    c.start("failover");
+    c.pump(5).await;
+    let view = c.app.run.as_ref().expect("the run's pane");
+    assert!(
+        view.crashed
+            .as_deref()
+            .is_some_and(|r| r.contains("the engine failed")),
+        "{:?}",
+        view.crashed
+    );
+    assert!(view.finished(), "no longer shown as running");
+    assert!(c.event_loop.run.is_none());
+    assert_eq!(c.backend.count(), 0);
+    let shown = screen(&c);
+    assert!(shown.contains("the run stopped"), "{shown}");
+    // Its journal is offered first under `x`.
+    c.press(KeyCode::Esc);
+    c.press(KeyCode::Char('x'));
+    let picker = c.app.picker.as_ref().expect("picker open");
+    assert!(
+        matches!(picker.items.first(), Some(PickItem::Resume { .. })),
+        "{:?}",
+        picker.items
+    );
 }

@@ -134,8 +134,9 @@ impl RunView {
         }
     }
 
+    /// Whether the run is over: finished, or stopped without finishing (resumable).
     pub fn finished(&self) -> bool {
-        self.summary.is_some()
+        self.summary.is_some() || self.crashed.is_some()
     }
 
     /// The step the engine is busy with, for highlighting.

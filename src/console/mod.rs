@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::KeyEventKind;
+use futures::FutureExt;
 use ratatui::Terminal;
 use tokio::sync::mpsc;
 
@@ -78,7 +79,7 @@ impl Loop {
                 event = next_run_event(&mut self.run) => match event {
                     Some(event) => self.apply_run_event(event, app),
                     // The engine is gone: its last event has been applied.
-                    None => self.run = None,
+                    None => self.engine_gone(app),
                 },
                 _ = tick.tick() => { app.dirty = true; }
             }
@@ -112,6 +113,31 @@ impl Loop {
             // The estate has just changed: read it again now.
             self.control.refresh_now();
         }
+    }
+
+    /// The run's events ended. A run that did not finish died (a panic, an error): the pane
+    /// says so with the reason, and its journal is offered for resuming under `x`.
+    pub fn engine_gone(&mut self, app: &mut App) {
+        let Some(handle) = self.run.take() else {
+            return;
+        };
+        let Some(view) = app.run.as_mut() else {
+            return;
+        };
+        if view.finished() {
+            return;
+        }
+        let reason = match handle.task.now_or_never() {
+            Some(Err(e)) if e.is_panic() => format!("the engine failed: {e}"),
+            Some(Err(e)) => format!("the engine stopped: {e}"),
+            _ => "the engine stopped without finishing the run".into(),
+        };
+        view.apply(RunEvent::Crashed { reason });
+        // Read once, here, when it happens: the journal the run kept so far.
+        if let Ok(journal) = crate::runbook::Journal::load(&handle.journal) {
+            app.unfinished = Some(journal);
+        }
+        app.dirty = true;
     }
 
     pub fn handle_input(&mut self, input: Input, app: &mut App) {
