@@ -124,8 +124,11 @@ fn posture_spans<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
         Span::styled(format!(" {} ", p.state.as_str().to_uppercase()), style),
         Span::styled(active, t.text),
     ];
-    if p.state == PostureState::SplitBrain {
-        spans.push(Span::styled(format!(" {} ", p.detail), t.danger));
+    // What disagrees, or what could not be read: said, never guessed.
+    match p.state {
+        PostureState::SplitBrain => spans.push(Span::styled(format!(" {} ", p.detail), t.danger)),
+        PostureState::Unknown => spans.push(Span::styled(format!(" ({})", p.detail), t.muted)),
+        _ => {}
     }
     spans
 }
