@@ -84,12 +84,13 @@ async fn cycle(seed: u64) -> Result<Cycle, String> {
     let lost = |l: &Leg| l.summary.metrics.writes_lost().unwrap_or(0);
     let rto = |l: &Leg| l.summary.rto.map(|d| d.as_secs_f64()).unwrap_or(f64::NAN);
     // Writes stop when the standby's services reach 0; they are accepted again once the
-    // promoted primary serves: its promotion and its services both done.
+    // promoted primary serves: its promotion done and its ECS services running (the ASGs'
+    // instances, launched in the same group, take longer but carry no writes).
     let stopped = finished(&fb.journal, "stop-writes").ok_or("no stop-writes step")?;
     let serving = finished(&fb.journal, "database")
-        .zip(finished(&fb.journal, "primary-up"))
+        .zip(finished(&fb.journal, "primary-services"))
         .map(|(a, b)| a.max(b))
-        .ok_or("no promotion or primary scale-up")?;
+        .ok_or("no promotion or primary services step")?;
     Ok(Cycle {
         failover: (fo.journal.elapsed, rto(&fo), lost(&fo)),
         reprotect: (rp.journal.elapsed, lost(&rp)),

@@ -1926,3 +1926,61 @@ async fn headless_resumes_the_unfinished_run_then_does_nothing_until_new() {
     );
     assert!(Journal::find_unfinished(h.dir.path()).unwrap().is_none());
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_journal_that_cannot_be_written_stops_the_run_before_its_next_call() {
+    let h = Harness::built_in(42);
+    let backend = h.counting();
+    let spec = runbook(vec![
+        step(kinds::ScaleServices {
+            side: Side::Standby,
+            to: Count::Exactly(2),
+            services: Some(vec!["web".into()]),
+        }),
+        step(kinds::ScaleServices {
+            side: Side::Standby,
+            to: Count::Exactly(2),
+            services: Some(vec!["api".into()]),
+        }),
+    ]);
+    let mut handle =
+        drconsole::runbook::start_spec(h.ctx(backend.clone(), RunMode::Live), "t", spec).unwrap();
+    let runs = h.dir.path().join("runs");
+    let mut broke = false;
+    let (s, ev) = drive(&mut handle, |e| {
+        // Once step 1 is done, the journal's directory becomes a plain file: nothing more can
+        // be written there (as a full or failed disk would leave it).
+        if !broke
+            && matches!(e, RunEvent::Step(v) if v.id == "1" && matches!(v.status, StepStatus::Done { .. }))
+        {
+            std::fs::remove_dir_all(&runs).unwrap();
+            std::fs::write(&runs, "not a directory").unwrap();
+            broke = true;
+        }
+        confirm_all(e)
+    })
+    .await;
+    assert!(broke);
+    assert!(
+        matches!(&s.outcome, RunOutcome::Aborted { reason } if reason.contains("cannot be written")),
+        "{:?}",
+        s.outcome
+    );
+    // The first step's call was made; the second step's never was.
+    let actions = backend.actions();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert!(
+        ev.iter().any(|e| matches!(e,
+            RunEvent::Log(l) if l.text.contains("cannot write the journal"))),
+        "{ev:#?}"
+    );
+    // The audit log (elsewhere) says why it stopped.
+    assert!(
+        h.audit().iter().any(|l| l["event"] == "run_finished"
+            && l["outcome"]["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("cannot be written"))),
+        "{:?}",
+        h.audit()
+    );
+}
