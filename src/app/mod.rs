@@ -154,11 +154,11 @@ impl App {
     pub fn posture(&self) -> Posture {
         let readable = |side: Side| {
             (self.state_of(side) != FeedState::Unreachable)
-                .then(|| self.region(side).data.as_ref())
+                .then_some(self.region(side).data.as_ref())
                 .flatten()
         };
         let global = (self.global_state() != FeedState::Unreachable)
-            .then(|| self.global.data.as_ref())
+            .then_some(self.global.data.as_ref())
             .flatten();
         posture::posture(
             &self.estate,

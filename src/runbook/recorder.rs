@@ -43,7 +43,7 @@ enum Job {
     },
     Flush(oneshot::Sender<Result<(), String>>),
     /// Forwarded to the caller once everything queued before it is on disk.
-    Emit(RunEvent),
+    Emit(Box<RunEvent>),
 }
 
 /// Owns the journal; every state change goes through it to the journal file, the audit log
@@ -123,7 +123,7 @@ impl Recorder {
     /// Sends an event to the caller after everything recorded before it is on disk: what
     /// an operator has seen, the journal holds.
     pub fn emit(&self, e: RunEvent) {
-        self.send(Job::Emit(e));
+        self.send(Job::Emit(Box::new(e)));
     }
 
     /// Queues the journal as it is now for writing.
@@ -336,7 +336,7 @@ impl Writer {
                 .unwrap_or_else(|p| p.into_inner())
                 .clone();
             for e in emits {
-                let _ = self.events.send(e);
+                let _ = self.events.send(*e);
             }
             for tx in flushes {
                 let _ = tx.send(state.clone().map_or(Ok(()), Err));

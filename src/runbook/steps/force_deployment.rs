@@ -25,7 +25,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::read::{check_services, section, services_of};
+use super::read::{check_services, section, services_now, services_of};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::Estate;
@@ -62,12 +62,7 @@ impl StepKind for ForceDeployment {
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
         let side = self.side;
         let estate = cx.estate();
-        let reading = cx.reader.region(side).await?;
-        let read = section(&reading.services, "services", side)?;
-        let ecs = estate
-            .ecs
-            .as_ref()
-            .ok_or_else(|| StepError::missing("no [ecs] in the estate"))?;
+        let (read, cluster) = services_now(cx, side).await?;
         let names: Vec<String> = services_of(estate, &self.services)
             .map(|s| s.name.clone())
             .collect();
@@ -84,7 +79,7 @@ impl StepKind for ForceDeployment {
             }
             let a = Action::ForceDeployment {
                 side,
-                cluster: ecs.cluster(side).to_string(),
+                cluster: cluster.clone(),
                 service: name.clone(),
             };
             let d = a.describe();

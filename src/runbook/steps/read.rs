@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::backend::EndpointStore;
 use crate::config::{EcsService, Estate, TargetGroup};
-use crate::model::{AsgReading, DbReading, Lag, RegionReading, Section, Side};
+use crate::model::{AsgReading, DbReading, Lag, RegionReading, Section, ServiceReading, Side};
 use crate::runbook::error::StepError;
 
 pub fn db_of(reading: &RegionReading, side: Side) -> Result<&DbReading, StepError> {
@@ -62,6 +62,23 @@ pub fn services_of<'a>(
         .services()
         .iter()
         .filter(move |s| names.as_ref().is_none_or(|n| n.contains(&s.name)))
+}
+
+/// A side's ECS services as read now, and that side's cluster name: what both ECS step
+/// kinds plan from.
+pub async fn services_now(
+    cx: &super::StepCx<'_>,
+    side: Side,
+) -> Result<(Vec<ServiceReading>, String), StepError> {
+    let ecs = cx
+        .estate()
+        .ecs
+        .as_ref()
+        .ok_or_else(|| StepError::missing("no [ecs] in the estate"))?;
+    let cluster = ecs.cluster(side).to_string();
+    let reading = cx.reader.region(side).await?;
+    let read = section(&reading.services, "services", side)?.clone();
+    Ok((read, cluster))
 }
 
 /// Every name must be one of the estate's services.

@@ -11,7 +11,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::read::{check_services, section, services_of};
+use super::read::{check_services, section, services_now, services_of};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::Estate;
@@ -50,12 +50,7 @@ impl StepKind for ScaleServices {
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
         let side = self.side;
         let estate = cx.estate();
-        let reading = cx.reader.region(side).await?;
-        let read = section(&reading.services, "services", side)?;
-        let ecs = estate
-            .ecs
-            .as_ref()
-            .ok_or_else(|| StepError::missing("no [ecs] in the estate"))?;
+        let (read, cluster) = services_now(cx, side).await?;
         let mut plan = StepPlan::default();
         let mut cur = Vec::new();
         let mut tgt = Vec::new();
@@ -75,7 +70,7 @@ impl StepKind for ScaleServices {
             if s.desired != want {
                 plan.actions.push(Action::ScaleService {
                     side,
-                    cluster: ecs.cluster(side).to_string(),
+                    cluster: cluster.clone(),
                     service: svc.name.clone(),
                     desired: want,
                 });
