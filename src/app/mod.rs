@@ -168,6 +168,11 @@ impl App {
         )
     }
 
+    /// The side whose database should be the replica: the one standing by.
+    pub fn replica_side(&self) -> Side {
+        self.posture().passive()
+    }
+
     /// Readiness of the side standing by, as the posture says which one that is.
     pub fn readiness(&self) -> Readiness {
         let active = self.posture().active.unwrap_or(Side::Primary);

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use super::keys::{self, Command, Edit};
 use super::{App, LAG_HISTORY, Panel, PickItem, Picker, Question, RunView, Typing};
-use crate::model::{Lag, Scope, Side};
+use crate::model::{Lag, Scope};
 use crate::poll::{PollEvent, Reading};
 use crate::runbook::RunCommand;
 
@@ -20,16 +20,17 @@ impl App {
             },
             PollEvent::Finished { scope, at, result } => match (scope, result) {
                 (Scope::Region(side), Ok(Reading::Region(reading))) => {
-                    if side == Side::Standby {
-                        let lag = reading
-                            .database
-                            .as_ref()
-                            .and_then(|d| d.as_ref().ok())
-                            .map(|d| d.lag)
-                            .unwrap_or(Lag::NoData);
+                    let lag = reading
+                        .database
+                        .as_ref()
+                        .and_then(|d| d.as_ref().ok())
+                        .map(|d| d.lag)
+                        .unwrap_or(Lag::NoData);
+                    self.region_mut(side).succeeded(*reading, at);
+                    // The sparkline follows the replica: the side standing by, as read now.
+                    if side == self.replica_side() {
                         self.push_lag(lag);
                     }
-                    self.region_mut(side).succeeded(*reading, at);
                 }
                 (Scope::Global, Ok(Reading::Global(reading))) => self.global.succeeded(reading, at),
                 (Scope::Region(side), Err(e)) => self.region_mut(side).failed(e.to_string(), at),

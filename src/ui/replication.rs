@@ -14,13 +14,18 @@ use crate::model::{DbReading, DbRole, Lag, Side};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let t = theme;
-    let state = app.state_of(Side::Standby);
+    let replica = app.replica_side();
+    let state = app.state_of(replica);
     let block = super::block(
         app,
         theme,
         Panel::Replication,
         Line::from(Span::styled(" Replication ", t.title)),
-        Some(super::freshness(theme, state, app.standby.age(app.now))),
+        Some(super::freshness(
+            theme,
+            state,
+            app.region(replica).age(app.now),
+        )),
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -133,20 +138,24 @@ pub fn lag_style(app: &App, theme: &Theme, lag: Lag) -> Style {
     }
 }
 
+/// The lag of the replica: the database of the side standing by (the standby before a
+/// failover, the primary once re-protected).
 fn lag_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
     let t = theme;
-    let state = app.state_of(Side::Standby);
+    let replica = app.replica_side();
+    let state = app.state_of(replica);
     let db = app
-        .standby
+        .region(replica)
         .data
         .as_ref()
         .and_then(|r| r.database.as_ref())
         .and_then(|d| d.as_ref().ok());
     let mut spans = vec![Span::styled(" lag     ", t.title)];
     match db {
-        _ if state == FeedState::Unreachable => {
-            spans.push(Span::styled("unknown: standby unreachable", t.critical))
-        }
+        _ if state == FeedState::Unreachable => spans.push(Span::styled(
+            format!("unknown: {replica} unreachable"),
+            t.critical,
+        )),
         None => spans.push(Span::styled("no data", t.muted)),
         Some(db) if !matches!(db.role, DbRole::Replica { .. }) => spans.push(Span::styled(
             format!("none: {} is no longer a replica", db.id),

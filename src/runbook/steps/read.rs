@@ -37,8 +37,7 @@ pub fn lag_warnings(estate: &Estate, lag: Lag) -> Vec<String> {
         Lag::Known(s) => {
             let d = Duration::from_secs(s);
             let mut w = vec![format!(
-                "replica lag {}: promoting now loses up to that",
-                humantime::format_duration(d)
+                "replica lag {lag}: promoting now loses up to that"
             )];
             if d > estate.rpo_budget.0 {
                 w.push(format!("lag is above the RPO budget of {}", estate.rpo_budget));
