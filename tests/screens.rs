@@ -143,3 +143,59 @@ async fn two_hundred_services_scroll() {
     let bottom = render(&app);
     assert!(bottom.contains("svc-199") && !bottom.contains("svc-000"));
 }
+
+/// After failover and re-protect, driven on the simulator directly: the screen reads the roles
+/// from the readings (header, readiness of the primary, the replica's lag from the primary).
+#[tokio::test]
+async fn reprotected_estate_is_read_as_such() {
+    use drconsole::backend::{Action, Backend};
+    let sim = sim();
+    let estate = built_in_estate();
+    let dns = estate.dns.clone().expect("dns");
+    sim.act(&Action::PromoteReplica {
+        side: Side::Standby,
+        db: "orders-db-replica".into(),
+    })
+    .await
+    .expect("promote");
+    sim.act(&Action::UpsertRecord {
+        zone_id: dns.zone_id.clone(),
+        record: dns.record.clone(),
+        record_type: dns.record_type.clone(),
+        ttl: dns.ttl,
+        value: dns.standby_value.clone(),
+    })
+    .await
+    .expect("dns");
+    sim.clock().advance(Duration::from_secs(600));
+    let writer = sim
+        .read_region(Side::Standby)
+        .await
+        .expect("read")
+        .database
+        .expect("db")
+        .expect("db");
+    for action in [
+        Action::RenameDb {
+            side: Side::Primary,
+            from: "orders-db".into(),
+            to: "orders-db-stale-202611211200".into(),
+        },
+        Action::CreateReplica {
+            side: Side::Primary,
+            replica: "orders-db".into(),
+            source_arn: writer.arn.clone().expect("arn"),
+            instance_class: None,
+        },
+    ] {
+        sim.act(&action).await.expect("reprotect");
+    }
+    let app = app_from(&sim, 240, Instant::now()).await;
+    let screen = render(&app);
+    assert!(screen.contains("REPROTECTED"), "{screen}");
+    assert!(screen.contains("active standby us-west-2"), "{screen}");
+    assert!(screen.contains("Failback readiness"), "{screen}");
+    assert!(screen.contains("PRIMARY READY"), "{screen}");
+    assert!(!screen.contains("no longer a replica"), "{screen}");
+    insta::assert_snapshot!("reprotected", screen);
+}
