@@ -34,6 +34,7 @@ pub fn role_text(db: &DbReading) -> String {
 /// What promoting a replica with this lag would lose, against the estate's RPO budget.
 pub fn lag_warnings(estate: &Estate, lag: Lag) -> Vec<String> {
     match lag {
+        Lag::Known(0) => vec![format!("replica lag {lag}: caught up, promoting now loses nothing")],
         Lag::Known(s) => {
             let d = Duration::from_secs(s);
             let mut w = vec![format!(
