@@ -158,7 +158,7 @@ impl App {
                 .flatten()
         };
         let global = (self.global_state() != FeedState::Unreachable)
-            .then(|| self.global.data.as_ref())
+            .then_some(self.global.data.as_ref())
             .flatten();
         posture::posture(
             &self.estate,
