@@ -11,6 +11,8 @@
 
 mod execute;
 mod gates;
+mod members;
+mod settle;
 mod unit;
 
 use std::sync::Arc;

@@ -1,0 +1,250 @@
+//! The [`Backend`] trait on AWS: a poll's reads of each region and of Route 53, and the changes
+//! the runbooks make.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+
+use super::read::{all_unreachable, kind_of, section};
+use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, rds, route53};
+use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
+use crate::model::{GlobalReading, RegionReading, Side};
+
+#[async_trait]
+impl Backend for AwsBackend {
+    fn mode(&self) -> String {
+        self.mode.clone()
+    }
+
+    async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
+        let c = self.clients(side);
+        let estate = &self.estate;
+        let ecs = estate.ecs.as_ref();
+        let services: Vec<&str> = estate.services().iter().map(|s| s.name.as_str()).collect();
+        let asgs: Vec<&str> = estate.asgs.iter().map(|a| a.name_in(side)).collect();
+        let groups: Vec<(&str, &str)> = estate
+            .target_groups
+            .iter()
+            .map(|t| (t.name.as_str(), t.arn(side)))
+            .collect();
+        let alarms: Vec<&str> = estate
+            .alarms
+            .iter()
+            .filter(|a| a.region == side)
+            .map(|a| a.name.as_str())
+            .collect();
+
+        let services_read = async {
+            match ecs {
+                Some(e) if !services.is_empty() => {
+                    Some(ecs::read_services(c, e.cluster(side), &services).await)
+                }
+                _ => None,
+            }
+        };
+        let asgs_read = async {
+            if asgs.is_empty() {
+                None
+            } else {
+                Some(asg::read_asgs(c, &asgs).await)
+            }
+        };
+        let alarms_read = async {
+            if alarms.is_empty() {
+                None
+            } else {
+                Some(cloudwatch::read_alarms(c, &alarms).await)
+            }
+        };
+        let (database, services_r, asgs_r, groups_r, alarms_r) = futures::join!(
+            self.read_database(side),
+            services_read,
+            asgs_read,
+            elb::read_target_groups(c, &groups),
+            alarms_read,
+        );
+
+        let mut outcomes: Vec<Option<ErrorKind>> = Vec::new();
+        if let Some(d) = &database {
+            outcomes.push(kind_of(d));
+        }
+        for r in [
+            services_r.as_ref().map(kind_of),
+            asgs_r.as_ref().map(kind_of),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            outcomes.push(r);
+        }
+        if let Some(a) = &alarms_r {
+            outcomes.push(kind_of(a));
+        }
+        outcomes.extend(groups_r.iter().map(|(_, k)| *k));
+        if all_unreachable(&outcomes) {
+            let first = [
+                database.as_ref().and_then(|d| d.as_ref().err()),
+                services_r.as_ref().and_then(|d| d.as_ref().err()),
+                asgs_r.as_ref().and_then(|d| d.as_ref().err()),
+                alarms_r.as_ref().and_then(|d| d.as_ref().err()),
+            ]
+            .into_iter()
+            .flatten()
+            .next()
+            .cloned();
+            let message = first
+                .as_ref()
+                .map(|e| e.message.clone())
+                .unwrap_or_else(|| "no answer from any call".into());
+            return Err(BackendError::new(
+                ErrorKind::Unreachable,
+                &c.label,
+                "read",
+                "",
+                format!("region unreachable: every call failed: {message}"),
+            ));
+        }
+
+        Ok(RegionReading {
+            database: database.map(section),
+            services: services_r.map(section).unwrap_or(Ok(Vec::new())),
+            asgs: asgs_r.map(section).unwrap_or(Ok(Vec::new())),
+            target_groups: Ok(groups_r.into_iter().map(|(r, _)| r).collect()),
+            alarms: alarms_r.map(section).unwrap_or(Ok(Vec::new())),
+        })
+    }
+
+    async fn read_global(&self) -> Result<GlobalReading, BackendError> {
+        let g = &self.global;
+        let dns_read = async {
+            match &self.estate.dns {
+                Some(d) => Some(route53::read_record(g, d).await),
+                None => None,
+            }
+        };
+        let (checks, dns) = futures::join!(
+            route53::read_health_checks(g, &self.estate.health_checks),
+            dns_read
+        );
+        let mut outcomes: Vec<Option<ErrorKind>> = checks.iter().map(|(_, k)| *k).collect();
+        if let Some(d) = &dns {
+            outcomes.push(kind_of(d));
+        }
+        if all_unreachable(&outcomes) {
+            let message = dns
+                .as_ref()
+                .and_then(|d| d.as_ref().err())
+                .map(|e| e.message.clone())
+                .or_else(|| checks.iter().find_map(|(r, _)| r.error.clone()))
+                .unwrap_or_default();
+            return Err(BackendError::new(
+                ErrorKind::Unreachable,
+                &g.label,
+                "read",
+                "",
+                format!("Route 53 unreachable: {message}"),
+            ));
+        }
+        Ok(GlobalReading {
+            health_checks: Ok(checks.into_iter().map(|(r, _)| r).collect()),
+            dns: dns.map(section),
+        })
+    }
+
+    async fn act(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
+        match action {
+            Action::PromoteReplica { side, db } => rds::promote(self.changes(*side), db).await,
+            Action::CreateReplica {
+                side,
+                replica,
+                source_arn,
+                instance_class,
+            } => {
+                rds::create_replica(
+                    self.changes(*side),
+                    replica,
+                    source_arn,
+                    instance_class.as_deref(),
+                )
+                .await
+            }
+            Action::RenameDb { side, from, to } => rds::rename(self.changes(*side), from, to).await,
+            Action::GlobalSwitchover {
+                global_cluster,
+                target_cluster_arn,
+                side,
+            } => rds::switchover(self.changes(*side), global_cluster, target_cluster_arn).await,
+            Action::GlobalFailover {
+                global_cluster,
+                target_cluster_arn,
+                side,
+            } => rds::failover(self.changes(*side), global_cluster, target_cluster_arn).await,
+            Action::ScaleService {
+                side,
+                cluster,
+                service,
+                desired,
+            } => ecs::scale(self.changes(*side), cluster, service, *desired).await,
+            Action::ForceDeployment {
+                side,
+                cluster,
+                service,
+            } => ecs::force_deployment(self.changes(*side), cluster, service).await,
+            Action::SetAsgCapacity {
+                side,
+                asg,
+                capacity,
+            } => asg::set_capacity(self.changes(*side), asg, *capacity).await,
+            Action::RegisterTargets {
+                side,
+                target_group_arn,
+                targets,
+                port,
+            } => elb::register(self.changes(*side), target_group_arn, targets, *port).await,
+            Action::UpsertRecord {
+                zone_id,
+                record,
+                record_type,
+                ttl,
+                value,
+            } => {
+                route53::upsert(
+                    &self.global_changes,
+                    zone_id,
+                    record,
+                    record_type,
+                    *ttl,
+                    value,
+                )
+                .await
+            }
+            Action::WriteEndpoint { side, store, value } => {
+                endpoint::write(self.changes(*side), store, value).await
+            }
+        }
+    }
+
+    async fn dns_change_in_sync(&self, change_id: &str) -> Result<bool, BackendError> {
+        route53::change_in_sync(&self.global, change_id).await
+    }
+
+    async fn read_endpoint(
+        &self,
+        side: Side,
+        store: &EndpointStore,
+    ) -> Result<Option<String>, BackendError> {
+        endpoint::read(self.clients(side), store).await
+    }
+
+    async fn primary_deployments(
+        &self,
+        side: Side,
+        services: &[String],
+    ) -> Result<BTreeMap<String, String>, BackendError> {
+        let Some(e) = self.estate.ecs.as_ref() else {
+            return Ok(BTreeMap::new());
+        };
+        let names: Vec<&str> = services.iter().map(String::as_str).collect();
+        ecs::primary_deployments(self.clients(side), e.cluster(side), &names).await
+    }
+}

@@ -1,0 +1,216 @@
+//! Tests of the IAM policy: read-only by default, scoped to the estate, and what `operate` adds.
+
+use super::*;
+
+const ESTATE: &str = r#"
+name = "orders"
+[primary]
+region = "us-east-1"
+[standby]
+region = "us-west-2"
+[database]
+kind = "rds-replica"
+primary = "orders-db"
+standby = "orders-db-replica"
+endpoint_parameter = "/orders/db/endpoint"
+endpoint_secret = "orders/db"
+[ecs]
+primary_cluster = "orders"
+standby_cluster = "orders-dr"
+[[ecs.services]]
+name = "web"
+production = 4
+standby = 0
+[[asgs]]
+name = "orders-web"
+production = { min = 2, max = 10, desired = 4 }
+standby = { min = 0, max = 10, desired = 0 }
+[[target_groups]]
+name = "web"
+primary_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/1"
+standby_arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/web/2"
+[dns]
+zone_id = "Z0123456789"
+record = "www.example.com"
+primary_value = "lb-use1.example.com"
+standby_value = "lb-usw2.example.com"
+[[health_checks]]
+id = "hc-1"
+label = "primary ALB"
+region = "primary"
+[[alarms]]
+name = "orders-5xx"
+region = "primary"
+"#;
+
+fn estate(text: &str) -> Estate {
+    Estate::parse(text, "test.toml").expect("test estate parses")
+}
+
+fn actions(policy: &Value) -> Vec<String> {
+    policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .flat_map(|s| s["Action"].as_array().expect("actions").clone())
+        .map(|a| a.as_str().expect("action").to_string())
+        .collect()
+}
+
+fn resources_of(policy: &Value, action: &str) -> Vec<String> {
+    policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .filter(|s| {
+            s["Action"]
+                .as_array()
+                .expect("actions")
+                .iter()
+                .any(|a| a == action)
+        })
+        .flat_map(|s| s["Resource"].as_array().expect("resources").clone())
+        .map(|a| a.as_str().expect("resource").to_string())
+        .collect()
+}
+
+#[test]
+fn read_only_policy_has_no_mutating_action() {
+    let p = iam_policy(&estate(ESTATE), false);
+    assert_eq!(p["Version"], "2012-10-17");
+    let a = actions(&p);
+    for read in [
+        "rds:DescribeDBInstances",
+        "cloudwatch:GetMetricData",
+        "cloudwatch:DescribeAlarms",
+        "ecs:DescribeServices",
+        "autoscaling:DescribeAutoScalingGroups",
+        "elasticloadbalancing:DescribeTargetHealth",
+        "route53:GetHealthCheckStatus",
+        "route53:ListResourceRecordSets",
+    ] {
+        assert!(a.iter().any(|x| x == read), "{read} missing from {a:?}");
+    }
+    for write in [
+        "rds:PromoteReadReplica",
+        "ecs:UpdateService",
+        "autoscaling:UpdateAutoScalingGroup",
+        "route53:ChangeResourceRecordSets",
+        "ssm:PutParameter",
+        "secretsmanager:GetSecretValue",
+    ] {
+        assert!(!a.iter().any(|x| x == write), "{write} must need --operate");
+    }
+}
+
+#[test]
+fn read_policy_is_scoped_to_the_estate() {
+    let p = iam_policy(&estate(ESTATE), false);
+    assert_eq!(
+        resources_of(&p, "rds:DescribeDBInstances"),
+        [
+            "arn:aws:rds:us-east-1:*:db:orders-db",
+            "arn:aws:rds:us-west-2:*:db:orders-db-replica"
+        ]
+    );
+    assert_eq!(
+        resources_of(&p, "ecs:DescribeServices"),
+        [
+            "arn:aws:ecs:us-east-1:*:service/orders/web",
+            "arn:aws:ecs:us-west-2:*:service/orders-dr/web"
+        ]
+    );
+    assert_eq!(
+        resources_of(&p, "cloudwatch:DescribeAlarms"),
+        ["arn:aws:cloudwatch:us-east-1:*:alarm:orders-5xx"]
+    );
+    assert_eq!(
+        resources_of(&p, "route53:GetHealthCheckStatus"),
+        ["arn:aws:route53:::healthcheck/hc-1"]
+    );
+    assert_eq!(
+        resources_of(&p, "route53:ListResourceRecordSets"),
+        ["arn:aws:route53:::hostedzone/Z0123456789"]
+    );
+    assert_eq!(resources_of(&p, "cloudwatch:GetMetricData"), ["*"]);
+}
+
+#[test]
+fn operate_policy_adds_scoped_mutations() {
+    let p = iam_policy(&estate(ESTATE), true);
+    assert_eq!(
+        resources_of(&p, "rds:PromoteReadReplica"),
+        [
+            "arn:aws:rds:us-east-1:*:db:orders-db",
+            "arn:aws:rds:us-west-2:*:db:orders-db-replica"
+        ]
+    );
+    assert_eq!(
+        resources_of(&p, "autoscaling:UpdateAutoScalingGroup"),
+        [
+            "arn:aws:autoscaling:us-east-1:*:autoScalingGroup:*:autoScalingGroupName/orders-web",
+            "arn:aws:autoscaling:us-west-2:*:autoScalingGroup:*:autoScalingGroupName/orders-web"
+        ]
+    );
+    assert_eq!(
+        resources_of(&p, "elasticloadbalancing:RegisterTargets"),
+        [
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/1",
+            "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/web/2"
+        ]
+    );
+    assert_eq!(
+        resources_of(&p, "route53:GetChange"),
+        ["arn:aws:route53:::change/*"]
+    );
+    assert_eq!(
+        resources_of(&p, "ssm:PutParameter"),
+        [
+            "arn:aws:ssm:us-east-1:*:parameter/orders/db/endpoint",
+            "arn:aws:ssm:us-west-2:*:parameter/orders/db/endpoint"
+        ]
+    );
+    assert_eq!(
+        resources_of(&p, "secretsmanager:PutSecretValue"),
+        [
+            "arn:aws:secretsmanager:us-east-1:*:secret:orders/db-*",
+            "arn:aws:secretsmanager:us-west-2:*:secret:orders/db-*"
+        ]
+    );
+    // No statement is left without a resource, and nothing is granted on `*` but describes.
+    for s in p["Statement"].as_array().expect("statements") {
+        let res = s["Resource"].as_array().expect("resources");
+        assert!(!res.is_empty());
+        if res.iter().any(|r| r == "*") {
+            assert_eq!(s["Sid"], "ReadUnscoped");
+        }
+    }
+}
+
+#[test]
+fn aurora_global_policy_names_the_global_cluster() {
+    let text = ESTATE.replace(
+        "kind = \"rds-replica\"",
+        "kind = \"aurora-global\"\nglobal_cluster = \"orders-global\"",
+    );
+    let p = iam_policy(&estate(&text), true);
+    assert_eq!(
+        resources_of(&p, "rds:DescribeGlobalClusters"),
+        ["arn:aws:rds::*:global-cluster:orders-global"]
+    );
+    let failover = resources_of(&p, "rds:FailoverGlobalCluster");
+    assert!(failover.contains(&"arn:aws:rds:us-west-2:*:cluster:orders-db-replica".to_string()));
+    assert!(failover.contains(&"arn:aws:rds::*:global-cluster:orders-global".to_string()));
+    assert!(!actions(&p).iter().any(|a| a == "rds:PromoteReadReplica"));
+}
+
+#[test]
+fn minimal_estate_gives_a_valid_empty_policy() {
+    let p = iam_policy(
+        &estate(
+            "name = \"x\"\n[primary]\nregion = \"us-east-1\"\n[standby]\nregion = \"us-west-2\"\n",
+        ),
+        true,
+    );
+    assert_eq!(p["Statement"].as_array().map(Vec::len), Some(0));
+}

@@ -1,0 +1,82 @@
+//! Reading a region: the database with its lag, and the rule that a region is unreachable only
+//! when every call failed to connect.
+
+use super::cloudwatch::{self, MetricQuery};
+use super::{AwsBackend, rds};
+use crate::backend::{BackendError, ErrorKind};
+use crate::config::DatabaseKind;
+use crate::model::{DbReading, DbRole, Lag, Section, SectionError, Side};
+
+/// Outcome of one section for the "is the whole region down?" decision.
+pub(super) fn kind_of<T>(r: &Result<T, BackendError>) -> Option<ErrorKind> {
+    r.as_ref().err().map(|e| e.kind)
+}
+
+pub(super) fn section<T>(r: Result<T, BackendError>) -> Section<T> {
+    r.map_err(SectionError::from)
+}
+
+/// The error to report when every call of a scope failed to reach AWS.
+pub(super) fn all_unreachable(outcomes: &[Option<ErrorKind>]) -> bool {
+    !outcomes.is_empty() && outcomes.iter().all(|o| *o == Some(ErrorKind::Unreachable))
+}
+
+impl AwsBackend {
+    /// The database of `side` with its lag, from one describe call and one `GetMetricData`.
+    pub(super) async fn read_database(
+        &self,
+        side: Side,
+    ) -> Option<Result<DbReading, BackendError>> {
+        let db = self.estate.database.as_ref()?;
+        let c = self.clients(side);
+        let id = match side {
+            Side::Primary => db.primary.as_str(),
+            Side::Standby => db.standby.as_str(),
+        };
+        let result = match db.kind {
+            DatabaseKind::RdsReplica => {
+                let queries = [MetricQuery::replica_lag(id)];
+                let (reading, lag) = futures::join!(
+                    rds::read_instance(c, id),
+                    cloudwatch::latest_values(c, &queries)
+                );
+                reading.map(|r| with_lag(r, lag))
+            }
+            DatabaseKind::AuroraGlobal => {
+                let global = db.global_cluster.as_deref().unwrap_or_default();
+                let queries = [MetricQuery::aurora_global_lag(id)];
+                let (reading, lag) = futures::join!(
+                    rds::read_cluster(c, id, global),
+                    cloudwatch::latest_values(c, &queries)
+                );
+                reading.map(|r| with_lag(r, lag))
+            }
+        };
+        Some(result)
+    }
+}
+
+/// Lag belongs to a replica; a writer has none. A failed metric read is shown as no data
+/// (the database panel itself is still right).
+fn with_lag(mut r: DbReading, lag: Result<Vec<Option<f64>>, BackendError>) -> DbReading {
+    r.lag = match (&r.role, lag) {
+        (DbRole::Writer, _) => Lag::NoData,
+        (_, Ok(values)) => Lag::from_metric(values.first().copied().flatten()),
+        (_, Err(_)) => Lag::NoData,
+    };
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreachable_only_when_every_call_failed_to_connect() {
+        let u = Some(ErrorKind::Unreachable);
+        assert!(all_unreachable(&[u, u]));
+        assert!(!all_unreachable(&[u, None]));
+        assert!(!all_unreachable(&[u, Some(ErrorKind::NotFound)]));
+        assert!(!all_unreachable(&[]));
+    }
+}

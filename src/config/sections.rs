@@ -1,0 +1,118 @@
+//! The sections that name the estate's resources in each region: the regions themselves, the
+//! database, ECS, Auto Scaling groups and target groups.
+
+use serde::Deserialize;
+
+use super::Region;
+use crate::model::Side;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionConfig {
+    pub region: Region,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum DatabaseKind {
+    #[serde(rename = "rds-replica")]
+    RdsReplica,
+    #[serde(rename = "aurora-global")]
+    AuroraGlobal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    pub kind: DatabaseKind,
+    pub primary: String,
+    pub standby: String,
+    pub global_cluster: Option<String>,
+    pub endpoint_parameter: Option<String>,
+    pub endpoint_secret: Option<String>,
+    /// Instance class for the replica recreated on failback (defaults to the source's).
+    pub replica_class: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ecs {
+    pub primary_cluster: String,
+    pub standby_cluster: String,
+    #[serde(default)]
+    pub services: Vec<EcsService>,
+}
+
+impl Ecs {
+    pub fn cluster(&self, side: Side) -> &str {
+        match side {
+            Side::Primary => &self.primary_cluster,
+            Side::Standby => &self.standby_cluster,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcsService {
+    pub name: String,
+    pub production: u32,
+    pub standby: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    pub min: u32,
+    pub max: u32,
+    pub desired: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Asg {
+    pub name: Option<String>,
+    pub primary_name: Option<String>,
+    pub standby_name: Option<String>,
+    pub production: Capacity,
+    pub standby: Capacity,
+}
+
+impl Asg {
+    /// The group's name in one region (`primary_name` / `standby_name` override `name`).
+    pub fn name_in(&self, side: Side) -> &str {
+        let specific = match side {
+            Side::Primary => self.primary_name.as_deref(),
+            Side::Standby => self.standby_name.as_deref(),
+        };
+        specific.or(self.name.as_deref()).unwrap_or("")
+    }
+    /// The label the dashboard uses for the pair.
+    pub fn label(&self) -> &str {
+        self.name
+            .as_deref()
+            .or(self.primary_name.as_deref())
+            .unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroup {
+    pub name: String,
+    pub asg: Option<String>,
+    pub primary_arn: String,
+    pub standby_arn: String,
+    /// Port instances are registered on (defaults to the group's own port).
+    pub port: Option<u16>,
+}
+
+impl TargetGroup {
+    pub fn arn(&self, side: Side) -> &str {
+        match side {
+            Side::Primary => &self.primary_arn,
+            Side::Standby => &self.standby_arn,
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Tests of values within bounds: endpoint URLs, the DNS TTL and durations.
+
+use super::*;
+
+#[test]
+fn endpoint_urls_must_be_absolute_http_urls() {
+    for ok in [
+        "http://127.0.0.1:5000",
+        "http://localhost:4566/",
+        "https://vpce-0abc-xyz.rds.us-east-1.vpce.amazonaws.com",
+        "HTTPS://Host.example.com:443/some/path",
+        "http://[::1]:5000",
+        "http://moto_server:5000",
+    ] {
+        assert_eq!(validate::endpoint_url(ok), Ok(()), "{ok}");
+    }
+    for bad in [
+        "",
+        " ",
+        "localhost:5000",
+        "127.0.0.1:5000",
+        "ftp://example.com",
+        "http://",
+        "http:///path",
+        "http://:5000",
+        "http://host:",
+        "http://host:0",
+        "http://host:65536",
+        "http://host:port",
+        "http://user:secret@host",
+        "http://host?x=1",
+        "http://host#frag",
+        "http://ho st",
+        "http://host..example",
+        "http://.host",
+        "http://[::1",
+        "http://[zz]:5000",
+        " http://host",
+        "http://host/a b",
+    ] {
+        assert!(validate::endpoint_url(bad).is_err(), "{bad:?} accepted");
+    }
+}
+
+#[test]
+fn an_empty_endpoint_url_names_its_line_and_key() {
+    let msg = parse_err(&with(
+        "endpoint_url = \"http://127.0.0.1:5000\"",
+        "endpoint_url = \"\"",
+    ));
+    assert!(
+        msg.starts_with("t.toml:4:1: key `primary.endpoint_url`"),
+        "{msg}"
+    );
+    assert!(msg.contains("http://"), "{msg}");
+}
+
+#[test]
+fn dns_ttl_is_within_route53_range() {
+    for bad in ["-60", "-1", "2147483648", "9223372036854775807"] {
+        let msg = parse_err(&with("ttl = 60", &format!("ttl = {bad}")));
+        assert!(msg.starts_with("t.toml:34:1: key `dns.ttl`"), "{msg}");
+        assert!(msg.contains("0 to 2147483647"), "{msg}");
+    }
+    for ok in ["0", "2147483647"] {
+        Estate::parse(&with("ttl = 60", &format!("ttl = {ok}")), "t.toml").expect(ok);
+    }
+}
+
+#[test]
+fn durations_are_within_sane_bounds() {
+    let cases = [
+        ("call_timeout = \"0s\"", "call_timeout", "at least 100ms"),
+        ("call_timeout = \"99ms\"", "call_timeout", "at least 100ms"),
+        ("call_timeout = \"5m 1s\"", "call_timeout", "at most 5m"),
+        (
+            "poll_interval = \"999999999h\"",
+            "poll_interval",
+            "at most 1h",
+        ),
+        ("poll_interval = \"61m\"", "poll_interval", "at most 1h"),
+        (
+            "poll_interval = \"10ms\"",
+            "poll_interval",
+            "at least 100ms",
+        ),
+        ("lag_warning = \"0s\"", "lag_warning", "more than 0s"),
+        ("rpo_budget = \"0s\"", "rpo_budget", "more than 0s"),
+    ];
+    for (line, key, words) in cases {
+        let msg = parse_err(&format!("{line}\n{BASE}"));
+        assert!(
+            msg.starts_with(&format!("t.toml:1:1: key `{key}`")),
+            "{line}: {msg}"
+        );
+        assert!(msg.contains(words), "{line}: {msg}");
+    }
+    for line in [
+        "call_timeout = \"100ms\"",
+        "call_timeout = \"5m\"",
+        "poll_interval = \"1h\"",
+        "poll_interval = \"100ms\"",
+    ] {
+        Estate::parse(&format!("{line}\n{BASE}"), "t.toml").expect(line);
+    }
+}
+
+#[test]
+fn durations_that_overflow_are_errors_not_panics() {
+    for d in [
+        "18446744073709551615s 1s",
+        "18446744073709551616s",
+        "99999999999999999999999h",
+        "584942417356y",
+        "1000000000000000000000000000ns",
+        "18446744073709551615s 999999999ns 1ns",
+    ] {
+        for key in ["poll_interval", "call_timeout", "lag_warning", "rpo_budget"] {
+            let text = format!("{key} = \"{d}\"\n{BASE}");
+            let msg = parse_err(&text);
+            assert!(msg.starts_with("t.toml:1:"), "{key} = {d}: {msg}");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! What the backends read and the dashboard shows: plain data, no AWS SDK types.
+
+mod db;
+mod error;
+mod region;
+mod route53;
+
+pub use db::{DbReading, DbRole, Lag};
+pub use error::{ErrorKind, Section, SectionError};
+pub use region::{
+    AlarmReading, AlarmState, AsgReading, Deployment, RegionReading, ServiceReading,
+    TargetGroupReading,
+};
+pub use route53::{DnsReading, GlobalReading, HealthCheckReading, route53_healthy};
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// One of the estate's two regions, by role (not by AWS region name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Primary,
+    Standby,
+}
+
+impl Side {
+    pub const BOTH: [Side; 2] = [Side::Primary, Side::Standby];
+    pub fn other(self) -> Side {
+        match self {
+            Side::Primary => Side::Standby,
+            Side::Standby => Side::Primary,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Primary => "primary",
+            Side::Standby => "standby",
+        }
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a poller reads from: one region's services, or the global Route 53 view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Region(Side),
+    Global,
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::Region(s) => write!(f, "{s}"),
+            Scope::Global => f.write_str("route53"),
+        }
+    }
+}
+
+/// Writes acknowledged by the application and writes lost, where a backend can count them
+/// (the simulator models its data; AWS does not expose such a count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataLedger {
+    pub acknowledged: u64,
+    /// Acknowledged writes held by no database serving as the writer; `None` while none serves.
+    pub lost: Option<u64>,
+}

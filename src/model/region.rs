@@ -1,0 +1,110 @@
+//! What one region reports in a poll: ECS services, Auto Scaling groups, target groups and
+//! alarms, with its database.
+
+use serde::{Deserialize, Serialize};
+
+use super::{DbReading, Section};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deployment {
+    Steady,
+    InProgress,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceReading {
+    pub name: String,
+    /// ECS status (`ACTIVE`, `DRAINING`, `INACTIVE`), or `MISSING` when the service does not exist.
+    pub status: String,
+    pub desired: u32,
+    pub running: u32,
+    pub pending: u32,
+    pub deployment: Deployment,
+    pub task_definition: Option<String>,
+}
+
+impl ServiceReading {
+    pub fn missing(name: &str) -> ServiceReading {
+        ServiceReading {
+            name: name.to_string(),
+            status: "MISSING".into(),
+            desired: 0,
+            running: 0,
+            pending: 0,
+            deployment: Deployment::Steady,
+            task_definition: None,
+        }
+    }
+    pub fn exists(&self) -> bool {
+        self.status == "ACTIVE"
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AsgReading {
+    pub name: String,
+    pub found: bool,
+    pub min: u32,
+    pub max: u32,
+    pub desired: u32,
+    pub in_service: u32,
+    /// Instance ids that are InService (what gets registered with target groups).
+    #[serde(default)]
+    pub instances: Vec<String>,
+}
+
+impl AsgReading {
+    pub fn missing(name: &str) -> AsgReading {
+        AsgReading {
+            name: name.to_string(),
+            found: false,
+            min: 0,
+            max: 0,
+            desired: 0,
+            in_service: 0,
+            instances: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetGroupReading {
+    pub name: String,
+    /// The error for this group alone (e.g. it does not exist), shown on its row.
+    pub error: Option<String>,
+    pub healthy: u32,
+    pub unhealthy: u32,
+    /// initial, draining, unused, unavailable.
+    pub other: u32,
+    #[serde(default)]
+    pub registered: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AlarmState {
+    Ok,
+    Alarm,
+    InsufficientData,
+    /// No alarm of that name exists.
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlarmReading {
+    pub name: String,
+    pub state: AlarmState,
+}
+
+/// Everything one region reports in one poll cycle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionReading {
+    /// The database of the estate in this region (absent when no database is configured).
+    pub database: Option<Section<DbReading>>,
+    pub services: Section<Vec<ServiceReading>>,
+    pub asgs: Section<Vec<AsgReading>>,
+    pub target_groups: Section<Vec<TargetGroupReading>>,
+    pub alarms: Section<Vec<AlarmReading>>,
+}

@@ -1,0 +1,96 @@
+//! The generated `failover`: the standby takes over without needing the primary region.
+
+use crate::config::runbook::{Condition, RunbookSpec};
+use crate::config::{DatabaseKind, Estate};
+use crate::model::Side;
+use crate::runbook::steps::{
+    Check, ForceDeployment, GlobalFailover, Kind, MoveDns, PromoteReplica, RegisterTargets,
+    WriteEndpoint,
+};
+
+use super::{Level, has_endpoint, has_targets, healthy, push_group, scale_side, watched};
+
+/// Preflight → { promote (or global failover) | standby ASGs to production | standby services
+/// to production } → register targets → write the endpoint → force a deployment → move DNS →
+/// wait for the standby's health checks. Nothing in it needs the primary region.
+pub fn failover(estate: &Estate) -> RunbookSpec {
+    let mut steps = Vec::new();
+    let mut require = vec![Condition::RegionReachable(Side::Standby)];
+    let mut warn = vec![Condition::RegionReachable(Side::Primary)];
+    if estate.database.is_some() {
+        require.push(Condition::DatabaseAvailable(Side::Standby));
+        warn.insert(0, Condition::LagBelow(estate.rpo_budget));
+    }
+    steps.push(
+        Check { require, warn }
+            .spec()
+            .titled("preflight: standby reachable, replica present")
+            .with_id("preflight"),
+    );
+
+    let mut group = Vec::new();
+    if let Some(db) = &estate.database {
+        let promote = match db.kind {
+            // Unplanned: the primary may be gone. Where it can still be read and is ahead, the
+            // loss is stated and `DISCARD` typed to accept it.
+            DatabaseKind::RdsReplica => PromoteReplica {
+                side: Side::Standby,
+                allow_data_loss: true,
+            }
+            .spec(),
+            DatabaseKind::AuroraGlobal => GlobalFailover { to: Side::Standby }.spec(),
+        };
+        group.push(promote.with_id("database"));
+    }
+    group.extend(scale_side(estate, Side::Standby, Level::Production, ""));
+    push_group(
+        &mut steps,
+        group,
+        "scale-up",
+        "promote the database, scale the standby to production",
+    );
+    if has_targets(estate) {
+        steps.push(
+            RegisterTargets {
+                side: Side::Standby,
+                target_groups: None,
+            }
+            .spec()
+            .with_id("targets"),
+        );
+    }
+    if has_endpoint(estate) {
+        steps.push(
+            WriteEndpoint {
+                side: Side::Standby,
+                database: None,
+            }
+            .spec()
+            .with_id("endpoint"),
+        );
+    }
+    if !estate.services().is_empty() {
+        steps.push(
+            ForceDeployment {
+                side: Side::Standby,
+                services: None,
+            }
+            .spec()
+            .titled("force a new deployment of standby services (pick up the new endpoint)")
+            .with_id("redeploy"),
+        );
+    }
+    if estate.dns.is_some() {
+        steps.push(MoveDns { to: Side::Standby }.spec().with_id("dns"));
+    }
+    if watched(estate, Side::Standby) {
+        steps.push(healthy(Side::Standby).with_id("standby-healthy"));
+    }
+    RunbookSpec {
+        description: Some(format!(
+            "Fail over to {} (generated from the estate)",
+            estate.standby.region
+        )),
+        steps,
+    }
+}

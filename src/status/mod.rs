@@ -1,0 +1,134 @@
+//! `drconsole status`: one snapshot of both regions for scripts, as a table or JSON.
+//! Exit code 0 when the standby is ready, 1 when degraded, 2 when it could not read.
+
+mod text;
+
+pub use text::render_text;
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::backend::Backend;
+use crate::config::Estate;
+use crate::model::{GlobalReading, RegionReading, Scope, Side};
+use crate::poll::{Feed, FeedState, Reading, read_once};
+use crate::posture::{self, Posture, PostureState};
+use crate::readiness::{self, Readiness, Verdict};
+
+#[derive(Debug, Serialize)]
+pub struct ScopeReport<T> {
+    pub state: FeedState,
+    /// Milliseconds between the read finishing and the report being printed.
+    pub age_ms: Option<u64>,
+    pub fetched_at: Option<String>,
+    pub error: Option<String>,
+    pub reading: Option<T>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RegionReport {
+    pub region: String,
+    #[serde(flatten)]
+    pub report: ScopeReport<RegionReading>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Snapshot {
+    pub estate: String,
+    pub mode: String,
+    pub taken_at: String,
+    pub primary: RegionReport,
+    pub standby: RegionReport,
+    pub global: ScopeReport<GlobalReading>,
+    /// Which region writes and serves, read from AWS now.
+    pub posture: Posture,
+    pub readiness: Readiness,
+}
+
+impl Snapshot {
+    pub fn exit_code(&self) -> i32 {
+        let unreadable = self.standby.report.reading.is_none() && self.global.reading.is_none();
+        match self.readiness.verdict {
+            _ if unreadable => 2,
+            _ if self.posture.state == PostureState::SplitBrain => 1,
+            Verdict::Ready => 0,
+            Verdict::Degraded => 1,
+            Verdict::Unknown => 2,
+        }
+    }
+}
+
+/// Reads all three scopes concurrently, each bounded by the estate's call timeout.
+pub async fn take(estate: &Estate, backend: &dyn Backend) -> Snapshot {
+    let timeout = estate.call_timeout.0;
+    let (p, s, g) = tokio::join!(
+        read_once(backend, Scope::Region(Side::Primary), timeout),
+        read_once(backend, Scope::Region(Side::Standby), timeout),
+        read_once(backend, Scope::Global, timeout),
+    );
+    let now = Instant::now();
+    let interval = estate.poll_interval();
+    let region = |side: Side, r: Result<Reading, crate::backend::BackendError>| {
+        let mut feed = Feed::default();
+        match r {
+            Ok(Reading::Region(reading)) => feed.succeeded(*reading, now),
+            Ok(_) => feed.failed("unexpected reading".into(), now),
+            Err(e) => feed.failed(e.to_string(), now),
+        }
+        RegionReport {
+            region: estate.region(side).region.to_string(),
+            report: report(feed, now, interval),
+        }
+    };
+    let mut global = Feed::default();
+    match g {
+        Ok(Reading::Global(reading)) => global.succeeded(reading, now),
+        Ok(_) => global.failed("unexpected reading".into(), now),
+        Err(e) => global.failed(e.to_string(), now),
+    }
+    let primary = region(Side::Primary, p);
+    let standby = region(Side::Standby, s);
+    let global = report(global, now, interval);
+    let posture = posture::posture(
+        estate,
+        primary.report.reading.as_ref(),
+        standby.report.reading.as_ref(),
+        global.reading.as_ref(),
+    );
+    let readiness = readiness::evaluate(
+        estate,
+        posture.active.unwrap_or(Side::Primary),
+        [
+            primary.report.reading.as_ref(),
+            standby.report.reading.as_ref(),
+        ],
+        global.reading.as_ref(),
+    );
+    Snapshot {
+        estate: estate.name.clone(),
+        mode: backend.mode(),
+        taken_at: chrono::Utc::now().to_rfc3339(),
+        primary,
+        standby,
+        global,
+        posture,
+        readiness,
+    }
+}
+
+fn report<T>(feed: Feed<T>, now: Instant, interval: Duration) -> ScopeReport<T> {
+    let age = feed.age(Instant::now());
+    ScopeReport {
+        state: feed.state(now, interval),
+        age_ms: age.map(|a| a.as_millis() as u64),
+        // The wall-clock time of the fetch, not of the report.
+        fetched_at: age.and_then(|a| {
+            chrono::Duration::from_std(a)
+                .ok()
+                .map(|a| (chrono::Utc::now() - a).to_rfc3339())
+        }),
+        error: feed.error,
+        reading: feed.data,
+    }
+}
