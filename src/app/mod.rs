@@ -73,6 +73,8 @@ pub struct App {
     pub typing: Option<Typing>,
     /// An unfinished run found in the journal at start-up, offered for resuming.
     pub unfinished: Option<crate::runbook::Journal>,
+    /// The posture as of the last poll (see [`App::posture`]).
+    posture: Posture,
     /// Runbooks make no AWS call (`--dry-run`).
     pub dry_run: bool,
     /// `q` was pressed once during a run; the next `q` quits.
@@ -84,6 +86,7 @@ pub struct App {
 
 impl App {
     pub fn new(estate: Estate, mode: String, simulation: bool, now: Instant) -> App {
+        let posture = posture::posture(&estate, None, None, None);
         App {
             estate,
             mode,
@@ -104,6 +107,7 @@ impl App {
             picker: None,
             typing: None,
             unfinished: None,
+            posture,
             dry_run: false,
             quit_armed: false,
             should_quit: false,
@@ -149,9 +153,19 @@ impl App {
         .max()
     }
 
-    /// The estate's posture from the latest readings; a scope that is unreachable now counts
-    /// as unread, whatever it last showed.
-    pub fn posture(&self) -> Posture {
+    /// The estate's posture from the latest readings, decided when a poll lands (it changes
+    /// with readings, not with time), not on every frame.
+    pub fn posture(&self) -> &Posture {
+        &self.posture
+    }
+
+    /// Decides the posture again; a scope that is unreachable now counts as unread, whatever
+    /// it last showed.
+    pub fn refresh_posture(&mut self) {
+        self.posture = self.decide_posture();
+    }
+
+    fn decide_posture(&self) -> Posture {
         let readable = |side: Side| {
             (self.state_of(side) != FeedState::Unreachable)
                 .then_some(self.region(side).data.as_ref())

@@ -27,6 +27,7 @@ impl App {
                         .map(|d| d.lag)
                         .unwrap_or(Lag::NoData);
                     self.region_mut(side).succeeded(*reading, at);
+                    self.refresh_posture();
                     // The sparkline follows the replica: the side standing by, as read now.
                     if side == self.replica_side() {
                         self.push_lag(lag);
@@ -44,6 +45,7 @@ impl App {
                 }
             },
         }
+        self.refresh_posture();
         self.dirty = true;
     }
 
