@@ -8,15 +8,15 @@
 //!
 //! `cargo bench --bench failover`
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Instant;
 
 use drconsole::backend::Backend;
 use drconsole::backend::sim::{SimClock, Simulator, built_in_estate};
 use drconsole::config::runbook::RunbookSpec;
-use drconsole::runbook::{
-    Journal, Pace, RunCommand, RunContext, RunEvent, RunMode, RunOutcome, defaults, start_spec,
-};
+use drconsole::runbook::{Journal, Pace, RunContext, RunMode, defaults, start_spec};
 
 const SPEED: f64 = 600.0;
 const SEEDS: u64 = 5;
@@ -37,24 +37,7 @@ async fn run(spec: RunbookSpec, seed: u64) -> Result<Outcome, String> {
     ctx.audit_path = dir.path().join("audit.jsonl");
     ctx.state_dir = dir.path().to_path_buf();
     let mut h = start_spec(ctx, "failover", spec).map_err(|e| e.to_string())?;
-    let summary = loop {
-        match h.events.recv().await {
-            Some(RunEvent::AwaitingConfirmation(p)) => {
-                let _ = h.commands.send(RunCommand::Confirm {
-                    typed_region: p.type_to_confirm,
-                });
-            }
-            Some(RunEvent::AwaitingDecision { step, error, .. }) => {
-                return Err(format!("{step} failed: {error}"));
-            }
-            Some(RunEvent::Finished(s)) => break s,
-            Some(_) => {}
-            None => return Err("the run stopped without finishing".into()),
-        }
-    };
-    if summary.outcome != RunOutcome::Completed {
-        return Err(format!("{:?}", summary.outcome));
-    }
+    let summary = common::confirm_to_the_end(&mut h, "failover").await?;
     let journal = Journal::load(&summary.journal)?;
     let steps = journal
         .steps

@@ -10,15 +10,15 @@
 //!
 //! `cargo bench --bench lifecycle`
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Instant;
 
 use drconsole::backend::Backend;
 use drconsole::backend::sim::timings as t;
 use drconsole::backend::sim::{Fault, SimClock, Simulator, built_in_estate};
-use drconsole::runbook::{
-    Journal, Pace, RunCommand, RunContext, RunEvent, RunMode, RunOutcome, RunSummary, start,
-};
+use drconsole::runbook::{Journal, Pace, RunContext, RunMode, RunSummary, start};
 
 const SPEED: f64 = 600.0;
 const SEEDS: u64 = 5;
@@ -36,24 +36,7 @@ async fn leg(sim: &Arc<Simulator>, dir: &std::path::Path, name: &str) -> Result<
     ctx.audit_path = dir.join("audit.jsonl");
     ctx.state_dir = dir.to_path_buf();
     let mut h = start(ctx, name).map_err(|e| e.to_string())?;
-    let summary = loop {
-        match h.events.recv().await {
-            Some(RunEvent::AwaitingConfirmation(p)) => {
-                let _ = h.commands.send(RunCommand::Confirm {
-                    typed_region: p.type_to_confirm,
-                });
-            }
-            Some(RunEvent::AwaitingDecision { step, error, .. }) => {
-                return Err(format!("{name}: {step} failed: {error}"));
-            }
-            Some(RunEvent::Finished(s)) => break s,
-            Some(_) => {}
-            None => return Err(format!("{name} stopped without finishing")),
-        }
-    };
-    if summary.outcome != RunOutcome::Completed {
-        return Err(format!("{name}: {:?}", summary.outcome));
-    }
+    let summary = common::confirm_to_the_end(&mut h, name).await?;
     let journal = Journal::load(&summary.journal)?;
     Ok(Leg { summary, journal })
 }
