@@ -243,7 +243,7 @@ fn summary(path: &str, e: &Estate) -> String {
         e.health_checks.len(),
         e.alarms.len(),
         if e.runbooks.is_empty() {
-            "defaults (failover, failback)".to_string()
+            "defaults (failover, reprotect, failback)".to_string()
         } else {
             e.runbooks.keys().cloned().collect::<Vec<_>>().join(", ")
         },

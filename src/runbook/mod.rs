@@ -1,4 +1,4 @@
-//! Runbooks: failover, failback and drills, run step by step with confirmation.
+//! Runbooks: failover, reprotect, failback and drills, run step by step with confirmation.
 //!
 //! - [`steps`]: every step kind, one file each, behind one trait; [`step`]: a runbook built
 //!   from its written form ([`crate::config::runbook`]) and checked against the estate.

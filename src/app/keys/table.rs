@@ -17,7 +17,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[(KeyCode::Char('x'), NONE)],
         command: Command::Runbooks,
-        help: "runbooks: failover, failback, a drill, or resume",
+        help: "runbooks: failover, reprotect, failback, a drill, or resume",
         hint: "runbooks",
         sim_only: false,
     },
