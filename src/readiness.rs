@@ -57,10 +57,7 @@ pub fn evaluate(
         .and_then(|r| r.database.as_ref())
         .and_then(|d| d.as_ref().ok())
         .filter(|w| w.role == DbRole::Writer);
-    let global_cluster = estate
-        .database
-        .as_ref()
-        .and_then(|d| d.global_cluster.as_deref());
+    let global_cluster = estate.global_cluster();
     let not_read = format!("{passive} not read");
     let asg_label = format!("{passive} ASG max ≥ production");
     let services_label = format!("{passive} services defined");

@@ -93,6 +93,12 @@ impl Estate {
     pub fn poll_interval(&self) -> Duration {
         self.poll_interval.0
     }
+    /// The Aurora global cluster's name, when the database is one.
+    pub fn global_cluster(&self) -> Option<&str> {
+        self.database
+            .as_ref()
+            .and_then(|d| d.global_cluster.as_deref())
+    }
     pub fn services(&self) -> &[EcsService] {
         self.ecs
             .as_ref()

@@ -23,15 +23,6 @@ fn db<'a>(reading: Option<&'a RegionReading>) -> Db<'a> {
     }
 }
 
-/// Whether `replica` replicates from `writer` (see [`DbReading::replicates_from`]).
-pub fn replicates_from(replica: &DbReading, writer: &DbReading, estate: &Estate) -> bool {
-    let global = estate
-        .database
-        .as_ref()
-        .and_then(|d| d.global_cluster.as_deref());
-    replica.replicates_from(writer, global)
-}
-
 fn is_writer(d: &Db<'_>) -> bool {
     matches!(d, Db::Read(r) if r.role == DbRole::Writer)
 }
@@ -157,7 +148,7 @@ pub fn posture(
         (Side::Standby, false) => PostureState::FailedOver,
     };
     match of(passive) {
-        Db::Read(r) if replicates_from(r, writer, estate) => Posture::new(
+        Db::Read(r) if r.replicates_from(writer, estate.global_cluster()) => Posture::new(
             settled(true),
             Some(active),
             format!("{head}; {passive} {} replicates from it", r.id),

@@ -17,7 +17,7 @@ mod decide;
 #[cfg(test)]
 mod tests;
 
-pub use decide::{posture, replicates_from};
+pub use decide::posture;
 
 use std::fmt;
 

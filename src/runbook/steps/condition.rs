@@ -189,17 +189,13 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
                 }
                 _ => db_of(&replica, *side)?,
             };
-            let global = estate
-                .database
-                .as_ref()
-                .and_then(|d| d.global_cluster.as_deref());
             if w.role != DbRole::Writer {
                 return Ok((
                     false,
                     format!("{} has no writer: {}", side.other(), role_text(w)),
                 ));
             }
-            if !db.replicates_from(w, global) {
+            if !db.replicates_from(w, estate.global_cluster()) {
                 return Ok((
                     false,
                     format!(

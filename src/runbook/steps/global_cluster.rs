@@ -57,12 +57,7 @@ async fn preflight(cx: &StepCx<'_>, to: Side, planned: bool) -> Result<StepPlan,
         lag: Some(db.lag),
         ..StepPlan::default()
     };
-    let global = cx
-        .estate()
-        .database
-        .as_ref()
-        .and_then(|d| d.global_cluster.clone())
-        .unwrap_or_default();
+    let global = cx.estate().global_cluster().unwrap_or_default().to_string();
     if db.role != DbRole::Writer && db.status == "available" {
         let arn = db.arn.clone().ok_or_else(|| {
             StepError::missing(format!("{to} cluster {} has no ARN in its reading", db.id))

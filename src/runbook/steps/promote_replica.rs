@@ -64,12 +64,9 @@ impl PromoteReplica {
     ) -> Option<String> {
         let other = self.side.other();
         let writer = db_of(writer_region?, other).ok()?;
-        let global = cx
-            .estate()
-            .database
-            .as_ref()
-            .and_then(|d| d.global_cluster.as_deref());
-        if writer.role != DbRole::Writer || !db.replicates_from(writer, global) {
+        if writer.role != DbRole::Writer
+            || !db.replicates_from(writer, cx.estate().global_cluster())
+        {
             return None;
         }
         match db.lag {

@@ -49,13 +49,6 @@ pub fn stale_id(id: &str) -> String {
     format!("{base}-stale-{stamp}")
 }
 
-fn global(estate: &Estate) -> Option<&str> {
-    estate
-        .database
-        .as_ref()
-        .and_then(|d| d.global_cluster.as_deref())
-}
-
 impl Reprotect {
     fn aurora(estate: &Estate) -> bool {
         estate
@@ -151,7 +144,7 @@ impl StepKind for Reprotect {
                 .or(writer.instance_class.clone()),
         };
         match &here.database {
-            Some(Ok(db)) if db.replicates_from(writer, global(estate)) => {
+            Some(Ok(db)) if db.replicates_from(writer, estate.global_cluster()) => {
                 plan.current = format!("{}, lag {}", role_text(db), lag_text(db.lag));
                 if db.status != "available" {
                     plan.warnings
@@ -204,7 +197,7 @@ impl StepKind for Reprotect {
         let writer = self.writer(&there)?;
         Ok(match &here.database {
             Some(Ok(db)) => match (
-                db.replicates_from(writer, global(cx.estate())),
+                db.replicates_from(writer, cx.estate().global_cluster()),
                 db.status.as_str(),
                 db.lag,
             ) {
