@@ -5,7 +5,6 @@ use std::fmt::Write;
 use std::time::Duration;
 
 use super::journal::{Journal, RunOutcome, StepStatus};
-use super::steps::lag_text;
 
 pub fn secs(s: f64) -> String {
     let d = Duration::from_secs(s.max(0.0).round() as u64);
@@ -110,7 +109,7 @@ pub fn render(j: &Journal) -> String {
     let rpo = match (j.metrics.promoted_at, j.metrics.rpo_lag) {
         (Some(at), Some(lag)) => format!(
             "replica lag {} at the promotion ({} after the start)",
-            lag_text(lag),
+            lag,
             secs(at)
         ),
         (Some(at), None) => format!(

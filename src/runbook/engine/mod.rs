@@ -27,7 +27,6 @@ use super::journal::{RunOutcome, StepStatus};
 use super::reader::Reader;
 use super::recorder::Recorder;
 use super::step::Step;
-use crate::model::DataLedger;
 
 enum Flow {
     Next,
@@ -116,15 +115,10 @@ impl Engine {
         // The lifecycle the report states: the posture and the write ledger before and after.
         // The posture is read beside the run, never in its way (a dark region's timeout).
         let ledger = self.ctx.backend.data_ledger();
+        // A resumed run keeps the ledger of its first start.
         self.rec.update(|j| {
-            j.metrics.ledger_start.get_or_insert_with(|| {
-                ledger.unwrap_or(DataLedger {
-                    acknowledged: 0,
-                    lost: None,
-                })
-            });
-            if ledger.is_none() {
-                j.metrics.ledger_start = None;
+            if j.metrics.ledger_start.is_none() {
+                j.metrics.ledger_start = ledger;
             }
         });
         let before = {

@@ -1,7 +1,7 @@
 //! Conditions, as `wait` waits for them and `check` checks them: evaluated now, from one
 //! read of what each needs.
 
-use super::read::{db_of, lag_text, role_text, section};
+use super::read::{db_of, role_text, section};
 use crate::config::runbook::{Condition, side_name};
 use crate::model::{AlarmState, DbRole, Deployment, Lag, Side};
 use crate::runbook::error::StepError;
@@ -18,16 +18,16 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
             Ok(match db.lag {
                 Lag::Known(s) => (
                     Duration::from_secs(s) < max.0,
-                    format!("replica lag {}", lag_text(db.lag)),
+                    format!("replica lag {}", db.lag),
                 ),
-                other => (false, format!("replica lag {}", lag_text(other))),
+                other => (false, format!("replica lag {}", other)),
             })
         }
         Condition::LagKnown(want) => {
             let reading = r.region(Side::Standby).await?;
             let db = db_of(&reading, Side::Standby)?;
             let known = matches!(db.lag, Lag::Known(_));
-            Ok((known == *want, format!("replica lag {}", lag_text(db.lag))))
+            Ok((known == *want, format!("replica lag {}", db.lag)))
         }
         Condition::HealthCheckHealthy(which) => {
             let g = r.global().await?;
@@ -207,14 +207,14 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
                 ));
             }
             let ok = db.status == "available" && matches!(db.lag, Lag::Known(_));
-            Ok((ok, format!("{}, lag {}", role_text(db), lag_text(db.lag))))
+            Ok((ok, format!("{}, lag {}", role_text(db), db.lag)))
         }
         Condition::CaughtUp(side) => {
             let reading = r.region(*side).await?;
             let db = db_of(&reading, *side)?;
             Ok((
                 matches!(db.role, DbRole::Replica { .. }) && db.lag == Lag::Known(0),
-                format!("{} replica lag {}", db.id, lag_text(db.lag)),
+                format!("{} replica lag {}", db.id, db.lag),
             ))
         }
     }

@@ -37,7 +37,6 @@ pub use global_cluster::{GlobalFailover, GlobalSwitchover};
 pub use manual::Manual;
 pub use move_dns::MoveDns;
 pub use promote_replica::PromoteReplica;
-pub use read::lag_text;
 pub use register_targets::RegisterTargets;
 pub use reprotect::{Reprotect, stale_id};
 pub use scale_services::ScaleServices;

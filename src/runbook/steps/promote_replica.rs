@@ -15,7 +15,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::read::{db_of, lag_text, lag_warnings, need_database, role_text};
+use super::read::{db_of, lag_warnings, need_database, role_text};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::{DatabaseKind, Estate};
@@ -73,13 +73,11 @@ impl PromoteReplica {
             Lag::Known(0) => None,
             Lag::Known(_) => Some(format!(
                 "up to {} of writes the {other} writer {} holds",
-                lag_text(db.lag),
-                writer.id
+                db.lag, writer.id
             )),
             lag => Some(format!(
                 "an unknown share of the writes the {other} writer {} holds (replica lag: {})",
-                writer.id,
-                lag_text(lag)
+                writer.id, lag
             )),
         }
     }

@@ -21,11 +21,6 @@ pub fn section<'a, T>(s: &'a Section<T>, what: &str, side: Side) -> Result<&'a T
         .map_err(|e| StepError::missing(format!("{side} {what}: {e}")))
 }
 
-/// `8s`, `2m05s`, `replication stopped` or `no data`: the one spelling of a lag everywhere.
-pub fn lag_text(lag: Lag) -> String {
-    lag.to_string()
-}
-
 /// `orders-db replica, available`.
 pub fn role_text(db: &DbReading) -> String {
     format!("{} {}, {}", db.id, db.role, db.status)

@@ -18,7 +18,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::read::{db_of, lag_text, role_text};
+use super::read::{db_of, role_text};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::{DatabaseKind, Estate};
@@ -145,7 +145,7 @@ impl StepKind for Reprotect {
         };
         match &here.database {
             Some(Ok(db)) if db.replicates_from(writer, estate.global_cluster()) => {
-                plan.current = format!("{}, lag {}", role_text(db), lag_text(db.lag));
+                plan.current = format!("{}, lag {}", role_text(db), db.lag);
                 if db.status != "available" {
                     plan.warnings
                         .push(format!("replica is {}: creation in progress", db.status));
@@ -207,7 +207,7 @@ impl StepKind for Reprotect {
                     writer.id,
                     humantime::format_duration(Duration::from_secs(s))
                 )),
-                _ => Verdict::Pending(format!("{}, lag {}", role_text(db), lag_text(db.lag))),
+                _ => Verdict::Pending(format!("{}, lag {}", role_text(db), db.lag)),
             },
             Some(Err(e)) => Verdict::Pending(format!("{side} database: {e}")),
             None => return Err(StepError::missing("no [database] in the estate")),
