@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::types::{DeploymentRolloutState, Service};
 
 use super::clients::RegionClients;
@@ -54,13 +55,12 @@ fn service_name_of_arn(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
 
-/// Reads every service of a cluster, in configuration order. A missing service is a row with
-/// status `MISSING`; a missing cluster fails the whole section.
-pub async fn read_services(
+/// `DescribeServices` for `names`, ten at a time (AWS's limit), all batches at once.
+async fn describe_in_batches(
     c: &RegionClients,
     cluster: &str,
     names: &[&str],
-) -> Result<Vec<ServiceReading>, BackendError> {
+) -> Vec<Result<DescribeServicesOutput, BackendError>> {
     let calls = names.chunks(BATCH).map(|batch| {
         let req = c
             .ecs
@@ -78,9 +78,20 @@ pub async fn read_services(
             })
         }
     });
+    futures::future::join_all(calls).await
+}
+
+/// Reads every service of a cluster, in configuration order. A missing service is a row with
+/// status `MISSING`; a missing cluster fails the whole section.
+pub async fn read_services(
+    c: &RegionClients,
+    cluster: &str,
+    names: &[&str],
+) -> Result<Vec<ServiceReading>, BackendError> {
+    let outputs = describe_in_batches(c, cluster, names).await;
     let mut found: HashMap<String, ServiceReading> = HashMap::new();
     let mut failures: HashMap<String, String> = HashMap::new();
-    for out in futures::future::join_all(calls).await {
+    for out in outputs {
         let out = out?;
         for s in out.services() {
             if let Some(n) = s.service_name() {
@@ -115,25 +126,9 @@ pub async fn primary_deployments(
     cluster: &str,
     names: &[&str],
 ) -> Result<BTreeMap<String, String>, BackendError> {
-    let calls = names.chunks(BATCH).map(|batch| {
-        let req = c
-            .ecs
-            .describe_services()
-            .cluster(cluster)
-            .set_services(Some(batch.iter().map(|s| s.to_string()).collect()));
-        async move {
-            req.send().await.map_err(|e| {
-                sdk_error(
-                    c.ctx(),
-                    "ecs:DescribeServices",
-                    &format!("cluster {cluster}"),
-                    e,
-                )
-            })
-        }
-    });
+    let outputs = describe_in_batches(c, cluster, names).await;
     let mut found = BTreeMap::new();
-    for out in futures::future::join_all(calls).await {
+    for out in outputs {
         for s in out?.services() {
             if let (Some(n), Some(id)) = (s.service_name(), primary_deployment(Some(s))) {
                 found.insert(n.to_string(), id);
