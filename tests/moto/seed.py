@@ -10,8 +10,9 @@ those of the runbook test, which reads what a run changed with tests/moto/state.
 The estate, us-east-1 primary / us-west-2 standby:
 - RDS postgres `orders-db` and its cross-region read replica `orders-db-replica`;
   `ReplicaLag` datapoints for the replica (latest: 12 s).
-- ECS cluster `orders` in both regions. Services `web` (4) and `worker` (2) in the primary,
-  both at 0 in the standby; with --services N, N services `svc-000`... at 1 / 0 instead.
+- ECS cluster `orders` in both regions. Services `web` (4) and `worker` (2) in the primary;
+  in the standby `web` at 0 and `worker` at 1 (a warm worker); with --services N, N services
+  `svc-000`... at 1 / 0 instead.
 - ASG `orders-web`: 2/10/4 in the primary, 0/10/1 in the standby (launch configuration).
 - Target group `web` in both regions; the primary's ASG instances registered in the primary.
 - Hosted zone example.com with CNAME www.example.com -> lb-use1.example.com (TTL 60),
@@ -99,7 +100,7 @@ def seed(url, n_services):
     if n_services:
         services = [(f"svc-{i:03}", 1, 0) for i in range(n_services)]
     else:
-        services = [("web", 4, 0), ("worker", 2, 0)]
+        services = [("web", 4, 0), ("worker", 2, 1)]
     out["services"] = [{"name": n, "production": p, "standby": s} for n, p, s in services]
     for region, side in ((PRIMARY, "primary"), (STANDBY, "standby")):
         ecs = client("ecs", region, url)

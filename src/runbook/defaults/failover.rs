@@ -10,9 +10,10 @@ use crate::runbook::steps::{
 
 use super::{Level, has_endpoint, has_targets, healthy, push_group, scale_side, watched};
 
-/// Preflight → { promote (or global failover) | standby ASGs to production | standby services
-/// to production } → register targets → write the endpoint → force a deployment → move DNS →
-/// wait for the standby's health checks. Nothing in it needs the primary region.
+/// Preflight → write the endpoint → { promote (or global failover) | standby ASGs to
+/// production | standby services to production } → register targets → redeploy the services
+/// that were already running in the standby → move DNS → wait for the standby's health
+/// checks. Nothing in it calls the primary region.
 pub fn failover(estate: &Estate) -> RunbookSpec {
     let mut steps = Vec::new();
     let mut require = vec![Condition::RegionReachable(Side::Standby)];
@@ -27,6 +28,19 @@ pub fn failover(estate: &Estate) -> RunbookSpec {
             .titled("preflight: standby reachable, replica present")
             .with_id("preflight"),
     );
+
+    // The endpoint first: the standby database keeps its endpoint when it is promoted, so
+    // every task the scale-up starts already reads the new one.
+    if has_endpoint(estate) {
+        steps.push(
+            WriteEndpoint {
+                side: Side::Standby,
+                database: None,
+            }
+            .spec()
+            .with_id("endpoint"),
+        );
+    }
 
     let mut group = Vec::new();
     if let Some(db) = &estate.database {
@@ -59,24 +73,21 @@ pub fn failover(estate: &Estate) -> RunbookSpec {
             .with_id("targets"),
         );
     }
-    if has_endpoint(estate) {
-        steps.push(
-            WriteEndpoint {
-                side: Side::Standby,
-                database: None,
-            }
-            .spec()
-            .with_id("endpoint"),
-        );
-    }
-    if !estate.services().is_empty() {
+    // Only services that were already running in the standby hold the old endpoint.
+    let running: Vec<String> = estate
+        .services()
+        .iter()
+        .filter(|s| s.standby > 0)
+        .map(|s| s.name.clone())
+        .collect();
+    if !running.is_empty() {
         steps.push(
             ForceDeployment {
                 side: Side::Standby,
-                services: None,
+                services: Some(running),
             }
             .spec()
-            .titled("force a new deployment of standby services (pick up the new endpoint)")
+            .titled("redeploy the standby services that ran before (pick up the new endpoint)")
             .with_id("redeploy"),
         );
     }
