@@ -41,6 +41,8 @@ pub struct RunContext {
     pub user: String,
     /// The step kinds runbooks may use: the built-in ones unless a caller adds its own.
     pub registry: Arc<Registry>,
+    /// What runs have read, and the console's last polls: shared by every step of a run.
+    pub readings: Arc<super::reader::Readings>,
 }
 
 impl RunContext {
@@ -54,6 +56,7 @@ impl RunContext {
             pace: Pace::REAL,
             user: super::audit::os_user(),
             registry: super::steps::builtin(),
+            readings: Arc::default(),
         }
     }
 }
@@ -64,6 +67,14 @@ pub enum RunCommand {
     /// Go ahead with the step awaiting confirmation. An irreversible step needs
     /// `typed_region` equal to its target region's AWS name (e.g. `us-west-2`).
     Confirm { typed_region: Option<String> },
+    /// Go ahead on the strength of command-line flags (an unattended run): the audit log
+    /// records the flags, not a typed text. The step's needs are checked against them:
+    /// `--yes` always, `--allow-irreversible` for an irreversible call, `--allow-data-loss`
+    /// when confirming discards acknowledged writes.
+    ConfirmByFlags { flags: Vec<String> },
+    /// Stop the run here, decided by the program and not by an operator (an unattended run
+    /// that may not confirm a step): audited as a stop, with its reason.
+    Stop { reason: String },
     /// Preflight the failed (or awaiting) step again and ask again.
     Retry,
     /// Leave the step (or the failed steps of a group) undone; the reason is logged.

@@ -133,7 +133,7 @@ impl Engine {
                         self.rec.audit(
                             Some(&step),
                             "confirm_refused",
-                            json!({"user": self.ctx.user, "typed": typed_region, "expected": want}),
+                            json!({"user": self.ctx.user, "how": "typed", "typed": typed_region, "expected": want}),
                         );
                         self.rec.log(
                             Level::Warn,
@@ -145,20 +145,37 @@ impl Engine {
                         );
                         continue;
                     }
-                    self.rec.audit(
-                        Some(&step),
-                        "confirm",
-                        json!({"user": self.ctx.user, "typed": typed_region,
-                               "calls": prompt.calls.iter().map(|c| c.describe.clone()).collect::<Vec<_>>(),
-                               "instruction": prompt.instruction}),
-                    );
-                    self.rec.log(
-                        Level::Info,
-                        Some(&step),
-                        format!("confirmed by {}", self.ctx.user),
-                    );
+                    // Typed when the step asked for a text; otherwise a key press.
+                    let how = match &prompt.type_to_confirm {
+                        Some(_) => json!({"how": "typed", "typed": typed_region}),
+                        None => json!({"how": "key"}),
+                    };
+                    self.confirmed(&prompt, how, format!("confirmed by {}", self.ctx.user));
                     return Decision::Go;
                 }
+                RunCommand::ConfirmByFlags { flags } => {
+                    let missing = needed_flags(&prompt)
+                        .into_iter()
+                        .filter(|f| !flags.iter().any(|g| g == f))
+                        .collect::<Vec<_>>();
+                    if !missing.is_empty() {
+                        self.rec.audit(
+                            Some(&step),
+                            "confirm_refused",
+                            json!({"user": self.ctx.user, "how": "flags", "flags": flags, "missing": missing}),
+                        );
+                        self.rec.log(
+                            Level::Warn,
+                            Some(&step),
+                            format!("not confirmed: {} also needs {}", step, missing.join(" ")),
+                        );
+                        continue;
+                    }
+                    let text = format!("confirmed by {} with {}", self.ctx.user, flags.join(" "));
+                    self.confirmed(&prompt, json!({"how": "flags", "flags": flags}), text);
+                    return Decision::Go;
+                }
+                RunCommand::Stop { reason } => return self.stop(&step, reason),
                 RunCommand::Retry => {
                     self.rec.log(Level::Info, Some(&step), "preflight again");
                     return Decision::Retry;
@@ -175,13 +192,38 @@ impl Engine {
                     return Decision::Skip(reason);
                 }
                 RunCommand::Abort => {
-                    self.rec
-                        .audit(Some(&step), "abort", json!({"user": self.ctx.user}));
+                    self.rec.audit(
+                        Some(&step),
+                        "abort",
+                        json!({"by": "operator", "user": self.ctx.user}),
+                    );
                     return Decision::Abort(format!("aborted by {} at {step}", self.ctx.user));
                 }
                 RunCommand::Suspend { reason } => return Decision::Suspend(reason),
             }
         }
+    }
+
+    fn confirmed(&self, prompt: &ConfirmPrompt, how: serde_json::Value, text: String) {
+        let mut details = json!({"user": self.ctx.user,
+               "calls": prompt.calls.iter().map(|c| c.describe.clone()).collect::<Vec<_>>(),
+               "instruction": prompt.instruction});
+        if let (Some(d), Some(h)) = (details.as_object_mut(), how.as_object()) {
+            d.extend(h.clone());
+        }
+        self.rec.audit(Some(&prompt.step), "confirm", details);
+        self.rec.log(Level::Info, Some(&prompt.step), text);
+    }
+
+    /// A stop the program decided (an unattended run that may not go on): audited as such,
+    /// never as an operator's abort.
+    pub(super) fn stop(&self, step: &str, reason: String) -> Decision {
+        self.rec.audit(
+            Some(step),
+            "stop",
+            json!({"by": "drconsole", "reason": reason}),
+        );
+        Decision::Abort(format!("stopped at {step}, not by an operator: {reason}"))
     }
 
     pub(super) async fn fail_gate(
@@ -264,15 +306,19 @@ impl Engine {
                     return Decision::Skip(reason);
                 }
                 RunCommand::Abort => {
-                    self.rec
-                        .audit(Some(unit_id), "abort", json!({"user": self.ctx.user}));
+                    self.rec.audit(
+                        Some(unit_id),
+                        "abort",
+                        json!({"by": "operator", "user": self.ctx.user}),
+                    );
                     return Decision::Abort(format!(
                         "aborted by {} after {unit_id} failed: {error}",
                         self.ctx.user
                     ));
                 }
                 RunCommand::Suspend { reason } => return Decision::Suspend(reason),
-                RunCommand::Confirm { .. } => {
+                RunCommand::Stop { reason } => return self.stop(unit_id, reason),
+                RunCommand::Confirm { .. } | RunCommand::ConfirmByFlags { .. } => {
                     self.rec.log(
                         Level::Info,
                         Some(unit_id),
@@ -282,4 +328,16 @@ impl Engine {
             }
         }
     }
+}
+
+/// The flags that confirm this prompt in an unattended run.
+fn needed_flags(prompt: &ConfirmPrompt) -> Vec<&'static str> {
+    let mut f = vec!["--yes"];
+    if prompt.type_to_confirm.is_some() {
+        f.push("--allow-irreversible");
+    }
+    if !prompt.discards.is_empty() {
+        f.push("--allow-data-loss");
+    }
+    f
 }

@@ -175,7 +175,9 @@ pub async fn run_headless(
                             }
                         );
                         code.get_or_insert(3);
-                        let _ = handle.commands.send(RunCommand::Abort);
+                        let _ = handle.commands.send(RunCommand::Stop {
+                            reason: "an irreversible call, and no --allow-irreversible".into(),
+                        });
                     }
                     Some(_) if !p.discards.is_empty() && !opts.allow_data_loss => {
                         let _ = writeln!(
@@ -184,17 +186,21 @@ pub async fn run_headless(
                             p.step
                         );
                         code.get_or_insert(3);
-                        let _ = handle.commands.send(RunCommand::Abort);
-                    }
-                    Some(region) => {
-                        let _ = handle.commands.send(RunCommand::Confirm {
-                            typed_region: Some(region.clone()),
+                        let _ = handle.commands.send(RunCommand::Stop {
+                            reason: "it discards acknowledged writes, and no --allow-data-loss"
+                                .into(),
                         });
                     }
-                    None => {
-                        let _ = handle
-                            .commands
-                            .send(RunCommand::Confirm { typed_region: None });
+                    // Confirmed by the flags given, which the audit log records as such.
+                    typed => {
+                        let mut flags = vec!["--yes".to_string()];
+                        if typed.is_some() {
+                            flags.push("--allow-irreversible".into());
+                        }
+                        if !p.discards.is_empty() {
+                            flags.push("--allow-data-loss".into());
+                        }
+                        let _ = handle.commands.send(RunCommand::ConfirmByFlags { flags });
                     }
                 }
             }
