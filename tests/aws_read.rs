@@ -77,6 +77,22 @@ async fn snapshot_matches_what_was_seeded() {
             "arn:aws:ecs:us-east-1:123456789012:task-definition/{family}:1"
         ))
     };
+    // Each carries its PRIMARY deployment's id (moto's own, not predictable).
+    for s in &services {
+        assert!(
+            s.primary_deployment
+                .as_deref()
+                .is_some_and(|d| d.starts_with("ecs-svc/")),
+            "{s:?}"
+        );
+    }
+    let services: Vec<ServiceReading> = services
+        .into_iter()
+        .map(|s| ServiceReading {
+            primary_deployment: None,
+            ..s
+        })
+        .collect();
     assert_eq!(
         services,
         vec![
@@ -88,6 +104,7 @@ async fn snapshot_matches_what_was_seeded() {
                 pending: 0,
                 deployment: Deployment::Steady,
                 task_definition: td("web"),
+                primary_deployment: None,
             },
             ServiceReading {
                 name: "worker".into(),
@@ -97,6 +114,7 @@ async fn snapshot_matches_what_was_seeded() {
                 pending: 0,
                 deployment: Deployment::Steady,
                 task_definition: td("worker"),
+                primary_deployment: None,
             },
         ]
     );

@@ -212,11 +212,39 @@ fn confirm_prompt(q: Option<Question>) -> drconsole::runbook::ConfirmPrompt {
     }
 }
 
+/// The default failover writes the endpoint first (reversible: `y` confirms it); returns the
+/// number of calls made by then.
+async fn confirm_endpoint(c: &mut Console) -> usize {
+    let prompt = confirm_prompt(c.until_question().await);
+    assert_eq!(prompt.step, "endpoint", "{prompt:?}");
+    assert_eq!(prompt.type_to_confirm, None, "{prompt:?}");
+    assert_eq!(
+        c.backend.count(),
+        0,
+        "no call before the first confirmation"
+    );
+    c.press(KeyCode::Char('y'));
+    c.pump(2).await;
+    let made = c.backend.count();
+    assert!(
+        c.backend
+            .actions()
+            .iter()
+            .all(|a| matches!(a, Action::WriteEndpoint { .. })),
+        "{:?}",
+        c.backend.actions()
+    );
+    assert_eq!(made, 1, "the endpoint parameter, written once");
+    made
+}
+
 #[tokio::test(start_paused = true)]
 async fn nothing_changes_without_a_deliberate_confirmation() {
     let mut c = console(false, None);
     c.start("failover");
-    // The preflight check passes on its own; the parallel group with the promotion asks.
+    let base = confirm_endpoint(&mut c).await;
+    // The preflight check passes on its own, the endpoint is written; the parallel group
+    // with the promotion asks.
     let prompt = confirm_prompt(c.until_question().await);
     // The primary still takes writes the replica has not applied: the region's name and
     // DISCARD are typed to accept losing them.
@@ -252,7 +280,7 @@ async fn nothing_changes_without_a_deliberate_confirmation() {
         c.press(code);
     }
     c.pump(60).await;
-    assert_eq!(c.backend.count(), 0, "no call before confirmation");
+    assert_eq!(c.backend.count(), base, "no call before confirmation");
 
     // `y` asks for the region; a wrong name does not confirm.
     c.press(KeyCode::Char('y'));
@@ -261,7 +289,7 @@ async fn nothing_changes_without_a_deliberate_confirmation() {
     c.pump(60).await;
     assert_eq!(
         c.backend.count(),
-        0,
+        base,
         "the wrong region name confirms nothing"
     );
     assert!(
@@ -273,14 +301,18 @@ async fn nothing_changes_without_a_deliberate_confirmation() {
     c.press(KeyCode::Char('y'));
     c.press(KeyCode::Enter);
     c.pump(10).await;
-    assert_eq!(c.backend.count(), 0);
+    assert_eq!(c.backend.count(), base);
 
     // Nor does the region alone, without accepting the loss.
     c.press(KeyCode::Char('y'));
     c.type_text("us-west-2");
     c.press(KeyCode::Enter);
     c.pump(10).await;
-    assert_eq!(c.backend.count(), 0, "the loss must be accepted in words");
+    assert_eq!(
+        c.backend.count(),
+        base,
+        "the loss must be accepted in words"
+    );
 
     // The right phrase does.
     c.press(KeyCode::Char('y'));
@@ -349,6 +381,7 @@ async fn read_only_makes_no_call_whatever_keys_are_pressed() {
 async fn skip_needs_a_typed_reason_and_abort_stops_the_run() {
     let mut c = console(false, None);
     c.start("failover");
+    let base = confirm_endpoint(&mut c).await;
     confirm_prompt(c.until_question().await);
     // An empty reason is refused: the step still waits.
     c.press(KeyCode::Char('s'));
@@ -378,7 +411,7 @@ async fn skip_needs_a_typed_reason_and_abort_stops_the_run() {
         );
     }
     assert!(c.audit().contains("drill: db stays, try yq"));
-    assert_eq!(c.backend.count(), 0, "a skipped step makes no call");
+    assert_eq!(c.backend.count(), base, "a skipped step makes no call");
     // Abort at the next question.
     confirm_prompt(c.until_question().await);
     c.press(KeyCode::Char('A'));
@@ -394,13 +427,14 @@ async fn skip_needs_a_typed_reason_and_abort_stops_the_run() {
         "{:?}",
         summary.outcome
     );
-    assert_eq!(c.backend.count(), 0);
+    assert_eq!(c.backend.count(), base);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_run_cut_off_mid_failover_is_offered_and_resumed_without_repeats() {
     let mut c = console(false, None);
     c.start("failover");
+    confirm_endpoint(&mut c).await;
     confirm_prompt(c.until_question().await);
     c.press(KeyCode::Char('y'));
     c.type_text("us-west-2 DISCARD");

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::Capacity;
-use crate::model::Side;
+use crate::model::{Parts, Side};
 
 /// Where the application reads its database endpoint from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,6 +197,32 @@ impl Action {
     }
 
     /// The region the action changes (`None` for Route 53, which is global).
+    /// What a reading taken before this change may show wrong: the parts it changes, per
+    /// region (`None`: Route 53).
+    pub fn affects(&self) -> Vec<(Option<Side>, Parts)> {
+        let db = Parts::DATABASE | Parts::LAG;
+        match self {
+            Action::PromoteReplica { side, .. }
+            | Action::CreateReplica { side, .. }
+            | Action::RenameDb { side, .. } => vec![(Some(*side), db)],
+            // A global database changes its writer in both regions.
+            Action::GlobalSwitchover { .. } | Action::GlobalFailover { .. } => {
+                Side::BOTH.iter().map(|s| (Some(*s), db)).collect()
+            }
+            Action::ScaleService { side, .. } | Action::ForceDeployment { side, .. } => {
+                vec![(Some(*side), Parts::SERVICES)]
+            }
+            // Instances an ASG launches or ends may be registered with its target groups.
+            Action::SetAsgCapacity { side, .. } => {
+                vec![(Some(*side), Parts::ASGS | Parts::TARGETS)]
+            }
+            Action::RegisterTargets { side, .. } => vec![(Some(*side), Parts::TARGETS)],
+            Action::UpsertRecord { .. } => vec![(None, Parts::DNS)],
+            // Endpoints are read back directly, never from a cached reading.
+            Action::WriteEndpoint { .. } => Vec::new(),
+        }
+    }
+
     pub fn side(&self) -> Option<Side> {
         match self {
             Action::PromoteReplica { side, .. }

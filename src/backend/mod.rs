@@ -6,14 +6,12 @@ pub mod aws;
 pub mod error;
 pub mod sim;
 
-use std::collections::BTreeMap;
-
 use async_trait::async_trait;
 
 pub use action::{Action, ActionOutcome, EndpointStore};
 pub use error::{BackendError, ErrorKind};
 
-use crate::model::{DataLedger, GlobalReading, RegionReading, Side};
+use crate::model::{DataLedger, GlobalReading, Parts, RegionReading, Side};
 
 #[async_trait]
 pub trait Backend: Send + Sync {
@@ -25,6 +23,19 @@ pub trait Backend: Send + Sync {
 
     /// Route 53 health checks and the DNS record.
     async fn read_global(&self) -> Result<GlobalReading, BackendError>;
+
+    /// Only `parts` of one region (the others are left [`crate::model::SectionError::not_read`]): what a
+    /// runbook step reads. A backend that cannot read less reads everything.
+    async fn read_parts(&self, side: Side, parts: Parts) -> Result<RegionReading, BackendError> {
+        let _ = parts;
+        self.read_region(side).await
+    }
+
+    /// Only `parts` of Route 53 ([`Parts::DNS`], [`Parts::HEALTH_CHECKS`]).
+    async fn read_global_parts(&self, parts: Parts) -> Result<GlobalReading, BackendError> {
+        let _ = parts;
+        self.read_global().await
+    }
 
     /// Performs one change. Says what it changed so that the caller can log it.
     async fn act(&self, action: &Action) -> Result<ActionOutcome, BackendError>;
@@ -43,23 +54,4 @@ pub trait Backend: Send + Sync {
         side: Side,
         store: &EndpointStore,
     ) -> Result<Option<String>, BackendError>;
-
-    /// The id of the PRIMARY deployment of each named ECS service of a side's cluster (a
-    /// service that does not exist, or has no deployment, is left out). A forced deployment
-    /// shows in AWS only as a new PRIMARY deployment: this is how a step tells whether one
-    /// it sent was applied.
-    async fn primary_deployments(
-        &self,
-        side: Side,
-        services: &[String],
-    ) -> Result<BTreeMap<String, String>, BackendError> {
-        let _ = services;
-        Err(BackendError::new(
-            ErrorKind::Other,
-            &side.to_string(),
-            "ecs:DescribeServices",
-            "",
-            "this backend does not read ECS deployments",
-        ))
-    }
 }

@@ -17,7 +17,8 @@ use tokio::sync::mpsc;
 use crate::app::keys::{self, Command};
 use crate::app::{App, Effect, PickItem, RunView};
 use crate::backend::sim::Simulator;
-use crate::poll::{PollControl, PollEvent};
+use crate::model::Scope;
+use crate::poll::{PollControl, PollEvent, Reading};
 use crate::runbook::{self, RunContext, RunEvent, RunHandle};
 use crate::ui::theme::Theme;
 pub use input::{Input, forward_signals, spawn_input_thread};
@@ -46,6 +47,28 @@ async fn next_run_event(run: &mut Option<RunHandle>) -> Option<RunEvent> {
 }
 
 impl Loop {
+    /// A poll reaches the screen, and runs: what a run says about a region it does not call
+    /// (the failed primary, in a failover) is this last poll.
+    fn apply_poll(&mut self, event: PollEvent, app: &mut App) {
+        if let (
+            Some(ctx),
+            PollEvent::Finished {
+                scope: Scope::Region(side),
+                result,
+                ..
+            },
+        ) = (&self.runner, &event)
+        {
+            let reading = match result {
+                Ok(Reading::Region(r)) => Ok((**r).clone()),
+                Ok(_) => Err("unexpected reading".to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            ctx.readings.offer(*side, reading);
+        }
+        app.apply_poll(event);
+    }
+
     /// Runs until the user quits. Generic over the terminal backend so benchmarks can drive it.
     pub async fn run<B: ratatui::backend::Backend>(
         mut self,
@@ -75,7 +98,7 @@ impl Loop {
                     Some(input) => self.handle_input(input, app),
                     None => return Ok(()),
                 },
-                Some(event) = self.polls.recv() => app.apply_poll(event),
+                Some(event) = self.polls.recv() => self.apply_poll(event, app),
                 event = next_run_event(&mut self.run) => match event {
                     Some(event) => self.apply_run_event(event, app),
                     // The engine is gone: its last event has been applied.
@@ -85,7 +108,7 @@ impl Loop {
             }
             // Take whatever else has already arrived before drawing once.
             while let Ok(event) = self.polls.try_recv() {
-                app.apply_poll(event);
+                self.apply_poll(event, app);
             }
             while let Some(Ok(event)) = self.run.as_mut().map(|h| h.events.try_recv()) {
                 self.apply_run_event(event, app);

@@ -2,11 +2,13 @@
 
 mod db;
 mod error;
+mod parts;
 mod region;
 mod route53;
 
 pub use db::{DbReading, DbRole, Lag};
 pub use error::{ErrorKind, Section, SectionError};
+pub use parts::Parts;
 pub use region::{
     AlarmReading, AlarmState, AsgReading, Deployment, RegionReading, ServiceReading,
     TargetGroupReading,

@@ -23,6 +23,9 @@ pub struct ServiceReading {
     pub pending: u32,
     pub deployment: Deployment,
     pub task_definition: Option<String>,
+    /// The id of the PRIMARY deployment: a forced deployment shows in AWS only as a new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_deployment: Option<String>,
 }
 
 impl ServiceReading {
@@ -35,6 +38,7 @@ impl ServiceReading {
             pending: 0,
             deployment: Deployment::Steady,
             task_definition: None,
+            primary_deployment: None,
         }
     }
     pub fn exists(&self) -> bool {

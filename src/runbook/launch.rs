@@ -12,7 +12,7 @@ use super::journal::{Journal, Metrics, RunOutcome, StepRecord, StepStatus};
 use super::plan::StepMemo;
 use super::reader::Reader;
 use super::recorder::Recorder;
-use super::step::{Step, compile};
+use super::step::{Step, compile, sides_of};
 use crate::config::runbook::{RunbookSpec, assign_ids};
 
 /// Starts the runbook called `name` (written in the estate file, or a generated default).
@@ -124,11 +124,18 @@ fn launch(ctx: RunContext, mut journal: Journal, steps: Vec<Step>, resumed: bool
             base,
             ctx.pace,
         );
-        let reader = Reader {
-            backend: ctx.backend.clone(),
-            estate: ctx.estate.clone(),
-            pace: ctx.pace,
-        };
+        let sides = sides_of(&steps, &ctx.estate);
+        let reader = Reader::new(
+            ctx.backend.clone(),
+            ctx.estate.clone(),
+            ctx.pace,
+            if ctx.mode == RunMode::DryRun {
+                Arc::new(ctx.readings.fork())
+            } else {
+                ctx.readings.clone()
+            },
+        )
+        .touching(&sides);
         // The journal must exist before anything else happens: a run that cannot keep one
         // does not start.
         if let Err(reason) = rec.flush().await {

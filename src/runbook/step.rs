@@ -9,6 +9,7 @@ use super::plan::{StepPlan, Verdict};
 use super::steps::{Milestone, Registry, StepCx, StepKind};
 use crate::config::Estate;
 use crate::config::runbook::{RunbookSpec, StepSpec, assign_ids};
+use crate::model::Side;
 
 /// One step: as written, and what it does.
 #[derive(Debug, Clone)]
@@ -81,12 +82,27 @@ impl Step {
             Body::Group(_) => Ok(Verdict::Done("nothing to verify".into())),
         }
     }
+    /// The regions the step calls (see [`StepKind::sides`]).
+    pub fn sides(&self, estate: &Estate) -> Vec<Side> {
+        match &self.body {
+            Body::Kind(k) => k.sides(estate),
+            Body::Group(steps) => sides_of(steps, estate),
+        }
+    }
     pub fn milestone(&self, estate: &Estate) -> Option<Milestone> {
         match &self.body {
             Body::Kind(k) => k.milestone(estate),
             Body::Group(_) => None,
         }
     }
+}
+
+/// The regions any of `steps` calls: the only ones a run of them reads.
+pub fn sides_of(steps: &[Step], estate: &Estate) -> Vec<Side> {
+    Side::BOTH
+        .into_iter()
+        .filter(|side| steps.iter().any(|s| s.sides(estate).contains(side)))
+        .collect()
 }
 
 /// Builds every step of `spec` (ids assigned) and checks it against the estate.

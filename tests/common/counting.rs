@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use drconsole::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore};
-use drconsole::model::{GlobalReading, RegionReading, Side};
+use drconsole::model::{GlobalReading, Parts, RegionReading, Side};
 
 /// Wraps a backend and records every `act`.
 pub struct Counting {
@@ -61,11 +61,10 @@ impl Backend for Counting {
     ) -> Result<Option<String>, BackendError> {
         self.inner.read_endpoint(side, store).await
     }
-    async fn primary_deployments(
-        &self,
-        side: Side,
-        services: &[String],
-    ) -> Result<std::collections::BTreeMap<String, String>, BackendError> {
-        self.inner.primary_deployments(side, services).await
+    async fn read_parts(&self, side: Side, parts: Parts) -> Result<RegionReading, BackendError> {
+        self.inner.read_parts(side, parts).await
+    }
+    async fn read_global_parts(&self, parts: Parts) -> Result<GlobalReading, BackendError> {
+        self.inner.read_global_parts(parts).await
     }
 }

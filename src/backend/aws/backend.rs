@@ -1,14 +1,12 @@
 //! The [`Backend`] trait on AWS: a poll's reads of each region and of Route 53, and the changes
 //! the runbooks make.
 
-use std::collections::BTreeMap;
-
 use async_trait::async_trait;
 
 use super::read::{all_unreachable, kind_of, section};
 use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, rds, route53};
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
-use crate::model::{GlobalReading, RegionReading, Side};
+use crate::model::{GlobalReading, Parts, RegionReading, SectionError, Side};
 
 #[async_trait]
 impl Backend for AwsBackend {
@@ -17,16 +15,26 @@ impl Backend for AwsBackend {
     }
 
     async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
+        self.read_parts(side, Parts::REGION).await
+    }
+
+    async fn read_parts(&self, side: Side, parts: Parts) -> Result<RegionReading, BackendError> {
+        let parts = parts.normalized();
         let c = self.clients(side);
         let estate = &self.estate;
         let ecs = estate.ecs.as_ref();
+        let want = |p: Parts| parts.contains(p);
         let services: Vec<&str> = estate.services().iter().map(|s| s.name.as_str()).collect();
         let asgs: Vec<&str> = estate.asgs.iter().map(|a| a.name_in(side)).collect();
-        let groups: Vec<(&str, &str)> = estate
-            .target_groups
-            .iter()
-            .map(|t| (t.name.as_str(), t.arn(side)))
-            .collect();
+        let groups: Vec<(&str, &str)> = if want(Parts::TARGETS) {
+            estate
+                .target_groups
+                .iter()
+                .map(|t| (t.name.as_str(), t.arn(side)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let alarms: Vec<&str> = estate
             .alarms
             .iter()
@@ -36,28 +44,34 @@ impl Backend for AwsBackend {
 
         let services_read = async {
             match ecs {
-                Some(e) if !services.is_empty() => {
+                Some(e) if !services.is_empty() && want(Parts::SERVICES) => {
                     Some(ecs::read_services(c, e.cluster(side), &services).await)
                 }
                 _ => None,
             }
         };
         let asgs_read = async {
-            if asgs.is_empty() {
+            if asgs.is_empty() || !want(Parts::ASGS) {
                 None
             } else {
                 Some(asg::read_asgs(c, &asgs).await)
             }
         };
         let alarms_read = async {
-            if alarms.is_empty() {
+            if alarms.is_empty() || !want(Parts::ALARMS) {
                 None
             } else {
                 Some(cloudwatch::read_alarms(c, &alarms).await)
             }
         };
         let (database, services_r, asgs_r, groups_r, alarms_r) = futures::join!(
-            self.read_database(side),
+            async {
+                if want(Parts::DATABASE) {
+                    self.read_database(side, want(Parts::LAG)).await
+                } else {
+                    None
+                }
+            },
             services_read,
             asgs_read,
             elb::read_target_groups(c, &groups),
@@ -105,27 +119,48 @@ impl Backend for AwsBackend {
             ));
         }
 
+        // A part not asked for stays "not read"; one asked for with nothing to read is empty.
         Ok(RegionReading {
-            database: database.map(section),
-            services: services_r.map(section).unwrap_or(Ok(Vec::new())),
-            asgs: asgs_r.map(section).unwrap_or(Ok(Vec::new())),
-            target_groups: Ok(groups_r.into_iter().map(|(r, _)| r).collect()),
-            alarms: alarms_r.map(section).unwrap_or(Ok(Vec::new())),
+            database: match database {
+                Some(d) => Some(section(d)),
+                None if estate.database.is_some() => Some(Err(SectionError::not_read())),
+                None => None,
+            },
+            services: services_r
+                .map(section)
+                .unwrap_or_else(|| or_empty(want(Parts::SERVICES))),
+            asgs: asgs_r
+                .map(section)
+                .unwrap_or_else(|| or_empty(want(Parts::ASGS))),
+            target_groups: if want(Parts::TARGETS) {
+                Ok(groups_r.into_iter().map(|(r, _)| r).collect())
+            } else {
+                Err(SectionError::not_read())
+            },
+            alarms: alarms_r
+                .map(section)
+                .unwrap_or_else(|| or_empty(want(Parts::ALARMS))),
         })
     }
 
     async fn read_global(&self) -> Result<GlobalReading, BackendError> {
+        self.read_global_parts(Parts::GLOBAL).await
+    }
+
+    async fn read_global_parts(&self, parts: Parts) -> Result<GlobalReading, BackendError> {
         let g = &self.global;
         let dns_read = async {
             match &self.estate.dns {
-                Some(d) => Some(route53::read_record(g, d).await),
-                None => None,
+                Some(d) if parts.contains(Parts::DNS) => Some(route53::read_record(g, d).await),
+                _ => None,
             }
         };
-        let (checks, dns) = futures::join!(
-            route53::read_health_checks(g, &self.estate.health_checks),
-            dns_read
-        );
+        let checks: &[_] = if parts.contains(Parts::HEALTH_CHECKS) {
+            &self.estate.health_checks
+        } else {
+            &[]
+        };
+        let (checks, dns) = futures::join!(route53::read_health_checks(g, checks), dns_read);
         let mut outcomes: Vec<Option<ErrorKind>> = checks.iter().map(|(_, k)| *k).collect();
         if let Some(d) = &dns {
             outcomes.push(kind_of(d));
@@ -146,8 +181,16 @@ impl Backend for AwsBackend {
             ));
         }
         Ok(GlobalReading {
-            health_checks: Ok(checks.into_iter().map(|(r, _)| r).collect()),
-            dns: dns.map(section),
+            health_checks: if parts.contains(Parts::HEALTH_CHECKS) {
+                Ok(checks.into_iter().map(|(r, _)| r).collect())
+            } else {
+                Err(SectionError::not_read())
+            },
+            dns: match dns {
+                Some(d) => Some(section(d)),
+                None if self.estate.dns.is_some() => Some(Err(SectionError::not_read())),
+                None => None,
+            },
         })
     }
 
@@ -235,16 +278,14 @@ impl Backend for AwsBackend {
     ) -> Result<Option<String>, BackendError> {
         endpoint::read(self.clients(side), store).await
     }
+}
 
-    async fn primary_deployments(
-        &self,
-        side: Side,
-        services: &[String],
-    ) -> Result<BTreeMap<String, String>, BackendError> {
-        let Some(e) = self.estate.ecs.as_ref() else {
-            return Ok(BTreeMap::new());
-        };
-        let names: Vec<&str> = services.iter().map(String::as_str).collect();
-        ecs::primary_deployments(self.clients(side), e.cluster(side), &names).await
+/// A section asked for with nothing in the estate to read is empty; one not asked for is
+/// left not read.
+fn or_empty<T>(wanted: bool) -> crate::model::Section<Vec<T>> {
+    if wanted {
+        Ok(Vec::new())
+    } else {
+        Err(SectionError::not_read())
     }
 }

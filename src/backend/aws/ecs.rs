@@ -1,6 +1,6 @@
 //! ECS: services described ten at a time (all batches at once), and `UpdateService`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::types::{DeploymentRolloutState, Service};
@@ -47,6 +47,7 @@ fn reading(s: &Service, name: &str) -> ServiceReading {
         pending: count(s.pending_count()),
         deployment: deployment_of(s),
         task_definition: s.task_definition().map(str::to_string),
+        primary_deployment: primary_deployment(Some(s)),
     }
 }
 
@@ -118,24 +119,6 @@ pub async fn read_services(
             }
         })
         .collect())
-}
-
-/// The PRIMARY deployment id of each named service that has one, read ten at a time.
-pub async fn primary_deployments(
-    c: &RegionClients,
-    cluster: &str,
-    names: &[&str],
-) -> Result<BTreeMap<String, String>, BackendError> {
-    let outputs = describe_in_batches(c, cluster, names).await;
-    let mut found = BTreeMap::new();
-    for out in outputs {
-        for s in out?.services() {
-            if let (Some(n), Some(id)) = (s.service_name(), primary_deployment(Some(s))) {
-                found.insert(n.to_string(), id);
-            }
-        }
-    }
-    Ok(found)
 }
 
 /// The deployment an `UpdateService` started or kept (its id is the change to follow).

@@ -22,10 +22,12 @@ pub(super) fn all_unreachable(outcomes: &[Option<ErrorKind>]) -> bool {
 }
 
 impl AwsBackend {
-    /// The database of `side` with its lag, from one describe call and one `GetMetricData`.
+    /// The database of `side` from one describe call, with its lag (one `GetMetricData`)
+    /// when `lag` is asked for; without, the lag is left as no data.
     pub(super) async fn read_database(
         &self,
         side: Side,
+        lag: bool,
     ) -> Option<Result<DbReading, BackendError>> {
         let db = self.estate.database.as_ref()?;
         let c = self.clients(side);
@@ -36,19 +38,15 @@ impl AwsBackend {
         let result = match db.kind {
             DatabaseKind::RdsReplica => {
                 let queries = [MetricQuery::replica_lag(id)];
-                let (reading, lag) = futures::join!(
-                    rds::read_instance(c, id),
-                    cloudwatch::latest_values(c, &queries)
-                );
+                let (reading, lag) =
+                    futures::join!(rds::read_instance(c, id), lag_of(c, &queries, lag));
                 reading.map(|r| with_lag(r, lag))
             }
             DatabaseKind::AuroraGlobal => {
                 let global = db.global_cluster.as_deref().unwrap_or_default();
                 let queries = [MetricQuery::aurora_global_lag(id)];
-                let (reading, lag) = futures::join!(
-                    rds::read_cluster(c, id, global),
-                    cloudwatch::latest_values(c, &queries)
-                );
+                let (reading, lag) =
+                    futures::join!(rds::read_cluster(c, id, global), lag_of(c, &queries, lag));
                 reading.map(|r| with_lag(r, lag))
             }
         };
@@ -56,13 +54,26 @@ impl AwsBackend {
     }
 }
 
+/// The lag metric, when asked for.
+async fn lag_of(
+    c: &super::clients::RegionClients,
+    queries: &[MetricQuery],
+    wanted: bool,
+) -> Option<Result<Vec<Option<f64>>, BackendError>> {
+    if wanted {
+        Some(cloudwatch::latest_values(c, queries).await)
+    } else {
+        None
+    }
+}
+
 /// Lag belongs to a replica; a writer has none. A failed metric read is shown as no data
 /// (the database panel itself is still right).
-fn with_lag(mut r: DbReading, lag: Result<Vec<Option<f64>>, BackendError>) -> DbReading {
+fn with_lag(mut r: DbReading, lag: Option<Result<Vec<Option<f64>>, BackendError>>) -> DbReading {
     r.lag = match (&r.role, lag) {
-        (DbRole::Writer, _) => Lag::NoData,
-        (_, Ok(values)) => Lag::from_metric(values.first().copied().flatten()),
-        (_, Err(_)) => Lag::NoData,
+        (DbRole::Writer, _) | (_, None) => Lag::NoData,
+        (_, Some(Ok(values))) => Lag::from_metric(values.first().copied().flatten()),
+        (_, Some(Err(_))) => Lag::NoData,
     };
     r
 }

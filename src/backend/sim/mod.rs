@@ -222,15 +222,6 @@ impl Backend for Simulator {
         self.gate(Some(side), "read endpoint").await?;
         Ok(self.world().read_endpoint(side, store))
     }
-
-    async fn primary_deployments(
-        &self,
-        side: Side,
-        services: &[String],
-    ) -> Result<std::collections::BTreeMap<String, String>, BackendError> {
-        self.gate(Some(side), "ecs:DescribeServices").await?;
-        Ok(self.world().primary_deployments(side, services))
-    }
 }
 
 #[cfg(test)]

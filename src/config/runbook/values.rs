@@ -187,6 +187,27 @@ impl Condition {
     pub fn check(&self, estate: &Estate) -> Result<(), String> {
         validate_condition(self, estate)
     }
+
+    /// The regions the condition is read from (Route 53 is not one).
+    pub fn sides(&self, estate: &Estate) -> Vec<Side> {
+        match self {
+            Condition::LagBelow(_) | Condition::LagKnown(_) => vec![Side::Standby],
+            Condition::HealthCheckHealthy(_) | Condition::DnsPointsTo(_) => Vec::new(),
+            Condition::AlarmOk(name) => estate
+                .alarms
+                .iter()
+                .filter(|a| &a.name == name)
+                .map(|a| a.region)
+                .collect(),
+            Condition::ServiceRunning(s)
+            | Condition::RegionReachable(s)
+            | Condition::DatabaseAvailable(s)
+            | Condition::DatabaseWriter(s)
+            | Condition::RegionHealthy(s)
+            | Condition::CaughtUp(s) => vec![*s],
+            Condition::ReplicaOf(_) => Side::BOTH.to_vec(),
+        }
+    }
 }
 
 fn validate_condition(c: &Condition, estate: &Estate) -> Result<(), String> {

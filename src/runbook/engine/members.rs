@@ -34,19 +34,32 @@ impl Engine {
         self.rec.set(unit_id, status);
     }
 
-    pub(super) fn show_dry_run(&self, work: &[(&Step, StepPlan)], failed: &[(String, StepError)]) {
+    /// A dry run's plan of a unit; `predicted` when it was planned on the state earlier steps
+    /// would leave rather than on AWS as read.
+    pub(super) fn show_dry_run(
+        &self,
+        work: &[(&Step, StepPlan)],
+        failed: &[(String, StepError)],
+        predicted: bool,
+    ) {
+        let mark = if predicted { "predicted: " } else { "" };
         for (s, p) in work {
             for a in &p.actions {
                 self.rec.log(
                     Level::Info,
                     Some(s.id()),
-                    format!("dry-run: would call {}", a.describe()),
+                    format!("dry-run: {mark}would call {}", a.describe()),
                 );
             }
             let note = if p.actions.is_empty() {
-                format!("would wait for: {}", p.target)
+                format!("{mark}would wait for: {}", p.target)
             } else {
-                format!("{} call(s): {} → {}", p.actions.len(), p.current, p.target)
+                format!(
+                    "{mark}{} call(s): {} → {}",
+                    p.actions.len(),
+                    p.current,
+                    p.target
+                )
             };
             self.rec.set(s.id(), StepStatus::DryRun { note });
         }
@@ -86,6 +99,10 @@ impl Engine {
                 r = &mut jobs => return Some(r),
                 cmd = self.cmds.recv(), if self.cmds_open => match cmd {
                     Some(RunCommand::Abort) => return None,
+                    Some(RunCommand::Stop { reason }) => {
+                        self.rec.audit(Some(unit_id), "stop", json!({"by": "drconsole", "reason": reason}));
+                        return None;
+                    }
                     Some(other) => self.rec.log(Level::Info, Some(unit_id), format!("ignored {other:?} while the step runs (only abort applies now)")),
                     None => self.cmds_open = false,
                 }

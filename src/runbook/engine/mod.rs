@@ -106,7 +106,8 @@ impl Engine {
                 if self.resumed { "resuming" } else { "starting" },
                 description.unwrap_or_default(),
                 if self.ctx.mode == RunMode::DryRun {
-                    " as a dry run: no AWS call will be made"
+                    " as a dry run: AWS is read, nothing is changed; each step is planned on \
+                     the state the earlier steps would leave (marked predicted)"
                 } else {
                     ""
                 }

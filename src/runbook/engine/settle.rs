@@ -20,6 +20,7 @@ impl Engine {
         s: &Step,
         p: StepPlan,
         failed: &mut Vec<(String, StepError)>,
+        predicted: bool,
     ) -> Option<StepPlan> {
         let id = s.id();
         for w in &p.warnings {
@@ -41,6 +42,14 @@ impl Engine {
             memo: &memo,
         };
         match s.verify(&cx).await {
+            // A dry run never calls a prediction "already at target".
+            Ok(Verdict::Done(d)) if predicted || self.reader.used_prediction() => {
+                let note = format!("predicted: at target once the earlier steps are done ({d})");
+                self.rec
+                    .log(Level::Info, Some(id), format!("dry-run: {note}"));
+                self.rec.set(id, StepStatus::DryRun { note });
+                None
+            }
             Ok(Verdict::Done(d)) => {
                 self.rec.log(
                     Level::Info,

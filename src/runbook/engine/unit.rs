@@ -18,7 +18,14 @@ impl Engine {
         let unit_id = unit.id().to_string();
         let group = unit.is_group();
         let members = unit.members();
+        let mut again = false;
         loop {
+            // Planning again (a retry, a skip, a failure decided) reads AWS again: whatever
+            // changed meanwhile outside the run is seen.
+            if again {
+                self.reader.forget().await;
+            }
+            again = true;
             let todo: Vec<&Step> = members
                 .iter()
                 .copied()
@@ -37,6 +44,8 @@ impl Engine {
                 self.rec.set(s.id(), StepStatus::Preflight);
                 self.note_in_flight(s.id());
             }
+            // Whether this unit's plans rest on a dry run's predictions.
+            let _ = self.reader.used_prediction();
             let plans = join_all(todo.iter().map(|s| {
                 let reader = &self.reader;
                 let memo = self.rec.memo(s.id());
@@ -50,6 +59,7 @@ impl Engine {
             }))
             .await;
 
+            let predicted = self.reader.used_prediction();
             let mut work: Vec<(&Step, StepPlan)> = Vec::new();
             let mut failed: Vec<(String, StepError)> = Vec::new();
             for (s, res) in todo.iter().zip(plans) {
@@ -57,7 +67,9 @@ impl Engine {
                     Err(e) => failed.push((s.id().to_string(), e)),
                     Ok(p) => {
                         self.settle_in_flight(s.id(), &p);
-                        if let Some(p) = self.settle_at_preflight(s, p, &mut failed).await {
+                        if let Some(p) =
+                            self.settle_at_preflight(s, p, &mut failed, predicted).await
+                        {
                             work.push((s, p));
                         }
                     }
@@ -65,7 +77,13 @@ impl Engine {
             }
 
             if self.ctx.mode == RunMode::DryRun {
-                self.show_dry_run(&work, &failed);
+                self.show_dry_run(&work, &failed, predicted);
+                // Later steps are planned on the state these would leave.
+                for (_, p) in &work {
+                    for a in &p.actions {
+                        self.reader.predict(a).await;
+                    }
+                }
                 continue;
             }
 
@@ -109,8 +127,11 @@ impl Engine {
             }
             let Some(results) = self.execute_all(&unit_id, &work).await else {
                 let reason = format!("aborted by {} while {} was running", self.ctx.user, unit_id);
-                self.rec
-                    .audit(Some(&unit_id), "abort", json!({"user": self.ctx.user}));
+                self.rec.audit(
+                    Some(&unit_id),
+                    "abort",
+                    json!({"by": "operator", "user": self.ctx.user}),
+                );
                 for (s, _) in &work {
                     if !self.rec.is_final(s.id()) {
                         self.rec.set(

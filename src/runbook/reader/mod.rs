@@ -7,15 +7,25 @@
 //! change is returned at once, marked [`ActError::maybe_applied`] when AWS did not say it
 //! refused (no answer in time, connection lost, a server error): the engine then reads AWS
 //! again before anything is repeated.
+//!
+//! Reads go through a cache shared by the run's steps (see [`cache`]): each step asks for the
+//! parts it plans or verifies from, and steps asking in the same tick share one read. A region
+//! the runbook does not touch (no step acts or requires anything there — the failed primary,
+//! in a failover) is never called: what is said about it comes from the console's last poll or
+//! an earlier reading, with its age.
 
-use std::collections::BTreeMap;
+mod cache;
+mod predict;
+
+pub use cache::{Polled, Readings};
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::error::StepError;
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
 use crate::config::Estate;
-use crate::model::{GlobalReading, RegionReading, Side};
+use crate::model::{GlobalReading, Parts, RegionReading, Side};
 
 /// How engine durations map to the clock tokio sleeps on: 1 in production; a simulator running
 /// `speed` times faster than real time is driven with `scale = speed`.
@@ -41,6 +51,16 @@ pub struct Reader {
     pub backend: Arc<dyn Backend>,
     pub estate: Arc<Estate>,
     pub pace: Pace,
+    pub readings: Arc<Readings>,
+    /// The regions the run may call (primary, standby).
+    touches: [bool; 2],
+}
+
+/// The newest reading of a region the run does not call, and how old it is.
+#[derive(Debug, Clone)]
+pub struct Known {
+    pub age: Duration,
+    pub reading: Result<RegionReading, String>,
 }
 
 /// Attempts of a throttled read, or of a throttled reversible change.
@@ -79,6 +99,53 @@ pub fn may_have_applied(e: &BackendError) -> bool {
 }
 
 impl Reader {
+    pub fn new(
+        backend: Arc<dyn Backend>,
+        estate: Arc<Estate>,
+        pace: Pace,
+        readings: Arc<Readings>,
+    ) -> Reader {
+        Reader {
+            backend,
+            estate,
+            pace,
+            readings,
+            touches: [true, true],
+        }
+    }
+
+    /// Only the regions in `sides` are called from now on.
+    pub fn touching(mut self, sides: &[Side]) -> Reader {
+        self.touches = Side::BOTH.map(|s| sides.contains(&s));
+        self
+    }
+
+    pub fn touches(&self, side: Side) -> bool {
+        self.touches[cache::index(side)]
+    }
+
+    /// How long one read serves every step that asks for it: a tick, at most a second.
+    fn window(&self) -> Duration {
+        self.pace
+            .wall(self.estate.poll_interval().min(Duration::from_secs(1)))
+    }
+
+    /// The start of the tick: what was read or failed before it is not fresh.
+    fn tick_start(&self) -> tokio::time::Instant {
+        let now = tokio::time::Instant::now();
+        now.checked_sub(self.window()).unwrap_or(now)
+    }
+
+    /// Whether a read of `part` that began at `taken` is fresh: in this tick, and begun
+    /// after the last change to it was answered.
+    fn fresh(&self, scope: Option<Side>, part: Parts, taken: cache::Stamp) -> bool {
+        taken.at >= self.tick_start()
+            && self
+                .readings
+                .last_change(scope, part)
+                .is_none_or(|c| taken.seq > c.seq)
+    }
+
     fn call_timeout(&self) -> Duration {
         self.pace.wall(self.estate.call_timeout.0)
     }
@@ -142,24 +209,130 @@ impl Reader {
         }
     }
 
+    /// Every part of a region, read now (or in this tick).
     pub async fn region(&self, side: Side) -> Result<RegionReading, StepError> {
-        let b = self.backend.clone();
-        self.call(Some(side), "describe", || {
-            let b = b.clone();
-            async move { b.read_region(side).await }
-        })
-        .await
-        .map_err(|e| StepError::call(Some(side), e))
+        self.read(side, Parts::REGION).await
     }
 
-    pub async fn global(&self) -> Result<GlobalReading, StepError> {
-        let b = self.backend.clone();
-        self.call(None, "route53:read", || {
-            let b = b.clone();
-            async move { b.read_global().await }
+    /// `parts` of a region as they are now: read unless another step read them in this tick
+    /// (and nothing changed there since). Only those parts are in the answer. A region the
+    /// run does not touch is not called: its newest known reading answers.
+    pub async fn read(&self, side: Side, parts: Parts) -> Result<RegionReading, StepError> {
+        if !self.touches(side) {
+            return self.known_only(side, parts);
+        }
+        let parts = parts.normalized();
+        let mut slot = self.readings.sides[cache::index(side)].lock().await;
+        if let Some(e) = slot.failed_since(self.tick_start()) {
+            return Err(StepError::call(Some(side), e.clone()));
+        }
+        // The lag is read with its database: a stale lag re-reads both. A predicted part is
+        // not read again: the prediction is the state asked about.
+        let predicted = self.readings.predicted_parts(Some(side));
+        if parts.intersects(predicted) {
+            self.readings.note_prediction_used();
+        }
+        let missing = slot
+            .missing(parts.minus(predicted), |p, t| self.fresh(Some(side), p, t))
+            .normalized()
+            .minus(predicted);
+        if !missing.is_empty() {
+            let began = self.readings.stamp();
+            let b = self.backend.clone();
+            let read = self
+                .call(Some(side), "describe", || {
+                    let b = b.clone();
+                    async move { b.read_parts(side, missing).await }
+                })
+                .await;
+            match read {
+                Ok(r) => slot.store(r, missing, began),
+                Err(e) => {
+                    slot.fail(e.clone());
+                    return Err(StepError::call(Some(side), e));
+                }
+            }
+        }
+        Ok(slot
+            .view(parts)
+            .unwrap_or_else(|| RegionReading::unread(false)))
+    }
+
+    /// What is known of a region without calling it: the newer of the console's last poll
+    /// and this run's own reads.
+    pub fn known(&self, side: Side) -> Option<Known> {
+        let now = tokio::time::Instant::now();
+        let own = self.readings.sides[cache::index(side)]
+            .try_lock()
+            .ok()
+            .and_then(|s| s.newest());
+        let polled = self.readings.polled(side);
+        let own = own.map(|(r, at)| Polled { at, reading: Ok(r) });
+        let newest = match (own, polled) {
+            (Some(o), Some(p)) => Some(if p.at > o.at { p } else { o }),
+            (o, p) => o.or(p),
+        }?;
+        Some(Known {
+            age: now - newest.at,
+            reading: newest.reading,
         })
-        .await
-        .map_err(|e| StepError::call(None, e))
+    }
+
+    fn known_only(&self, side: Side, parts: Parts) -> Result<RegionReading, StepError> {
+        let untouched =
+            format!("the {side} region is not called by this runbook (no step acts there)");
+        match self.known(side) {
+            None => Err(StepError::missing(format!(
+                "{untouched}, and it has not been read"
+            ))),
+            Some(Known {
+                reading: Err(e),
+                age,
+            }) => Err(StepError::missing(format!(
+                "{untouched}; last poll {} ago: {e}",
+                crate::timefmt::secs(age.as_secs())
+            ))),
+            Some(Known { reading: Ok(r), .. }) => Ok(cache::Partial::only(&r, parts.normalized())),
+        }
+    }
+
+    /// All of Route 53, read now (or in this tick).
+    pub async fn global(&self) -> Result<GlobalReading, StepError> {
+        self.global_parts(Parts::GLOBAL).await
+    }
+
+    /// `parts` of Route 53 as they are now, shared within a tick like [`Reader::read`].
+    pub async fn global_parts(&self, parts: Parts) -> Result<GlobalReading, StepError> {
+        let mut slot = self.readings.global.lock().await;
+        if let Some(e) = slot.failed_since(self.tick_start()) {
+            return Err(StepError::call(None, e.clone()));
+        }
+        let predicted = self.readings.predicted_parts(None);
+        if parts.intersects(predicted) {
+            self.readings.note_prediction_used();
+        }
+        let missing = slot
+            .missing(parts.minus(predicted), |p, t| self.fresh(None, p, t))
+            .minus(predicted);
+        if !missing.is_empty() {
+            let began = self.readings.stamp();
+            let b = self.backend.clone();
+            let read = self
+                .call(None, "route53:read", || {
+                    let b = b.clone();
+                    async move { b.read_global_parts(missing).await }
+                })
+                .await;
+            match read {
+                Ok(r) => slot.store(r, missing, began),
+                Err(e) => {
+                    slot.fail(e.clone());
+                    return Err(StepError::call(None, e));
+                }
+            }
+        }
+        slot.view(parts)
+            .ok_or_else(|| StepError::missing("Route 53 not read"))
     }
 
     pub async fn endpoint(
@@ -167,6 +340,10 @@ impl Reader {
         side: Side,
         store: &EndpointStore,
     ) -> Result<Option<String>, StepError> {
+        if let Some(v) = self.readings.predicted_endpoint(side, store) {
+            self.readings.note_prediction_used();
+            return Ok(Some(v));
+        }
         let b = self.backend.clone();
         self.call(Some(side), "read endpoint", || {
             let b = b.clone();
@@ -188,13 +365,53 @@ impl Reader {
         .map_err(|e| StepError::call(None, e))
     }
 
+    /// A dry run's prediction: what `action` would leave is written over what was read, and
+    /// later steps are planned on it.
+    pub async fn predict(&self, action: &Action) {
+        if let Action::WriteEndpoint { side, store, value } = action {
+            self.readings.predict_endpoint(*side, store, value);
+        }
+        for (scope, parts) in action.affects() {
+            match scope {
+                Some(side) => {
+                    let mut slot = self.readings.sides[cache::index(side)].lock().await;
+                    if let Some(r) = slot.reading_mut() {
+                        predict::region(&self.estate, action, side, r);
+                        self.readings.predicted(Some(side), parts);
+                    }
+                }
+                None => {
+                    let mut slot = self.readings.global.lock().await;
+                    if let Some(g) = slot.reading_mut() {
+                        predict::global(&self.estate, action, g);
+                        self.readings.predicted(None, parts);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Forgets what was read (not a dry run's predictions): an operator's retry reads AWS
+    /// again, whatever changed meanwhile outside the run.
+    pub async fn forget(&self) {
+        for slot in &self.readings.sides {
+            slot.lock().await.forget();
+        }
+        self.readings.global.lock().await.forget();
+    }
+
+    /// Whether a read since the last call answered with a dry run's prediction.
+    pub fn used_prediction(&self) -> bool {
+        self.readings.take_prediction_used()
+    }
+
     /// The estate's posture now: both regions and Route 53 read at once, each bounded by the
     /// call timeout; what does not answer counts as unread.
     pub async fn posture(&self) -> crate::posture::Posture {
         let (p, s, g) = tokio::join!(
-            self.region(Side::Primary),
-            self.region(Side::Standby),
-            self.global()
+            self.read(Side::Primary, Parts::DATABASE),
+            self.read(Side::Standby, Parts::DATABASE),
+            self.global_parts(Parts::DNS)
         );
         crate::posture::posture(
             &self.estate,
@@ -202,21 +419,6 @@ impl Reader {
             s.ok().as_ref(),
             g.ok().as_ref(),
         )
-    }
-
-    /// The PRIMARY deployment id of each named ECS service of `side`.
-    pub async fn primary_deployments(
-        &self,
-        side: Side,
-        services: &[String],
-    ) -> Result<BTreeMap<String, String>, StepError> {
-        let b = self.backend.clone();
-        self.call(Some(side), "ecs:DescribeServices", || {
-            let b = b.clone();
-            async move { b.primary_deployments(side, services).await }
-        })
-        .await
-        .map_err(|e| StepError::call(Some(side), e))
     }
 
     /// Makes one change. Retried only while AWS throttles it, and not at all when it is
@@ -229,13 +431,18 @@ impl Reader {
         } else {
             THROTTLE_ATTEMPTS
         };
-        self.call_with(side, action.api_call(), attempts, || {
-            let b = b.clone();
-            let a = action.clone();
-            async move { b.act(&a).await }
-        })
-        .await
-        .map_err(|e| {
+        let result = self
+            .call_with(side, action.api_call(), attempts, || {
+                let b = b.clone();
+                let a = action.clone();
+                async move { b.act(&a).await }
+            })
+            .await;
+        // Answered or not, what was read of what it changes may be stale now.
+        for (scope, parts) in action.affects() {
+            self.readings.changed(scope, parts);
+        }
+        result.map_err(|e| {
             let maybe_applied = may_have_applied(&e);
             let mut e = e;
             if maybe_applied {

@@ -16,7 +16,7 @@ use super::read::db_of;
 use super::{Kind, StepCx, StepKind};
 use crate::config::Estate;
 use crate::config::runbook::Condition;
-use crate::model::Side;
+use crate::model::{Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -54,6 +54,14 @@ impl StepKind for Check {
         Duration::from_secs(60)
     }
 
+    /// Only the regions of `require`: warnings never call a region.
+    fn sides(&self, estate: &Estate) -> Vec<Side> {
+        let mut sides: Vec<Side> = self.require.iter().flat_map(|c| c.sides(estate)).collect();
+        sides.sort();
+        sides.dedup();
+        sides
+    }
+
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
         let r = cx.reader;
         let mut plan = StepPlan::default();
@@ -66,10 +74,20 @@ impl StepKind for Check {
                 Err(e) => failed.push(format!("{c}: {e}")),
             }
         }
+        // A warning about a region the run does not call is judged from its last reading,
+        // whose age is stated.
         for c in &self.warn {
+            let age = c
+                .sides(cx.estate())
+                .into_iter()
+                .filter(|s| !r.touches(*s))
+                .filter_map(|s| r.known(s).map(|k| k.age))
+                .max()
+                .map(|a| format!(" (last read {} ago)", crate::timefmt::secs(a.as_secs())))
+                .unwrap_or_default();
             match eval(c, r).await {
-                Ok((true, d)) => met.push(d),
-                Ok((false, d)) => plan.warnings.push(format!("{c}: {d}")),
+                Ok((true, d)) => met.push(format!("{d}{age}")),
+                Ok((false, d)) => plan.warnings.push(format!("{c}: {d}{age}")),
                 Err(e) => plan.warnings.push(format!("{c}: {e}")),
             }
         }
@@ -87,7 +105,7 @@ impl StepKind for Check {
                 .any(|c| matches!(c, Condition::LagBelow(_)))
         {
             plan.lag = r
-                .region(Side::Standby)
+                .read(Side::Standby, Parts::DATABASE | Parts::LAG)
                 .await
                 .ok()
                 .and_then(|rr| db_of(&rr, Side::Standby).ok().map(|d| d.lag));

@@ -2,8 +2,9 @@
 //! read of what each needs.
 
 use super::read::{db_of, role_text, section};
+use crate::config::Estate;
 use crate::config::runbook::{Condition, side_name};
-use crate::model::{AlarmState, DbRole, Deployment, Lag, Side};
+use crate::model::{AlarmState, DbRole, Deployment, Lag, Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::reader::Reader;
 use std::time::Duration;
@@ -13,7 +14,7 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
     let estate = &r.estate;
     match c {
         Condition::LagBelow(max) => {
-            let reading = r.region(Side::Standby).await?;
+            let reading = r.read(Side::Standby, Parts::DATABASE | Parts::LAG).await?;
             let db = db_of(&reading, Side::Standby)?;
             Ok(match db.lag {
                 Lag::Known(s) => (
@@ -24,13 +25,13 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
             })
         }
         Condition::LagKnown(want) => {
-            let reading = r.region(Side::Standby).await?;
+            let reading = r.read(Side::Standby, Parts::DATABASE | Parts::LAG).await?;
             let db = db_of(&reading, Side::Standby)?;
             let known = matches!(db.lag, Lag::Known(_));
             Ok((known == *want, format!("replica lag {}", db.lag)))
         }
         Condition::HealthCheckHealthy(which) => {
-            let g = r.global().await?;
+            let g = r.global_parts(Parts::HEALTH_CHECKS).await?;
             let checks = g
                 .health_checks
                 .as_ref()
@@ -82,7 +83,7 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
                 .find(|a| &a.name == name)
                 .map(|a| a.region)
                 .ok_or_else(|| StepError::missing(format!("no alarm {name} in the estate")))?;
-            let reading = r.region(side).await?;
+            let reading = r.read(side, Parts::ALARMS).await?;
             let alarms = section(&reading.alarms, "alarms", side)?;
             let state = alarms.iter().find(|a| &a.name == name).map(|a| a.state);
             Ok((
@@ -91,7 +92,7 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
             ))
         }
         Condition::ServiceRunning(side) => {
-            let reading = r.region(*side).await?;
+            let reading = r.read(*side, Parts::SERVICES).await?;
             let services = section(&reading.services, "services", *side)?;
             let bad: Vec<String> = services
                 .iter()
@@ -109,12 +110,12 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
                 },
             ))
         }
-        Condition::RegionReachable(side) => match r.region(*side).await {
+        Condition::RegionReachable(side) => match r.read(*side, probe(estate)).await {
             Ok(_) => Ok((true, format!("{side} reachable"))),
             Err(e) => Ok((false, e.to_string())),
         },
         Condition::DatabaseAvailable(side) => {
-            let reading = r.region(*side).await?;
+            let reading = r.read(*side, Parts::DATABASE).await?;
             match &reading.database {
                 Some(Ok(db)) => Ok((db.status == "available", role_text(db))),
                 Some(Err(e)) => Ok((false, e.to_string())),
@@ -122,7 +123,7 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
             }
         }
         Condition::DatabaseWriter(side) => {
-            let reading = r.region(*side).await?;
+            let reading = r.read(*side, Parts::DATABASE).await?;
             match &reading.database {
                 Some(Ok(db)) => Ok((
                     db.role == DbRole::Writer && db.status == "available",
@@ -133,7 +134,7 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
             }
         }
         Condition::RegionHealthy(side) => {
-            let reading = r.region(*side).await?;
+            let reading = r.read(*side, Parts::DATABASE | Parts::SERVICES).await?;
             let mut bad = Vec::new();
             if let Some(db) = &reading.database {
                 match db {
@@ -165,7 +166,7 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
             ))
         }
         Condition::DnsPointsTo(side) => {
-            let g = r.global().await?;
+            let g = r.global_parts(Parts::DNS).await?;
             match &g.dns {
                 Some(Ok(d)) => Ok((
                     d.points_at == Some(*side),
@@ -176,7 +177,10 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
             }
         }
         Condition::ReplicaOf(side) => {
-            let (replica, writer) = tokio::join!(r.region(*side), r.region(side.other()));
+            let (replica, writer) = tokio::join!(
+                r.read(*side, Parts::DATABASE | Parts::LAG),
+                r.read(side.other(), Parts::DATABASE)
+            );
             let (replica, writer) = (replica?, writer?);
             let w = db_of(&writer, side.other())?;
             let db = match &replica.database {
@@ -210,12 +214,26 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
             Ok((ok, format!("{}, lag {}", role_text(db), db.lag)))
         }
         Condition::CaughtUp(side) => {
-            let reading = r.region(*side).await?;
+            let reading = r.read(*side, Parts::DATABASE | Parts::LAG).await?;
             let db = db_of(&reading, *side)?;
             Ok((
                 matches!(db.role, DbRole::Replica { .. }) && db.lag == Lag::Known(0),
                 format!("{} replica lag {}", db.id, db.lag),
             ))
         }
+    }
+}
+
+/// The one read that tells whether a region answers: its database, else its services, else
+/// its Auto Scaling groups, else everything.
+fn probe(estate: &Estate) -> Parts {
+    if estate.database.is_some() {
+        Parts::DATABASE
+    } else if !estate.services().is_empty() {
+        Parts::SERVICES
+    } else if !estate.asgs.is_empty() {
+        Parts::ASGS
+    } else {
+        Parts::REGION
     }
 }

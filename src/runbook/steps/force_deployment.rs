@@ -29,7 +29,7 @@ use super::read::{check_services, section, services_now, services_of};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::Estate;
-use crate::model::{Deployment, Side};
+use crate::model::{Deployment, Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -59,6 +59,10 @@ impl StepKind for ForceDeployment {
         Duration::from_secs(10 * 60)
     }
 
+    fn sides(&self, _estate: &Estate) -> Vec<Side> {
+        vec![self.side]
+    }
+
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
         let side = self.side;
         let estate = cx.estate();
@@ -66,7 +70,6 @@ impl StepKind for ForceDeployment {
         let names: Vec<String> = services_of(estate, &self.services)
             .map(|s| s.name.clone())
             .collect();
-        let primary = cx.reader.primary_deployments(side, &names).await?;
         let mut plan = StepPlan::default();
         let mut cur = Vec::new();
         for name in &names {
@@ -86,7 +89,10 @@ impl StepKind for ForceDeployment {
             if cx.memo.calls_done.contains(&d) {
                 continue;
             }
-            let now = primary.get(name);
+            let now = read
+                .iter()
+                .find(|s| &s.name == name)
+                .and_then(|s| s.primary_deployment.as_ref());
             if let Some(i) = cx.memo.in_flight_for(&a)
                 && now.is_some()
                 && now != i.before.as_ref()
@@ -109,7 +115,7 @@ impl StepKind for ForceDeployment {
     }
 
     async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
-        let reading = cx.reader.region(self.side).await?;
+        let reading = cx.reader.read(self.side, Parts::SERVICES).await?;
         let read = section(&reading.services, "services", self.side)?;
         let waiting: Vec<String> = services_of(cx.estate(), &self.services)
             .filter_map(|svc| match read.iter().find(|s| s.name == svc.name) {

@@ -17,7 +17,7 @@ use super::read::{db_of, lag_warnings, need_database, role_text};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::{DatabaseKind, Estate};
-use crate::model::{DbRole, Side};
+use crate::model::{DbRole, Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -49,7 +49,7 @@ impl Kind for GlobalFailover {
 
 /// Planned (switchover) or not (failover): the only difference between the two kinds.
 async fn preflight(cx: &StepCx<'_>, to: Side, planned: bool) -> Result<StepPlan, StepError> {
-    let reading = cx.reader.region(to).await?;
+    let reading = cx.reader.read(to, Parts::DATABASE | Parts::LAG).await?;
     let db = db_of(&reading, to)?;
     let mut plan = StepPlan {
         current: role_text(db),
@@ -88,7 +88,7 @@ async fn preflight(cx: &StepCx<'_>, to: Side, planned: bool) -> Result<StepPlan,
 }
 
 async fn verify(cx: &StepCx<'_>, to: Side) -> Result<Verdict, StepError> {
-    let reading = cx.reader.region(to).await?;
+    let reading = cx.reader.read(to, Parts::DATABASE).await?;
     let db = db_of(&reading, to)?;
     if db.role == DbRole::Writer && db.status == "available" {
         Ok(Verdict::Done(format!("{} is the writer", db.id)))
@@ -108,6 +108,9 @@ impl StepKind for GlobalSwitchover {
     fn default_timeout(&self) -> Duration {
         Duration::from_secs(6 * 60)
     }
+    fn sides(&self, _estate: &Estate) -> Vec<Side> {
+        vec![self.to]
+    }
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
         preflight(cx, self.to, true).await
     }
@@ -126,6 +129,9 @@ impl StepKind for GlobalFailover {
     }
     fn default_timeout(&self) -> Duration {
         Duration::from_secs(5 * 60)
+    }
+    fn sides(&self, _estate: &Estate) -> Vec<Side> {
+        vec![self.to]
     }
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
         preflight(cx, self.to, false).await

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Kind, StepCx, StepKind};
 use crate::config::Estate;
+use crate::model::Side;
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -41,6 +42,10 @@ impl StepKind for Manual {
 
     fn default_timeout(&self) -> Duration {
         Duration::from_secs(60)
+    }
+
+    fn sides(&self, _estate: &Estate) -> Vec<Side> {
+        Vec::new()
     }
 
     fn needs_operator(&self) -> bool {

@@ -90,6 +90,12 @@ pub trait StepKind: fmt::Debug + Send + Sync {
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError>;
     /// Whether AWS shows the step's target state now. Only reads.
     async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError>;
+    /// The regions the step calls: where it acts, and what it must read to plan or verify.
+    /// A run reads no other region (a failover does not call the failed primary); warnings
+    /// about one come from the last reading known. Both unless the kind says otherwise.
+    fn sides(&self, _estate: &Estate) -> Vec<Side> {
+        Side::BOTH.to_vec()
+    }
     /// What reaching the target state means for the drill report.
     fn milestone(&self, _estate: &Estate) -> Option<Milestone> {
         None

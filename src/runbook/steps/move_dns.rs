@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{Kind, Milestone, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::Estate;
-use crate::model::Side;
+use crate::model::{Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -45,6 +45,10 @@ impl StepKind for MoveDns {
         Duration::from_secs(3 * 60)
     }
 
+    fn sides(&self, _estate: &Estate) -> Vec<Side> {
+        Vec::new()
+    }
+
     fn milestone(&self, _estate: &Estate) -> Option<Milestone> {
         Some(Milestone::DnsMoved(self.to))
     }
@@ -56,7 +60,7 @@ impl StepKind for MoveDns {
             .dns
             .as_ref()
             .ok_or_else(|| StepError::missing("no [dns] in the estate"))?;
-        let g = cx.reader.global().await?;
+        let g = cx.reader.global_parts(Parts::DNS).await?;
         let reading = match &g.dns {
             Some(Ok(d)) => d,
             Some(Err(e)) => return Err(StepError::missing(format!("DNS record: {e}"))),
@@ -98,7 +102,7 @@ impl StepKind for MoveDns {
         {
             return Ok(Verdict::Pending(format!("change {id} PENDING")));
         }
-        let g = cx.reader.global().await?;
+        let g = cx.reader.global_parts(Parts::DNS).await?;
         Ok(match &g.dns {
             Some(Ok(d)) if d.points_at == Some(to) => Verdict::Done(format!(
                 "record points at {to}{}",

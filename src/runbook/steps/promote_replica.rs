@@ -19,7 +19,7 @@ use super::read::{db_of, lag_warnings, need_database, role_text};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::{DatabaseKind, Estate};
-use crate::model::{DbReading, DbRole, Lag, RegionReading, Side};
+use crate::model::{DbReading, DbRole, Lag, Parts, RegionReading, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -54,8 +54,10 @@ impl Kind for PromoteReplica {
 }
 
 impl PromoteReplica {
-    /// What promoting `db` now would throw away, when its writer's region could be read
-    /// (`writer_region`) to tell.
+    /// What promoting `db` now would throw away. From its writer's reading when one is known
+    /// (read now, or the console's last poll of a region the run does not call); without one,
+    /// from the replica's own lag: a lag above zero is writes the writer held and the replica
+    /// has not applied.
     fn loss(
         &self,
         cx: &StepCx<'_>,
@@ -63,7 +65,15 @@ impl PromoteReplica {
         writer_region: Option<&RegionReading>,
     ) -> Option<String> {
         let other = self.side.other();
-        let writer = db_of(writer_region?, other).ok()?;
+        let Some(writer) = writer_region.and_then(|r| db_of(r, other).ok()) else {
+            return match db.lag {
+                Lag::Known(s) if s > 0 => Some(format!(
+                    "up to {} of writes (the replica's lag; the {other} writer was not read)",
+                    db.lag
+                )),
+                _ => None,
+            };
+        };
         if writer.role != DbRole::Writer
             || !db.replicates_from(writer, cx.estate().global_cluster())
         {
@@ -97,12 +107,18 @@ impl StepKind for PromoteReplica {
         Duration::from_secs(15 * 60)
     }
 
+    fn sides(&self, _estate: &Estate) -> Vec<Side> {
+        vec![self.side]
+    }
+
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
         let side = self.side;
         // The writer's region is read at the same time: during an outage its timeout must not
         // add to the replica's read.
-        let (reading, writer_region) =
-            tokio::join!(cx.reader.region(side), cx.reader.region(side.other()));
+        let (reading, writer_region) = tokio::join!(
+            cx.reader.read(side, Parts::DATABASE | Parts::LAG),
+            cx.reader.read(side.other(), Parts::DATABASE)
+        );
         let reading = reading?;
         let db = db_of(&reading, side)?;
         let mut plan = StepPlan {
@@ -145,7 +161,7 @@ impl StepKind for PromoteReplica {
     }
 
     async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
-        let reading = cx.reader.region(self.side).await?;
+        let reading = cx.reader.read(self.side, Parts::DATABASE).await?;
         let db = db_of(&reading, self.side)?;
         if !matches!(db.role, DbRole::Replica { .. }) && db.status == "available" {
             Ok(Verdict::Done(format!("{} is a writer, available", db.id)))

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use crate::backend::EndpointStore;
 use crate::config::{EcsService, Estate, TargetGroup};
-use crate::model::{AsgReading, DbReading, Lag, RegionReading, Section, ServiceReading, Side};
+use crate::model::{
+    AsgReading, DbReading, Lag, Parts, RegionReading, Section, ServiceReading, Side,
+};
 use crate::runbook::error::StepError;
 
 pub fn db_of(reading: &RegionReading, side: Side) -> Result<&DbReading, StepError> {
@@ -71,7 +73,7 @@ pub async fn services_now(
         .as_ref()
         .ok_or_else(|| StepError::missing("no [ecs] in the estate"))?;
     let cluster = ecs.cluster(side).to_string();
-    let reading = cx.reader.region(side).await?;
+    let reading = cx.reader.read(side, Parts::SERVICES).await?;
     let read = section(&reading.services, "services", side)?.clone();
     Ok((read, cluster))
 }

@@ -2,7 +2,8 @@
 //!
 //! - inputs: `side`, `target_groups` (default: every group with an `asg`)
 //! - calls: `elasticloadbalancing:RegisterTargets` with the instances not yet registered
-//! - waits for: every InService instance registered and healthy
+//! - waits for: every InService instance registered and healthy (a group with no InService
+//!   instance is never done: zero targets serve nothing)
 //! - default timeout: 5 minutes (ALB default: 30 s × 5 healthy checks)
 //! - fails when: the ASG or target group is missing or unreadable
 
@@ -15,7 +16,7 @@ use super::read::{group_state, target_groups_of};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::Estate;
-use crate::model::Side;
+use crate::model::{Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -63,10 +64,14 @@ impl StepKind for RegisterTargets {
         Duration::from_secs(5 * 60)
     }
 
+    fn sides(&self, _estate: &Estate) -> Vec<Side> {
+        vec![self.side]
+    }
+
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
         let side = self.side;
         let estate = cx.estate();
-        let reading = cx.reader.region(side).await?;
+        let reading = cx.reader.read(side, Parts::ASGS | Parts::TARGETS).await?;
         let mut plan = StepPlan::default();
         let mut cur = Vec::new();
         for tg in target_groups_of(estate, &self.target_groups) {
@@ -104,12 +109,18 @@ impl StepKind for RegisterTargets {
 
     async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
         let estate = cx.estate();
-        let reading = cx.reader.region(self.side).await?;
+        let reading = cx
+            .reader
+            .read(self.side, Parts::ASGS | Parts::TARGETS)
+            .await?;
         let mut waiting = Vec::new();
         for tg in target_groups_of(estate, &self.target_groups) {
             let g = group_state(estate, tg, self.side, &reading)?;
             let all_in = g.instances.iter().all(|i| g.registered.contains(i));
-            if !all_in || (g.healthy as usize) < g.instances.len() {
+            // A group with no instance serves nothing: zero targets is never healthy.
+            if g.instances.is_empty() {
+                waiting.push(format!("{}: no InService instance to register", tg.name));
+            } else if !all_in || (g.healthy as usize) < g.instances.len() {
                 waiting.push(format!(
                     "{}: {}/{} healthy",
                     tg.name,

@@ -22,7 +22,7 @@ use super::read::{db_of, role_text};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::{DatabaseKind, Estate};
-use crate::model::{DbReading, DbRole, Lag, Side};
+use crate::model::{DbReading, DbRole, Lag, Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -107,7 +107,10 @@ impl StepKind for Reprotect {
             Side::Primary => &cfg.primary,
             Side::Standby => &cfg.standby,
         };
-        let (here, there) = tokio::join!(cx.reader.region(side), cx.reader.region(side.other()));
+        let (here, there) = tokio::join!(
+            cx.reader.read(side, Parts::DATABASE | Parts::LAG),
+            cx.reader.read(side.other(), Parts::DATABASE)
+        );
         let (here, there) = (here?, there?);
         let writer = self.writer(&there)?;
         let mut plan = StepPlan {
@@ -192,7 +195,10 @@ impl StepKind for Reprotect {
 
     async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
         let side = self.side;
-        let (here, there) = tokio::join!(cx.reader.region(side), cx.reader.region(side.other()));
+        let (here, there) = tokio::join!(
+            cx.reader.read(side, Parts::DATABASE | Parts::LAG),
+            cx.reader.read(side.other(), Parts::DATABASE)
+        );
         let (here, there) = (here?, there?);
         let writer = self.writer(&there)?;
         Ok(match &here.database {

@@ -16,7 +16,7 @@ use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::Estate;
 use crate::config::runbook::Count;
-use crate::model::{Deployment, Side};
+use crate::model::{Deployment, Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -45,6 +45,10 @@ impl StepKind for ScaleServices {
 
     fn default_timeout(&self) -> Duration {
         Duration::from_secs(5 * 60)
+    }
+
+    fn sides(&self, _estate: &Estate) -> Vec<Side> {
+        vec![self.side]
     }
 
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
@@ -82,7 +86,7 @@ impl StepKind for ScaleServices {
     }
 
     async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
-        let reading = cx.reader.region(self.side).await?;
+        let reading = cx.reader.read(self.side, Parts::SERVICES).await?;
         let read = section(&reading.services, "services", self.side)?;
         let mut waiting = Vec::new();
         for svc in services_of(cx.estate(), &self.services) {

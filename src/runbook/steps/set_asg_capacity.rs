@@ -16,7 +16,7 @@ use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::runbook::CapacityTarget;
 use crate::config::{Asg, Estate};
-use crate::model::Side;
+use crate::model::{Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -67,9 +67,13 @@ impl StepKind for SetAsgCapacity {
         Duration::from_secs(10 * 60)
     }
 
+    fn sides(&self, _estate: &Estate) -> Vec<Side> {
+        vec![self.side]
+    }
+
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
         let side = self.side;
-        let reading = cx.reader.region(side).await?;
+        let reading = cx.reader.read(side, Parts::ASGS).await?;
         let read = section(&reading.asgs, "ASGs", side)?;
         let mut plan = StepPlan::default();
         let mut cur = Vec::new();
@@ -100,7 +104,7 @@ impl StepKind for SetAsgCapacity {
     }
 
     async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
-        let reading = cx.reader.region(self.side).await?;
+        let reading = cx.reader.read(self.side, Parts::ASGS).await?;
         let read = section(&reading.asgs, "ASGs", self.side)?;
         let mut waiting = Vec::new();
         for asg in self.groups(cx.estate()) {

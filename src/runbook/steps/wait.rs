@@ -18,6 +18,7 @@ use super::condition::eval;
 use super::{Kind, Milestone, StepCx, StepKind};
 use crate::config::runbook::{Condition, side_name};
 use crate::config::{Estate, HumanDuration};
+use crate::model::Side;
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -70,6 +71,10 @@ impl StepKind for Wait {
             _ => Duration::from_secs(10 * 60),
         };
         base + self.hold.map(|h| h.0).unwrap_or_default()
+    }
+
+    fn sides(&self, estate: &Estate) -> Vec<Side> {
+        self.until.sides(estate)
     }
 
     /// A side seen healthy marks the end of the RTO the report measures.

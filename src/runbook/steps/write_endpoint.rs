@@ -15,7 +15,7 @@ use super::read::{db_of, stores};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::Estate;
-use crate::model::Side;
+use crate::model::{Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -63,9 +63,17 @@ impl StepKind for WriteEndpoint {
         Duration::from_secs(60)
     }
 
+    fn sides(&self, _estate: &Estate) -> Vec<Side> {
+        let mut s = vec![self.side];
+        if self.from() != self.side {
+            s.push(self.from());
+        }
+        s
+    }
+
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
         let from = self.from();
-        let reading = cx.reader.region(from).await?;
+        let reading = cx.reader.read(from, Parts::DATABASE).await?;
         let db = db_of(&reading, from)?;
         let value = db.endpoint.clone().ok_or_else(|| {
             StepError::missing(format!("{from} database {} has no endpoint yet", db.id))
@@ -90,7 +98,7 @@ impl StepKind for WriteEndpoint {
 
     async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
         let from = self.from();
-        let reading = cx.reader.region(from).await?;
+        let reading = cx.reader.read(from, Parts::DATABASE).await?;
         let db = db_of(&reading, from)?;
         let value = db.endpoint.clone().unwrap_or_default();
         for store in stores(cx.estate()) {

@@ -1,7 +1,5 @@
 //! ECS: each region's services and their tasks, which start some time after they are asked for.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::World;
@@ -53,18 +51,6 @@ impl World {
         }
     }
 
-    /// The PRIMARY deployment of each named service that exists.
-    pub fn primary_deployments(&self, side: Side, names: &[String]) -> BTreeMap<String, String> {
-        let region = self.region(side);
-        names
-            .iter()
-            .filter_map(|n| {
-                let s = region.services.get(n)?;
-                Some((n.clone(), deployment_id(side, n, s.revision)))
-            })
-            .collect()
-    }
-
     pub(super) fn read_services(&self, side: Side) -> Vec<ServiceReading> {
         let region = self.region(side);
         self.estate
@@ -87,6 +73,7 @@ impl World {
                             Deployment::Steady
                         },
                         task_definition: Some(format!("{}:{}", cfg.name, s.revision)),
+                        primary_deployment: Some(deployment_id(side, &cfg.name, s.revision)),
                     }
                 }
             })

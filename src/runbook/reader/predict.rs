@@ -1,0 +1,130 @@
+//! A dry run's predictions: the state a change would leave, written over what was read, so
+//! that each later step is planned on the state the earlier ones would leave. Every answer
+//! built on one is marked predicted; nothing predicted is ever called "already at target".
+
+use crate::backend::Action;
+use crate::config::Estate;
+use crate::model::{DbRole, Deployment, DnsReading, GlobalReading, Lag, RegionReading, Side};
+
+/// Applies `action` to the reading of `side` (region parts), when it changes that region.
+pub fn region(estate: &Estate, action: &Action, side: Side, r: &mut RegionReading) {
+    match action {
+        Action::PromoteReplica { side: s, .. } if *s == side => {
+            if let Some(Ok(db)) = &mut r.database {
+                db.role = DbRole::Writer;
+                db.status = "available".into();
+                db.lag = Lag::NoData;
+            }
+        }
+        Action::GlobalFailover { side: to, .. } | Action::GlobalSwitchover { side: to, .. } => {
+            if let Some(Ok(db)) = &mut r.database {
+                if *to == side {
+                    db.role = DbRole::Writer;
+                    db.lag = Lag::NoData;
+                } else {
+                    db.role = DbRole::Replica {
+                        source: estate.global_cluster().unwrap_or_default().to_string(),
+                    };
+                }
+                db.status = "available".into();
+            }
+        }
+        Action::CreateReplica {
+            side: s,
+            replica,
+            source_arn,
+            ..
+        } if *s == side => {
+            if let Some(Ok(db)) = &mut r.database {
+                db.id = replica.clone();
+                db.role = DbRole::Replica {
+                    source: source_arn.clone(),
+                };
+                db.status = "creating".into();
+                db.lag = Lag::NoData;
+            }
+        }
+        Action::ScaleService {
+            side: s,
+            service,
+            desired,
+            ..
+        } if *s == side => {
+            if let Ok(services) = &mut r.services
+                && let Some(svc) = services.iter_mut().find(|x| &x.name == service)
+            {
+                svc.desired = *desired;
+                svc.running = *desired;
+                svc.pending = 0;
+                svc.deployment = Deployment::Steady;
+            }
+        }
+        Action::ForceDeployment {
+            side: s, service, ..
+        } if *s == side => {
+            if let Ok(services) = &mut r.services
+                && let Some(svc) = services.iter_mut().find(|x| &x.name == service)
+            {
+                svc.primary_deployment = Some("(new deployment)".into());
+                svc.running = svc.desired;
+                svc.deployment = Deployment::Steady;
+            }
+        }
+        Action::SetAsgCapacity {
+            side: s,
+            asg,
+            capacity,
+        } if *s == side => {
+            if let Ok(asgs) = &mut r.asgs
+                && let Some(a) = asgs.iter_mut().find(|x| &x.name == asg)
+            {
+                a.min = capacity.min;
+                a.max = capacity.max;
+                a.desired = capacity.desired;
+                a.in_service = capacity.desired;
+                let want = capacity.desired as usize;
+                a.instances.truncate(want);
+                let mut k = 0;
+                while a.instances.len() < want {
+                    k += 1;
+                    a.instances.push(format!("(new {asg} instance {k})"));
+                }
+            }
+        }
+        Action::RegisterTargets {
+            side: s,
+            target_group_arn,
+            targets,
+            ..
+        } if *s == side => {
+            let name = estate
+                .target_groups
+                .iter()
+                .find(|t| t.arn(side) == target_group_arn)
+                .map(|t| t.name.clone());
+            if let (Ok(groups), Some(name)) = (&mut r.target_groups, name)
+                && let Some(g) = groups.iter_mut().find(|g| g.name == name)
+            {
+                for t in targets {
+                    if !g.registered.contains(t) {
+                        g.registered.push(t.clone());
+                        g.healthy += 1;
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Applies `action` to Route 53's reading, when it changes it.
+pub fn global(estate: &Estate, action: &Action, g: &mut GlobalReading) {
+    if let Action::UpsertRecord { record, value, .. } = action {
+        let points_at = estate.dns.as_ref().and_then(|d| d.side_of(value));
+        g.dns = Some(Ok(DnsReading {
+            record: record.clone(),
+            value: Some(value.clone()),
+            points_at,
+        }));
+    }
+}
