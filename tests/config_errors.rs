@@ -1,4 +1,5 @@
-//! The real binary against broken estate files: every error names file, line, column and key.
+//! The real binary against broken estate files: every error names file, line, column and key,
+//! and exits 78 (`drconsole::exit::CONFIG`).
 
 use std::process::Command;
 
@@ -50,7 +51,7 @@ fn a_good_file_passes_with_a_summary() {
 
 fn assert_error(text: impl AsRef<[u8]>, position: &str, words: &[&str]) {
     let (code, _, stderr) = check(text);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, drconsole::exit::CONFIG, "{stderr}");
     assert!(
         stderr.starts_with(&format!("FILE:{position}:")),
         "expected FILE:{position}: at the start of\n{stderr}"
@@ -108,7 +109,7 @@ fn missing_file_is_reported() {
         .args(["check", "--config", "/nonexistent/estate.toml"])
         .output()
         .expect("run drconsole");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(drconsole::exit::CONFIG));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("/nonexistent/estate.toml: cannot read"),
@@ -213,7 +214,7 @@ fn a_directory_is_reported() {
         .arg(dir.path())
         .output()
         .expect("run drconsole");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(drconsole::exit::CONFIG));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.starts_with(&format!("{}: ", dir.path().display())),

@@ -1,5 +1,6 @@
 //! `drconsole status`: one snapshot of both regions for scripts, as a table or JSON.
-//! Exit code 0 when the standby is ready, 1 when degraded, 2 when it could not read.
+//! Exit code 0 when the standby is ready, 1 when degraded (or split brain), 2 when it could not
+//! read.
 
 mod text;
 
@@ -11,6 +12,7 @@ use serde::Serialize;
 
 use crate::backend::Backend;
 use crate::config::Estate;
+use crate::exit;
 use crate::model::{GlobalReading, RegionReading, Scope, Side};
 use crate::poll::{Feed, FeedState, Reading, read_once};
 use crate::posture::{self, Posture, PostureState};
@@ -50,11 +52,11 @@ impl Snapshot {
     pub fn exit_code(&self) -> i32 {
         let unreadable = self.standby.report.reading.is_none() && self.global.reading.is_none();
         match self.readiness.verdict {
-            _ if unreadable => 2,
-            _ if self.posture.state == PostureState::SplitBrain => 1,
-            Verdict::Ready => 0,
-            Verdict::Degraded => 1,
-            Verdict::Unknown => 2,
+            _ if unreadable => exit::STATUS_UNREADABLE,
+            _ if self.posture.state == PostureState::SplitBrain => exit::STATUS_DEGRADED,
+            Verdict::Ready => exit::STATUS_READY,
+            Verdict::Degraded => exit::STATUS_DEGRADED,
+            Verdict::Unknown => exit::STATUS_UNREADABLE,
         }
     }
 }

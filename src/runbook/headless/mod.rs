@@ -25,6 +25,7 @@ use super::journal::RunOutcome;
 use super::reader::Pace;
 use crate::backend::Backend;
 use crate::config::Estate;
+use crate::exit;
 
 use resume::{Pick, pick_run};
 
@@ -64,9 +65,10 @@ impl Default for HeadlessOptions {
 /// How a headless run ended; `code` is the process exit status to use.
 #[derive(Debug, Clone)]
 pub struct HeadlessExit {
-    /// 0 completed (or nothing to do: the runbook's last run completed); 1 stopped after a
-    /// failure (resumable); 2 not confirmed (`--yes` missing); 3 an irreversible step without
-    /// `--allow-irreversible`.
+    /// [`exit::RUN_DONE`] completed (or nothing to do: the runbook's last run completed);
+    /// [`exit::RUN_STOPPED`] stopped after a failure (resumable); [`exit::RUN_PLAN_ONLY`] not
+    /// confirmed (`--yes` missing); [`exit::RUN_REFUSED`] an irreversible step without
+    /// `--allow-irreversible`, or one discarding writes without `--allow-data-loss`.
     pub code: i32,
     pub summary: Option<RunSummary>,
 }
@@ -114,7 +116,7 @@ pub async fn run_headless(
         Pick::Nothing => {
             let _ = out.flush();
             return Ok(HeadlessExit {
-                code: 0,
+                code: exit::RUN_DONE,
                 summary: None,
             });
         }
@@ -174,7 +176,7 @@ pub async fn run_headless(
                                 " --allow-data-loss (it also discards acknowledged writes)"
                             }
                         );
-                        code.get_or_insert(3);
+                        code.get_or_insert(exit::RUN_REFUSED);
                         let _ = handle.commands.send(RunCommand::Abort);
                     }
                     Some(_) if !p.discards.is_empty() && !opts.allow_data_loss => {
@@ -183,7 +185,7 @@ pub async fn run_headless(
                             "refused: {} discards acknowledged writes; run again with --allow-data-loss to accept that",
                             p.step
                         );
-                        code.get_or_insert(3);
+                        code.get_or_insert(exit::RUN_REFUSED);
                         let _ = handle.commands.send(RunCommand::Abort);
                     }
                     Some(region) => {
@@ -215,7 +217,7 @@ pub async fn run_headless(
                          command resumes it (AWS is read again before anything is repeated); \
                          --new abandons it"
                     );
-                    code.get_or_insert(1);
+                    code.get_or_insert(exit::RUN_STOPPED);
                     let _ = handle.commands.send(RunCommand::Suspend {
                         reason: format!("{step} failed in an unattended run: {error}"),
                     });
@@ -223,7 +225,7 @@ pub async fn run_headless(
             }
             RunEvent::Crashed { reason } => {
                 let _ = writeln!(out, "the run stopped: {reason}");
-                code.get_or_insert(1);
+                code.get_or_insert(exit::RUN_STOPPED);
             }
             RunEvent::Finished(s) => {
                 if let Some(r) = &s.report {
@@ -242,13 +244,13 @@ pub async fn run_headless(
     }
     if let Err(e) = handle.task.await {
         let _ = writeln!(out, "the run stopped: the engine failed: {e}");
-        code.get_or_insert(1);
+        code.get_or_insert(exit::RUN_STOPPED);
     }
     let code = match (&summary, code) {
         (_, Some(c)) => c,
-        _ if refuse_all => 2,
-        (Some(s), None) if s.outcome == RunOutcome::Completed => 0,
-        _ => 1,
+        _ if refuse_all => exit::RUN_PLAN_ONLY,
+        (Some(s), None) if s.outcome == RunOutcome::Completed => exit::RUN_DONE,
+        _ => exit::RUN_STOPPED,
     };
     let _ = out.flush();
     Ok(HeadlessExit { code, summary })
