@@ -4,6 +4,7 @@ mod db;
 mod error;
 mod region;
 mod route53;
+mod section;
 
 pub use db::{DbReading, DbRole, Lag};
 pub use error::{ErrorKind, Section, SectionError};

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DbReading, Section};
+use super::{DbReading, Section, section};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -83,7 +83,7 @@ pub struct TargetGroupReading {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "snake_case")]
 pub enum AlarmState {
     Ok,
     Alarm,
@@ -102,9 +102,14 @@ pub struct AlarmReading {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegionReading {
     /// The database of the estate in this region (absent when no database is configured).
+    #[serde(with = "section::optional", default)]
     pub database: Option<Section<DbReading>>,
+    #[serde(with = "section")]
     pub services: Section<Vec<ServiceReading>>,
+    #[serde(with = "section")]
     pub asgs: Section<Vec<AsgReading>>,
+    #[serde(with = "section")]
     pub target_groups: Section<Vec<TargetGroupReading>>,
+    #[serde(with = "section")]
     pub alarms: Section<Vec<AlarmReading>>,
 }

@@ -1,6 +1,6 @@
 //! `drconsole status`: one snapshot of both regions for scripts, as a table or JSON.
 //! Exit code 0 when the standby is ready, 1 when degraded (or split brain), 2 when it could not
-//! read.
+//! read. The JSON is versioned (`schema_version`) and described by `assets/status.schema.json`.
 
 mod text;
 
@@ -35,8 +35,14 @@ pub struct RegionReport {
     pub report: ScopeReport<RegionReading>,
 }
 
+/// The version of the JSON shape. Fields may be added without changing it (readers ignore
+/// what they do not know); renaming, removing or changing the type of a field raises it.
+pub const SCHEMA_VERSION: u32 = 1;
+
 #[derive(Debug, Serialize)]
 pub struct Snapshot {
+    /// [`SCHEMA_VERSION`], first in the JSON so that a reader checks it before anything else.
+    pub schema_version: u32,
     pub estate: String,
     pub mode: String,
     pub taken_at: String,
@@ -108,6 +114,7 @@ pub async fn take(estate: &Estate, backend: &dyn Backend) -> Snapshot {
         global.reading.as_ref(),
     );
     Snapshot {
+        schema_version: SCHEMA_VERSION,
         estate: estate.name.clone(),
         mode: backend.mode(),
         taken_at: chrono::Utc::now().to_rfc3339(),
