@@ -15,7 +15,8 @@ use crate::exit::Failure;
     about = "Terminal operations console for multi-region AWS disaster recovery",
     long_about = "Shows the primary and standby regions side by side and runs failover and \
                   failback runbooks step by step. Without an estate file it runs on a built-in \
-                  simulated estate."
+                  simulated estate.",
+    after_long_help = EXIT_CODES
 )]
 pub struct Cli {
     /// Estate file (else $DRCONSOLE_CONFIG, else $XDG_CONFIG_HOME/drconsole/config.toml).
@@ -58,6 +59,21 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 }
+
+/// The exit codes, as `--help` lists them (`crate::exit` names each one).
+const EXIT_CODES: &str = "\
+Exit codes:
+  0   done: run completed or nothing to do, status ready, check valid
+  1   run: a step failed or the run stopped (resumable); status: degraded or split brain
+  2   run: plan printed, nothing called (no --yes); status: unreadable
+  3   run: refused an irreversible or write-discarding step without its flag
+  4   run: another operator holds the run lock
+  5   the credentials belong to another account than the estate file pins
+  64  usage: unknown flag or command, bad flag value, unknown runbook, console without a terminal
+  69  AWS could not be set up
+  70  internal error
+  74  a state file, journal or output cannot be read or written
+  78  the estate file is missing, unreadable or invalid (console: or the theme)";
 
 /// Bounds of `--sim-speed`. Below 0.1 a promotion takes hours and the simulated clock barely
 /// moves; above 1000 a whole failover passes between two screen refreshes, and the sleeps it
@@ -201,7 +217,10 @@ mod tests {
     fn a_usage_error_is_one_plain_line_with_code_64() {
         for (args, words) in [
             (&["--bogus"][..], &["'--bogus'", "usage: drconsole"][..]),
-            (&["status", "--jsn"], &["'--jsn'", "'--json'", "drconsole status"]),
+            (
+                &["status", "--jsn"],
+                &["'--jsn'", "'--json'", "drconsole status"],
+            ),
             (&["--sim-speed", "0"], &["--sim-speed", "0.1 to 1000"]),
             (&["frobnicate"], &["'frobnicate'"]),
             (&["run"], &["<NAME>"]),
@@ -210,11 +229,45 @@ mod tests {
             assert_eq!(f.code, crate::exit::USAGE, "{args:?}");
             assert!(!f.message.contains('\n'), "{args:?}: {:?}", f.message);
             assert!(!f.message.contains('\u{1b}'), "{args:?}: {:?}", f.message);
-            assert!(!f.message.starts_with("error:"), "{args:?}: {:?}", f.message);
+            assert!(
+                !f.message.starts_with("error:"),
+                "{args:?}: {:?}",
+                f.message
+            );
             for w in words {
-                assert!(f.message.contains(w), "{args:?}: {w} not in {:?}", f.message);
+                assert!(
+                    f.message.contains(w),
+                    "{args:?}: {w} not in {:?}",
+                    f.message
+                );
             }
         }
+    }
+
+    #[test]
+    fn help_lists_every_exit_code() {
+        use crate::exit::*;
+        for code in [
+            OK,
+            RUN_STOPPED,
+            RUN_PLAN_ONLY,
+            RUN_REFUSED,
+            LOCK_HELD,
+            ACCOUNT_MISMATCH,
+            USAGE,
+            AWS_UNAVAILABLE,
+            INTERNAL,
+            IO,
+            CONFIG,
+        ] {
+            let row = format!("\n  {code:<3} ");
+            assert!(EXIT_CODES.contains(&row), "{code} not in --help");
+        }
+        assert_eq!(
+            EXIT_CODES.lines().count(),
+            12,
+            "a code in --help that exit.rs lacks"
+        );
     }
 
     #[test]
