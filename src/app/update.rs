@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use super::keys::{self, Command, Edit};
 use super::{App, LAG_HISTORY, Panel, PickItem, Picker, Question, RunView, Typing};
-use crate::model::{Lag, Scope};
+use crate::model::{IdentityError, Lag, Scope, merge_identity};
 use crate::poll::{PollEvent, Reading};
 use crate::runbook::RunCommand;
 
@@ -44,6 +44,11 @@ impl App {
                     }
                 }
             },
+            PollEvent::Identity { side, result } => {
+                let known = self.identities.remove(&side);
+                let read = merge_identity(known, result.map_err(IdentityError::from));
+                self.identities.insert(side, read);
+            }
         }
         self.refresh_posture();
         self.dirty = true;
@@ -109,11 +114,26 @@ impl App {
                 );
             }
             Command::Runbooks => {
+                if let Some(why) = self.runbook_refusal() {
+                    if !self.dry_run {
+                        self.set_notice(format!("runbooks refused: {why}"), self.now);
+                        return None;
+                    }
+                    self.set_notice(
+                        format!("dry run: plans only, no call; a live run would be refused: {why}"),
+                        self.now,
+                    );
+                }
                 let names = crate::runbook::defaults::names(&self.estate);
                 self.picker = Some(Picker::new(names, self.unfinished.as_ref()));
             }
             Command::Select => {
                 let picker = self.picker.take()?;
+                // The accounts may have been read again while the list was open.
+                if let Some(why) = self.runbook_refusal().filter(|_| !self.dry_run) {
+                    self.set_notice(format!("runbooks refused: {why}"), self.now);
+                    return None;
+                }
                 let item = picker.items.get(picker.selected)?.clone();
                 return Some(Effect::StartRun(item));
             }

@@ -1,4 +1,5 @@
-//! Header: estate, mode, both regions with role and health, where DNS points, badges.
+//! Header: estate, mode, both regions with their account, role and health, where DNS points,
+//! badges.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -89,8 +90,20 @@ fn region_spans<'a>(app: &App, theme: &Theme, side: Side, dns_at: Option<Side>) 
         .and_then(|r| r.database.as_ref())
         .and_then(|d| d.as_ref().ok())
         .map(|d| d.role.as_str());
+    spans.extend(account_spans(app, theme, side));
     if let Some(role) = role {
         spans.push(Span::styled(format!(" (db {role})"), t.text));
+    }
+    // Credentials that fail are the side's problem, not the region's: say what fixes them.
+    if let Some(e) = app.account(side).credentials_error() {
+        spans.push(Span::styled(
+            format!(
+                " ✖ CREDENTIALS: {}",
+                e.fix.as_deref().unwrap_or("missing or expired")
+            ),
+            t.critical,
+        ));
+        return spans;
     }
     let (text, style) = match app.state_of(side) {
         FeedState::Fresh => (" ● reachable", t.healthy),
@@ -101,6 +114,40 @@ fn region_spans<'a>(app: &App, theme: &Theme, side: Side, dns_at: Option<Side>) 
     spans.push(Span::styled(text, style));
     if dns_at == Some(side) {
         spans.push(Span::styled("  ◀ DNS", t.title));
+    }
+    spans
+}
+
+/// `account 123456789012 (shop-prod)`; red when it is not the pinned one, or a pinned one
+/// cannot be read. Nothing before the first read of an unpinned side.
+fn account_spans<'a>(app: &App, theme: &Theme, side: Side) -> Vec<Span<'a>> {
+    let t = theme;
+    let a = app.account(side);
+    let mut spans = Vec::new();
+    match (a.identity(), a.pinned.as_deref(), a.matches()) {
+        (Some(i), _, Some(false)) => {
+            spans.push(Span::styled(
+                format!(
+                    " ACCOUNT {} ≠ PINNED {}",
+                    i.label(),
+                    a.pinned.unwrap_or_default()
+                ),
+                t.danger,
+            ));
+        }
+        (Some(i), _, matches) => {
+            spans.push(Span::styled(format!(" account {}", i.label()), t.text));
+            if matches == Some(true) {
+                spans.push(Span::styled(" ✔ pinned", t.healthy));
+            }
+        }
+        (None, Some(pinned), _) if a.credentials_error().is_none() => {
+            spans.push(Span::styled(
+                format!(" account {pinned} NOT VERIFIED"),
+                t.danger,
+            ));
+        }
+        _ => {}
     }
     spans
 }
