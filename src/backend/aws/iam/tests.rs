@@ -185,7 +185,12 @@ fn operate_policy_adds_scoped_mutations() {
         if res.iter().any(|r| r == "*") {
             let sid = s["Sid"].as_str().expect("sid");
             assert!(
-                ["ReadUnscoped", "ReadCallerIdentity", "OptionalReadAccountAlias"].contains(&sid),
+                [
+                    "ReadUnscoped",
+                    "ReadCallerIdentity",
+                    "OptionalReadAccountAlias"
+                ]
+                .contains(&sid),
                 "{sid} on *"
             );
         }
