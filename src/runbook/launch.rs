@@ -66,6 +66,7 @@ pub fn start_spec(
         steps: records,
         timeline: Vec::new(),
         metrics: Metrics::default(),
+        accounts: Default::default(),
         outcome: None,
         report: None,
     };

@@ -92,7 +92,7 @@ pub fn render(j: &Journal) -> String {
         secs(j.elapsed)
     );
     let _ = writeln!(out, "- outcome: {outcome}");
-    for (side, account) in &j.metrics.accounts {
+    for (side, account) in &j.accounts {
         let _ = writeln!(out, "- {side} account: {account}");
     }
     let rto = match j.metrics.rto() {

@@ -77,10 +77,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .map(regions)
         .find(|l| l.width() <= area.width as usize)
         .unwrap_or_else(|| regions(Detail::Minimal));
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(second)]),
-        area,
-    );
+    frame.render_widget(Paragraph::new(vec![Line::from(first), second]), area);
 }
 
 /// How much of each side's account the regions line says.

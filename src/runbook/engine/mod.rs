@@ -127,8 +127,8 @@ impl Engine {
             if j.metrics.ledger_start.is_none() {
                 j.metrics.ledger_start = ledger;
             }
-            if j.metrics.accounts.is_empty() {
-                j.metrics.accounts = accounts;
+            if j.accounts.is_empty() {
+                j.accounts = accounts;
             }
         });
         let before = {
