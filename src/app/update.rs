@@ -114,11 +114,10 @@ impl App {
                 );
             }
             Command::Runbooks => {
+                if self.refuse_live_run() {
+                    return None;
+                }
                 if let Some(why) = self.runbook_refusal() {
-                    if !self.dry_run {
-                        self.set_notice(format!("runbooks refused: {why}"), self.now);
-                        return None;
-                    }
                     self.set_notice(
                         format!("dry run: plans only, no call; a live run would be refused: {why}"),
                         self.now,
@@ -130,8 +129,7 @@ impl App {
             Command::Select => {
                 let picker = self.picker.take()?;
                 // The accounts may have been read again while the list was open.
-                if let Some(why) = self.runbook_refusal().filter(|_| !self.dry_run) {
-                    self.set_notice(format!("runbooks refused: {why}"), self.now);
+                if self.refuse_live_run() {
                     return None;
                 }
                 let item = picker.items.get(picker.selected)?.clone();
@@ -165,6 +163,18 @@ impl App {
             _ => {}
         }
         None
+    }
+
+    /// Whether a live run must not start on the accounts as read (said in the footer). A dry
+    /// run calls nothing: it may plan whatever the accounts.
+    fn refuse_live_run(&mut self) -> bool {
+        match self.runbook_refusal().filter(|_| !self.dry_run) {
+            Some(why) => {
+                self.set_notice(format!("runbooks refused: {why}"), self.now);
+                true
+            }
+            None => false,
+        }
     }
 
     /// A key while the operator is typing a region name or a skip reason.

@@ -110,16 +110,7 @@ pub async fn read_once(
             Scope::Global => backend.read_global().await.map(Reading::Global),
         }
     };
-    match tokio::time::timeout(timeout, read).await {
-        Ok(result) => result,
-        Err(_) => Err(BackendError::new(
-            ErrorKind::Unreachable,
-            &scope.to_string(),
-            "poll",
-            "",
-            format!("no answer within {}", humantime::format_duration(timeout)),
-        )),
-    }
+    bounded(timeout, &scope.to_string(), "poll", read).await
 }
 
 /// Reads who a side's credentials are, bounded by `timeout`.
@@ -128,12 +119,28 @@ pub async fn identity_once(
     side: Side,
     timeout: Duration,
 ) -> Result<Identity, BackendError> {
-    match tokio::time::timeout(timeout, backend.identity(side)).await {
+    bounded(
+        timeout,
+        &side.to_string(),
+        "sts:GetCallerIdentity",
+        backend.identity(side),
+    )
+    .await
+}
+
+/// A read that does not answer within `timeout` is an unreachable region's.
+async fn bounded<T>(
+    timeout: Duration,
+    region: &str,
+    operation: &str,
+    read: impl std::future::Future<Output = Result<T, BackendError>>,
+) -> Result<T, BackendError> {
+    match tokio::time::timeout(timeout, read).await {
         Ok(result) => result,
         Err(_) => Err(BackendError::new(
             ErrorKind::Unreachable,
-            &side.to_string(),
-            "sts:GetCallerIdentity",
+            region,
+            operation,
             "",
             format!("no answer within {}", humantime::format_duration(timeout)),
         )),
