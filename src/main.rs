@@ -174,6 +174,7 @@ fn run_failure(e: RunError) -> Failure {
         RunError::ReadOnly | RunError::UnknownRunbook(_) => Failure::usage(e.to_string()),
         RunError::Invalid(_) => Failure::config(e.to_string()),
         RunError::AlreadyFinished(_) => Failure::internal(e),
+        RunError::AccountRefused(_) => Failure::new(exit::ACCOUNT_MISMATCH, e.to_string()),
     }
 }
 

@@ -222,3 +222,27 @@ fn a_directory_is_reported() {
     );
     assert!(stderr.contains("is a directory"), "{stderr}");
 }
+
+#[test]
+fn account_id_that_is_not_twelve_digits() {
+    let text = GOOD.replace(
+        "region = \"us-west-2\"\n",
+        "region = \"us-west-2\"\naccount_id = \"1234-5678-9012\"\n",
+    );
+    assert_error(
+        &text,
+        "11:1",
+        &[
+            "key `standby.account_id`",
+            "exactly 12 digits",
+            "1234-5678-9012",
+        ],
+    );
+    let text = GOOD.replace(
+        "region = \"us-east-1\"\n",
+        "region = \"us-east-1\"\naccount_id = \"123456789012\"\n",
+    );
+    let (code, stdout, stderr) = check(text);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(": OK"), "{stdout}");
+}

@@ -5,12 +5,12 @@ pub mod keys;
 pub mod runview;
 mod update;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use crate::backend::sim::Faults;
 use crate::config::Estate;
-use crate::model::{GlobalReading, Lag, RegionReading, Side};
+use crate::model::{AccountCheck, GlobalReading, IdentityRead, Lag, RegionReading, Side};
 pub use crate::poll::{Feed, FeedState};
 use crate::posture::{self, Posture};
 use crate::readiness::{self, Readiness};
@@ -57,6 +57,8 @@ pub struct App {
     pub primary: Feed<RegionReading>,
     pub standby: Feed<RegionReading>,
     pub global: Feed<GlobalReading>,
+    /// Who each side's credentials are, as last read (see [`crate::model::merge_identity`]).
+    pub identities: BTreeMap<Side, IdentityRead>,
     /// Replica lag samples as polled, oldest first.
     pub lag_history: VecDeque<Lag>,
     pub faults: Faults,
@@ -95,6 +97,7 @@ impl App {
             primary: Feed::default(),
             standby: Feed::default(),
             global: Feed::default(),
+            identities: BTreeMap::new(),
             lag_history: VecDeque::with_capacity(LAG_HISTORY),
             faults: Faults::default(),
             focus: Panel::Replication,
@@ -196,6 +199,22 @@ impl App {
             [self.primary.data.as_ref(), self.standby.data.as_ref()],
             self.global.data.as_ref(),
         )
+    }
+
+    /// A side's account as read, against the estate file's pin.
+    pub fn account(&self, side: Side) -> AccountCheck {
+        self.estate
+            .account(side, self.identities.get(&side).cloned())
+    }
+
+    /// Both sides' accounts.
+    pub fn accounts(&self) -> Vec<AccountCheck> {
+        Side::BOTH.iter().map(|s| self.account(*s)).collect()
+    }
+
+    /// Why no runbook may start: a pinned account differs or is not verified.
+    pub fn runbook_refusal(&self) -> Option<String> {
+        crate::model::runbook_refusal(&self.accounts())
     }
 
     /// Whether a run is in progress (started and not finished).

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use super::keys::{self, Command, Edit};
 use super::{App, LAG_HISTORY, Panel, PickItem, Picker, Question, RunView, Typing};
-use crate::model::{Lag, Scope};
+use crate::model::{IdentityError, Lag, Scope, merge_identity};
 use crate::poll::{PollEvent, Reading};
 use crate::runbook::RunCommand;
 
@@ -44,6 +44,11 @@ impl App {
                     }
                 }
             },
+            PollEvent::Identity { side, result } => {
+                let known = self.identities.remove(&side);
+                let read = merge_identity(known, result.map_err(IdentityError::from));
+                self.identities.insert(side, read);
+            }
         }
         self.refresh_posture();
         self.dirty = true;
@@ -109,11 +114,24 @@ impl App {
                 );
             }
             Command::Runbooks => {
+                if self.refuse_live_run() {
+                    return None;
+                }
+                if let Some(why) = self.runbook_refusal() {
+                    self.set_notice(
+                        format!("dry run: plans only, no call; a live run would be refused: {why}"),
+                        self.now,
+                    );
+                }
                 let names = crate::runbook::defaults::names(&self.estate);
                 self.picker = Some(Picker::new(names, self.unfinished.as_ref()));
             }
             Command::Select => {
                 let picker = self.picker.take()?;
+                // The accounts may have been read again while the list was open.
+                if self.refuse_live_run() {
+                    return None;
+                }
                 let item = picker.items.get(picker.selected)?.clone();
                 return Some(Effect::StartRun(item));
             }
@@ -145,6 +163,18 @@ impl App {
             _ => {}
         }
         None
+    }
+
+    /// Whether a live run must not start on the accounts as read (said in the footer). A dry
+    /// run calls nothing: it may plan whatever the accounts.
+    fn refuse_live_run(&mut self) -> bool {
+        match self.runbook_refusal().filter(|_| !self.dry_run) {
+            Some(why) => {
+                self.set_notice(format!("runbooks refused: {why}"), self.now);
+                true
+            }
+            None => false,
+        }
     }
 
     /// A key while the operator is typing a region name or a skip reason.

@@ -12,6 +12,8 @@ pub struct RegionConfig {
     pub region: Region,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
+    /// The AWS account the region's credentials must act in: runbooks refuse any other.
+    pub account_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -216,13 +216,15 @@ impl Loop {
     }
 
     fn start_run(&mut self, item: PickItem, app: &mut App) {
-        let Some(ctx) = self.runner.clone() else {
+        let Some(mut ctx) = self.runner.clone() else {
             app.set_notice(
                 "read-only: runbooks are not available".into(),
                 Instant::now(),
             );
             return;
         };
+        // As last read by the pollers: the engine refuses a live run on them, and records them.
+        ctx.accounts = app.accounts();
         let started = match item {
             PickItem::Start(name) => runbook::start(ctx, &name),
             PickItem::Resume { .. } => match app.unfinished.take() {

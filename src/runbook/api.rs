@@ -16,6 +16,7 @@ use super::reader::Pace;
 use super::steps::Registry;
 use crate::backend::Backend;
 use crate::config::Estate;
+use crate::model::AccountCheck;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -41,6 +42,10 @@ pub struct RunContext {
     pub user: String,
     /// The step kinds runbooks may use: the built-in ones unless a caller adds its own.
     pub registry: Arc<Registry>,
+    /// Each side's account as read before the run ([`super::accounts::read`], or the
+    /// console's last read): a live run is refused while a pinned one differs or is unknown,
+    /// and `run_started` records them.
+    pub accounts: Vec<AccountCheck>,
 }
 
 impl RunContext {
@@ -54,6 +59,7 @@ impl RunContext {
             pace: Pace::REAL,
             user: super::audit::os_user(),
             registry: super::steps::builtin(),
+            accounts: Vec::new(),
         }
     }
 }
@@ -199,6 +205,8 @@ pub enum RunError {
     UnknownRunbook(String),
     Invalid(SpecError),
     AlreadyFinished(String),
+    /// A pinned account differs from the credentials', or cannot be read.
+    AccountRefused(String),
 }
 
 impl std::fmt::Display for RunError {
@@ -208,6 +216,7 @@ impl std::fmt::Display for RunError {
             RunError::UnknownRunbook(n) => write!(f, "no runbook named {n:?}"),
             RunError::Invalid(m) => write!(f, "invalid runbook: {m}"),
             RunError::AlreadyFinished(id) => write!(f, "run {id} has already finished"),
+            RunError::AccountRefused(why) => write!(f, "runbooks refused: {why}"),
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The drill report written at the end of every run: timeline, step durations, achieved RTO
-//! and RPO exposure, skipped steps and failures, in Markdown.
+//! The drill report written at the end of every run: the accounts it acted in, timeline, step
+//! durations, achieved RTO and RPO exposure, skipped steps and failures, in Markdown.
 
 use std::fmt::Write;
 use std::time::Duration;
@@ -92,6 +92,9 @@ pub fn render(j: &Journal) -> String {
         secs(j.elapsed)
     );
     let _ = writeln!(out, "- outcome: {outcome}");
+    for (side, account) in &j.accounts {
+        let _ = writeln!(out, "- {side} account: {account}");
+    }
     let rto = match j.metrics.rto() {
         Some(r) => format!(
             "{} (run start → DNS on {} and its health checks healthy)",

@@ -41,6 +41,7 @@ pub fn render_text(snap: &Snapshot) -> String {
                 s => format!("{s:?}").to_lowercase(),
             }
         ));
+        line(format!("  account    {}", r.account.text()));
         let Some(reading) = &rep.reading else {
             continue;
         };

@@ -1,4 +1,5 @@
-//! Header: estate, mode, both regions with role and health, where DNS points, badges.
+//! Header: estate, mode, both regions with their account, role and health, where DNS points,
+//! badges.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -59,20 +60,44 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .and_then(|g| g.dns.as_ref())
         .and_then(|d| d.as_ref().ok())
         .and_then(|d| d.points_at);
-    let mut second = vec![Span::raw(" ")];
-    for side in Side::BOTH {
-        second.extend(region_spans(app, theme, side, dns_at));
-        if side == Side::Primary {
-            second.push(Span::styled("   ⇄   ", t.muted));
+    // The accounts take what room the line has: in words when it fits, shorter when not, so
+    // that the standby's state is never pushed off the edge.
+    let regions = |detail: Detail| {
+        let mut line = vec![Span::raw(" ")];
+        for side in Side::BOTH {
+            line.extend(region_spans(app, theme, side, dns_at, detail));
+            if side == Side::Primary {
+                line.push(Span::styled("   ⇄   ", t.muted));
+            }
         }
-    }
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(second)]),
-        area,
-    );
+        Line::from(line)
+    };
+    let second = [Detail::Full, Detail::Compact]
+        .into_iter()
+        .map(regions)
+        .find(|l| l.width() <= area.width as usize)
+        .unwrap_or_else(|| regions(Detail::Minimal));
+    frame.render_widget(Paragraph::new(vec![Line::from(first), second]), area);
 }
 
-fn region_spans<'a>(app: &App, theme: &Theme, side: Side, dns_at: Option<Side>) -> Vec<Span<'a>> {
+/// How much of each side's account the regions line says.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    /// `account 123456789012 (shop-prod) ✔ pinned`, and the fix for failing credentials.
+    Full,
+    /// `123456789012 (shop-prod) ✔`, and the fix.
+    Compact,
+    /// `123456789012`; failing credentials only named (their panels carry the fix).
+    Minimal,
+}
+
+fn region_spans<'a>(
+    app: &App,
+    theme: &Theme,
+    side: Side,
+    dns_at: Option<Side>,
+    detail: Detail,
+) -> Vec<Span<'a>> {
     let t = theme;
     let mut spans = vec![Span::styled(
         format!(
@@ -89,20 +114,67 @@ fn region_spans<'a>(app: &App, theme: &Theme, side: Side, dns_at: Option<Side>) 
         .and_then(|r| r.database.as_ref())
         .and_then(|d| d.as_ref().ok())
         .map(|d| d.role.as_str());
+    spans.extend(account_spans(app, theme, side, detail));
     if let Some(role) = role {
         spans.push(Span::styled(format!(" (db {role})"), t.text));
     }
-    let (text, style) = match app.state_of(side) {
-        FeedState::Fresh => (" ● reachable", t.healthy),
-        FeedState::Stale => (" ● stale", t.warning),
-        FeedState::Loading => (" ○ loading", t.muted),
-        FeedState::Unreachable => (" ✖ UNREACHABLE", t.critical),
+    // Credentials that fail are the side's problem, not the region's: say what fixes them.
+    let credentials = app.account(side).credentials_error().cloned();
+    let (text, style) = match (credentials, app.state_of(side)) {
+        (Some(e), _) => match (detail, e.fix) {
+            (Detail::Minimal, _) | (_, None) => {
+                (" ✖ CREDENTIALS missing or expired".to_string(), t.critical)
+            }
+            (_, Some(fix)) => (format!(" ✖ CREDENTIALS: {fix}"), t.critical),
+        },
+        (None, FeedState::Fresh) => (" ● reachable".into(), t.healthy),
+        (None, FeedState::Stale) => (" ● stale".into(), t.warning),
+        (None, FeedState::Loading) => (" ○ loading".into(), t.muted),
+        (None, FeedState::Unreachable) => (" ✖ UNREACHABLE".into(), t.critical),
     };
     spans.push(Span::styled(text, style));
     if dns_at == Some(side) {
         spans.push(Span::styled("  ◀ DNS", t.title));
     }
     spans
+}
+
+/// `account 123456789012 (shop-prod)`; red when it is not the pinned one, or a pinned one
+/// cannot be read. Nothing before the first read of an unpinned side.
+fn account_spans<'a>(app: &App, theme: &Theme, side: Side, detail: Detail) -> Vec<Span<'a>> {
+    let t = theme;
+    let a = app.account(side);
+    let label = |i: &crate::model::Identity| match detail {
+        Detail::Minimal => i.account_id.clone(),
+        _ => i.label(),
+    };
+    let pinned = a.pinned.clone().unwrap_or_default();
+    match (a.identity(), a.matches()) {
+        (Some(i), Some(false)) => vec![Span::styled(
+            format!(" ACCOUNT {} ≠ PINNED {pinned}", label(i)),
+            t.danger,
+        )],
+        (Some(i), matches) => {
+            let mut spans = vec![Span::styled(
+                match detail {
+                    Detail::Full => format!(" account {}", label(i)),
+                    _ => format!(" {}", label(i)),
+                },
+                t.text,
+            )];
+            match (matches, detail) {
+                (Some(true), Detail::Full) => spans.push(Span::styled(" ✔ pinned", t.healthy)),
+                (Some(true), Detail::Compact) => spans.push(Span::styled(" ✔", t.healthy)),
+                _ => {}
+            }
+            spans
+        }
+        (None, _) if a.pinned.is_some() && a.credentials_error().is_none() => vec![Span::styled(
+            format!(" account {pinned} NOT VERIFIED"),
+            t.danger,
+        )],
+        _ => Vec::new(),
+    }
 }
 
 /// The posture and the active region, always shown: red with what disagrees on a split brain.

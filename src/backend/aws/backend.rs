@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 
 use super::read::{all_unreachable, kind_of, section};
-use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, rds, route53};
+use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, rds, route53, sts};
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
-use crate::model::{GlobalReading, RegionReading, Side};
+use crate::model::{GlobalReading, Identity, RegionReading, Side};
 
 #[async_trait]
 impl Backend for AwsBackend {
@@ -81,6 +81,9 @@ impl Backend for AwsBackend {
             outcomes.push(kind_of(a));
         }
         outcomes.extend(groups_r.iter().map(|(_, k)| *k));
+        if outcomes.contains(&Some(ErrorKind::Credentials)) {
+            self.credentials_failed(side);
+        }
         if all_unreachable(&outcomes) {
             let first = [
                 database.as_ref().and_then(|d| d.as_ref().err()),
@@ -112,6 +115,17 @@ impl Backend for AwsBackend {
             target_groups: Ok(groups_r.into_iter().map(|(r, _)| r).collect()),
             alarms: alarms_r.map(section).unwrap_or(Ok(Vec::new())),
         })
+    }
+
+    async fn identity(&self, side: Side) -> Result<Identity, BackendError> {
+        if let Some(known) = self.identity_cache(side).clone() {
+            return Ok(known);
+        }
+        let (identity, settled) = sts::read_identity(self.clients(side)).await?;
+        if settled {
+            *self.identity_cache(side) = Some(identity.clone());
+        }
+        Ok(identity)
     }
 
     async fn read_global(&self) -> Result<GlobalReading, BackendError> {
@@ -152,6 +166,43 @@ impl Backend for AwsBackend {
     }
 
     async fn act(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
+        let result = self.act_once(action).await;
+        if let (Err(e), Some(side)) = (&result, action.side())
+            && e.kind == ErrorKind::Credentials
+        {
+            self.credentials_failed(side);
+        }
+        result
+    }
+
+    async fn dns_change_in_sync(&self, change_id: &str) -> Result<bool, BackendError> {
+        route53::change_in_sync(&self.global, change_id).await
+    }
+
+    async fn read_endpoint(
+        &self,
+        side: Side,
+        store: &EndpointStore,
+    ) -> Result<Option<String>, BackendError> {
+        endpoint::read(self.clients(side), store).await
+    }
+
+    async fn primary_deployments(
+        &self,
+        side: Side,
+        services: &[String],
+    ) -> Result<BTreeMap<String, String>, BackendError> {
+        let Some(e) = self.estate.ecs.as_ref() else {
+            return Ok(BTreeMap::new());
+        };
+        let names: Vec<&str> = services.iter().map(String::as_str).collect();
+        ecs::primary_deployments(self.clients(side), e.cluster(side), &names).await
+    }
+}
+
+impl AwsBackend {
+    /// One change, through the clients that make a single attempt.
+    async fn act_once(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
         match action {
             Action::PromoteReplica { side, db } => rds::promote(self.changes(*side), db).await,
             Action::CreateReplica {
@@ -222,29 +273,5 @@ impl Backend for AwsBackend {
                 endpoint::write(self.changes(*side), store, value).await
             }
         }
-    }
-
-    async fn dns_change_in_sync(&self, change_id: &str) -> Result<bool, BackendError> {
-        route53::change_in_sync(&self.global, change_id).await
-    }
-
-    async fn read_endpoint(
-        &self,
-        side: Side,
-        store: &EndpointStore,
-    ) -> Result<Option<String>, BackendError> {
-        endpoint::read(self.clients(side), store).await
-    }
-
-    async fn primary_deployments(
-        &self,
-        side: Side,
-        services: &[String],
-    ) -> Result<BTreeMap<String, String>, BackendError> {
-        let Some(e) = self.estate.ecs.as_ref() else {
-            return Ok(BTreeMap::new());
-        };
-        let names: Vec<&str> = services.iter().map(String::as_str).collect();
-        ecs::primary_deployments(self.clients(side), e.cluster(side), &names).await
     }
 }

@@ -122,3 +122,38 @@ fn durations_that_overflow_are_errors_not_panics() {
         }
     }
 }
+
+#[test]
+fn account_ids_are_twelve_digits() {
+    let pinned = with(
+        "region = \"us-west-2\"",
+        "region = \"us-west-2\"\naccount_id = \"012345678901\"",
+    );
+    let e = Estate::parse(&pinned, "t.toml").expect("a 12-digit id with a leading zero");
+    assert_eq!(e.standby.account_id.as_deref(), Some("012345678901"));
+    assert_eq!(e.primary.account_id, None);
+    for bad in [
+        "12345678901",
+        "1234567890123",
+        "12345678901a",
+        "",
+        " 123456789012",
+    ] {
+        let msg = parse_err(&with(
+            "region = \"us-west-2\"",
+            &format!("region = \"us-west-2\"\naccount_id = {bad:?}"),
+        ));
+        assert!(
+            msg.starts_with("t.toml:7:1: key `standby.account_id`"),
+            "{bad:?}: {msg}"
+        );
+        assert!(msg.contains("exactly 12 digits"), "{msg}");
+    }
+    // A number loses leading zeros: the id is written as a string.
+    let msg = parse_err(&with(
+        "region = \"us-west-2\"",
+        "region = \"us-west-2\"\naccount_id = 123456789012",
+    ));
+    assert!(msg.starts_with("t.toml:7:"), "{msg}");
+    assert!(msg.contains("string"), "{msg}");
+}

@@ -105,6 +105,9 @@ pub fn estate(e: &Estate) -> Result<(), Failure> {
         if let Some(url) = &region.endpoint_url {
             endpoint_url(url).or_else(|m| fail(format!("{key}.endpoint_url"), m))?;
         }
+        if let Some(id) = &region.account_id {
+            account_id(id).or_else(|m| fail(format!("{key}.account_id"), m))?;
+        }
     }
     database(e)?;
     ecs(e)?;
@@ -113,6 +116,17 @@ pub fn estate(e: &Estate) -> Result<(), Failure> {
     dns(e)?;
     health_checks(e)?;
     alarms(e)
+}
+
+/// An AWS account id: exactly twelve digits, written as a string (leading zeros count).
+pub fn account_id(id: &str) -> Result<(), String> {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected an AWS account id of exactly 12 digits, such as \"123456789012\", found {id:?}"
+        ))
+    }
 }
 
 fn side_key(side: Side) -> &'static str {

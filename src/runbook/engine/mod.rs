@@ -88,7 +88,8 @@ impl Engine {
                 "run_started"
             },
             json!({"runbook": runbook, "mode": self.ctx.mode, "user": self.ctx.user,
-                   "estate": self.ctx.estate.name, "backend": self.ctx.backend.mode()}),
+                   "estate": self.ctx.estate.name, "backend": self.ctx.backend.mode(),
+                   "accounts": super::accounts::audit_fields(&self.ctx.accounts)}),
         );
         self.rec.emit(RunEvent::Started {
             run_id: run_id.clone(),
@@ -115,10 +116,19 @@ impl Engine {
         // The lifecycle the report states: the posture and the write ledger before and after.
         // The posture is read beside the run, never in its way (a dark region's timeout).
         let ledger = self.ctx.backend.data_ledger();
-        // A resumed run keeps the ledger of its first start.
+        // A resumed run keeps the ledger and the accounts of its first start.
+        let accounts = self
+            .ctx
+            .accounts
+            .iter()
+            .map(|a| (a.side, super::accounts::report_line(a)))
+            .collect();
         self.rec.update(|j| {
             if j.metrics.ledger_start.is_none() {
                 j.metrics.ledger_start = ledger;
+            }
+            if j.accounts.is_empty() {
+                j.accounts = accounts;
             }
         });
         let before = {

@@ -13,6 +13,10 @@
 //!
 //! A step that fails in an unattended run is skipped when it is optional; otherwise the run
 //! stops there unfinished (exit 1), to be resumed by the same command once the cause is fixed.
+//!
+//! Before any of that, both sides' accounts are read: while a pinned one differs or cannot be
+//! read, a live run is refused before it starts (exit [`ACCOUNT_MISMATCH`], audited as
+//! `run_refused`); a dry run still prints its plan, says so, and exits the same way.
 
 mod resume;
 
@@ -21,8 +25,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::api::{RunCommand, RunContext, RunError, RunEvent, RunMode, RunSummary};
+use super::audit::AuditLog;
 use super::journal::RunOutcome;
-use super::reader::Pace;
+use super::reader::{Pace, Reader};
 use crate::backend::Backend;
 use crate::config::Estate;
 use crate::exit;
@@ -62,13 +67,15 @@ impl Default for HeadlessOptions {
     }
 }
 
+pub use crate::exit::ACCOUNT_MISMATCH;
+
 /// How a headless run ended; `code` is the process exit status to use.
 #[derive(Debug, Clone)]
 pub struct HeadlessExit {
     /// [`exit::RUN_DONE`] completed (or nothing to do: the runbook's last run completed);
     /// [`exit::RUN_STOPPED`] stopped after a failure (resumable); [`exit::RUN_PLAN_ONLY`] not
     /// confirmed (`--yes` missing); [`exit::RUN_REFUSED`] an irreversible step without
-    /// `--allow-irreversible`, or one discarding writes without `--allow-data-loss`.
+    /// `--allow-irreversible`, or one discarding writes without `--allow-data-loss`; [`exit::ACCOUNT_MISMATCH`] a pinned account not verified.
     pub code: i32,
     pub summary: Option<RunSummary>,
 }
@@ -96,6 +103,32 @@ pub async fn run_headless(
         ctx.state_dir = p;
     }
     ctx.pace = opts.pace;
+    let reader = Reader {
+        backend: ctx.backend.clone(),
+        estate: ctx.estate.clone(),
+        pace: ctx.pace,
+    };
+    ctx.accounts = super::accounts::read(&reader).await;
+    let refused = crate::model::runbook_refusal(&ctx.accounts);
+    if let Some(why) = &refused {
+        if mode == RunMode::Live {
+            let _ = writeln!(
+                out,
+                "refused: {why}\nnothing was called: use the credentials of the pinned account \
+                 (or correct `account_id` in the estate file) and run the same command again"
+            );
+            audit_refusal(&ctx, name, why, &mut out);
+            let _ = out.flush();
+            return Ok(HeadlessExit {
+                code: ACCOUNT_MISMATCH,
+                summary: None,
+            });
+        }
+        let _ = writeln!(
+            out,
+            "dry run: the plan below calls nothing; a live run would be refused: {why}"
+        );
+    }
     if refuse_all {
         let _ = writeln!(
             out,
@@ -247,6 +280,7 @@ pub async fn run_headless(
         code.get_or_insert(exit::RUN_STOPPED);
     }
     let code = match (&summary, code) {
+        _ if refused.is_some() => ACCOUNT_MISMATCH,
         (_, Some(c)) => c,
         _ if refuse_all => exit::RUN_PLAN_ONLY,
         (Some(s), None) if s.outcome == RunOutcome::Completed => exit::RUN_DONE,
@@ -254,4 +288,25 @@ pub async fn run_headless(
     };
     let _ = out.flush();
     Ok(HeadlessExit { code, summary })
+}
+
+/// A refused run has no run id and no journal: the audit line says who tried what, and why.
+fn audit_refusal(ctx: &RunContext, name: &str, why: &str, out: &mut impl Write) {
+    let written = AuditLog::open(&ctx.audit_path).and_then(|log| {
+        log.write(
+            "-",
+            None,
+            "run_refused",
+            serde_json::json!({"runbook": name, "user": ctx.user, "estate": ctx.estate.name,
+                               "reason": why,
+                               "accounts": super::accounts::audit_fields(&ctx.accounts)}),
+        )
+    });
+    if let Err(e) = written {
+        let _ = writeln!(
+            out,
+            "warning: the refusal could not be written to the audit log {}: {e}",
+            ctx.audit_path.display()
+        );
+    }
 }
