@@ -151,3 +151,26 @@ fn rto_objective_is_optional_and_within_bounds() {
     let msg = parse_err(&text);
     assert!(msg.starts_with("t.toml:2:1: key `rto_objective`"), "{msg}");
 }
+
+#[test]
+fn the_database_reads_as_the_file_writes_it() {
+    let estate = Estate::parse(BASE, "t.toml").expect("base");
+    let db = estate.database.expect("database");
+    assert_eq!(
+        db.to_string(),
+        "rds-replica orders-db -> orders-db-replica · endpoint not written"
+    );
+    let text = BASE.replacen(
+        "standby = \"orders-db-replica\"",
+        "standby = \"orders-db-replica\"\nendpoint_parameter = \"/orders/db\"\nendpoint_secret = \"orders/db\"",
+        1,
+    );
+    let db = Estate::parse(&text, "t.toml")
+        .expect("endpoint")
+        .database
+        .expect("database");
+    assert_eq!(
+        db.to_string(),
+        "rds-replica orders-db -> orders-db-replica · endpoint parameter /orders/db · endpoint secret orders/db"
+    );
+}
