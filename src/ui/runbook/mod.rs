@@ -59,7 +59,7 @@ pub fn draw_view(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> Dra
     );
     strip::draw(frame, strip_area, app, theme);
     footer::draw(frame, foot, app, theme);
-    let question = question::Question::of(app, theme, run, body.width);
+    let question = question::Question::of(app, theme, run);
     let drawn = if body.width >= SIDE_BY_SIDE {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])

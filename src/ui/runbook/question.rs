@@ -28,7 +28,7 @@ pub struct Question<'a> {
 
 impl<'a> Question<'a> {
     /// What the pane shows for `run` now: a question, a finished run, or nothing.
-    pub fn of(app: &App, theme: &Theme, run: &RunView, _width: u16) -> Question<'a> {
+    pub fn of(app: &App, theme: &Theme, run: &RunView) -> Question<'a> {
         let t = theme;
         let mut q = Question {
             title: Line::default(),
