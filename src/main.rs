@@ -280,7 +280,7 @@ fn pace_of(cli: &Cli, target: &Target) -> Pace {
 
 fn summary(path: &str, e: &Estate) -> String {
     let db = match &e.database {
-        Some(d) => format!("{:?} {} -> {}", d.kind, d.primary, d.standby),
+        Some(d) => d.to_string(),
         None => "none".into(),
     };
     format!(

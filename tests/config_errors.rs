@@ -44,7 +44,7 @@ fn a_good_file_passes_with_a_summary() {
     assert!(stdout.contains(": OK"), "{stdout}");
     assert!(stdout.contains("primary        us-east-1"), "{stdout}");
     assert!(
-        stdout.contains("RdsReplica orders-db -> orders-db-replica"),
+        stdout.contains("rds-replica orders-db -> orders-db-replica"),
         "{stdout}"
     );
 }

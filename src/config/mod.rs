@@ -45,6 +45,10 @@ pub struct Estate {
     /// before it promotes that replica.
     #[serde(default = "defaults::failback_settle")]
     pub failback_settle: HumanDuration,
+    /// How long a failover may take, start to serving: the run's clock turns amber past 75 %
+    /// of it and red past it, and the drill report compares the achieved RTO with it.
+    #[serde(default)]
+    pub rto_objective: Option<HumanDuration>,
     pub primary: RegionConfig,
     pub standby: RegionConfig,
     pub database: Option<Database>,

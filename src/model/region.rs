@@ -13,6 +13,17 @@ pub enum Deployment {
     Failed,
 }
 
+/// As the screen and `status` write it: `steady`, `deploying`, `FAILED`.
+impl std::fmt::Display for Deployment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Deployment::Steady => "steady",
+            Deployment::InProgress => "deploying",
+            Deployment::Failed => "FAILED",
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceReading {
     pub name: String,
@@ -90,6 +101,19 @@ pub enum AlarmState {
     InsufficientData,
     /// No alarm of that name exists.
     Missing,
+}
+
+/// As CloudWatch spells it (`OK`, `ALARM`, `INSUFFICIENT_DATA`); an alarm that does not
+/// exist is `MISSING`, as a missing service or group is.
+impl std::fmt::Display for AlarmState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            AlarmState::Ok => "OK",
+            AlarmState::Alarm => "ALARM",
+            AlarmState::InsufficientData => "INSUFFICIENT_DATA",
+            AlarmState::Missing => "MISSING",
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -22,6 +22,7 @@ pub mod plan;
 pub mod reader;
 mod recorder;
 pub mod report;
+pub mod rto;
 pub mod step;
 pub mod steps;
 

@@ -13,76 +13,131 @@ use crate::model::Side;
 use crate::posture::PostureState;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let width = area.width as usize;
+    frame.render_widget(
+        Paragraph::new(vec![
+            first_line(app, theme, width),
+            regions_line(app, theme, width),
+        ]),
+        area,
+    );
+}
+
+/// Estate, mode, posture, badges, freshness: what does not fit `width` is left out, least
+/// useful first (the poll interval, then the refresh age, then the active region's name),
+/// never cut mid-word.
+pub fn first_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     let t = theme;
-    let mut first = vec![
-        Span::styled(" drconsole ", t.title),
-        Span::styled("│ ", t.muted),
-        Span::styled(app.estate.name.clone(), t.title),
-        Span::raw(" "),
+    let mut parts: Vec<(u8, Vec<Span<'a>>)> = vec![
+        (9, vec![Span::styled(" drconsole ", t.title)]),
+        (2, vec![Span::styled("│ ", t.muted)]),
+        (
+            8,
+            vec![
+                Span::styled(app.estate.name.clone(), t.title),
+                Span::raw(" "),
+            ],
+        ),
     ];
     if app.simulation {
-        first.push(Span::styled(" SIMULATION ", t.simulation));
+        parts.push((10, vec![Span::styled(" SIMULATION ", t.simulation)]));
     } else {
-        first.push(Span::styled(format!(" AWS {} ", app.mode), t.badge));
+        parts.push((
+            10,
+            vec![Span::styled(format!(" AWS {} ", app.mode), t.badge)],
+        ));
     }
-    first.extend(posture_spans(app, theme));
+    parts.extend(posture_parts(app, theme));
     if app.read_only {
-        first.push(Span::raw(" "));
-        first.push(Span::styled(" READ-ONLY ", t.badge));
+        parts.push((
+            10,
+            vec![Span::raw(" "), Span::styled(" READ-ONLY ", t.badge)],
+        ));
     }
     if app.paused {
-        first.push(Span::raw(" "));
-        first.push(Span::styled(" POLLING PAUSED ", t.warning));
+        parts.push((
+            9,
+            vec![Span::raw(" "), Span::styled(" POLLING PAUSED ", t.warning)],
+        ));
     }
-    first.push(Span::styled(
-        format!(
-            "  refreshed {}  poll {}",
-            crate::timefmt::age(
-                app.last_refresh()
-                    .map(|t| app.now.saturating_duration_since(t))
+    parts.push((
+        4,
+        vec![Span::styled(
+            format!(
+                "  refreshed {}",
+                crate::timefmt::age(
+                    app.last_refresh()
+                        .map(|t| app.now.saturating_duration_since(t))
+                ),
             ),
-            crate::timefmt::dur(app.interval())
-        ),
-        t.muted,
+            t.muted,
+        )],
+    ));
+    parts.push((
+        1,
+        vec![Span::styled(
+            format!("  poll {}", crate::timefmt::dur(app.interval())),
+            t.muted,
+        )],
     ));
     let faults = active_faults(app);
     if !faults.is_empty() {
-        first.push(Span::styled(
-            format!("  faults: {}", faults.join(", ")),
-            t.danger,
+        parts.push((
+            7,
+            vec![Span::styled(
+                format!("  faults: {}", faults.join(", ")),
+                t.danger,
+            )],
         ));
     }
+    super::fit::drop_to_fit(parts, width)
+}
 
-    let dns_at = app
-        .global
+/// Both regions with role, reachability and the DNS mark; narrower, the separators shrink,
+/// then the roles go.
+pub fn regions_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
+    let t = theme;
+    let dns_at = dns_side(app);
+    let build = |sep: &'static str, detail: Detail, roles: bool| {
+        let mut spans = vec![Span::raw(" ")];
+        for side in Side::BOTH {
+            spans.extend(region_spans(app, theme, side, dns_at, detail, roles));
+            if side == Side::Primary {
+                spans.push(Span::styled(sep, t.muted));
+            }
+        }
+        Line::from(spans)
+    };
+    // The accounts take what room the line has: in words when it fits, shorter when not, so
+    // that the standby's state is never pushed off the edge.
+    let forms = [
+        build("   ⇄   ", Detail::Full, true),
+        build(" ⇄ ", Detail::Full, true),
+        build(" ⇄ ", Detail::Compact, true),
+        build(" ⇄ ", Detail::Compact, false),
+        build(" ⇄ ", Detail::Minimal, false),
+    ];
+    let last = forms[4].clone();
+    let line = forms
+        .into_iter()
+        .find(|l| l.width() <= width)
+        .unwrap_or(last);
+    Line::from(super::fit::truncate_spans(line.spans, width))
+}
+
+/// The side the DNS record points at, as last read.
+pub fn dns_side(app: &App) -> Option<Side> {
+    app.global
         .data
         .as_ref()
         .and_then(|g| g.dns.as_ref())
         .and_then(|d| d.as_ref().ok())
-        .and_then(|d| d.points_at);
-    // The accounts take what room the line has: in words when it fits, shorter when not, so
-    // that the standby's state is never pushed off the edge.
-    let regions = |detail: Detail| {
-        let mut line = vec![Span::raw(" ")];
-        for side in Side::BOTH {
-            line.extend(region_spans(app, theme, side, dns_at, detail));
-            if side == Side::Primary {
-                line.push(Span::styled("   ⇄   ", t.muted));
-            }
-        }
-        Line::from(line)
-    };
-    let second = [Detail::Full, Detail::Compact]
-        .into_iter()
-        .map(regions)
-        .find(|l| l.width() <= area.width as usize)
-        .unwrap_or_else(|| regions(Detail::Minimal));
-    frame.render_widget(Paragraph::new(vec![Line::from(first), second]), area);
+        .and_then(|d| d.points_at)
 }
 
 /// How much of each side's account the regions line says.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Detail {
+pub enum Detail {
     /// `account 123456789012 (shop-prod) ✔ pinned`, and the fix for failing credentials.
     Full,
     /// `123456789012 (shop-prod) ✔`, and the fix.
@@ -91,12 +146,13 @@ enum Detail {
     Minimal,
 }
 
-fn region_spans<'a>(
+pub fn region_spans<'a>(
     app: &App,
     theme: &Theme,
     side: Side,
     dns_at: Option<Side>,
     detail: Detail,
+    roles: bool,
 ) -> Vec<Span<'a>> {
     let t = theme;
     let mut spans = vec![Span::styled(
@@ -115,7 +171,7 @@ fn region_spans<'a>(
         .and_then(|d| d.as_ref().ok())
         .map(|d| d.role.as_str());
     spans.extend(account_spans(app, theme, side, detail));
-    if let Some(role) = role {
+    if let Some(role) = role.filter(|_| roles) {
         spans.push(Span::styled(format!(" (db {role})"), t.text));
     }
     // Credentials that fail are the side's problem, not the region's: say what fixes them.
@@ -178,7 +234,7 @@ fn account_spans<'a>(app: &App, theme: &Theme, side: Side, detail: Detail) -> Ve
 }
 
 /// The posture and the active region, always shown: red with what disagrees on a split brain.
-fn posture_spans<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
+fn posture_parts<'a>(app: &App, theme: &Theme) -> Vec<(u8, Vec<Span<'a>>)> {
     let t = theme;
     let p = app.posture();
     let style = match p.state {
@@ -191,18 +247,27 @@ fn posture_spans<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
         .active
         .map(|s| format!(" · active {} {}", s, app.estate.region(s).region))
         .unwrap_or_default();
-    let mut spans = vec![
-        Span::raw(" "),
-        Span::styled(format!(" {} ", p.state.as_str().to_uppercase()), style),
-        Span::styled(active, t.text),
+    let mut parts = vec![
+        (
+            10,
+            vec![
+                Span::raw(" "),
+                Span::styled(format!(" {} ", p.state.as_str().to_uppercase()), style),
+            ],
+        ),
+        (5, vec![Span::styled(active, t.text)]),
     ];
     // What disagrees, or what could not be read: said, never guessed.
     match p.state {
-        PostureState::SplitBrain => spans.push(Span::styled(format!(" {} ", p.detail), t.danger)),
-        PostureState::Unknown => spans.push(Span::styled(format!(" ({})", p.detail), t.muted)),
+        PostureState::SplitBrain => {
+            parts.push((6, vec![Span::styled(format!(" {} ", p.detail), t.danger)]))
+        }
+        PostureState::Unknown => {
+            parts.push((3, vec![Span::styled(format!(" ({})", p.detail), t.muted)]))
+        }
         _ => {}
     }
-    spans
+    parts
 }
 
 fn active_faults(app: &App) -> Vec<&'static str> {

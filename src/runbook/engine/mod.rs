@@ -206,7 +206,10 @@ impl Engine {
             j.report = Some(path.clone());
             j.elapsed = self.rec.now();
             j.updated_at = Utc::now();
-            (path, super::report::render(&j))
+            (
+                path,
+                super::report::render(&j, self.ctx.estate.rto_objective.map(|d| d.0)),
+            )
         };
         let report = match self.rec.write_report(&report_path, text).await {
             Ok(()) => Some(report_path.clone()),
