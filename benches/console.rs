@@ -1,5 +1,6 @@
-//! Console performance figures: frame render time with 200 services per region, keypress to
-//! drawn frame while a region's poll hangs, idle CPU and resident memory.
+//! Console performance figures: frame render time with 200 services per region (and, at
+//! 200x60, during a run with a 2,000-line log), keypress to drawn frame while a region's poll
+//! hangs and during a run, idle CPU and resident memory.
 //! Run with `cargo bench --bench console`.
 
 use std::time::{Duration, Instant};
@@ -118,6 +119,148 @@ async fn render_200_services() {
     );
 }
 
+/// A run view as it stands after a long run: 12 steps, a question listing one call per
+/// service (200), and a full live log (2,000 lines, waiting steps among them).
+fn long_run(services: usize) -> drconsole::app::RunView {
+    use drconsole::runbook::{
+        ConfirmPrompt, Level, LogLine, PlannedCall, RunEvent, RunMode, StepStatus, StepView,
+    };
+    let mut run = drconsole::app::RunView::new(1.0);
+    let steps: Vec<StepView> = (0..12)
+        .map(|i| StepView {
+            id: format!("step-{i}"),
+            title: format!("step number {i} of the drill"),
+            parent: None,
+            optional: false,
+            status: if i < 6 {
+                StepStatus::Done {
+                    note: "done".into(),
+                }
+            } else if i == 6 {
+                StepStatus::Verifying
+            } else {
+                StepStatus::Pending
+            },
+        })
+        .collect();
+    let at = Instant::now();
+    run.apply_at(
+        RunEvent::Started {
+            run_id: "bench".into(),
+            runbook: "failover".into(),
+            mode: RunMode::Live,
+            resumed: false,
+            journal: "bench.json".into(),
+            steps,
+        },
+        at,
+    );
+    for i in 0..2000 {
+        let step = format!("step-{}", i % 7);
+        let text = if i % 3 == 0 {
+            format!("waiting: running/desired: {} of {services}", i % services)
+        } else {
+            format!(
+                "calling ecs:UpdateService orders/service-{:03} desiredCount=4",
+                i % services
+            )
+        };
+        run.apply_at(
+            RunEvent::Log(LogLine {
+                utc: chrono::Utc::now(),
+                at: i as f64,
+                level: Level::Info,
+                step: Some(step),
+                text,
+            }),
+            at,
+        );
+    }
+    // Lines of other steps between, so that the log holds its 2,000 lines.
+    for i in 0..2000 {
+        run.apply_at(
+            RunEvent::Log(LogLine {
+                utc: chrono::Utc::now(),
+                at: 2000.0 + i as f64,
+                level: Level::Info,
+                step: Some("step-6".into()),
+                text: format!("ok: service-{:03}: desiredCount 1 -> 4", i % services),
+            }),
+            at,
+        );
+    }
+    let calls = (0..services)
+        .map(|i| PlannedCall {
+            step: "step-7".into(),
+            call: "ecs:UpdateService".into(),
+            describe: format!(
+                "ecs:UpdateService orders-dr/service-{i:03} (standby) desiredCount=4"
+            ),
+            irreversible: false,
+        })
+        .collect();
+    run.apply_at(
+        RunEvent::AwaitingConfirmation(ConfirmPrompt {
+            step: "step-7".into(),
+            title: "scale standby ECS services to production count".into(),
+            calls,
+            changes: vec![format!("running/desired: {services} services 1/1 → 4/4")],
+            warnings: vec!["one warning".into()],
+            type_to_confirm: None,
+            instruction: None,
+            discards: Vec::new(),
+        }),
+        at,
+    );
+    run
+}
+
+/// Frame time at 200x60 during a run: the run view, and the dashboard toggled in.
+async fn render_run_200x60() {
+    let estate = big_estate();
+    let sim = Simulator::new(estate.clone(), 7, SimClock::manual());
+    let mut app = App::new(estate, "SIMULATION".into(), true, Instant::now());
+    for side in Side::BOTH {
+        let r = sim.read_region(side).await.expect("read");
+        app.apply_poll(PollEvent::Finished {
+            scope: Scope::Region(side),
+            at: Instant::now(),
+            result: Ok(Reading::Region(Box::new(r))),
+        });
+    }
+    let g = sim.read_global().await.expect("read");
+    app.apply_poll(PollEvent::Finished {
+        scope: Scope::Global,
+        at: Instant::now(),
+        result: Ok(Reading::Global(g)),
+    });
+    app.run = Some(long_run(200));
+    assert_eq!(app.run.as_ref().map(|r| r.log.len()), Some(2000));
+    for (name, dashboard) in [("run view", false), ("dashboard during the run", true)] {
+        app.dashboard_in_run = dashboard;
+        let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+        let mut times = Vec::new();
+        for i in 0..500 {
+            app.scroll[2] = i % 200;
+            if let Some(run) = app.run.as_mut() {
+                run.prompt_scroll = i % 150;
+            }
+            let t = Instant::now();
+            terminal
+                .draw(|f| drconsole::ui::draw(f, &app, &Theme::dark()))
+                .expect("draw");
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!(
+            "render, 200x60, 200 services per region, 2,000-line log, {name}: median {:.3} ms, p99 {:.3} ms, max {:.3} ms (target <= 2 ms)",
+            percentile(&times, 0.5).as_secs_f64() * 1e3,
+            percentile(&times, 0.99).as_secs_f64() * 1e3,
+            times[times.len() - 1].as_secs_f64() * 1e3
+        );
+    }
+}
+
 /// The real event loop on a test terminal, polling `sim` every 5 s: the channel to type into,
 /// the frames' timestamps, and the loop's task.
 struct Running {
@@ -127,9 +270,17 @@ struct Running {
 }
 
 fn spawn_console(sim: std::sync::Arc<Simulator>) -> Running {
+    spawn_console_with(sim, None, (160, 48))
+}
+
+fn spawn_console_with(
+    sim: std::sync::Arc<Simulator>,
+    runner: Option<drconsole::runbook::RunContext>,
+    (w, h): (u16, u16),
+) -> Running {
     let (flushed_tx, flushed) = mpsc::unbounded_channel();
     let mut terminal = Terminal::new(Stamped {
-        inner: TestBackend::new(160, 48),
+        inner: TestBackend::new(w, h),
         flushed: flushed_tx,
     })
     .expect("terminal");
@@ -149,7 +300,7 @@ fn spawn_console(sim: std::sync::Arc<Simulator>) -> Running {
             polls: poll_rx,
             control,
             simulator: Some(sim),
-            runner: None,
+            runner,
             run: None,
             theme: Theme::dark(),
         }
@@ -203,6 +354,67 @@ async fn keypress_while_primary_hangs() {
     times.sort();
     println!(
         "keypress to drawn frame, primary poll hanging: median {:.3} ms, p99 {:.3} ms, max {:.3} ms (target <= 16 ms)",
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3
+    );
+}
+
+/// Keypress to drawn frame at 200x60 while a failover runs on the simulator and waits at its
+/// first question (scrolling it, switching panes, filtering the log).
+async fn keypress_during_a_run() {
+    let estate = built_in_estate();
+    let sim = Simulator::new(estate.clone(), 7, SimClock::scaled(1.0));
+    let dir = std::env::temp_dir().join(format!("drconsole-bench-{}", std::process::id()));
+    let mut ctx = drconsole::runbook::RunContext::new(
+        std::sync::Arc::new(estate),
+        sim.clone(),
+        drconsole::runbook::RunMode::Live,
+    );
+    ctx.audit_path = dir.join("audit.jsonl");
+    ctx.state_dir = dir.clone();
+    let Running {
+        input: input_tx,
+        flushed: mut flushed_rx,
+        task: event_loop,
+    } = spawn_console_with(sim, Some(ctx), (200, 60));
+    let key = |c| Input::Key(KeyEvent::new(c, KeyModifiers::NONE));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for code in [KeyCode::Char('x'), KeyCode::Enter] {
+        input_tx.send(key(code)).expect("send");
+    }
+    // The preflight reads, then the first question.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    while flushed_rx.try_recv().is_ok() {}
+    let keys = [
+        KeyCode::Down,
+        KeyCode::PageDown,
+        KeyCode::Up,
+        KeyCode::Tab,
+        KeyCode::Char('f'),
+        KeyCode::Char('v'),
+    ];
+    let mut times = Vec::new();
+    for i in 0..120 {
+        let sent = Instant::now();
+        input_tx.send(key(keys[i % keys.len()])).expect("send");
+        let drawn = tokio::time::timeout(Duration::from_secs(2), flushed_rx.recv())
+            .await
+            .expect("a frame within 2 s")
+            .expect("loop running");
+        times.push(drawn.saturating_duration_since(sent));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        while flushed_rx.try_recv().is_ok() {}
+    }
+    // Leave the run unfinished: two q quit without aborting it.
+    for _ in 0..2 {
+        let _ = input_tx.send(key(KeyCode::Char('q')));
+    }
+    let _ = event_loop.await;
+    let _ = std::fs::remove_dir_all(&dir);
+    times.sort();
+    println!(
+        "keypress to drawn frame, 200x60, during a run: median {:.3} ms, p99 {:.3} ms, max {:.3} ms (target <= 16 ms)",
         percentile(&times, 0.5).as_secs_f64() * 1e3,
         percentile(&times, 0.99).as_secs_f64() * 1e3,
         times[times.len() - 1].as_secs_f64() * 1e3
@@ -265,7 +477,9 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         render_200_services().await;
+        render_run_200x60().await;
         keypress_while_primary_hangs().await;
+        keypress_during_a_run().await;
         idle(seconds).await;
     });
 }

@@ -1,8 +1,12 @@
 //! The command line.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
+
+use crate::exit::Failure;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -11,7 +15,8 @@ use clap::{Parser, Subcommand};
     about = "Terminal operations console for multi-region AWS disaster recovery",
     long_about = "Shows the primary and standby regions side by side and runs failover and \
                   failback runbooks step by step. Without an estate file it runs on a built-in \
-                  simulated estate."
+                  simulated estate.",
+    after_long_help = EXIT_CODES
 )]
 pub struct Cli {
     /// Estate file (else $DRCONSOLE_CONFIG, else $XDG_CONFIG_HOME/drconsole/config.toml).
@@ -55,6 +60,21 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The exit codes, as `--help` lists them (`crate::exit` names each one).
+const EXIT_CODES: &str = "\
+Exit codes:
+  0   done: run completed or nothing to do, status ready, check valid
+  1   run: a step failed or the run stopped (resumable); status: degraded or split brain
+  2   run: plan printed, nothing called (no --yes); status: unreadable
+  3   run: refused an irreversible or write-discarding step without its flag
+  4   run: another operator holds the run lock
+  5   the credentials belong to another account than the estate file pins
+  64  usage: unknown flag or command, bad flag value, unknown runbook, console without a terminal
+  69  AWS could not be set up
+  70  internal error
+  74  a state file, journal or output cannot be read or written
+  78  the estate file is missing, unreadable or invalid (console: or the theme)";
+
 /// Bounds of `--sim-speed`. Below 0.1 a promotion takes hours and the simulated clock barely
 /// moves; above 1000 a whole failover passes between two screen refreshes, and the sleeps it
 /// schedules become too short to be anything but a busy loop. Zero, negative, NaN and
@@ -79,9 +99,9 @@ fn sim_speed(text: &str) -> Result<f64, String> {
 pub enum Command {
     /// Validate an estate file and print a summary.
     Check,
-    /// Print one snapshot of both regions; exit 0 ready, 1 degraded, 2 unreadable.
+    /// Print one snapshot of both regions; exit 0 ready, 1 degraded or split brain, 2 unreadable.
     Status {
-        /// JSON with every field the dashboard shows.
+        /// JSON with every field the dashboard shows (schema: assets/status.schema.json).
         #[arg(long)]
         json: bool,
     },
@@ -113,6 +133,51 @@ pub enum Command {
     },
 }
 
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Invocation {
+    /// A command to run.
+    Run(Box<Cli>),
+    /// `--help` or `--version`: clap's text to print on standard output, then exit 0.
+    Print(clap::Error),
+}
+
+impl Cli {
+    /// Parses `args` (the program name first). A usage error is a [`Failure`] with
+    /// [`crate::exit::USAGE`] and one line: clap's message, its tips, and the usage.
+    pub fn invocation<I, T>(args: I) -> Result<Invocation, Failure>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        match Cli::try_parse_from(args) {
+            Ok(cli) => Ok(Invocation::Run(Box::new(cli))),
+            Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+                Ok(Invocation::Print(e))
+            }
+            Err(e) => Err(Failure::usage(usage_line(&e))),
+        }
+    }
+}
+
+/// clap's error as one line without styling: `unexpected argument '--jsn' found (tip: a
+/// similar argument exists: '--json'); usage: drconsole status [OPTIONS]`.
+fn usage_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("invalid command line");
+    let mut out = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    for line in lines {
+        if line.starts_with("tip: ") {
+            out.push_str(&format!(" ({line})"));
+        } else if let Some(usage) = line.strip_prefix("Usage: ") {
+            out.push_str(&format!("; usage: {usage}"));
+        }
+    }
+    out.push_str("; --help lists every flag");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +204,81 @@ mod tests {
             assert!(err.contains("0.1") && err.contains("1000"), "{bad}: {err}");
         }
         assert_eq!(parse(&[]).expect("defaults").sim_speed, 1.0);
+    }
+
+    fn usage_error(args: &[&str]) -> Failure {
+        match Cli::invocation(std::iter::once("drconsole").chain(args.iter().copied())) {
+            Err(f) => f,
+            Ok(i) => panic!("{args:?} accepted: {i:?}"),
+        }
+    }
+
+    #[test]
+    fn a_usage_error_is_one_plain_line_with_code_64() {
+        for (args, words) in [
+            (&["--bogus"][..], &["'--bogus'", "usage: drconsole"][..]),
+            (
+                &["status", "--jsn"],
+                &["'--jsn'", "'--json'", "drconsole status"],
+            ),
+            (&["--sim-speed", "0"], &["--sim-speed", "0.1 to 1000"]),
+            (&["frobnicate"], &["'frobnicate'"]),
+            (&["run"], &["<NAME>"]),
+        ] {
+            let f = usage_error(args);
+            assert_eq!(f.code, crate::exit::USAGE, "{args:?}");
+            assert!(!f.message.contains('\n'), "{args:?}: {:?}", f.message);
+            assert!(!f.message.contains('\u{1b}'), "{args:?}: {:?}", f.message);
+            assert!(
+                !f.message.starts_with("error:"),
+                "{args:?}: {:?}",
+                f.message
+            );
+            for w in words {
+                assert!(
+                    f.message.contains(w),
+                    "{args:?}: {w} not in {:?}",
+                    f.message
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn help_lists_every_exit_code() {
+        use crate::exit::*;
+        for code in [
+            OK,
+            RUN_STOPPED,
+            RUN_PLAN_ONLY,
+            RUN_REFUSED,
+            LOCK_HELD,
+            ACCOUNT_MISMATCH,
+            USAGE,
+            AWS_UNAVAILABLE,
+            INTERNAL,
+            IO,
+            CONFIG,
+        ] {
+            let row = format!("\n  {code:<3} ");
+            assert!(EXIT_CODES.contains(&row), "{code} not in --help");
+        }
+        assert_eq!(
+            EXIT_CODES.lines().count(),
+            12,
+            "a code in --help that exit.rs lacks"
+        );
+    }
+
+    #[test]
+    fn help_and_version_are_printed_not_failures() {
+        for args in [&["--help"][..], &["-V"], &["status", "--help"], &["help"]] {
+            let all = std::iter::once("drconsole").chain(args.iter().copied());
+            match Cli::invocation(all) {
+                Ok(Invocation::Print(_)) => {}
+                other => panic!("{args:?}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod console;
+pub mod exit;
 pub mod model;
 pub mod poll;
 pub mod posture;

@@ -1,22 +1,22 @@
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use clap::Parser;
-use color_eyre::eyre::{Result, WrapErr, eyre};
+use color_eyre::config::HookBuilder;
 use tokio::sync::mpsc;
 
 use drconsole::app::App;
 use drconsole::backend::Backend;
 use drconsole::backend::aws::AwsBackend;
 use drconsole::backend::sim::{self, SimClock, Simulator};
-use drconsole::cli::{Cli, Command};
+use drconsole::cli::{Cli, Command, Invocation};
 use drconsole::config::{self, Estate};
 use drconsole::console::{self, Loop};
+use drconsole::exit::{self, Failure};
 use drconsole::poll::{self, PollControl, PollSettings};
-use drconsole::runbook::Pace;
 use drconsole::runbook::headless::{HeadlessOptions, run_headless};
-use drconsole::runbook::{Journal, RunContext, RunMode};
+use drconsole::runbook::{Journal, Pace, RunContext, RunError, RunMode};
 use drconsole::ui::theme::Theme;
 
 /// What the console runs against.
@@ -26,52 +26,68 @@ struct Target {
     simulator: Option<Arc<Simulator>>,
 }
 
+/// Every exit code is named in `drconsole::exit`. A failure is reported on standard error in
+/// one line (or the estate checker's excerpt), coloured only on a terminal without
+/// `NO_COLOR`; only an internal error carries a location and, if asked for, a backtrace.
 fn main() {
-    let code = match real_main() {
+    let colour = exit::colour_allowed(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
+    let code = exit::guarded(|| match real_main(colour) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("drconsole: {e:?}");
-            2
+        Err(failure) => {
+            let _ = failure.write_to(&mut std::io::stderr().lock(), colour);
+            failure.code
         }
-    };
+    });
     std::process::exit(code);
 }
 
-fn real_main() -> Result<i32> {
-    color_eyre::install()?;
-    let cli = Cli::parse();
+fn real_main(colour: bool) -> Result<i32, Failure> {
+    // The panic hook (which the console wraps to restore the terminal first) and the report
+    // of an internal error; colourless where error output is.
+    let hooks = if colour {
+        HookBuilder::default()
+    } else {
+        HookBuilder::blank()
+    };
+    hooks.install().map_err(Failure::internal)?;
+    let cli = match Cli::invocation(std::env::args_os())? {
+        Invocation::Run(cli) => cli,
+        Invocation::Print(text) => {
+            text.print()
+                .map_err(|e| Failure::io(format!("writing to standard output: {e}")))?;
+            return Ok(exit::OK);
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
-        .build()?;
-    runtime.block_on(dispatch(cli))
+        .build()
+        .map_err(Failure::internal)?;
+    runtime.block_on(dispatch(*cli))
 }
 
-async fn dispatch(cli: Cli) -> Result<i32> {
+async fn dispatch(cli: Cli) -> Result<i32, Failure> {
     let path = config::locate(cli.config.as_deref());
     match &cli.command {
         Some(Command::Check) => {
             let Some(path) = path else {
-                return Err(eyre!(
-                    "no estate file: pass --config PATH, or set DRCONSOLE_CONFIG"
+                return Err(Failure::config(
+                    "no estate file: pass --config PATH, or set DRCONSOLE_CONFIG",
                 ));
             };
-            match drconsole::runbook::load_estate(&path) {
-                Ok(estate) => {
-                    print!("{}", summary(&path.display().to_string(), &estate));
-                    Ok(0)
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    Ok(1)
-                }
-            }
+            let estate = drconsole::runbook::load_estate(&path).map_err(Failure::estate)?;
+            print_out(&summary(&path.display().to_string(), &estate))?;
+            Ok(exit::CHECK_VALID)
         }
         Some(Command::IamPolicy { operate }) => {
             let estate = load_estate(path.as_deref())?;
             let policy = drconsole::backend::aws::iam_policy(&estate, *operate);
-            println!("{}", serde_json::to_string_pretty(&policy)?);
-            Ok(0)
+            let text = serde_json::to_string_pretty(&policy).map_err(Failure::internal)?;
+            print_out(&format!("{text}\n"))?;
+            Ok(exit::OK)
         }
         Some(Command::Run {
             name,
@@ -81,9 +97,10 @@ async fn dispatch(cli: Cli) -> Result<i32> {
             new,
         }) => {
             if cli.read_only {
-                return Err(eyre!("--read-only: runbooks are not available"));
+                return Err(Failure::usage("--read-only: runbooks are not available"));
             }
-            let target = connect(&cli, path.as_deref()).await?;
+            let estate = load_estate(path.as_deref())?;
+            let target = connect(&cli, path.as_deref(), estate).await?;
             let pace = pace_of(&cli, &target);
             let opts = HeadlessOptions {
                 dry_run: cli.dry_run,
@@ -103,37 +120,73 @@ async fn dispatch(cli: Cli) -> Result<i32> {
                 std::io::stdout(),
             )
             .await
-            .map_err(|e| eyre!("{e}"))?;
+            .map_err(run_failure)?;
             Ok(exit.code)
         }
         Some(Command::Status { json }) => {
-            let target = connect(&cli, path.as_deref()).await?;
+            let estate = load_estate(path.as_deref())?;
+            let target = connect(&cli, path.as_deref(), estate).await?;
             let snap = drconsole::status::take(&target.estate, target.backend.as_ref()).await;
-            let mut out = std::io::stdout().lock();
-            if *json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&snap)?)?;
+            let text = if *json {
+                let json = serde_json::to_string_pretty(&snap).map_err(Failure::internal)?;
+                format!("{json}\n")
             } else {
-                write!(out, "{}", drconsole::status::render_text(&snap))?;
-            }
+                drconsole::status::render_text(&snap)
+            };
+            print_out(&text)?;
             Ok(snap.exit_code())
         }
         None => {
-            let target = connect(&cli, path.as_deref()).await?;
-            console(&cli, target).await?;
-            Ok(0)
+            // Everything the user can get wrong is checked before the terminal is taken.
+            let estate = load_estate(path.as_deref())?;
+            let mut theme = Theme::load(&cli.theme).map_err(Failure::config)?;
+            if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                theme = theme.without_color();
+            }
+            if !std::io::stdout().is_terminal() {
+                return Err(Failure::usage(
+                    "the console needs a terminal and standard output is not one; \
+                     scripts use `drconsole status` or `drconsole run`",
+                ));
+            }
+            let target = connect(&cli, path.as_deref(), estate).await?;
+            console(&cli, target, theme).await?;
+            Ok(exit::OK)
         }
     }
 }
 
-fn load_estate(path: Option<&std::path::Path>) -> Result<Estate> {
+/// Writes a command's output. A reader that went away (`| head`) is not a failure: the
+/// command's outcome stands.
+fn print_out(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::io(format!("writing to standard output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Why a headless run could not start.
+fn run_failure(e: RunError) -> Failure {
+    match e {
+        RunError::ReadOnly | RunError::UnknownRunbook(_) => Failure::usage(e.to_string()),
+        RunError::Invalid(_) => Failure::config(e.to_string()),
+        RunError::AlreadyFinished(_) => Failure::internal(e),
+        RunError::AccountRefused(_) => Failure::new(exit::ACCOUNT_MISMATCH, e.to_string()),
+    }
+}
+
+/// The estate file, or the simulator's built-in estate when there is none.
+fn load_estate(path: Option<&Path>) -> Result<Estate, Failure> {
     match path {
-        Some(p) => drconsole::runbook::load_estate(p).map_err(|e| eyre!("{e}")),
+        Some(p) => drconsole::runbook::load_estate(p).map_err(Failure::estate),
         None => Ok(sim::built_in_estate()),
     }
 }
 
-async fn connect(cli: &Cli, path: Option<&std::path::Path>) -> Result<Target> {
-    let estate = load_estate(path)?;
+async fn connect(cli: &Cli, path: Option<&Path>, estate: Estate) -> Result<Target, Failure> {
     if path.is_none() || cli.simulate {
         let sim = Simulator::new(estate.clone(), cli.seed, SimClock::scaled(cli.sim_speed));
         return Ok(Target {
@@ -144,7 +197,7 @@ async fn connect(cli: &Cli, path: Option<&std::path::Path>) -> Result<Target> {
     }
     let aws = AwsBackend::connect(&estate)
         .await
-        .wrap_err("connecting to AWS")?;
+        .map_err(|e| Failure::aws(format!("connecting to AWS: {e:#}")))?;
     Ok(Target {
         estate,
         backend: Arc::new(aws),
@@ -152,11 +205,7 @@ async fn connect(cli: &Cli, path: Option<&std::path::Path>) -> Result<Target> {
     })
 }
 
-async fn console(cli: &Cli, target: Target) -> Result<()> {
-    let mut theme = Theme::load(&cli.theme).map_err(|e| eyre!(e))?;
-    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-        theme = theme.without_color();
-    }
+async fn console(cli: &Cli, target: Target, theme: Theme) -> Result<(), Failure> {
     let mut app = App::new(
         target.estate.clone(),
         target.backend.mode(),
@@ -188,7 +237,12 @@ async fn console(cli: &Cli, target: Target) -> Result<()> {
     if let Some(ctx) = &runner {
         // A console killed mid-run offers to resume it.
         app.unfinished = Journal::find_unfinished(&ctx.state_dir)
-            .map_err(|e| eyre!("reading run journals in {}: {e}", ctx.state_dir.display()))?
+            .map_err(|e| {
+                Failure::io(format!(
+                    "reading run journals in {}: {e}",
+                    ctx.state_dir.display()
+                ))
+            })?
             .filter(|j| j.estate == target.estate.name);
     }
     let (poll_tx, poll_rx) = mpsc::unbounded_channel();
@@ -209,7 +263,9 @@ async fn console(cli: &Cli, target: Target) -> Result<()> {
         run: None,
         theme,
     };
-    console::run_interactive(event_loop, input_tx, &mut app).await
+    console::run_interactive(event_loop, input_tx, &mut app)
+        .await
+        .map_err(|e| Failure::io(format!("the terminal: {e:#}")))
 }
 
 /// Runbook timeouts follow the simulator's clock when it runs faster than real time.
@@ -224,7 +280,7 @@ fn pace_of(cli: &Cli, target: &Target) -> Pace {
 
 fn summary(path: &str, e: &Estate) -> String {
     let db = match &e.database {
-        Some(d) => format!("{:?} {} -> {}", d.kind, d.primary, d.standby),
+        Some(d) => d.to_string(),
         None => "none".into(),
     };
     format!(

@@ -17,6 +17,18 @@ pub enum Check {
     Unknown,
 }
 
+/// One spelling wherever a check is written as text: `OK`, `WARN`, `FAIL`, `UNKNOWN`.
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Check::Pass => "OK",
+            Check::Warn => "WARN",
+            Check::Fail => "FAIL",
+            Check::Unknown => "UNKNOWN",
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
     pub label: String,

@@ -1,6 +1,9 @@
 //! The real binary against moto: `drconsole status --json --config <estate>` prints the seeded
-//! estate, exactly as the backend reads it in-process.
+//! estate, exactly as the backend reads it in-process, in the shape `assets/status.schema.json`
+//! describes.
 
+#[path = "common/status_schema.rs"]
+mod status_schema;
 mod support;
 
 use std::process::Command;
@@ -46,30 +49,33 @@ async fn status_json_prints_the_seeded_estate() {
     let status: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("status --json is not JSON ({e}):\n{stdout}"));
 
+    // The published shape: versioned, no enum wrappers.
+    status_schema::assert_conforms(&status);
+
     // The seeded values, by name.
     let primary = &status["primary"]["reading"];
     let standby = &status["standby"]["reading"];
     let global = &status["global"]["reading"];
-    assert_eq!(primary["database"]["Ok"]["id"], "orders-db", "{status:#}");
-    assert_eq!(primary["database"]["Ok"]["role"], json!({"kind": "writer"}));
+    assert_eq!(primary["database"]["id"], "orders-db", "{status:#}");
+    assert_eq!(primary["database"]["role"], json!({"kind": "writer"}));
     assert_eq!(
-        standby["database"]["Ok"]["role"],
+        standby["database"]["role"],
         json!({"kind": "replica", "source": seeded.primary_db_arn})
     );
     assert_eq!(
-        standby["database"]["Ok"]["lag"],
+        standby["database"]["lag"],
         json!({"state": "known", "seconds": seeded.standby_lag as u64})
     );
-    assert_eq!(primary["services"]["Ok"][0]["name"], "web");
-    assert_eq!(primary["services"]["Ok"][0]["desired"], 4);
-    assert_eq!(primary["services"]["Ok"][1]["desired"], 2);
-    assert_eq!(primary["asgs"]["Ok"][0]["in_service"], 4);
-    assert_eq!(standby["asgs"]["Ok"][0]["desired"], 1);
-    assert_eq!(primary["target_groups"]["Ok"][0]["healthy"], 4);
-    assert_eq!(standby["alarms"]["Ok"][0]["state"], "ALARM");
-    assert_eq!(global["dns"]["Ok"]["value"], "lb-use1.example.com");
-    assert_eq!(global["dns"]["Ok"]["points_at"], "primary");
-    assert_eq!(global["health_checks"]["Ok"][1]["healthy"], true);
+    assert_eq!(primary["services"][0]["name"], "web");
+    assert_eq!(primary["services"][0]["desired"], 4);
+    assert_eq!(primary["services"][1]["desired"], 2);
+    assert_eq!(primary["asgs"][0]["in_service"], 4);
+    assert_eq!(standby["asgs"][0]["desired"], 1);
+    assert_eq!(primary["target_groups"][0]["healthy"], 4);
+    assert_eq!(standby["alarms"][0]["state"], "alarm");
+    assert_eq!(global["dns"]["value"], "lb-use1.example.com");
+    assert_eq!(global["dns"]["points_at"], "primary");
+    assert_eq!(global["health_checks"][1]["healthy"], true);
 
     // And every field equals what the backend reads in-process.
     let aws = support::backend(&toml).await;

@@ -1,4 +1,5 @@
-//! The real binary against broken estate files: every error names file, line, column and key.
+//! The real binary against broken estate files: every error names file, line, column and key,
+//! and exits 78 (`drconsole::exit::CONFIG`).
 
 use std::process::Command;
 
@@ -43,14 +44,14 @@ fn a_good_file_passes_with_a_summary() {
     assert!(stdout.contains(": OK"), "{stdout}");
     assert!(stdout.contains("primary        us-east-1"), "{stdout}");
     assert!(
-        stdout.contains("RdsReplica orders-db -> orders-db-replica"),
+        stdout.contains("rds-replica orders-db -> orders-db-replica"),
         "{stdout}"
     );
 }
 
 fn assert_error(text: impl AsRef<[u8]>, position: &str, words: &[&str]) {
     let (code, _, stderr) = check(text);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, drconsole::exit::CONFIG, "{stderr}");
     assert!(
         stderr.starts_with(&format!("FILE:{position}:")),
         "expected FILE:{position}: at the start of\n{stderr}"
@@ -108,7 +109,7 @@ fn missing_file_is_reported() {
         .args(["check", "--config", "/nonexistent/estate.toml"])
         .output()
         .expect("run drconsole");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(drconsole::exit::CONFIG));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("/nonexistent/estate.toml: cannot read"),
@@ -213,11 +214,35 @@ fn a_directory_is_reported() {
         .arg(dir.path())
         .output()
         .expect("run drconsole");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(drconsole::exit::CONFIG));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.starts_with(&format!("{}: ", dir.path().display())),
         "{stderr}"
     );
     assert!(stderr.contains("is a directory"), "{stderr}");
+}
+
+#[test]
+fn account_id_that_is_not_twelve_digits() {
+    let text = GOOD.replace(
+        "region = \"us-west-2\"\n",
+        "region = \"us-west-2\"\naccount_id = \"1234-5678-9012\"\n",
+    );
+    assert_error(
+        &text,
+        "11:1",
+        &[
+            "key `standby.account_id`",
+            "exactly 12 digits",
+            "1234-5678-9012",
+        ],
+    );
+    let text = GOOD.replace(
+        "region = \"us-east-1\"\n",
+        "region = \"us-east-1\"\naccount_id = \"123456789012\"\n",
+    );
+    let (code, stdout, stderr) = check(text);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(": OK"), "{stdout}");
 }

@@ -180,30 +180,7 @@ fn screen(c: &Console) -> String {
     mask_clock_times(&out)
 }
 
-/// Replaces every `HH:MM:SS` with `hh:mm:ss`.
-fn mask_clock_times(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let is_time = i + 8 <= chars.len()
-            && chars[i..i + 8].iter().enumerate().all(|(k, c)| {
-                if k == 2 || k == 5 {
-                    *c == ':'
-                } else {
-                    c.is_ascii_digit()
-                }
-            });
-        if is_time {
-            out.push_str("hh:mm:ss");
-            i += 8;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
-}
+use screen::mask_clock_times;
 
 fn confirm_prompt(q: Option<Question>) -> drconsole::runbook::ConfirmPrompt {
     match q {
@@ -259,7 +236,8 @@ async fn nothing_changes_without_a_deliberate_confirmation() {
 
     c.poll_once().await;
     let shown = screen(&c);
-    assert!(shown.contains("CONFIRM scale-up"), "{shown}");
+    assert!(shown.contains("┏ CONFIRM"), "{shown}");
+    assert!(shown.contains(" scale-up: promote the database"), "{shown}");
     assert!(
         shown.contains("rds:PromoteReadReplica orders-db-replica (standby)"),
         "{shown}"
@@ -631,4 +609,133 @@ async fn a_run_whose_engine_dies_says_so_and_is_offered_for_resume() {
         "{:?}",
         picker.items
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn run_keys_switch_the_view_filter_and_search_the_log_and_never_confirm() {
+    let mut c = console(false, None);
+    c.poll_once().await;
+    c.start("failover");
+    confirm_prompt(c.until_question().await);
+    c.poll_once().await;
+    assert!(c.app.run_view());
+    assert!(
+        screen(&c).contains(" v dashboard"),
+        "the footer shows the run's keys"
+    );
+    // v: the full dashboard, and back.
+    c.press(KeyCode::Char('v'));
+    let shown = screen(&c);
+    assert!(
+        shown.contains("Replication") && shown.contains("ECS services"),
+        "{shown}"
+    );
+    c.press(KeyCode::Char('v'));
+    assert!(screen(&c).contains("┏ CONFIRM"));
+    // f: the step being asked about, then the next steps, then all again.
+    c.press(KeyCode::Char('f'));
+    let run = c.app.run.as_ref().expect("run");
+    assert_eq!(run.log.step.as_deref(), Some("scale-up"));
+    assert!(
+        screen(&c).contains("Live log · step scale-up"),
+        "{}",
+        screen(&c)
+    );
+    let steps = run.steps.len();
+    let mut seen = Vec::new();
+    for _ in 0..steps {
+        c.press(KeyCode::Char('f'));
+        match c.app.run.as_ref().expect("run").log.step.clone() {
+            Some(s) => seen.push(s),
+            None => break,
+        }
+    }
+    assert_eq!(c.app.run.as_ref().expect("run").log.step, None, "{seen:?}");
+    assert!(
+        seen.contains(&"dns".to_string()),
+        "the later steps come in turn: {seen:?}"
+    );
+    // /: what is typed searches; y and s typed there are text, not commands.
+    c.press(KeyCode::Char('/'));
+    c.type_text("promotereadreplica ys");
+    c.press(KeyCode::Backspace);
+    c.press(KeyCode::Backspace);
+    c.press(KeyCode::Backspace);
+    c.press(KeyCode::Enter);
+    let run = c.app.run.as_ref().expect("run");
+    assert_eq!(run.log.search.as_deref(), Some("promotereadreplica"));
+    let shown = screen(&c);
+    assert!(shown.contains("/promotereadreplica"), "{shown}");
+    assert!(
+        shown.contains(" 1 of "),
+        "one line of the log matches\n{shown}"
+    );
+    // Esc clears the search, and leaves the question asked.
+    c.press(KeyCode::Esc);
+    let run = c.app.run.as_ref().expect("run");
+    assert_eq!(run.log.search, None);
+    assert!(run.question.is_some());
+    c.pump(30).await;
+    assert_eq!(
+        c.backend.count(),
+        0,
+        "no key of the run view confirmed anything"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_picker_says_what_each_runbook_does_and_whether_it_can_start() {
+    let mut c = console(false, None);
+    c.poll_once().await;
+    c.press(KeyCode::Char('x'));
+    let picker = c.app.picker.as_ref().expect("picker");
+    let info = |name: &str| {
+        let i = picker
+            .items
+            .iter()
+            .position(|i| *i == PickItem::Start(name.into()))
+            .expect("listed");
+        picker.info[i].clone()
+    };
+    let failover = info("failover");
+    assert!(failover.description.is_some());
+    assert!(failover.steps >= 9, "{failover:?}");
+    assert_eq!(failover.irreversible, ["promote the standby replica"]);
+    assert_eq!(failover.ready, Ok(()));
+    let failback = info("failback");
+    let why = failback.ready.expect_err("no reverse replica yet");
+    assert!(why.contains("run reprotect first"), "{why}");
+    let reprotect = info("reprotect");
+    assert!(
+        reprotect
+            .ready
+            .as_ref()
+            .is_err_and(|w| w.contains("run failover first")),
+        "{reprotect:?}"
+    );
+    let shown = screen(&c);
+    assert!(
+        shown.contains("IRREVERSIBLE: promote the standby replica"),
+        "{shown}"
+    );
+    assert!(shown.contains("— run failover first"), "{shown}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_question_scrolls_within_what_the_screen_shows() {
+    let mut c = console(false, None);
+    c.start("failover");
+    confirm_prompt(c.until_question().await);
+    c.app.run.as_mut().expect("run").prompt_max = Some(3);
+    for _ in 0..10 {
+        c.press(KeyCode::Down);
+    }
+    assert_eq!(c.app.run.as_ref().expect("run").prompt_scroll, 3);
+    c.press(KeyCode::Up);
+    assert_eq!(c.app.run.as_ref().expect("run").prompt_scroll, 2);
+    // Tab gives the keys to the log: Up now goes back in it.
+    c.press(KeyCode::Tab);
+    c.press(KeyCode::Up);
+    let run = c.app.run.as_ref().expect("run");
+    assert_eq!((run.prompt_scroll, run.log.scroll), (2, 1));
 }

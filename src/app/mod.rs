@@ -2,23 +2,32 @@
 //! It knows no screen: how it is drawn (and in which theme) is the ui's and the console's.
 
 pub mod keys;
+mod picker;
+mod precheck;
+pub mod runlog;
 pub mod runview;
 mod update;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use crate::backend::sim::Faults;
 use crate::config::Estate;
-use crate::model::{GlobalReading, Lag, RegionReading, Side};
+use crate::model::{AccountCheck, GlobalReading, IdentityRead, Lag, RegionReading, Side};
 pub use crate::poll::{Feed, FeedState};
 use crate::posture::{self, Posture};
 use crate::readiness::{self, Readiness};
-pub use runview::{PickItem, Picker, Question, RunView, Typing};
+pub use picker::{PickInfo, PickItem, Picker};
+pub use runlog::{LOG_LINES, LogEntry, RunLog};
+pub use runview::{ClockMark, Question, RunPane, RunView, Typing};
 pub use update::Effect;
 
 /// How many lag samples the sparkline keeps.
 pub const LAG_HISTORY: usize = 120;
+
+/// The smallest terminal a step can be confirmed in: below it the question cannot be shown
+/// whole (the step, every call, current → target, what to type), so `y` is refused.
+pub const MIN_CONFIRM: (u16, u16) = (60, 20);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
@@ -57,6 +66,8 @@ pub struct App {
     pub primary: Feed<RegionReading>,
     pub standby: Feed<RegionReading>,
     pub global: Feed<GlobalReading>,
+    /// Who each side's credentials are, as last read (see [`crate::model::merge_identity`]).
+    pub identities: BTreeMap<Side, IdentityRead>,
     /// Replica lag samples as polled, oldest first.
     pub lag_history: VecDeque<Lag>,
     pub faults: Faults,
@@ -67,8 +78,12 @@ pub struct App {
     pub now: Instant,
     /// A short message shown in the footer (e.g. a fault toggled).
     pub notice: Option<(String, Instant)>,
-    /// The runbook run shown in the action pane (the latest one).
+    /// The runbook run shown in the run view (the latest one).
     pub run: Option<RunView>,
+    /// The full dashboard instead of the run view while a run is shown.
+    pub dashboard_in_run: bool,
+    /// The terminal's size as last drawn (columns, rows); `None` before the first frame.
+    pub screen: Option<(u16, u16)>,
     pub picker: Option<Picker>,
     pub typing: Option<Typing>,
     /// An unfinished run found in the journal at start-up, offered for resuming.
@@ -95,6 +110,7 @@ impl App {
             primary: Feed::default(),
             standby: Feed::default(),
             global: Feed::default(),
+            identities: BTreeMap::new(),
             lag_history: VecDeque::with_capacity(LAG_HISTORY),
             faults: Faults::default(),
             focus: Panel::Replication,
@@ -104,6 +120,8 @@ impl App {
             now,
             notice: None,
             run: None,
+            dashboard_in_run: false,
+            screen: None,
             picker: None,
             typing: None,
             unfinished: None,
@@ -196,6 +214,34 @@ impl App {
             [self.primary.data.as_ref(), self.standby.data.as_ref()],
             self.global.data.as_ref(),
         )
+    }
+
+    /// A side's account as read, against the estate file's pin.
+    pub fn account(&self, side: Side) -> AccountCheck {
+        self.estate
+            .account(side, self.identities.get(&side).cloned())
+    }
+
+    /// Both sides' accounts.
+    pub fn accounts(&self) -> Vec<AccountCheck> {
+        Side::BOTH.iter().map(|s| self.account(*s)).collect()
+    }
+
+    /// Why no runbook may start: a pinned account differs or is not verified.
+    pub fn runbook_refusal(&self) -> Option<String> {
+        crate::model::runbook_refusal(&self.accounts())
+    }
+
+    /// Whether the run view takes the screen: a run is shown and the dashboard was not asked for.
+    pub fn run_view(&self) -> bool {
+        self.run.is_some() && !self.dashboard_in_run
+    }
+
+    /// Whether the terminal is large enough to show a question whole (unknown counts as
+    /// large enough: nothing has been drawn yet, so no key has answered a drawn question).
+    pub fn screen_fits_confirm(&self) -> bool {
+        self.screen
+            .is_none_or(|(w, h)| w >= MIN_CONFIRM.0 && h >= MIN_CONFIRM.1)
     }
 
     /// Whether a run is in progress (started and not finished).

@@ -1,12 +1,10 @@
-//! The action pane's state: the run as the engine reports it (steps, the question it asks,
-//! the live log), the runbook picker, and what the operator is typing.
+//! The run view's state: the run as the engine reports it (steps, the question it asks,
+//! the live log), its clock, which of its panes has the keys, and what the operator is typing.
 
-use std::collections::VecDeque;
+use std::time::Instant;
 
-use crate::runbook::{ConfirmPrompt, Journal, LogLine, RunEvent, RunMode, RunSummary, StepView};
-
-/// Live-log lines kept on screen (the audit log keeps everything).
-pub const LOG_LINES: usize = 2000;
+use super::runlog::RunLog;
+use crate::runbook::{ConfirmPrompt, LogLine, RunEvent, RunMode, RunSummary, StepView};
 
 /// A question the engine is waiting on.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,19 +25,51 @@ pub enum Typing {
     Region(String),
     /// Why a step is skipped.
     SkipReason(String),
+    /// Text to look for in the live log.
+    Search(String),
 }
 
 impl Typing {
     pub fn text(&self) -> &str {
         match self {
-            Typing::Region(t) | Typing::SkipReason(t) => t,
+            Typing::Region(t) | Typing::SkipReason(t) | Typing::Search(t) => t,
         }
     }
     pub fn text_mut(&mut self) -> &mut String {
         match self {
-            Typing::Region(t) | Typing::SkipReason(t) => t,
+            Typing::Region(t) | Typing::SkipReason(t) | Typing::Search(t) => t,
         }
     }
+}
+
+/// The pane of the run view that the scroll keys move.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RunPane {
+    Steps,
+    /// The question the engine asks (when it asks one).
+    #[default]
+    Prompt,
+    Log,
+}
+
+impl RunPane {
+    pub fn next(self) -> RunPane {
+        match self {
+            RunPane::Prompt => RunPane::Log,
+            RunPane::Log => RunPane::Steps,
+            RunPane::Steps => RunPane::Prompt,
+        }
+    }
+    pub fn prev(self) -> RunPane {
+        self.next().next()
+    }
+}
+
+/// The run's clock: estate time as of the last event, and when that event arrived.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClockMark {
+    pub at: f64,
+    pub seen: Instant,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -50,15 +80,54 @@ pub struct RunView {
     pub resumed: bool,
     pub steps: Vec<StepView>,
     pub question: Option<Question>,
-    pub log: VecDeque<LogLine>,
-    /// Lines scrolled back from the newest (0 follows the log).
-    pub log_scroll: usize,
+    pub log: RunLog,
+    /// Rows of the question scrolled past.
+    pub prompt_scroll: usize,
+    /// How far the question can scroll on the screen as last drawn (`None`: not drawn yet).
+    pub prompt_max: Option<usize>,
+    /// The first step row shown once the steps are scrolled by hand (`None`: the list follows
+    /// the active step).
+    pub steps_scroll: Option<usize>,
+    /// The pane the scroll keys move.
+    pub pane: RunPane,
+    /// Estate seconds per wall second (the simulator's speed; 1 against AWS).
+    pub pace: f64,
+    /// The latest event's estate time, to run the clock from.
+    pub clock: Option<ClockMark>,
     pub summary: Option<RunSummary>,
     /// Why the run stopped without finishing (its journal stays resumable).
     pub crashed: Option<String>,
 }
 
 impl RunView {
+    /// A run view for a run whose estate clock runs `pace` times as fast as the wall's.
+    pub fn new(pace: f64) -> RunView {
+        RunView {
+            pace,
+            ..RunView::default()
+        }
+    }
+
+    /// Applies an event that arrived at `seen`.
+    pub fn apply_at(&mut self, event: RunEvent, seen: Instant) {
+        if let RunEvent::Log(line) = &event {
+            self.clock = Some(ClockMark { at: line.at, seen });
+        }
+        self.apply(event);
+    }
+
+    /// Estate seconds since the run started, at `now`; stopped at the last event once the run
+    /// is over.
+    pub fn elapsed(&self, now: Instant) -> Option<f64> {
+        let mark = self.clock?;
+        if self.finished() {
+            return Some(mark.at);
+        }
+        let pace = if self.pace > 0.0 { self.pace } else { 1.0 };
+        let since = now.saturating_duration_since(mark.seen).as_secs_f64();
+        Some(mark.at + (since * pace).floor())
+    }
+
     pub fn apply(&mut self, event: RunEvent) {
         match event {
             RunEvent::Started {
@@ -95,7 +164,9 @@ impl RunView {
                 }
             }
             RunEvent::AwaitingConfirmation(prompt) => {
-                self.question = Some(Question::Confirm(prompt))
+                self.question = Some(Question::Confirm(prompt));
+                self.prompt_scroll = 0;
+                self.pane = RunPane::Prompt;
             }
             RunEvent::AwaitingDecision {
                 step,
@@ -108,14 +179,11 @@ impl RunView {
                     error,
                     optional,
                     needs_primary,
-                })
+                });
+                self.prompt_scroll = 0;
+                self.pane = RunPane::Prompt;
             }
-            RunEvent::Log(line) => {
-                if self.log.len() == LOG_LINES {
-                    self.log.pop_front();
-                }
-                self.log.push_back(line);
-            }
+            RunEvent::Log(line) => self.log.push(line),
             RunEvent::Finished(summary) => {
                 self.question = None;
                 self.summary = Some(summary);
@@ -124,7 +192,7 @@ impl RunView {
                 self.question = None;
                 self.apply(RunEvent::Log(LogLine {
                     utc: chrono::Utc::now(),
-                    at: self.log.back().map(|l| l.at).unwrap_or(0.0),
+                    at: self.log.last_at().unwrap_or(0.0),
                     level: crate::runbook::Level::Error,
                     step: None,
                     text: format!("the run stopped: {reason} (x offers to resume it)"),
@@ -137,6 +205,15 @@ impl RunView {
     /// Whether the run is over: finished, or stopped without finishing (resumable).
     pub fn finished(&self) -> bool {
         self.summary.is_some() || self.crashed.is_some()
+    }
+
+    /// The steps whose lines a filter on `step` shows: the step and, for a group, its members.
+    pub fn members_of(&self, step: &str) -> Vec<&str> {
+        self.steps
+            .iter()
+            .filter(|s| s.parent.as_deref() == Some(step))
+            .map(|s| s.id.as_str())
+            .collect()
     }
 
     /// The step the engine is busy with, for highlighting.
@@ -165,29 +242,29 @@ fn question_step(q: &Question) -> &str {
     }
 }
 
-/// What the picker offers.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PickItem {
-    Start(String),
-    Resume { run_id: String, runbook: String },
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runbook::Level;
+    use std::time::Duration;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Picker {
-    pub items: Vec<PickItem>,
-    pub selected: usize,
-}
-
-impl Picker {
-    pub fn new(names: Vec<String>, unfinished: Option<&Journal>) -> Picker {
-        let mut items = Vec::new();
-        if let Some(j) = unfinished {
-            items.push(PickItem::Resume {
-                run_id: j.run_id.clone(),
-                runbook: j.runbook.clone(),
-            });
-        }
-        items.extend(names.into_iter().map(PickItem::Start));
-        Picker { items, selected: 0 }
+    #[test]
+    fn the_clock_runs_at_the_estate_pace_and_stops_at_the_end() {
+        let t0 = Instant::now();
+        let mut run = RunView::new(10.0);
+        assert_eq!(run.elapsed(t0), None, "no event yet");
+        run.apply_at(
+            RunEvent::Log(LogLine {
+                utc: chrono::Utc::now(),
+                at: 30.0,
+                level: Level::Info,
+                step: None,
+                text: "x".into(),
+            }),
+            t0,
+        );
+        assert_eq!(run.elapsed(t0 + Duration::from_secs(6)), Some(90.0));
+        run.crashed = Some("stopped".into());
+        assert_eq!(run.elapsed(t0 + Duration::from_secs(60)), Some(30.0));
     }
 }

@@ -3,8 +3,8 @@
 use std::time::Instant;
 
 use super::keys::{self, Command, Edit};
-use super::{App, LAG_HISTORY, Panel, PickItem, Picker, Question, RunView, Typing};
-use crate::model::{Lag, Scope};
+use super::{App, LAG_HISTORY, MIN_CONFIRM, Panel, PickItem, Question, RunPane, RunView, Typing};
+use crate::model::{IdentityError, Lag, Scope, merge_identity};
 use crate::poll::{PollEvent, Reading};
 use crate::runbook::RunCommand;
 
@@ -44,6 +44,11 @@ impl App {
                     }
                 }
             },
+            PollEvent::Identity { side, result } => {
+                let known = self.identities.remove(&side);
+                let read = merge_identity(known, result.map_err(IdentityError::from));
+                self.identities.insert(side, read);
+            }
         }
         self.refresh_posture();
         self.dirty = true;
@@ -72,6 +77,25 @@ impl App {
                 self.paused = !self.paused;
                 return Some(Effect::Pause(self.paused));
             }
+            Command::NextPanel | Command::PrevPanel if self.run_view() => {
+                if let Some(run) = self.run.as_mut() {
+                    run.pane = if command == Command::NextPanel {
+                        run.pane.next()
+                    } else {
+                        run.pane.prev()
+                    };
+                }
+            }
+            Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Top
+            | Command::Bottom
+                if self.run_view() =>
+            {
+                self.scroll_run(command)
+            }
             Command::NextPanel => self.focus = self.focus.next(),
             Command::PrevPanel => self.focus = self.focus.prev(),
             Command::Up => self.scroll[idx] = self.scroll[idx].saturating_sub(1),
@@ -84,6 +108,22 @@ impl App {
             Command::Bottom => self.scroll[idx] = self.content_len(),
             Command::Fault(f) if self.simulation => return Some(Effect::Fault(f)),
             Command::Fault(_) => {}
+            Command::ToggleView => match self.run {
+                Some(_) => self.dashboard_in_run = !self.dashboard_in_run,
+                None => self.set_notice("no run to show".into(), self.now),
+            },
+            Command::FilterLog => self.filter_log(),
+            Command::SearchLog => match &self.run {
+                Some(run) => {
+                    self.dashboard_in_run = false;
+                    self.typing = Some(Typing::Search(run.log.search.clone().unwrap_or_default()));
+                }
+                None => self.set_notice("no run log to search".into(), self.now),
+            },
+            Command::Cancel
+                if self.run_view()
+                    && self.picker.is_none()
+                    && self.run.as_mut().is_some_and(|r| r.log.clear_filters()) => {}
             Command::Runbooks
             | Command::Confirm
             | Command::Retry
@@ -109,13 +149,31 @@ impl App {
                 );
             }
             Command::Runbooks => {
-                let names = crate::runbook::defaults::names(&self.estate);
-                self.picker = Some(Picker::new(names, self.unfinished.as_ref()));
+                if self.refuse_live_run() {
+                    return None;
+                }
+                if let Some(why) = self.runbook_refusal() {
+                    self.set_notice(
+                        format!("dry run: plans only, no call; a live run would be refused: {why}"),
+                        self.now,
+                    );
+                }
+                self.picker = Some(self.open_picker());
             }
             Command::Select => {
                 let picker = self.picker.take()?;
+                // The accounts may have been read again while the list was open.
+                if self.refuse_live_run() {
+                    return None;
+                }
                 let item = picker.items.get(picker.selected)?.clone();
                 return Some(Effect::StartRun(item));
+            }
+            Command::Confirm
+                if matches!(question, Some(Question::Confirm(_)))
+                    && !self.screen_fits_confirm() =>
+            {
+                self.refuse_small_screen()
             }
             Command::Confirm => match question {
                 Some(Question::Confirm(prompt)) => match prompt.type_to_confirm {
@@ -147,6 +205,18 @@ impl App {
         None
     }
 
+    /// Whether a live run must not start on the accounts as read (said in the footer). A dry
+    /// run calls nothing: it may plan whatever the accounts.
+    fn refuse_live_run(&mut self) -> bool {
+        match self.runbook_refusal().filter(|_| !self.dry_run) {
+            Some(why) => {
+                self.set_notice(format!("runbooks refused: {why}"), self.now);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// A key while the operator is typing a region name or a skip reason.
     pub fn type_key(&mut self, key: crossterm::event::KeyEvent) -> Option<Effect> {
         use crossterm::event::KeyCode;
@@ -163,6 +233,11 @@ impl App {
                     typing.text_mut().push(c);
                 }
             }
+            Some(Edit::Submit)
+                if matches!(typing, Typing::Region(_)) && !self.screen_fits_confirm() =>
+            {
+                self.refuse_small_screen()
+            }
             Some(Edit::Submit) => {
                 let command = match self.typing.take()? {
                     Typing::Region(text) => RunCommand::Confirm {
@@ -171,6 +246,14 @@ impl App {
                     Typing::SkipReason(text) => RunCommand::Skip {
                         reason: text.trim().to_string(),
                     },
+                    Typing::Search(text) => {
+                        if let Some(run) = self.run.as_mut() {
+                            let text = text.trim().to_string();
+                            run.log.search = (!text.is_empty()).then_some(text);
+                            run.log.scroll = 0;
+                        }
+                        return None;
+                    }
                 };
                 return Some(Effect::Run(command));
             }
@@ -198,6 +281,71 @@ impl App {
             _ => {}
         }
         None
+    }
+
+    /// `y` on a screen too small to show the question whole: refused, and said.
+    fn refuse_small_screen(&mut self) {
+        let (w, h) = self.screen.unwrap_or_default();
+        self.set_notice(
+            format!(
+                "terminal too small to confirm ({w}×{h}): at least {}×{} shows the whole question",
+                MIN_CONFIRM.0, MIN_CONFIRM.1
+            ),
+            self.now,
+        );
+    }
+
+    /// The live log's step filter moves on: from none to the active step (or the first), then
+    /// to each following step, then back to none.
+    fn filter_log(&mut self) {
+        let Some(run) = self.run.as_mut() else {
+            self.set_notice("no run log to filter".into(), self.now);
+            return;
+        };
+        self.dashboard_in_run = false;
+        let ids: Vec<&str> = run.steps.iter().map(|s| s.id.as_str()).collect();
+        let asked = run.question.as_ref().map(|q| match q {
+            Question::Confirm(p) => p.step.as_str(),
+            Question::Decide { step, .. } => step.as_str(),
+        });
+        let next = match &run.log.step {
+            None => asked.or(run.active_step()).or(ids.first().copied()),
+            Some(cur) => ids
+                .iter()
+                .position(|i| i == cur)
+                .and_then(|p| ids.get(p + 1).copied()),
+        };
+        run.log.step = next.map(str::to_string);
+        run.log.scroll = 0;
+    }
+
+    /// A scroll key in the run view moves the pane that has the keys.
+    fn scroll_run(&mut self, command: Command) {
+        let Some(run) = self.run.as_mut() else { return };
+        let (pos, max) = match run.pane {
+            RunPane::Prompt => (&mut run.prompt_scroll, run.prompt_max.unwrap_or(usize::MAX)),
+            RunPane::Log => {
+                let len = run.log.len();
+                (&mut run.log.scroll, len)
+            }
+            RunPane::Steps => {
+                let len = run.steps.len();
+                let at = run.steps_scroll.get_or_insert(0);
+                (at, len)
+            }
+        };
+        // The log counts back from the newest line: up goes further back.
+        let back = run.pane == RunPane::Log;
+        let up = |p: usize, n: usize| p.saturating_sub(n);
+        let down = |p: usize, n: usize| p.saturating_add(n).min(max);
+        *pos = match (command, back) {
+            (Command::Up, false) | (Command::Down, true) => up(*pos, 1),
+            (Command::Down, false) | (Command::Up, true) => down(*pos, 1),
+            (Command::PageUp, false) | (Command::PageDown, true) => up(*pos, PAGE),
+            (Command::PageDown, false) | (Command::PageUp, true) => down(*pos, PAGE),
+            (Command::Top, false) | (Command::Bottom, true) => 0,
+            _ => max,
+        };
     }
 
     /// Rows the focused panel can scroll through.

@@ -3,7 +3,7 @@
 use std::fmt;
 
 pub use crate::model::ErrorKind;
-use crate::model::SectionError;
+use crate::model::{IdentityError, SectionError};
 
 #[derive(Debug, Clone)]
 pub struct BackendError {
@@ -16,6 +16,8 @@ pub struct BackendError {
     /// The AWS error code, when AWS answered.
     pub code: Option<String>,
     pub message: String,
+    /// What to run to fix missing or expired credentials (already part of `message`).
+    pub fix: Option<String>,
 }
 
 impl BackendError {
@@ -33,7 +35,12 @@ impl BackendError {
             resource: resource.to_string(),
             code: None,
             message: message.into(),
+            fix: None,
         }
+    }
+    pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
     }
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
         self.code = Some(code.into());
@@ -61,5 +68,16 @@ impl From<BackendError> for SectionError {
     /// The section keeps the error's kind and its full text.
     fn from(e: BackendError) -> SectionError {
         SectionError::new(e.kind, e.to_string())
+    }
+}
+
+impl From<BackendError> for IdentityError {
+    /// Keeps the kind, the full text and the fix.
+    fn from(e: BackendError) -> IdentityError {
+        IdentityError {
+            kind: e.kind,
+            message: e.to_string(),
+            fix: e.fix,
+        }
     }
 }

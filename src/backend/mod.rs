@@ -11,7 +11,7 @@ use async_trait::async_trait;
 pub use action::{Action, ActionOutcome, EndpointStore};
 pub use error::{BackendError, ErrorKind};
 
-use crate::model::{DataLedger, GlobalReading, Parts, RegionReading, Side};
+use crate::model::{DataLedger, GlobalReading, Identity, Parts, RegionReading, Side};
 
 #[async_trait]
 pub trait Backend: Send + Sync {
@@ -20,6 +20,20 @@ pub trait Backend: Send + Sync {
 
     /// Everything the dashboard shows for one region, in as few calls as AWS allows.
     async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError>;
+
+    /// Who the side's credentials are: account, principal and the account's alias. Read
+    /// once, and again after a read of the side failed on its credentials (they were renewed,
+    /// or changed), so that a caller may ask on every poll. A backend that cannot tell says
+    /// so with an error, and a pinned account is then never taken as verified.
+    async fn identity(&self, side: Side) -> Result<Identity, BackendError> {
+        Err(BackendError::new(
+            ErrorKind::Other,
+            &side.to_string(),
+            "sts:GetCallerIdentity",
+            "",
+            "this backend does not read the caller's identity",
+        ))
+    }
 
     /// Route 53 health checks and the DNS record.
     async fn read_global(&self) -> Result<GlobalReading, BackendError>;

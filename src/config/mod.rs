@@ -26,7 +26,7 @@ pub use sections::{
     Asg, Capacity, Database, DatabaseKind, Ecs, EcsService, RegionConfig, TargetGroup,
 };
 
-use crate::model::Side;
+use crate::model::{AccountCheck, IdentityRead, Side};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +45,10 @@ pub struct Estate {
     /// before it promotes that replica.
     #[serde(default = "defaults::failback_settle")]
     pub failback_settle: HumanDuration,
+    /// How long a failover may take, start to serving: the run's clock turns amber past 75 %
+    /// of it and red past it, and the drill report compares the achieved RTO with it.
+    #[serde(default)]
+    pub rto_objective: Option<HumanDuration>,
     pub primary: RegionConfig,
     pub standby: RegionConfig,
     pub database: Option<Database>,
@@ -88,6 +92,17 @@ impl Estate {
         match side {
             Side::Primary => &self.primary,
             Side::Standby => &self.standby,
+        }
+    }
+    /// A side's account as read (`None`: not read yet), against the file's pin.
+    pub fn account(&self, side: Side, read: Option<IdentityRead>) -> AccountCheck {
+        let r = self.region(side);
+        AccountCheck {
+            side,
+            region: r.region.to_string(),
+            profile: r.profile.clone(),
+            pinned: r.account_id.clone(),
+            read,
         }
     }
     pub fn poll_interval(&self) -> Duration {

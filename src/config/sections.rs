@@ -12,6 +12,8 @@ pub struct RegionConfig {
     pub region: Region,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
+    /// The AWS account the region's credentials must act in: runbooks refuse any other.
+    pub account_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -20,6 +22,16 @@ pub enum DatabaseKind {
     RdsReplica,
     #[serde(rename = "aurora-global")]
     AuroraGlobal,
+}
+
+/// As the estate file writes it: `rds-replica`, `aurora-global`.
+impl std::fmt::Display for DatabaseKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DatabaseKind::RdsReplica => "rds-replica",
+            DatabaseKind::AuroraGlobal => "aurora-global",
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -33,6 +45,32 @@ pub struct Database {
     pub endpoint_secret: Option<String>,
     /// Instance class for the replica recreated on failback (defaults to the source's).
     pub replica_class: Option<String>,
+}
+
+/// One line for `check`'s summary: the kind as written, both databases, and where the new
+/// endpoint is written on failover.
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} -> {}", self.kind, self.primary, self.standby)?;
+        if let Some(g) = &self.global_cluster {
+            write!(f, " (global cluster {g})")?;
+        }
+        match (&self.endpoint_parameter, &self.endpoint_secret) {
+            (None, None) => f.write_str(" · endpoint not written")?,
+            (p, s) => {
+                if let Some(p) = p {
+                    write!(f, " · endpoint parameter {p}")?;
+                }
+                if let Some(s) = s {
+                    write!(f, " · endpoint secret {s}")?;
+                }
+            }
+        }
+        if let Some(c) = &self.replica_class {
+            write!(f, " · replica class {c}")?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

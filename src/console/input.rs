@@ -11,7 +11,8 @@ use tokio::sync::mpsc;
 #[derive(Debug, Clone)]
 pub enum Input {
     Key(KeyEvent),
-    Resize,
+    /// The terminal's new size: columns, rows.
+    Resize(u16, u16),
     /// The input source is gone.
     Closed,
     /// SIGINT, SIGTERM or SIGHUP: quit now, as a second `q` would. A run in progress is left
@@ -30,7 +31,7 @@ pub fn spawn_input_thread(tx: mpsc::UnboundedSender<Input>) {
                 Ok(true) => {
                     let input = match crossterm::event::read() {
                         Ok(Event::Key(k)) => Input::Key(k),
-                        Ok(Event::Resize(..)) => Input::Resize,
+                        Ok(Event::Resize(w, h)) => Input::Resize(w, h),
                         Ok(_) => continue,
                         Err(_) => Input::Closed,
                     };

@@ -86,7 +86,13 @@ impl Loop {
         loop {
             if app.dirty {
                 app.now = Instant::now();
-                terminal.draw(|f| crate::ui::draw(f, app, &self.theme))?;
+                // The question's room depends on the screen: `y` is refused on one too small.
+                app.screen = terminal.size().ok().map(|s| (s.width, s.height));
+                let mut drawn = crate::ui::Drawn::default();
+                terminal.draw(|f| drawn = crate::ui::draw_measured(f, app, &self.theme))?;
+                if let Some(run) = app.run.as_mut() {
+                    run.prompt_max = drawn.prompt_max;
+                }
                 app.dirty = false;
             }
             if app.should_quit {
@@ -130,7 +136,9 @@ impl Loop {
 
     pub fn apply_run_event(&mut self, event: RunEvent, app: &mut App) {
         let finished = matches!(event, RunEvent::Finished(_));
-        app.run.get_or_insert_with(RunView::default).apply(event);
+        app.run
+            .get_or_insert_with(RunView::default)
+            .apply_at(event, Instant::now());
         app.dirty = true;
         if finished {
             // The estate has just changed: read it again now.
@@ -165,7 +173,12 @@ impl Loop {
 
     pub fn handle_input(&mut self, input: Input, app: &mut App) {
         match input {
-            Input::Resize => app.dirty = true,
+            Input::Resize(w, h) => {
+                app.dirty = true;
+                // At once: a key read before the next frame must not answer a question that
+                // no longer fits.
+                app.screen = Some((w, h));
+            }
             Input::Closed | Input::Signal => app.should_quit = true,
             Input::Key(key) if key.kind != KeyEventKind::Release => {
                 if app.typing.is_some() {
@@ -239,13 +252,16 @@ impl Loop {
     }
 
     fn start_run(&mut self, item: PickItem, app: &mut App) {
-        let Some(ctx) = self.runner.clone() else {
+        let Some(mut ctx) = self.runner.clone() else {
             app.set_notice(
                 "read-only: runbooks are not available".into(),
                 Instant::now(),
             );
             return;
         };
+        // As last read by the pollers: the engine refuses a live run on them, and records them.
+        ctx.accounts = app.accounts();
+        let pace = ctx.pace.scale;
         let started = match item {
             PickItem::Start(name) => runbook::start(ctx, &name),
             PickItem::Resume { .. } => match app.unfinished.take() {
@@ -255,7 +271,8 @@ impl Loop {
         };
         match started {
             Ok(handle) => {
-                app.run = Some(RunView::default());
+                app.run = Some(RunView::new(pace));
+                app.dashboard_in_run = false;
                 self.run = Some(handle);
             }
             Err(e) => app.set_notice(format!("cannot start: {e}"), Instant::now()),

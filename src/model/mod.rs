@@ -1,11 +1,16 @@
 //! What the backends read and the dashboard shows: plain data, no AWS SDK types.
 
+mod account;
 mod db;
 mod error;
 mod parts;
 mod region;
 mod route53;
+mod section;
 
+pub use account::{
+    AccountCheck, Identity, IdentityError, IdentityRead, merge_identity, runbook_refusal,
+};
 pub use db::{DbReading, DbRole, Lag};
 pub use error::{ErrorKind, Section, SectionError};
 pub use parts::Parts;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DbReading, Section};
+use super::{DbReading, Section, section};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -11,6 +11,17 @@ pub enum Deployment {
     Steady,
     InProgress,
     Failed,
+}
+
+/// As the screen and `status` write it: `steady`, `deploying`, `FAILED`.
+impl std::fmt::Display for Deployment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Deployment::Steady => "steady",
+            Deployment::InProgress => "deploying",
+            Deployment::Failed => "FAILED",
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,13 +98,26 @@ pub struct TargetGroupReading {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "snake_case")]
 pub enum AlarmState {
     Ok,
     Alarm,
     InsufficientData,
     /// No alarm of that name exists.
     Missing,
+}
+
+/// As CloudWatch spells it (`OK`, `ALARM`, `INSUFFICIENT_DATA`); an alarm that does not
+/// exist is `MISSING`, as a missing service or group is.
+impl std::fmt::Display for AlarmState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            AlarmState::Ok => "OK",
+            AlarmState::Alarm => "ALARM",
+            AlarmState::InsufficientData => "INSUFFICIENT_DATA",
+            AlarmState::Missing => "MISSING",
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,9 +130,14 @@ pub struct AlarmReading {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegionReading {
     /// The database of the estate in this region (absent when no database is configured).
+    #[serde(with = "section::optional", default)]
     pub database: Option<Section<DbReading>>,
+    #[serde(with = "section")]
     pub services: Section<Vec<ServiceReading>>,
+    #[serde(with = "section")]
     pub asgs: Section<Vec<AsgReading>>,
+    #[serde(with = "section")]
     pub target_groups: Section<Vec<TargetGroupReading>>,
+    #[serde(with = "section")]
     pub alarms: Section<Vec<AlarmReading>>,
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Section, Side};
+use super::{Section, Side, section};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HealthCheckReading {
@@ -26,7 +26,10 @@ pub struct DnsReading {
 /// Route 53: global, read through the standby's credentials so it never depends on the primary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GlobalReading {
+    #[serde(with = "section")]
     pub health_checks: Section<Vec<HealthCheckReading>>,
+    /// Absent when the estate has no `[dns]`.
+    #[serde(with = "section::optional", default)]
     pub dns: Option<Section<DnsReading>>,
 }
 

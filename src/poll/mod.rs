@@ -1,7 +1,8 @@
 //! Pollers: one tokio task per region (and one for Route 53). All of a cycle's reads go out
 //! together; at most one cycle per scope is in flight, so a slow region's ticks coalesce
 //! instead of piling up; a cycle that outlives the timeout reports the region unreachable;
-//! a region that keeps failing is retried with exponential backoff.
+//! a region that keeps failing is retried with exponential backoff. Each region's cycle also
+//! asks who its credentials are (the backend reads that once, and again after they failed).
 
 mod feed;
 
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Notify, mpsc, watch};
 
 use crate::backend::{Backend, BackendError, ErrorKind};
-use crate::model::{GlobalReading, RegionReading, Scope, Side};
+use crate::model::{GlobalReading, Identity, RegionReading, Scope, Side};
 pub use feed::{Feed, FeedState};
 
 #[derive(Debug, Clone)]
@@ -31,6 +32,11 @@ pub enum PollEvent {
         scope: Scope,
         at: Instant,
         result: Result<Reading, BackendError>,
+    },
+    /// Who a region's credentials are, read beside its cycle.
+    Identity {
+        side: Side,
+        result: Result<Identity, BackendError>,
     },
 }
 
@@ -104,12 +110,37 @@ pub async fn read_once(
             Scope::Global => backend.read_global().await.map(Reading::Global),
         }
     };
+    bounded(timeout, &scope.to_string(), "poll", read).await
+}
+
+/// Reads who a side's credentials are, bounded by `timeout`.
+pub async fn identity_once(
+    backend: &dyn Backend,
+    side: Side,
+    timeout: Duration,
+) -> Result<Identity, BackendError> {
+    bounded(
+        timeout,
+        &side.to_string(),
+        "sts:GetCallerIdentity",
+        backend.identity(side),
+    )
+    .await
+}
+
+/// A read that does not answer within `timeout` is an unreachable region's.
+async fn bounded<T>(
+    timeout: Duration,
+    region: &str,
+    operation: &str,
+    read: impl std::future::Future<Output = Result<T, BackendError>>,
+) -> Result<T, BackendError> {
     match tokio::time::timeout(timeout, read).await {
         Ok(result) => result,
         Err(_) => Err(BackendError::new(
             ErrorKind::Unreachable,
-            &scope.to_string(),
-            "poll",
+            region,
+            operation,
             "",
             format!("no answer within {}", humantime::format_duration(timeout)),
         )),
@@ -155,7 +186,19 @@ pub async fn run(
             if tx.send(PollEvent::Started { scope, at: started }).is_err() {
                 return;
             }
-            let result = read_once(backend.as_ref(), scope, settings.timeout).await;
+            let identity = async {
+                match scope {
+                    Scope::Region(side) => Some((
+                        side,
+                        identity_once(backend.as_ref(), side, settings.timeout).await,
+                    )),
+                    Scope::Global => None,
+                }
+            };
+            let (result, identity) = tokio::join!(
+                read_once(backend.as_ref(), scope, settings.timeout),
+                identity
+            );
             failures = if result.is_ok() { 0 } else { failures + 1 };
             let event = PollEvent::Finished {
                 scope,
@@ -163,6 +206,11 @@ pub async fn run(
                 result,
             };
             if tx.send(event).is_err() {
+                return;
+            }
+            if let Some((side, result)) = identity
+                && tx.send(PollEvent::Identity { side, result }).is_err()
+            {
                 return;
             }
         }

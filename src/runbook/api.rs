@@ -16,6 +16,7 @@ use super::reader::Pace;
 use super::steps::Registry;
 use crate::backend::Backend;
 use crate::config::Estate;
+use crate::model::AccountCheck;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -43,6 +44,10 @@ pub struct RunContext {
     pub registry: Arc<Registry>,
     /// What runs have read, and the console's last polls: shared by every step of a run.
     pub readings: Arc<super::reader::Readings>,
+    /// Each side's account as read before the run ([`super::accounts::read`], or the
+    /// console's last read): a live run is refused while a pinned one differs or is unknown,
+    /// and `run_started` records them.
+    pub accounts: Vec<AccountCheck>,
 }
 
 impl RunContext {
@@ -57,6 +62,7 @@ impl RunContext {
             user: super::audit::os_user(),
             registry: super::steps::builtin(),
             readings: Arc::default(),
+            accounts: Vec::new(),
         }
     }
 }
@@ -210,6 +216,8 @@ pub enum RunError {
     UnknownRunbook(String),
     Invalid(SpecError),
     AlreadyFinished(String),
+    /// A pinned account differs from the credentials', or cannot be read.
+    AccountRefused(String),
 }
 
 impl std::fmt::Display for RunError {
@@ -219,6 +227,7 @@ impl std::fmt::Display for RunError {
             RunError::UnknownRunbook(n) => write!(f, "no runbook named {n:?}"),
             RunError::Invalid(m) => write!(f, "invalid runbook: {m}"),
             RunError::AlreadyFinished(id) => write!(f, "run {id} has already finished"),
+            RunError::AccountRefused(why) => write!(f, "runbooks refused: {why}"),
         }
     }
 }

@@ -160,6 +160,10 @@ pub struct Journal {
     pub steps: Vec<StepRecord>,
     pub timeline: Vec<TimelineEntry>,
     pub metrics: Metrics,
+    /// The account each side acted in, as read before the run: `123456789012 (shop-prod) as
+    /// arn:...` (a resumed run keeps those of its first start).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub accounts: BTreeMap<Side, String>,
     pub outcome: Option<RunOutcome>,
     pub report: Option<PathBuf>,
 }

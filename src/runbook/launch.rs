@@ -29,9 +29,7 @@ pub fn start_spec(
     name: &str,
     mut spec: RunbookSpec,
 ) -> Result<RunHandle, RunError> {
-    if ctx.mode == RunMode::ReadOnly {
-        return Err(RunError::ReadOnly);
-    }
+    may_start(&ctx)?;
     let steps = compile(&spec, &ctx.estate, &ctx.registry).map_err(RunError::Invalid)?;
     assign_ids(&mut spec.steps, "");
     let now = Utc::now();
@@ -68,6 +66,7 @@ pub fn start_spec(
         steps: records,
         timeline: Vec::new(),
         metrics: Metrics::default(),
+        accounts: Default::default(),
         outcome: None,
         report: None,
     };
@@ -78,14 +77,25 @@ pub fn start_spec(
 /// steps stay finished; the step in flight is preflighted again, which finds its target state
 /// if its change had completed, and does nothing more.
 pub fn resume(ctx: RunContext, journal: Journal) -> Result<RunHandle, RunError> {
-    if ctx.mode == RunMode::ReadOnly {
-        return Err(RunError::ReadOnly);
-    }
+    may_start(&ctx)?;
     if journal.outcome.is_some() {
         return Err(RunError::AlreadyFinished(journal.run_id));
     }
     let steps = compile(&journal.spec, &ctx.estate, &ctx.registry).map_err(RunError::Invalid)?;
     Ok(launch(ctx, journal, steps, true))
+}
+
+/// No run in read-only mode; no live run while a pinned account differs or is not verified.
+/// A dry run calls nothing, so it may show its plan whatever the accounts.
+fn may_start(ctx: &RunContext) -> Result<(), RunError> {
+    match ctx.mode {
+        RunMode::ReadOnly => Err(RunError::ReadOnly),
+        RunMode::Live => match crate::model::runbook_refusal(&ctx.accounts) {
+            Some(why) => Err(RunError::AccountRefused(why)),
+            None => Ok(()),
+        },
+        RunMode::DryRun => Ok(()),
+    }
 }
 
 fn record(s: &Step, parent: Option<String>) -> StepRecord {

@@ -9,6 +9,7 @@
 //! - [`reader`]: reads and calls with timeouts; [`error`]: why a step or a runbook fails.
 //! - [`headless`]: the same run without the console.
 
+pub mod accounts;
 pub mod api;
 pub mod audit;
 pub mod defaults;
@@ -21,6 +22,7 @@ pub mod plan;
 pub mod reader;
 mod recorder;
 pub mod report;
+pub mod rto;
 pub mod step;
 pub mod steps;
 
@@ -30,7 +32,7 @@ pub use api::{
 };
 pub use audit::{default_audit_path, default_state_dir};
 pub use error::{SpecError, StepError};
-pub use headless::{HeadlessExit, HeadlessOptions, run_headless};
+pub use headless::{ACCOUNT_MISMATCH, HeadlessExit, HeadlessOptions, run_headless};
 pub use journal::{Journal, RunOutcome, StepStatus};
 pub use launch::{resume, start, start_spec};
 pub use reader::Pace;

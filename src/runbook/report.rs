@@ -1,5 +1,5 @@
-//! The drill report written at the end of every run: timeline, step durations, achieved RTO
-//! and RPO exposure, skipped steps and failures, in Markdown.
+//! The drill report written at the end of every run: the accounts it acted in, timeline, step
+//! durations, achieved RTO and RPO exposure, skipped steps and failures, in Markdown.
 
 use std::fmt::Write;
 use std::time::Duration;
@@ -65,7 +65,60 @@ fn lifecycle(out: &mut String, j: &Journal) {
     }
 }
 
-pub fn render(j: &Journal) -> String {
+/// The RTO against the objective, if one is set.
+fn objective_line(j: &Journal, objective: Option<Duration>) -> String {
+    match (j.metrics.rto(), objective) {
+        (Some(rto), Some(goal)) => super::rto::against(rto, goal),
+        (None, Some(goal)) => format!("{} (RTO not reached)", secs(goal.as_secs_f64())),
+        (_, None) => "not set (`rto_objective` in the estate file)".into(),
+    }
+}
+
+/// Where the time went, up to the RTO and over the whole run: the operator's, AWS's, the
+/// engine's.
+fn time_split(out: &mut String, j: &Journal) {
+    let _ = writeln!(out, "## Where the time went");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Waiting for the operator: from a question shown (a confirmation, or a decision after a \
+         failure) to its answer. Waiting for AWS: calls and verification until AWS shows the \
+         target state. Engine overhead: the rest (preflight reads, journal writes, the ticks \
+         between reads)."
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "| stretch | waiting for the operator | waiting for AWS | engine overhead | total |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    let part = |x: f64, total: f64| {
+        if total > 0.0 {
+            format!("{} ({:.0} %)", secs(x), 100.0 * x / total)
+        } else {
+            secs(x)
+        }
+    };
+    let mut row = |name: &str, until: f64| {
+        let s = super::rto::split(j, until);
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} | {} |",
+            part(s.operator, s.total),
+            part(s.aws, s.total),
+            part(s.engine, s.total),
+            secs(s.total)
+        );
+    };
+    if let Some(rto) = j.metrics.rto() {
+        row("achieved RTO (start → serving)", rto);
+    }
+    row("whole run", j.elapsed);
+    let _ = writeln!(out);
+}
+
+/// The report of a run; `objective` is the estate's `rto_objective`.
+pub fn render(j: &Journal, objective: Option<Duration>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Runbook report: {} ({})", j.runbook, j.estate);
     let _ = writeln!(out);
@@ -92,6 +145,9 @@ pub fn render(j: &Journal) -> String {
         secs(j.elapsed)
     );
     let _ = writeln!(out, "- outcome: {outcome}");
+    for (side, account) in &j.accounts {
+        let _ = writeln!(out, "- {side} account: {account}");
+    }
     let rto = match j.metrics.rto() {
         Some(r) => format!(
             "{} (run start → DNS on {} and its health checks healthy)",
@@ -106,6 +162,17 @@ pub fn render(j: &Journal) -> String {
         }
     };
     let _ = writeln!(out, "- achieved RTO: {rto}");
+    let _ = writeln!(out, "- RTO objective: {}", objective_line(j, objective));
+    if let Some(rto) = j.metrics.rto() {
+        let s = super::rto::split(j, rto);
+        let _ = writeln!(
+            out,
+            "- the RTO spent: {} waiting for the operator, {} waiting for AWS, {} engine overhead",
+            secs(s.operator),
+            secs(s.aws),
+            secs(s.engine)
+        );
+    }
     let rpo = match (j.metrics.promoted_at, j.metrics.rpo_lag) {
         (Some(at), Some(lag)) => format!(
             "replica lag {} at the promotion ({} after the start)",
@@ -121,6 +188,8 @@ pub fn render(j: &Journal) -> String {
     let _ = writeln!(out, "- RPO exposure: {rpo}");
     lifecycle(&mut out, j);
     let _ = writeln!(out);
+
+    time_split(&mut out, j);
 
     let _ = writeln!(out, "## Steps");
     let _ = writeln!(out);

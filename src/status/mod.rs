@@ -1,8 +1,11 @@
 //! `drconsole status`: one snapshot of both regions for scripts, as a table or JSON.
-//! Exit code 0 when the standby is ready, 1 when degraded, 2 when it could not read.
+//! Exit code 0 when the standby is ready, 1 when degraded (or split brain), 2 when it could not
+//! read. The JSON is versioned (`schema_version`) and described by `assets/status.schema.json`.
 
+mod account;
 mod text;
 
+pub use account::AccountReport;
 pub use text::render_text;
 
 use std::time::{Duration, Instant};
@@ -11,8 +14,9 @@ use serde::Serialize;
 
 use crate::backend::Backend;
 use crate::config::Estate;
-use crate::model::{GlobalReading, RegionReading, Scope, Side};
-use crate::poll::{Feed, FeedState, Reading, read_once};
+use crate::exit;
+use crate::model::{GlobalReading, IdentityError, RegionReading, Scope, Side};
+use crate::poll::{Feed, FeedState, Reading, identity_once, read_once};
 use crate::posture::{self, Posture, PostureState};
 use crate::readiness::{self, Readiness, Verdict};
 
@@ -29,12 +33,19 @@ pub struct ScopeReport<T> {
 #[derive(Debug, Serialize)]
 pub struct RegionReport {
     pub region: String,
+    pub account: AccountReport,
     #[serde(flatten)]
     pub report: ScopeReport<RegionReading>,
 }
 
+/// The version of the JSON shape. Fields may be added without changing it (readers ignore
+/// what they do not know); renaming, removing or changing the type of a field raises it.
+pub const SCHEMA_VERSION: u32 = 1;
+
 #[derive(Debug, Serialize)]
 pub struct Snapshot {
+    /// [`SCHEMA_VERSION`], first in the JSON so that a reader checks it before anything else.
+    pub schema_version: u32,
     pub estate: String,
     pub mode: String,
     pub taken_at: String,
@@ -50,11 +61,11 @@ impl Snapshot {
     pub fn exit_code(&self) -> i32 {
         let unreadable = self.standby.report.reading.is_none() && self.global.reading.is_none();
         match self.readiness.verdict {
-            _ if unreadable => 2,
-            _ if self.posture.state == PostureState::SplitBrain => 1,
-            Verdict::Ready => 0,
-            Verdict::Degraded => 1,
-            Verdict::Unknown => 2,
+            _ if unreadable => exit::STATUS_UNREADABLE,
+            _ if self.posture.state == PostureState::SplitBrain => exit::STATUS_DEGRADED,
+            Verdict::Ready => exit::STATUS_READY,
+            Verdict::Degraded => exit::STATUS_DEGRADED,
+            Verdict::Unknown => exit::STATUS_UNREADABLE,
         }
     }
 }
@@ -62,33 +73,40 @@ impl Snapshot {
 /// Reads all three scopes concurrently, each bounded by the estate's call timeout.
 pub async fn take(estate: &Estate, backend: &dyn Backend) -> Snapshot {
     let timeout = estate.call_timeout.0;
-    let (p, s, g) = tokio::join!(
+    let (p, s, g, pi, si) = tokio::join!(
         read_once(backend, Scope::Region(Side::Primary), timeout),
         read_once(backend, Scope::Region(Side::Standby), timeout),
         read_once(backend, Scope::Global, timeout),
+        identity_once(backend, Side::Primary, timeout),
+        identity_once(backend, Side::Standby, timeout),
     );
     let now = Instant::now();
     let interval = estate.poll_interval();
-    let region = |side: Side, r: Result<Reading, crate::backend::BackendError>| {
-        let mut feed = Feed::default();
-        match r {
-            Ok(Reading::Region(reading)) => feed.succeeded(*reading, now),
-            Ok(_) => feed.failed("unexpected reading".into(), now),
-            Err(e) => feed.failed(e.to_string(), now),
-        }
-        RegionReport {
-            region: estate.region(side).region.to_string(),
-            report: report(feed, now, interval),
-        }
-    };
+    let region =
+        |side: Side,
+         r: Result<Reading, crate::backend::BackendError>,
+         identity: Result<crate::model::Identity, crate::backend::BackendError>| {
+            let mut feed = Feed::default();
+            match r {
+                Ok(Reading::Region(reading)) => feed.succeeded(*reading, now),
+                Ok(_) => feed.failed("unexpected reading".into(), now),
+                Err(e) => feed.failed(e.to_string(), now),
+            }
+            let account = estate.account(side, Some(identity.map_err(IdentityError::from)));
+            RegionReport {
+                region: estate.region(side).region.to_string(),
+                account: AccountReport::from(&account),
+                report: report(feed, now, interval),
+            }
+        };
     let mut global = Feed::default();
     match g {
         Ok(Reading::Global(reading)) => global.succeeded(reading, now),
         Ok(_) => global.failed("unexpected reading".into(), now),
         Err(e) => global.failed(e.to_string(), now),
     }
-    let primary = region(Side::Primary, p);
-    let standby = region(Side::Standby, s);
+    let primary = region(Side::Primary, p, pi);
+    let standby = region(Side::Standby, s, si);
     let global = report(global, now, interval);
     let posture = posture::posture(
         estate,
@@ -106,6 +124,7 @@ pub async fn take(estate: &Estate, backend: &dyn Backend) -> Snapshot {
         global.reading.as_ref(),
     );
     Snapshot {
+        schema_version: SCHEMA_VERSION,
         estate: estate.name.clone(),
         mode: backend.mode(),
         taken_at: chrono::Utc::now().to_rfc3339(),

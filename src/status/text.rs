@@ -41,6 +41,7 @@ pub fn render_text(snap: &Snapshot) -> String {
                 s => format!("{s:?}").to_lowercase(),
             }
         ));
+        line(format!("  account    {}", r.account.text()));
         let Some(reading) = &rep.reading else {
             continue;
         };
@@ -54,7 +55,11 @@ pub fn render_text(snap: &Snapshot) -> String {
                         role => role.to_string(),
                     },
                     db.status,
-                    lag_text(db.lag)
+                    match db.role {
+                        DbRole::Replica { .. } => lag_text(db.lag),
+                        // A writer has no replica lag: nothing to report, not missing data.
+                        _ => "—".to_string(),
+                    }
                 )),
                 Err(e) => line(format!("  database   ERROR {e}")),
             }
@@ -62,8 +67,13 @@ pub fn render_text(snap: &Snapshot) -> String {
         match &reading.services {
             Ok(services) => {
                 for s in services {
+                    if s.status == "MISSING" {
+                        // Counts of a service that does not exist would be invented.
+                        line(format!("  service    {:<20} MISSING", s.name));
+                        continue;
+                    }
                     line(format!(
-                        "  service    {:<20} {} desired {} running {} pending {} {:?}",
+                        "  service    {:<20} {} desired {} running {} pending {} {}",
                         s.name, s.status, s.desired, s.running, s.pending, s.deployment
                     ));
                 }
@@ -102,7 +112,7 @@ pub fn render_text(snap: &Snapshot) -> String {
         match &reading.alarms {
             Ok(alarms) => {
                 for a in alarms {
-                    line(format!("  alarm      {:<20} {:?}", a.name, a.state));
+                    line(format!("  alarm      {:<20} {}", a.name, a.state));
                 }
             }
             Err(e) => line(format!("  alarms     ERROR {e}")),
@@ -150,7 +160,12 @@ pub fn render_text(snap: &Snapshot) -> String {
     line(String::new());
     line(format!("{} {:?}", snap.readiness.side, snap.readiness.verdict).to_uppercase());
     for i in &snap.readiness.items {
-        line(format!("  [{:?}] {} — {}", i.check, i.label, i.detail).replace("[Pass]", "[ok]  "));
+        line(format!(
+            "  {:<9} {} — {}",
+            format!("[{}]", i.check),
+            i.label,
+            i.detail
+        ));
     }
     out
 }
@@ -160,5 +175,45 @@ fn lag_text(lag: Lag) -> String {
     match lag {
         Lag::Stopped => lag.to_string().to_uppercase(),
         _ => lag.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::backend::sim::{SimClock, Simulator, built_in_estate};
+    use crate::model::ServiceReading;
+
+    /// States in one spelling; a missing service without counts; a writer's lag as "—".
+    #[tokio::test]
+    async fn states_read_in_one_spelling() {
+        let sim = Simulator::new(built_in_estate(), 7, SimClock::manual());
+        let mut snap = super::super::take(&built_in_estate(), sim.as_ref()).await;
+        if let Some(Ok(services)) = snap
+            .primary
+            .report
+            .reading
+            .as_mut()
+            .map(|r| &mut r.services)
+        {
+            services.push(ServiceReading::missing("ghost"));
+        }
+        let text = super::render_text(&snap);
+        let line = |start: &str| {
+            text.lines()
+                .find(|l| l.trim_start().starts_with(start))
+                .unwrap_or_else(|| panic!("no {start:?} in {text}"))
+                .to_string()
+        };
+        assert!(
+            line("service    ghost").ends_with("ghost                MISSING"),
+            "{text}"
+        );
+        assert!(line("service    web").ends_with("steady"), "{text}");
+        assert!(line("database   orders-db ").ends_with("lag —"), "{text}");
+        assert!(line("alarm      orders-5xx").ends_with(" OK"), "{text}");
+        assert!(text.contains("  [OK]      "), "{text}");
+        for debug in ["[Pass]", "[ok]", "Steady", "InProgress", " Ok\n", "no data"] {
+            assert!(!text.contains(debug), "{debug:?} in {text}");
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! Footer: the most useful keys (from the key tables), or the latest notice.
+//! Footer: the keys of the current mode (from the key tables), as many as fit, or the latest
+//! notice.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,8 +17,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Line::from(Span::styled(format!(" {text}"), t.warning))
         }
         _ => {
+            // Whole hints only, in the table's order of importance: those that do not fit are
+            // left out, never cut.
             let mut spans = Vec::new();
+            let mut used = 0;
             for (k, what) in hints(app) {
+                let hint = super::fit::width(&k) + super::fit::width(what) + 3;
+                if used + hint > area.width as usize {
+                    break;
+                }
+                used += hint;
                 spans.push(Span::styled(format!(" {k}"), t.focus));
                 spans.push(Span::styled(format!(" {what} "), t.muted));
             }
@@ -37,25 +46,74 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             .map(|b| (keys::edit_key(b.edit), b.hint))
             .collect();
     }
-    let groups: &[&[Command]] = match app.run.as_ref().and_then(|r| r.question.as_ref()) {
-        Some(Question::Confirm(_)) => &[
+    let question = app.run.as_ref().and_then(|r| r.question.as_ref());
+    let finished = app.run.as_ref().is_some_and(|r| r.finished());
+    let groups: &[&[Command]] = match (app.run_view(), question) {
+        (_, Some(Question::Confirm(_))) if app.picker.is_none() => &[
             &[Confirm],
             &[Skip],
             &[Abort],
-            &[Help],
+            &[Down, PageDown],
             &[NextPanel],
+            &[ToggleView],
+            &[FilterLog],
+            &[SearchLog],
+            &[Help],
             &[Quit],
         ],
-        Some(Question::Decide { .. }) => &[&[Retry], &[Skip], &[Abort], &[Help], &[Quit]],
-        None => &[
+        (_, Some(Question::Decide { .. })) if app.picker.is_none() => &[
+            &[Retry],
+            &[Skip],
+            &[Abort],
+            &[ToggleView],
+            &[FilterLog],
+            &[SearchLog],
+            &[Help],
+            &[Quit],
+        ],
+        (true, _) if finished => &[
+            &[Cancel],
+            &[Runbooks],
+            &[ToggleView],
+            &[NextPanel],
+            &[Up, Down],
+            &[FilterLog],
+            &[SearchLog],
+            &[Help],
+            &[Quit],
+        ],
+        (true, _) => &[
+            &[Abort],
+            &[ToggleView],
+            &[NextPanel],
+            &[Up, Down],
+            &[FilterLog],
+            &[SearchLog],
+            &[Help],
+            &[Quit],
+        ],
+        (false, _) if app.run.is_some() => &[
+            &[ToggleView],
+            &[Help],
+            &[NextPanel],
+            &[Up, Down],
+            &[Refresh],
+            &[TogglePause],
+            &[Quit],
+            keys::FAULTS,
+        ],
+        (false, _) if app.picker.is_some() => {
+            &[&[Up, Down], &[Select], &[Cancel], &[Help], &[Quit]]
+        }
+        (false, _) => &[
             &[Help],
             &[Runbooks],
             &[NextPanel],
             &[Up, Down],
             &[Refresh],
             &[TogglePause],
-            keys::FAULTS,
             &[Quit],
+            keys::FAULTS,
         ],
     };
     groups

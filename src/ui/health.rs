@@ -30,6 +30,142 @@ pub fn height(app: &App) -> u16 {
     (global.max(per_region) as u16 + 2).clamp(5, 14)
 }
 
+/// One line per panel: where DNS points and how many checks are healthy; per region, its
+/// target groups and alarms, naming only what is not well.
+pub fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
+    let [global, regions] =
+        Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
+    let state = app.global_state();
+    let block = super::block(
+        app,
+        theme,
+        Panel::Health,
+        Line::from(Span::styled(" Route 53 ", t.title)),
+        Some(super::freshness(theme, state, app.global.age(app.now))),
+    );
+    let width = block.inner(global).width as usize;
+    let mut spans = Vec::new();
+    match app.global.data.as_ref() {
+        _ if state == FeedState::Unreachable => {
+            spans.push(Span::styled(" UNREACHABLE", t.unreachable))
+        }
+        None => spans.push(Span::styled(" loading…", t.muted)),
+        Some(g) => {
+            match &g.dns {
+                Some(Ok(d)) => {
+                    let (target, style) = match d.points_at {
+                        Some(Side::Primary) => ("primary", t.primary),
+                        Some(Side::Standby) => ("standby", t.standby),
+                        None => ("unknown value", t.critical),
+                    };
+                    spans.push(Span::styled(" DNS → ", t.text));
+                    spans.push(Span::styled(target, super::data_style(theme, state, style)));
+                }
+                Some(Err(_)) => spans.push(Span::styled(" DNS unreadable", t.critical)),
+                None => {}
+            }
+            match &g.health_checks {
+                Ok(checks) if !checks.is_empty() => {
+                    let ok = checks.iter().filter(|c| c.healthy == Some(true)).count();
+                    let style = if ok == checks.len() {
+                        t.healthy
+                    } else {
+                        t.critical
+                    };
+                    spans.push(Span::styled(
+                        format!(" · {ok}/{} ok", checks.len()),
+                        super::data_style(theme, state, style),
+                    ));
+                }
+                Ok(_) => {}
+                Err(_) => spans.push(Span::styled(" · checks unreadable", t.critical)),
+            }
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(super::fit::truncate_spans(spans, width))).block(block),
+        global,
+    );
+    for (side, half) in Side::BOTH.into_iter().zip(super::halves(regions)) {
+        let block = region::block(app, theme, Panel::Health, side, "health", half.width);
+        let width = block.inner(half).width as usize;
+        let line = Line::from(super::fit::truncate_spans(
+            region_summary(app, theme, side),
+            width,
+        ));
+        frame.render_widget(Paragraph::new(line).block(block), half);
+    }
+}
+
+/// A region's targets and alarms in a few words: counts when all is well, names when not.
+fn region_summary<'a>(app: &App, theme: &Theme, side: Side) -> Vec<Span<'a>> {
+    let t = theme;
+    let state = app.state_of(side);
+    let Some(r) = &app.region(side).data else {
+        return match state {
+            FeedState::Unreachable => vec![Span::styled(" UNREACHABLE", t.unreachable)],
+            _ => vec![Span::styled(" loading…", t.muted)],
+        };
+    };
+    let style = |s| super::data_style(theme, state, s);
+    let mut spans = Vec::new();
+    if state == FeedState::Unreachable {
+        spans.push(Span::styled(" UNREACHABLE, as of before:", t.unreachable));
+    }
+    match &r.target_groups {
+        Ok(groups) => {
+            let bad: Vec<_> = groups
+                .iter()
+                .filter(|g| g.error.is_some() || g.healthy == 0 || g.unhealthy > 0)
+                .collect();
+            if bad.is_empty() && !groups.is_empty() {
+                let healthy: u32 = groups.iter().map(|g| g.healthy).sum();
+                spans.push(Span::styled(format!(" tg {healthy} ok"), style(t.healthy)));
+            }
+            for g in bad {
+                spans.push(Span::styled(
+                    format!(
+                        " tg {} {}/{} healthy",
+                        g.name,
+                        g.healthy,
+                        g.healthy + g.unhealthy + g.other
+                    ),
+                    style(if g.healthy == 0 {
+                        t.critical
+                    } else {
+                        t.warning
+                    }),
+                ));
+            }
+        }
+        Err(_) => spans.push(Span::styled(" targets unreadable", t.critical)),
+    }
+    match &r.alarms {
+        Ok(alarms) => {
+            let bad: Vec<_> = alarms
+                .iter()
+                .filter(|a| a.state != AlarmState::Ok)
+                .collect();
+            if bad.is_empty() && !alarms.is_empty() {
+                spans.push(Span::styled(" · alarms OK".to_string(), style(t.healthy)));
+            }
+            for a in bad {
+                spans.push(Span::styled(
+                    format!(" · {} {}", a.name, a.state),
+                    style(if a.state == AlarmState::InsufficientData {
+                        t.warning
+                    } else {
+                        t.critical
+                    }),
+                ));
+            }
+        }
+        Err(_) => spans.push(Span::styled(" · alarms unreadable", t.critical)),
+    }
+    spans
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [global, regions] =
         Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(70)]).areas(area);
@@ -106,12 +242,28 @@ fn draw_route53(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Err(e) => lines.push(Line::from(Span::styled(format!(" {e}"), t.critical))),
         }
     }
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let width = area.width.saturating_sub(2) as usize;
+    frame.render_widget(Paragraph::new(fitted(lines, width)).block(block), area);
+}
+
+/// Lines cut with `…` to the panel's width.
+fn fitted(lines: Vec<Line<'_>>, width: usize) -> Vec<Line<'_>> {
+    lines
+        .into_iter()
+        .map(|l| Line::from(super::fit::truncate_spans(l.spans, width)))
+        .collect()
 }
 
 fn draw_region(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, side: Side) {
     let t = theme;
-    let block = region::block(app, theme, Panel::Health, side, "targets · alarms");
+    let block = region::block(
+        app,
+        theme,
+        Panel::Health,
+        side,
+        "targets · alarms|health",
+        area.width,
+    );
     let state = app.state_of(side);
     let mut lines = region::banner(app, theme, side);
     if let Some(r) = &app.region(side).data {
@@ -156,12 +308,12 @@ fn draw_region(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, side: Si
         match &r.alarms {
             Ok(alarms) => {
                 for a in alarms {
-                    let (text, style) = match a.state {
-                        AlarmState::Ok => ("OK", t.healthy),
-                        AlarmState::Alarm => ("ALARM", t.critical),
-                        AlarmState::InsufficientData => ("INSUFFICIENT_DATA", t.warning),
-                        AlarmState::Missing => ("no such alarm", t.critical),
+                    let style = match a.state {
+                        AlarmState::Ok => t.healthy,
+                        AlarmState::InsufficientData => t.warning,
+                        AlarmState::Alarm | AlarmState::Missing => t.critical,
                     };
+                    let text = a.state.to_string();
                     lines.push(Line::from(vec![
                         Span::styled(
                             format!(" alarm {:<22} ", a.name),
@@ -177,5 +329,6 @@ fn draw_region(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, side: Si
             ))),
         }
     }
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let width = area.width.saturating_sub(2) as usize;
+    frame.render_widget(Paragraph::new(fitted(lines, width)).block(block), area);
 }

@@ -11,16 +11,37 @@ use crate::app::keys::BINDINGS;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let t = theme;
-    let rows: Vec<Line> = BINDINGS
+    let bindings: Vec<_> = BINDINGS
         .iter()
         .filter(|b| b.available(app.simulation, app.read_only))
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!(" {:<16}", b.label()), t.focus),
-                Span::styled(b.help, t.text),
-            ])
-        })
         .collect();
+    // On a short screen, each key with its footer word, in two columns.
+    let rows: Vec<Line> = if bindings.len() as u16 + 4 > area.height {
+        let half = bindings.len().div_ceil(2);
+        (0..half)
+            .map(|i| {
+                let mut spans = Vec::new();
+                for b in [bindings.get(i), bindings.get(i + half)]
+                    .into_iter()
+                    .flatten()
+                {
+                    spans.push(Span::styled(format!(" {:<14}", b.label()), t.focus));
+                    spans.push(Span::styled(format!("{:<22}", b.hint), t.text));
+                }
+                Line::from(spans)
+            })
+            .collect()
+    } else {
+        bindings
+            .iter()
+            .map(|b| {
+                Line::from(vec![
+                    Span::styled(format!(" {:<16}", b.label()), t.focus),
+                    Span::styled(b.help, t.text),
+                ])
+            })
+            .collect()
+    };
     let height = (rows.len() as u16 + 4).min(area.height);
     let width = 84.min(area.width);
     let [_, mid, _] = Layout::vertical([

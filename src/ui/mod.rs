@@ -1,5 +1,7 @@
 //! Rendering: a pure function of the app state. No I/O, no waiting, no AWS types.
 
+mod dashboard;
+mod fit;
 mod footer;
 mod header;
 mod health;
@@ -9,6 +11,7 @@ mod region;
 mod replication;
 mod runbook;
 mod scaling;
+mod strip;
 pub mod theme;
 
 use ratatui::Frame;
@@ -22,41 +25,30 @@ use crate::poll::FeedState;
 use crate::timefmt;
 use theme::Theme;
 
+/// What a frame tells the loop about itself: how far the question can scroll on this screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drawn {
+    pub prompt_max: Option<usize>,
+}
+
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    draw_measured(frame, app, theme);
+}
+
+/// Draws the screen: the run view while a run is shown (unless the dashboard was asked for),
+/// else the dashboard; the help overlay on top.
+pub fn draw_measured(frame: &mut Frame, app: &App, theme: &Theme) -> Drawn {
     let area = frame.area();
-    let health_rows = health::height(app);
-    // Room for the header row and a one-line banner when a region is unreachable.
-    let asg_rows = (app.estate.asgs.len() as u16 + 4).max(5);
-    let [header, top, services, asgs, health, footer] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Length(9),
-        Constraint::Min(6),
-        Constraint::Length(asg_rows),
-        Constraint::Length(health_rows),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    header::draw(frame, header, app, theme);
-    let [repl, ready] =
-        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
-    replication::draw(frame, repl, app, theme);
-    readiness::draw(frame, ready, app, theme);
-    if runbook::shown(app) {
-        // During a run the action pane comes first; the services keep a few rows.
-        let rows = (app.estate.services().len() as u16 + 3).clamp(5, 8);
-        let [svc, pane] =
-            Layout::vertical([Constraint::Max(rows), Constraint::Min(10)]).areas(services);
-        scaling::draw_services(frame, svc, app, theme);
-        runbook::draw(frame, pane, app, theme);
+    let drawn = if app.run_view() {
+        runbook::draw_view(frame, area, app, theme)
     } else {
-        scaling::draw_services(frame, services, app, theme);
-    }
-    scaling::draw_asgs(frame, asgs, app, theme);
-    health::draw(frame, health, app, theme);
-    footer::draw(frame, footer, app, theme);
+        dashboard::draw(frame, area, app, theme);
+        Drawn::default()
+    };
     if app.show_help {
         help::draw(frame, area, app, theme);
     }
+    drawn
 }
 
 /// A panel's frame: its title, focus highlight, and a right-hand tag for freshness.

@@ -2,17 +2,20 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Paragraph};
 
+use super::fit;
 use super::theme::Theme;
 use crate::app::{App, FeedState, Panel};
 use crate::model::Side;
-use crate::readiness::{Check, Verdict};
+use crate::readiness::{Check, Item, Readiness, Verdict};
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+/// The panel's frame: its title (shortened when the verdict would not fit beside it) and the
+/// verdict, marked when the data behind it is not fresh.
+fn panel<'a>(app: &App, theme: &Theme, readiness: &Readiness, width: u16) -> Block<'a> {
     let t = theme;
-    let readiness = app.readiness();
     let side = readiness.side.as_str().to_uppercase();
     let (verdict, style) = match readiness.verdict {
         Verdict::Ready => (format!("{side} READY"), t.healthy),
@@ -24,39 +27,122 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         app.state_of(readiness.side) == FeedState::Fresh && app.global_state() == FeedState::Fresh;
     let (verdict, style) = if fresh {
         (format!(" {verdict} "), style)
-    } else {
+    } else if fit::width(&verdict) + 20 <= width as usize {
         (format!(" {verdict} · data not fresh "), t.stale)
+    } else {
+        (format!(" {verdict} · stale "), t.stale)
     };
-    let block = super::block(
+    let long = if readiness.side == Side::Standby {
+        " Standby readiness "
+    } else {
+        " Failback readiness "
+    };
+    let room = (width as usize).saturating_sub(fit::width(&verdict) + 3);
+    let title = [long, " Readiness ", ""]
+        .into_iter()
+        .find(|t| fit::width(t) <= room)
+        .unwrap_or("");
+    super::block(
         app,
         theme,
         Panel::Readiness,
-        Line::from(Span::styled(
-            if readiness.side == Side::Standby {
-                " Standby readiness "
-            } else {
-                " Failback readiness "
-            },
-            t.title,
-        )),
+        Line::from(Span::styled(title, t.title)),
         Some(Span::styled(verdict, style)),
-    );
+    )
+}
+
+fn mark(theme: &Theme, check: Check) -> (&'static str, Style) {
+    let t = theme;
+    match check {
+        Check::Pass => ("✔", t.healthy),
+        Check::Warn => ("!", t.warning),
+        Check::Fail => ("✘", t.critical),
+        Check::Unknown => ("?", t.muted),
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
+    let readiness = app.readiness();
+    let block = panel(app, theme, &readiness, area.width);
+    let width = block.inner(area).width as usize;
+    // Labels in a column as wide as the longest, but never more than half the panel.
+    let longest = readiness
+        .items
+        .iter()
+        .map(|i| fit::width(&i.label))
+        .max()
+        .unwrap_or(0);
+    let pad = (longest + 1).min(width / 2);
     let lines: Vec<Line> = readiness
         .items
         .iter()
         .map(|i| {
-            let (mark, style) = match i.check {
-                Check::Pass => ("✔", t.healthy),
-                Check::Warn => ("!", t.warning),
-                Check::Fail => ("✘", t.critical),
-                Check::Unknown => ("?", t.muted),
-            };
-            Line::from(vec![
+            let (mark, style) = mark(theme, i.check);
+            let spans = vec![
                 Span::styled(format!(" {mark} "), style),
-                Span::styled(format!("{:<29}", i.label), t.text),
+                Span::styled(
+                    format!("{:<pad$}", fit::truncate(&i.label, pad.saturating_sub(1))),
+                    t.text,
+                ),
                 Span::styled(i.detail.clone(), style),
-            ])
+            ];
+            Line::from(fit::truncate_spans(spans, width))
         })
         .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// What is not passing, one line each, then how many pass.
+pub fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
+    let readiness = app.readiness();
+    let block = panel(app, theme, &readiness, area.width);
+    let inner = block.inner(area);
+    let width = inner.width as usize;
+    let rows = inner.height as usize;
+    let not_passing: Vec<&Item> = readiness
+        .items
+        .iter()
+        .filter(|i| i.check != Check::Pass)
+        .collect();
+    let passing = readiness.items.len() - not_passing.len();
+    let mut lines: Vec<Line> = Vec::new();
+    let room = if passing > 0 {
+        rows.saturating_sub(1)
+    } else {
+        rows
+    };
+    for (n, i) in not_passing.iter().enumerate() {
+        if n + 1 == room && not_passing.len() > room {
+            lines.push(Line::from(Span::styled(
+                format!(" … {} more not passing", not_passing.len() - n),
+                t.warning,
+            )));
+            break;
+        }
+        let (mark, style) = mark(theme, i.check);
+        lines.push(Line::from(fit::truncate_spans(
+            vec![
+                Span::styled(format!(" {mark} "), style),
+                Span::styled(format!("{}: ", i.label), t.text),
+                Span::styled(i.detail.clone(), style),
+            ],
+            width,
+        )));
+    }
+    if passing > 0 {
+        lines.push(Line::from(vec![
+            Span::styled(" ✔ ", t.healthy),
+            Span::styled(
+                if not_passing.is_empty() {
+                    format!("all {passing} checks pass")
+                } else {
+                    format!("{passing} of {} pass", readiness.items.len())
+                },
+                t.text,
+            ),
+        ]));
+    }
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -14,30 +14,47 @@ pub fn side_style(theme: &Theme, side: Side) -> ratatui::style::Style {
     }
 }
 
-pub fn title<'a>(app: &App, theme: &Theme, side: Side, what: &str) -> Line<'a> {
+/// The title of a region's panel in `room` columns: `PRIMARY us-east-1 · ECS services`, or
+/// without the region's name, or the side alone, whichever fits first.
+pub fn title<'a>(app: &App, theme: &Theme, side: Side, what: &str, room: usize) -> Line<'a> {
+    let label = side.as_str().to_uppercase();
+    let region = &app.estate.region(side).region;
+    // `what` may say a shorter name after a `|`: `Auto Scaling groups|ASGs`.
+    let (what, short) = what.split_once('|').unwrap_or((what, what));
+    let forms = [
+        (format!("{label} {region}"), format!(" · {what} ")),
+        (label.clone(), format!(" · {what} ")),
+        (label.clone(), format!(" · {short} ")),
+        (label, " ".to_string()),
+    ];
+    let fits = |(a, b): &(String, String)| 1 + super::fit::width(a) + super::fit::width(b) <= room;
+    let (a, b) = forms.iter().find(|f| fits(f)).unwrap_or(&forms[3]).clone();
     Line::from(vec![
         Span::raw(" "),
-        Span::styled(
-            format!(
-                "{} {}",
-                side.as_str().to_uppercase(),
-                app.estate.region(side).region
-            ),
-            side_style(theme, side),
-        ),
-        Span::styled(format!(" · {what} "), theme.title),
+        Span::styled(a, side_style(theme, side)),
+        Span::styled(b, theme.title),
     ])
 }
 
-pub fn block<'a>(app: &App, theme: &Theme, panel: Panel, side: Side, what: &str) -> Block<'a> {
+/// A region panel's frame, `width` columns wide: its title fitted beside the freshness tag.
+pub fn block<'a>(
+    app: &App,
+    theme: &Theme,
+    panel: Panel,
+    side: Side,
+    what: &str,
+    width: u16,
+) -> Block<'a> {
     let feed = app.region(side);
     let state = app.state_of(side);
+    let tag = super::freshness(theme, state, feed.age(app.now));
+    let room = (width as usize).saturating_sub(super::fit::width(&tag.content) + 3);
     super::block(
         app,
         theme,
         panel,
-        title(app, theme, side, what),
-        Some(super::freshness(theme, state, feed.age(app.now))),
+        title(app, theme, side, what, room),
+        Some(tag),
     )
 }
 

@@ -12,21 +12,90 @@ use super::theme::Theme;
 use crate::app::{App, FeedState, Panel};
 use crate::model::{DbReading, DbRole, Lag, Side};
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let t = theme;
+fn panel_block<'a>(app: &App, theme: &Theme) -> ratatui::widgets::Block<'a> {
     let replica = app.replica_side();
     let state = app.state_of(replica);
-    let block = super::block(
+    super::block(
         app,
         theme,
         Panel::Replication,
-        Line::from(Span::styled(" Replication ", t.title)),
+        Line::from(Span::styled(" Replication ", theme.title)),
         Some(super::freshness(
             theme,
             state,
             app.region(replica).age(app.now),
         )),
+    )
+}
+
+/// Two lines: the lag figure and its verdict first, then the lag history in what is left of
+/// the line; below, both databases in one line.
+pub fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
+    let block = panel_block(app, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if app.estate.database.is_none() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(" no database configured", t.muted)),
+            inner,
+        );
+        return;
+    }
+    let width = inner.width as usize;
+    let mut first = lag_line(app, theme, true).spans;
+    let used: usize = first.iter().map(|s| super::fit::width(&s.content)).sum();
+    if used + 4 <= width {
+        first.push(Span::raw("  "));
+        first.extend(spark_spans(app, theme, width - used - 2));
+    }
+    let mut second = Vec::new();
+    for side in Side::BOTH {
+        if side == Side::Standby {
+            second.push(Span::styled(" ⇄", t.muted));
+        }
+        second.extend(db_line(app, theme, side, true).spans);
+    }
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(super::fit::truncate_spans(first, width)),
+            Line::from(super::fit::truncate_spans(second, width)),
+        ]),
+        inner,
     );
+}
+
+/// The lag history as one line of bars, newest last: `×` where a poll had no value.
+fn spark_spans<'a>(app: &App, theme: &Theme, room: usize) -> Vec<Span<'a>> {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = spark_max(app);
+    app.lag_history
+        .iter()
+        .skip(app.lag_history.len().saturating_sub(room))
+        .map(|lag| match lag {
+            Lag::Known(s) => {
+                let level = ((*s).min(max) * 7).div_ceil(max) as usize;
+                Span::styled(BARS[level.min(7)].to_string(), lag_style(app, theme, *lag))
+            }
+            _ => Span::styled("×", theme.critical),
+        })
+        .collect()
+}
+
+/// The sparkline's top: the warning level, or the worst recent lag.
+fn spark_max(app: &App) -> u64 {
+    let worst = app
+        .lag_history
+        .iter()
+        .filter_map(|l| l.known())
+        .max()
+        .unwrap_or_default();
+    worst.max(app.estate.lag_warning.0).as_secs().max(1)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = theme;
+    let block = panel_block(app, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.estate.database.is_none() {
@@ -38,11 +107,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let [text_area, spark_area] =
         Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(inner);
-    let mut lines = Vec::new();
+    // The lag and its verdict first: what a promotion would lose.
+    let mut lines = vec![lag_line(app, theme, false)];
     for side in Side::BOTH {
-        lines.push(db_line(app, theme, side));
+        lines.push(db_line(app, theme, side, false));
     }
-    lines.push(lag_line(app, theme));
     lines.push(Line::from(Span::styled(
         format!(
             " warning above {} · RPO budget {} · sparkline: last {} polls, × = no value",
@@ -52,15 +121,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ),
         t.muted,
     )));
+    let width = text_area.width as usize;
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .map(|l| Line::from(super::fit::truncate_spans(l.spans, width)))
+        .collect();
     frame.render_widget(Paragraph::new(lines), text_area);
     // Scale to the warning level (or the worst recent lag) so everyday lag is visible.
-    let worst = app
-        .lag_history
-        .iter()
-        .filter_map(|l| l.known())
-        .max()
-        .unwrap_or_default();
-    let max = worst.max(app.estate.lag_warning.0).as_secs().max(1);
+    let max = spark_max(app);
     let bars: Vec<SparklineBar> = app
         .lag_history
         .iter()
@@ -85,16 +153,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
 }
 
-fn db_line<'a>(app: &App, theme: &Theme, side: Side) -> Line<'a> {
+/// A side's database: `primary orders-db writer · available`; `compact` leaves out the side's
+/// name and a status that is `available`.
+fn db_line<'a>(app: &App, theme: &Theme, side: Side, compact: bool) -> Line<'a> {
     let t = theme;
-    let label = Span::styled(format!(" {:<8}", side.as_str()), side_style(theme, side));
+    let label = if compact {
+        Span::raw(" ")
+    } else {
+        Span::styled(format!(" {} ", side.as_str()), side_style(theme, side))
+    };
     let feed = app.region(side);
     let state = app.state_of(side);
     let db = feed.data.as_ref().and_then(|r| r.database.as_ref());
     let mut spans = vec![label];
     match db {
         None if state == FeedState::Unreachable => {
-            spans.push(Span::styled("region unreachable", t.critical))
+            spans.push(Span::styled(format!("{side} unreachable"), t.critical))
         }
         None => spans.push(Span::styled("no data", t.muted)),
         Some(Err(e)) => spans.push(Span::styled(e.to_string(), t.critical)),
@@ -108,8 +182,10 @@ fn db_line<'a>(app: &App, theme: &Theme, side: Side) -> Line<'a> {
                 db.role.to_string(),
                 super::data_style(theme, state, t.title),
             ));
-            spans.push(Span::styled(format!(" · {}", db.status), style));
-            if state == FeedState::Unreachable {
+            if !compact || db.status != "available" {
+                spans.push(Span::styled(format!(" · {}", db.status), style));
+            }
+            if state == FeedState::Unreachable && !compact {
                 spans.push(Span::styled(
                     format!("  (as of {})", crate::timefmt::age(feed.age(app.now))),
                     t.stale,
@@ -140,7 +216,7 @@ pub fn lag_style(app: &App, theme: &Theme, lag: Lag) -> Style {
 
 /// The lag of the replica: the database of the side standing by (the standby before a
 /// failover, the primary once re-protected).
-fn lag_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+fn lag_line<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
     let t = theme;
     let replica = app.replica_side();
     let state = app.state_of(replica);
@@ -150,7 +226,10 @@ fn lag_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
         .as_ref()
         .and_then(|r| r.database.as_ref())
         .and_then(|d| d.as_ref().ok());
-    let mut spans = vec![Span::styled(" lag     ", t.title)];
+    let mut spans = vec![Span::styled(
+        if compact { " lag " } else { " lag     " },
+        t.title,
+    )];
     match db {
         _ if state == FeedState::Unreachable => spans.push(Span::styled(
             format!("unknown: {replica} unreachable"),

@@ -15,7 +15,14 @@ use crate::model::{AsgReading, Deployment, ServiceReading, Side};
 
 pub fn draw_services(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     for (side, half) in Side::BOTH.into_iter().zip(super::halves(area)) {
-        let block = region::block(app, theme, Panel::Services, side, "ECS services");
+        let block = region::block(
+            app,
+            theme,
+            Panel::Services,
+            side,
+            "ECS services|ECS",
+            half.width,
+        );
         let inner = block.inner(half);
         frame.render_widget(block, half);
         let data = app.region(side).data.as_ref().map(|r| &r.services);
@@ -25,7 +32,14 @@ pub fn draw_services(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 pub fn draw_asgs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     for (side, half) in Side::BOTH.into_iter().zip(super::halves(area)) {
-        let block = region::block(app, theme, Panel::Asgs, side, "Auto Scaling groups");
+        let block = region::block(
+            app,
+            theme,
+            Panel::Asgs,
+            side,
+            "Auto Scaling groups|ASGs",
+            half.width,
+        );
         let inner = block.inner(half);
         frame.render_widget(block, half);
         let data = app.region(side).data.as_ref().map(|r| &r.asgs);
@@ -45,7 +59,10 @@ fn body<T>(
     data: Option<&crate::model::Section<Vec<T>>>,
     table: TableFn<T>,
 ) {
-    let banner = region::banner(app, theme, side);
+    let banner: Vec<Line> = region::banner(app, theme, side)
+        .into_iter()
+        .map(|l| Line::from(super::fit::truncate_spans(l.spans, area.width as usize)))
+        .collect();
     let top = banner.len() as u16;
     frame.render_widget(Paragraph::new(banner), area);
     let rest = Rect {
@@ -92,6 +109,16 @@ fn service_style(theme: &Theme, s: &ServiceReading) -> Style {
     }
 }
 
+/// Below this inner width, tables drop to fewer, combined columns so names keep their room.
+const WIDE_SERVICES: u16 = 60;
+const WIDE_ASGS: u16 = 52;
+
+/// The width left for the name column beside columns of `fixed` widths (one space apart).
+fn name_width(area: Rect, fixed: &[u16]) -> usize {
+    let used: u16 = fixed.iter().sum::<u16>() + fixed.len() as u16;
+    area.width.saturating_sub(used) as usize
+}
+
 fn service_table(
     app: &App,
     theme: &Theme,
@@ -102,53 +129,52 @@ fn service_table(
 ) -> Table<'static> {
     let t = theme;
     let shown = visible(rows, app.scroll_of(Panel::Services), area);
+    let wide = area.width >= WIDE_SERVICES;
+    let fixed: &[u16] = if wide { &[7, 7, 7, 10] } else { &[9, 9] };
+    let name_w = name_width(area, fixed);
     let body: Vec<Row> = shown
         .iter()
         .map(|s| {
             let style = super::data_style(theme, state, service_style(theme, s));
-            if !s.exists() {
-                return Row::new(vec![
-                    s.name.clone(),
-                    "—".into(),
-                    "—".into(),
-                    "—".into(),
-                    s.status.clone(),
-                ])
-                .style(style);
-            }
-            Row::new(vec![
-                s.name.clone(),
-                s.desired.to_string(),
-                s.running.to_string(),
-                s.pending.to_string(),
-                match s.deployment {
-                    Deployment::Steady => "steady".into(),
-                    Deployment::InProgress => "deploying".into(),
-                    Deployment::Failed => "FAILED".into(),
-                },
-            ])
-            .style(style)
+            let name = super::fit::truncate(&s.name, name_w);
+            let cells: Vec<String> = match (s.exists(), wide) {
+                // Counts of a service that does not exist would be invented.
+                (false, true) => vec![name, "—".into(), "—".into(), "—".into(), s.status.clone()],
+                (false, false) => vec![name, "—".into(), s.status.clone()],
+                (true, true) => vec![
+                    name,
+                    s.desired.to_string(),
+                    s.running.to_string(),
+                    s.pending.to_string(),
+                    s.deployment.to_string(),
+                ],
+                (true, false) => vec![
+                    name,
+                    match s.pending {
+                        0 => format!("{}/{}", s.running, s.desired),
+                        p => format!("{}/{} +{p}", s.running, s.desired),
+                    },
+                    s.deployment.to_string(),
+                ],
+            };
+            Row::new(cells).style(style)
         })
         .collect();
-    let header = Row::new(vec![
-        "service",
-        "desired",
-        "running",
-        "pending",
-        "deployment",
-    ])
-    .style(t.muted);
-    let table = Table::new(
-        body,
-        [
-            Constraint::Fill(1),
-            Constraint::Length(7),
-            Constraint::Length(7),
-            Constraint::Length(7),
-            Constraint::Length(10),
-        ],
-    )
-    .header(header);
+    let header = if wide {
+        Row::new(vec![
+            "service",
+            "desired",
+            "running",
+            "pending",
+            "deployment",
+        ])
+    } else {
+        Row::new(vec!["service", "running", "state"])
+    };
+    let widths: Vec<Constraint> = std::iter::once(Constraint::Fill(1))
+        .chain(fixed.iter().map(|w| Constraint::Length(*w)))
+        .collect();
+    let table = Table::new(body, widths).header(header.style(t.muted));
     with_hint(table, rows.len(), shown.len(), theme)
 }
 
@@ -162,45 +188,53 @@ fn asg_table(
 ) -> Table<'static> {
     let t = theme;
     let shown = visible(rows, app.scroll_of(Panel::Asgs), area);
+    let wide = area.width >= WIDE_ASGS;
+    let fixed: &[u16] = if wide { &[4, 4, 7, 12] } else { &[11, 10] };
+    let name_w = name_width(area, fixed);
     let body: Vec<Row> = shown
         .iter()
         .map(|a| {
+            let name = super::fit::truncate(&a.name, name_w);
             if !a.found {
-                return Row::new(vec![
-                    a.name.clone(),
-                    "—".into(),
-                    "—".into(),
-                    "—".into(),
-                    "MISSING".into(),
-                ])
-                .style(super::data_style(theme, state, t.critical));
+                let cells = if wide {
+                    vec![name, "—".into(), "—".into(), "—".into(), "MISSING".into()]
+                } else {
+                    vec![name, "—".into(), "MISSING".into()]
+                };
+                return Row::new(cells).style(super::data_style(theme, state, t.critical));
             }
             let style = if a.in_service < a.desired {
                 t.warning
             } else {
                 t.healthy
             };
-            Row::new(vec![
-                a.name.clone(),
-                a.min.to_string(),
-                a.max.to_string(),
-                a.desired.to_string(),
-                format!("{} InService", a.in_service),
-            ])
-            .style(super::data_style(theme, state, style))
+            let cells = if wide {
+                vec![
+                    name,
+                    a.min.to_string(),
+                    a.max.to_string(),
+                    a.desired.to_string(),
+                    format!("{} InService", a.in_service),
+                ]
+            } else {
+                vec![
+                    name,
+                    format!("{}/{}/{}", a.min, a.max, a.desired),
+                    a.in_service.to_string(),
+                ]
+            };
+            Row::new(cells).style(super::data_style(theme, state, style))
         })
         .collect();
-    let table = Table::new(
-        body,
-        [
-            Constraint::Fill(1),
-            Constraint::Length(4),
-            Constraint::Length(4),
-            Constraint::Length(7),
-            Constraint::Length(12),
-        ],
-    )
-    .header(Row::new(vec!["group", "min", "max", "desired", "instances"]).style(t.muted));
+    let header = if wide {
+        Row::new(vec!["group", "min", "max", "desired", "instances"])
+    } else {
+        Row::new(vec!["group", "min/max/des", "InService"])
+    };
+    let widths: Vec<Constraint> = std::iter::once(Constraint::Fill(1))
+        .chain(fixed.iter().map(|w| Constraint::Length(*w)))
+        .collect();
+    let table = Table::new(body, widths).header(header.style(t.muted));
     with_hint(table, rows.len(), shown.len(), theme)
 }
 

@@ -46,6 +46,9 @@ impl Backend for Counting {
     async fn read_global(&self) -> Result<GlobalReading, BackendError> {
         self.inner.read_global().await
     }
+    async fn identity(&self, side: Side) -> Result<drconsole::model::Identity, BackendError> {
+        self.inner.identity(side).await
+    }
     async fn act(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
         self.acts.fetch_add(1, Ordering::SeqCst);
         self.log.lock().unwrap().push(action.clone());

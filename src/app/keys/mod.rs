@@ -43,6 +43,12 @@ pub enum Command {
     Cancel,
     /// Start the picked runbook (in the picker only).
     Select,
+    /// During a run: the run view or the full dashboard.
+    ToggleView,
+    /// The live log: one step's lines, cycling through the steps, then all again.
+    FilterLog,
+    /// The live log: type text to look for.
+    SearchLog,
 }
 
 pub struct Binding {

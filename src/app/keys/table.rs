@@ -97,7 +97,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[(KeyCode::Tab, NONE)],
         command: Command::NextPanel,
-        help: "focus the next panel",
+        help: "focus the next panel (in a run: question, live log, steps)",
         hint: "panel",
         sim_only: false,
     },
@@ -111,7 +111,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
         command: Command::Up,
-        help: "scroll the focused panel up",
+        help: "scroll the focused panel (or the question, log or steps) up",
         hint: "scroll",
         sim_only: false,
     },
@@ -158,6 +158,27 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Bottom,
         help: "scroll to the bottom",
         hint: "bottom",
+        sim_only: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('v'), NONE)],
+        command: Command::ToggleView,
+        help: "during a run: the run view or the full dashboard",
+        hint: "dashboard ⇄ run",
+        sim_only: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('f'), NONE)],
+        command: Command::FilterLog,
+        help: "live log: one step's lines (again: the next step, then all)",
+        hint: "filter log",
+        sim_only: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('/'), NONE), (KeyCode::Char('/'), SHIFT)],
+        command: Command::SearchLog,
+        help: "live log: search it (type, Enter; Esc clears search and filter)",
+        hint: "search log",
         sim_only: false,
     },
     Binding {

@@ -4,9 +4,9 @@
 use async_trait::async_trait;
 
 use super::read::{all_unreachable, kind_of, section};
-use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, rds, route53};
+use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, rds, route53, sts};
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
-use crate::model::{GlobalReading, Parts, RegionReading, SectionError, Side};
+use crate::model::{GlobalReading, Identity, Parts, RegionReading, SectionError, Side};
 
 #[async_trait]
 impl Backend for AwsBackend {
@@ -95,6 +95,9 @@ impl Backend for AwsBackend {
             outcomes.push(kind_of(a));
         }
         outcomes.extend(groups_r.iter().map(|(_, k)| *k));
+        if outcomes.contains(&Some(ErrorKind::Credentials)) {
+            self.credentials_failed(side);
+        }
         if all_unreachable(&outcomes) {
             let first = [
                 database.as_ref().and_then(|d| d.as_ref().err()),
@@ -141,6 +144,17 @@ impl Backend for AwsBackend {
                 .map(section)
                 .unwrap_or_else(|| or_empty(want(Parts::ALARMS))),
         })
+    }
+
+    async fn identity(&self, side: Side) -> Result<Identity, BackendError> {
+        if let Some(known) = self.identity_cache(side).clone() {
+            return Ok(known);
+        }
+        let (identity, settled) = sts::read_identity(self.clients(side)).await?;
+        if settled {
+            *self.identity_cache(side) = Some(identity.clone());
+        }
+        Ok(identity)
     }
 
     async fn read_global(&self) -> Result<GlobalReading, BackendError> {
@@ -195,6 +209,31 @@ impl Backend for AwsBackend {
     }
 
     async fn act(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
+        let result = self.act_once(action).await;
+        if let (Err(e), Some(side)) = (&result, action.side())
+            && e.kind == ErrorKind::Credentials
+        {
+            self.credentials_failed(side);
+        }
+        result
+    }
+
+    async fn dns_change_in_sync(&self, change_id: &str) -> Result<bool, BackendError> {
+        route53::change_in_sync(&self.global, change_id).await
+    }
+
+    async fn read_endpoint(
+        &self,
+        side: Side,
+        store: &EndpointStore,
+    ) -> Result<Option<String>, BackendError> {
+        endpoint::read(self.clients(side), store).await
+    }
+}
+
+impl AwsBackend {
+    /// One change, through the clients that make a single attempt.
+    async fn act_once(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
         match action {
             Action::PromoteReplica { side, db } => rds::promote(self.changes(*side), db).await,
             Action::CreateReplica {
@@ -265,18 +304,6 @@ impl Backend for AwsBackend {
                 endpoint::write(self.changes(*side), store, value).await
             }
         }
-    }
-
-    async fn dns_change_in_sync(&self, change_id: &str) -> Result<bool, BackendError> {
-        route53::change_in_sync(&self.global, change_id).await
-    }
-
-    async fn read_endpoint(
-        &self,
-        side: Side,
-        store: &EndpointStore,
-    ) -> Result<Option<String>, BackendError> {
-        endpoint::read(self.clients(side), store).await
     }
 }
 

@@ -25,6 +25,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::errors::Ctx;
+use super::profile::{CredentialsFix, credentials_fix};
 use crate::config::{Estate, RegionConfig};
 use crate::model::Side;
 
@@ -104,8 +105,13 @@ impl Intercept for CountingInterceptor {
 pub struct RegionClients {
     /// `us-west-2 (standby)`.
     pub label: String,
-    pub profile: Option<String>,
+    /// What fixes the region's credentials when they are missing or expired.
+    pub credentials: CredentialsFix,
     pub call_timeout: Duration,
+    /// Who the credentials are (`GetCallerIdentity`), and the account's alias (IAM is global:
+    /// the SDK sends it to IAM's one endpoint whatever the region, or to `endpoint_url`).
+    pub sts: aws_sdk_sts::Client,
+    pub iam: aws_sdk_iam::Client,
     pub rds: aws_sdk_rds::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub ecs: aws_sdk_ecs::Client,
@@ -119,7 +125,7 @@ pub struct RegionClients {
 #[derive(Debug, Clone)]
 pub struct GlobalClients {
     pub label: String,
-    pub profile: Option<String>,
+    pub credentials: CredentialsFix,
     pub call_timeout: Duration,
     pub route53: aws_sdk_route53::Client,
 }
@@ -128,7 +134,7 @@ impl RegionClients {
     pub fn ctx(&self) -> Ctx<'_> {
         Ctx {
             label: &self.label,
-            profile: self.profile.as_deref(),
+            credentials: &self.credentials,
             timeout: self.call_timeout,
         }
     }
@@ -138,7 +144,7 @@ impl GlobalClients {
     pub fn ctx(&self) -> Ctx<'_> {
         Ctx {
             label: &self.label,
-            profile: self.profile.as_deref(),
+            credentials: &self.credentials,
             timeout: self.call_timeout,
         }
     }
@@ -206,9 +212,12 @@ pub async fn region_clients(
 ) -> (RegionClients, RegionClients) {
     let cfg = estate.region(side);
     let timeout = estate.call_timeout.0;
-    let sdk = load_sdk_config(cfg, timeout).await;
-    let reads = clients_of(estate, side, &sdk, counter);
-    let changes = clients_of(estate, side, &for_changes(&sdk), counter);
+    let (sdk, fix) = futures::join!(
+        load_sdk_config(cfg, timeout),
+        credentials_fix(cfg.profile.as_deref())
+    );
+    let reads = clients_of(estate, side, &sdk, &fix, counter);
+    let changes = clients_of(estate, side, &for_changes(&sdk), &fix, counter);
     (reads, changes)
 }
 
@@ -216,6 +225,7 @@ fn clients_of(
     estate: &Estate,
     side: Side,
     sdk: &SdkConfig,
+    fix: &CredentialsFix,
     counter: &CallCounter,
 ) -> RegionClients {
     let cfg = estate.region(side);
@@ -223,8 +233,10 @@ fn clients_of(
     let ep = cfg.endpoint_url.as_deref();
     RegionClients {
         label: label(estate, side),
-        profile: cfg.profile.clone(),
+        credentials: fix.clone(),
         call_timeout: timeout,
+        sts: client!(aws_sdk_sts, sdk, ep, counter),
+        iam: client!(aws_sdk_iam, sdk, ep, counter),
         rds: client!(aws_sdk_rds, sdk, ep, counter),
         cloudwatch: client!(aws_sdk_cloudwatch, sdk, ep, counter),
         ecs: client!(aws_sdk_ecs, sdk, ep, counter),
@@ -242,10 +254,13 @@ pub async fn global_clients(
 ) -> (GlobalClients, GlobalClients) {
     let cfg = estate.region(Side::Standby);
     let timeout = estate.call_timeout.0;
-    let sdk = load_sdk_config(cfg, timeout).await;
+    let (sdk, fix) = futures::join!(
+        load_sdk_config(cfg, timeout),
+        credentials_fix(cfg.profile.as_deref())
+    );
     let of = |sdk: &SdkConfig| GlobalClients {
         label: format!("route53 (via {})", label(estate, Side::Standby)),
-        profile: cfg.profile.clone(),
+        credentials: fix.clone(),
         call_timeout: timeout,
         route53: client!(aws_sdk_route53, sdk, cfg.endpoint_url.as_deref(), counter),
     };

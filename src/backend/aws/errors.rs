@@ -10,13 +10,14 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use super::profile::CredentialsFix;
 use crate::backend::{BackendError, ErrorKind};
 
-/// Where a call went: names the region and the profile in error messages.
+/// Where a call went: names the region in error messages, and what fixes its credentials.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx<'a> {
     pub label: &'a str,
-    pub profile: Option<&'a str>,
+    pub credentials: &'a CredentialsFix,
     pub timeout: Duration,
 }
 
@@ -80,19 +81,6 @@ pub fn kind_of_status(status: u16) -> ErrorKind {
     }
 }
 
-/// What to do when credentials are missing or expired (never shows the credentials).
-pub fn credentials_hint(profile: Option<&str>) -> String {
-    match profile {
-        Some(p) => format!(
-            "credentials for profile {p} are missing or expired: run `aws sso login --profile {p}` \
-             (or refresh the profile's keys)"
-        ),
-        None => "no valid AWS credentials: set AWS_PROFILE (or `profile` in the estate file), \
-                 or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or run `aws sso login`"
-            .into(),
-    }
-}
-
 fn has_credentials_error(err: &(dyn StdError + 'static)) -> bool {
     let mut cur: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = cur {
@@ -121,7 +109,7 @@ where
     let secs = ctx.timeout.as_secs_f64();
 
     let (kind, message) = match &err {
-        _ if credentials => (ErrorKind::Credentials, credentials_hint(ctx.profile)),
+        _ if credentials => (ErrorKind::Credentials, ctx.credentials.sentence()),
         SdkError::TimeoutError(_) => (
             ErrorKind::Unreachable,
             format!("no answer within {secs}s (region unreachable or hanging)"),
@@ -156,7 +144,7 @@ where
                     format!("missing IAM permission {operation} on {resource}: {text}")
                 }
                 ErrorKind::Credentials => {
-                    format!("{}: {text}", credentials_hint(ctx.profile))
+                    format!("{}: {text}", ctx.credentials.sentence())
                 }
                 ErrorKind::Throttled => format!("throttled by AWS, will retry next poll: {text}"),
                 _ => text,
@@ -165,6 +153,10 @@ where
         }
     };
     let mut e = BackendError::new(kind, ctx.label, operation, resource, message);
+    if kind == ErrorKind::Credentials {
+        // Never the credentials themselves: what to run to get new ones.
+        e = e.with_fix(ctx.credentials.fix.clone());
+    }
     if let Some(c) = code {
         e = e.with_code(c);
     }
@@ -217,11 +209,5 @@ mod tests {
         assert_eq!(kind_of_code("DBInstanceNotFound"), ErrorKind::NotFound);
         assert_eq!(kind_of_code("NoSuchHealthCheck"), ErrorKind::NotFound);
         assert_eq!(kind_of_code("InvalidParameterValue"), ErrorKind::Other);
-    }
-
-    #[test]
-    fn credentials_hint_names_the_profile() {
-        assert!(credentials_hint(Some("prod-dr")).contains("aws sso login --profile prod-dr"));
-        assert!(credentials_hint(None).contains("AWS_PROFILE"));
     }
 }

@@ -15,16 +15,20 @@ mod elb;
 mod endpoint;
 mod errors;
 mod iam;
+mod profile;
 mod rds;
 mod read;
 mod route53;
+mod sts;
 
 pub use clients::CallCounter;
 pub use iam::iam_policy;
 
+use std::sync::Mutex;
+
 use self::clients::{GlobalClients, RegionClients};
 use crate::config::Estate;
-use crate::model::{Scope, Side};
+use crate::model::{Identity, Scope, Side};
 
 pub struct AwsBackend {
     estate: Estate,
@@ -37,6 +41,8 @@ pub struct AwsBackend {
     global_changes: GlobalClients,
     counters: [CallCounter; 3],
     mode: String,
+    /// Each side's identity once read, until a call of that side fails on its credentials.
+    identities: [Mutex<Option<Identity>>; 2],
 }
 
 /// What the header shows: regions, profiles and endpoints (no network call needed).
@@ -75,6 +81,7 @@ impl AwsBackend {
             global_changes,
             counters,
             mode: mode_of(estate),
+            identities: Default::default(),
         })
     }
 
@@ -85,6 +92,20 @@ impl AwsBackend {
             Scope::Region(Side::Standby) => &self.counters[1],
             Scope::Global => &self.counters[2],
         }
+    }
+
+    fn identity_cache(&self, side: Side) -> std::sync::MutexGuard<'_, Option<Identity>> {
+        let i = match side {
+            Side::Primary => 0,
+            Side::Standby => 1,
+        };
+        self.identities[i].lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A call of `side` failed on its credentials: they may be renewed or another's by the
+    /// next read, so the identity is read again then.
+    fn credentials_failed(&self, side: Side) {
+        *self.identity_cache(side) = None;
     }
 
     fn clients(&self, side: Side) -> &RegionClients {

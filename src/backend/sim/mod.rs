@@ -1,6 +1,7 @@
 //! The built-in simulated two-region estate: realistic, time-based transitions and fault
 //! injection, so the console runs with no AWS account and drills can be rehearsed.
 
+mod accounts;
 mod apply;
 mod clock;
 mod rng;
@@ -16,7 +17,8 @@ pub use world::{Faults, WRITES_PER_SECOND};
 
 use super::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
 use crate::config::Estate;
-use crate::model::{GlobalReading, RegionReading, Side};
+use crate::model::{GlobalReading, Identity, RegionReading, SectionError, Side};
+use accounts::SimAccounts;
 use rng::Rng;
 use world::World;
 
@@ -42,11 +44,14 @@ pub struct Simulator {
     clock: SimClock,
     /// Decides which calls are throttled; separate from the world's so reads don't shift it.
     throttle_rng: Mutex<Rng>,
+    /// Whose credentials each side uses; not part of the world a journal saves.
+    accounts: Mutex<SimAccounts>,
 }
 
 impl Simulator {
     pub fn new(estate: Estate, seed: u64, clock: SimClock) -> Arc<Simulator> {
         Arc::new(Simulator {
+            accounts: Mutex::new(SimAccounts::new(&estate)),
             world: Mutex::new(World::new(estate, seed)),
             clock,
             throttle_rng: Mutex::new(Rng::new(seed.wrapping_add(1))),
@@ -83,6 +88,21 @@ impl Simulator {
     /// while no database does, e.g. during a promotion or with the application scaled to zero.
     pub fn lost_writes(&self) -> Option<u64> {
         self.world().lost_writes()
+    }
+
+    fn accounts(&self) -> MutexGuard<'_, SimAccounts> {
+        self.accounts.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// From now on the side's credentials act in another account (a wrong profile).
+    pub fn set_account(&self, side: Side, account_id: &str) {
+        self.accounts().set_account(side, account_id);
+    }
+
+    /// The side's credentials expire (every call of the side fails on them, with the fix), or
+    /// are renewed.
+    pub fn expire_credentials(&self, side: Side, expired: bool) {
+        self.accounts().set_expired(side, expired);
     }
 
     pub fn faults(&self) -> Faults {
@@ -125,8 +145,12 @@ impl Simulator {
         on
     }
 
-    /// A call to a dark region hangs; a throttled call fails. Both as AWS would do it.
+    /// A call with expired credentials fails before it is sent; a call to a dark region
+    /// hangs; a throttled call fails. All as AWS would do it. Route 53 (no side) goes through
+    /// the standby's credentials.
     async fn gate(&self, side: Option<Side>, operation: &str) -> Result<(), BackendError> {
+        self.accounts()
+            .usable(side.unwrap_or(Side::Standby), operation)?;
         let (dark, throttling, region) = {
             let w = self.world();
             let region = side
@@ -172,11 +196,41 @@ impl Backend for Simulator {
     }
 
     async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
+        // Credentials that fail, fail every section, as each of AWS's calls would: the region
+        // answers, the panels say why they are empty.
+        if let Err(e) = self.accounts().usable(side, "describe") {
+            let e = SectionError::from(e);
+            let reading = self.world().read_region(side);
+            return Ok(RegionReading {
+                database: reading.database.map(|_| Err(e.clone())),
+                services: Err(e.clone()),
+                asgs: Err(e.clone()),
+                target_groups: Err(e.clone()),
+                alarms: Err(e),
+            });
+        }
         self.gate(Some(side), "describe").await?;
         Ok(self.world().read_region(side))
     }
 
+    /// The identity is read once and kept by the AWS backend, so a region gone dark since
+    /// does not hide it: neither does the simulator's.
+    async fn identity(&self, side: Side) -> Result<Identity, BackendError> {
+        self.accounts().identity(side)
+    }
+
     async fn read_global(&self) -> Result<GlobalReading, BackendError> {
+        if let Err(e) = self
+            .accounts()
+            .usable(Side::Standby, "route53:GetHealthCheckStatus")
+        {
+            let e = SectionError::from(e);
+            let dns = self.world().read_dns().map(|_| Err(e.clone()));
+            return Ok(GlobalReading {
+                health_checks: Err(e),
+                dns,
+            });
+        }
         self.gate(None, "route53:GetHealthCheckStatus").await?;
         let w = self.world();
         Ok(GlobalReading {

@@ -122,3 +122,90 @@ fn durations_that_overflow_are_errors_not_panics() {
         }
     }
 }
+
+#[test]
+fn account_ids_are_twelve_digits() {
+    let pinned = with(
+        "region = \"us-west-2\"",
+        "region = \"us-west-2\"\naccount_id = \"012345678901\"",
+    );
+    let e = Estate::parse(&pinned, "t.toml").expect("a 12-digit id with a leading zero");
+    assert_eq!(e.standby.account_id.as_deref(), Some("012345678901"));
+    assert_eq!(e.primary.account_id, None);
+    for bad in [
+        "12345678901",
+        "1234567890123",
+        "12345678901a",
+        "",
+        " 123456789012",
+    ] {
+        let msg = parse_err(&with(
+            "region = \"us-west-2\"",
+            &format!("region = \"us-west-2\"\naccount_id = {bad:?}"),
+        ));
+        assert!(
+            msg.starts_with("t.toml:7:1: key `standby.account_id`"),
+            "{bad:?}: {msg}"
+        );
+        assert!(msg.contains("exactly 12 digits"), "{msg}");
+    }
+    // A number loses leading zeros: the id is written as a string.
+    let msg = parse_err(&with(
+        "region = \"us-west-2\"",
+        "region = \"us-west-2\"\naccount_id = 123456789012",
+    ));
+    assert!(msg.starts_with("t.toml:7:"), "{msg}");
+    assert!(msg.contains("string"), "{msg}");
+}
+
+#[test]
+fn rto_objective_is_optional_and_within_bounds() {
+    assert_eq!(
+        Estate::parse(BASE, "t.toml").expect("base").rto_objective,
+        None
+    );
+    let estate = Estate::parse(&format!("rto_objective = \"15m\"\n{BASE}"), "t.toml").expect("15m");
+    assert_eq!(
+        estate.rto_objective.map(|d| d.0),
+        Some(std::time::Duration::from_secs(900))
+    );
+    let cases = [
+        ("rto_objective = \"30s\"", 1, "at least 1m"),
+        ("rto_objective = \"2d\"", 1, "at most 1day"),
+        ("rto_objective = \"soon\"", 1, "expected a duration"),
+        ("rto_objective = 15", 1, "string"),
+    ];
+    for (line, row, words) in cases {
+        let msg = parse_err(&format!("{line}\n{BASE}"));
+        assert!(msg.starts_with(&format!("t.toml:{row}:")), "{line}: {msg}");
+        assert!(msg.contains("rto_objective"), "{line}: {msg}");
+        assert!(msg.contains(words), "{line}: {msg}");
+    }
+    // Located where it is written, not on the first line.
+    let text = BASE.replacen("[primary]", "rto_objective = \"0s\"\n[primary]", 1);
+    let msg = parse_err(&text);
+    assert!(msg.starts_with("t.toml:2:1: key `rto_objective`"), "{msg}");
+}
+
+#[test]
+fn the_database_reads_as_the_file_writes_it() {
+    let estate = Estate::parse(BASE, "t.toml").expect("base");
+    let db = estate.database.expect("database");
+    assert_eq!(
+        db.to_string(),
+        "rds-replica orders-db -> orders-db-replica · endpoint not written"
+    );
+    let text = BASE.replacen(
+        "standby = \"orders-db-replica\"",
+        "standby = \"orders-db-replica\"\nendpoint_parameter = \"/orders/db\"\nendpoint_secret = \"orders/db\"",
+        1,
+    );
+    let db = Estate::parse(&text, "t.toml")
+        .expect("endpoint")
+        .database
+        .expect("database");
+    assert_eq!(
+        db.to_string(),
+        "rds-replica orders-db -> orders-db-replica · endpoint parameter /orders/db · endpoint secret orders/db"
+    );
+}

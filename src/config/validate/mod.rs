@@ -42,6 +42,11 @@ const MIN_CALL_TIMEOUT: Duration = Duration::from_millis(100);
 /// fresh what it shows is, so the bound is kept short. (The default, 5s, equals the default poll.)
 const MAX_CALL_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// An RTO objective is a recovery time: a minute at the least (no failover is faster: DNS
+/// alone takes up to 60 s to be in sync), a day at the most (beyond that it is no objective).
+const MIN_RTO_OBJECTIVE: Duration = Duration::from_secs(60);
+const MAX_RTO_OBJECTIVE: Duration = Duration::from_secs(24 * 3600);
+
 fn show(d: Duration) -> String {
     humantime::format_duration(d).to_string()
 }
@@ -105,6 +110,9 @@ pub fn estate(e: &Estate) -> Result<(), Failure> {
         if let Some(url) = &region.endpoint_url {
             endpoint_url(url).or_else(|m| fail(format!("{key}.endpoint_url"), m))?;
         }
+        if let Some(id) = &region.account_id {
+            account_id(id).or_else(|m| fail(format!("{key}.account_id"), m))?;
+        }
     }
     database(e)?;
     ecs(e)?;
@@ -113,6 +121,17 @@ pub fn estate(e: &Estate) -> Result<(), Failure> {
     dns(e)?;
     health_checks(e)?;
     alarms(e)
+}
+
+/// An AWS account id: exactly twelve digits, written as a string (leading zeros count).
+pub fn account_id(id: &str) -> Result<(), String> {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected an AWS account id of exactly 12 digits, such as \"123456789012\", found {id:?}"
+        ))
+    }
 }
 
 fn side_key(side: Side) -> &'static str {
@@ -131,5 +150,9 @@ fn durations(e: &Estate) -> Result<(), Failure> {
         MAX_CALL_TIMEOUT,
     )?;
     positive("lag_warning", e.lag_warning.0)?;
-    positive("rpo_budget", e.rpo_budget.0)
+    positive("rpo_budget", e.rpo_budget.0)?;
+    if let Some(rto) = e.rto_objective {
+        within("rto_objective", rto.0, MIN_RTO_OBJECTIVE, MAX_RTO_OBJECTIVE)?;
+    }
+    Ok(())
 }

@@ -88,7 +88,8 @@ impl Engine {
                 "run_started"
             },
             json!({"runbook": runbook, "mode": self.ctx.mode, "user": self.ctx.user,
-                   "estate": self.ctx.estate.name, "backend": self.ctx.backend.mode()}),
+                   "estate": self.ctx.estate.name, "backend": self.ctx.backend.mode(),
+                   "accounts": super::accounts::audit_fields(&self.ctx.accounts)}),
         );
         self.rec.emit(RunEvent::Started {
             run_id: run_id.clone(),
@@ -116,10 +117,19 @@ impl Engine {
         // The lifecycle the report states: the posture and the write ledger before and after.
         // The posture is read beside the run, never in its way (a dark region's timeout).
         let ledger = self.ctx.backend.data_ledger();
-        // A resumed run keeps the ledger of its first start.
+        // A resumed run keeps the ledger and the accounts of its first start.
+        let accounts = self
+            .ctx
+            .accounts
+            .iter()
+            .map(|a| (a.side, super::accounts::report_line(a)))
+            .collect();
         self.rec.update(|j| {
             if j.metrics.ledger_start.is_none() {
                 j.metrics.ledger_start = ledger;
+            }
+            if j.accounts.is_empty() {
+                j.accounts = accounts;
             }
         });
         let before = {
@@ -197,7 +207,10 @@ impl Engine {
             j.report = Some(path.clone());
             j.elapsed = self.rec.now();
             j.updated_at = Utc::now();
-            (path, super::report::render(&j))
+            (
+                path,
+                super::report::render(&j, self.ctx.estate.rto_objective.map(|d| d.0)),
+            )
         };
         let report = match self.rec.write_report(&report_path, text).await {
             Ok(()) => Some(report_path.clone()),

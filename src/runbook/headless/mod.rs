@@ -13,6 +13,10 @@
 //!
 //! A step that fails in an unattended run is skipped when it is optional; otherwise the run
 //! stops there unfinished (exit 1), to be resumed by the same command once the cause is fixed.
+//!
+//! Before any of that, both sides' accounts are read: while a pinned one differs or cannot be
+//! read, a live run is refused before it starts (exit [`ACCOUNT_MISMATCH`], audited as
+//! `run_refused`); a dry run still prints its plan, says so, and exits the same way.
 
 mod resume;
 
@@ -21,10 +25,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::api::{RunCommand, RunContext, RunError, RunEvent, RunMode, RunSummary};
+use super::audit::AuditLog;
 use super::journal::RunOutcome;
-use super::reader::Pace;
+use super::reader::{Pace, Reader};
 use crate::backend::Backend;
 use crate::config::Estate;
+use crate::exit;
 
 use resume::{Pick, pick_run};
 
@@ -61,12 +67,15 @@ impl Default for HeadlessOptions {
     }
 }
 
+pub use crate::exit::ACCOUNT_MISMATCH;
+
 /// How a headless run ended; `code` is the process exit status to use.
 #[derive(Debug, Clone)]
 pub struct HeadlessExit {
-    /// 0 completed (or nothing to do: the runbook's last run completed); 1 stopped after a
-    /// failure (resumable); 2 not confirmed (`--yes` missing); 3 an irreversible step without
-    /// `--allow-irreversible`.
+    /// [`exit::RUN_DONE`] completed (or nothing to do: the runbook's last run completed);
+    /// [`exit::RUN_STOPPED`] stopped after a failure (resumable); [`exit::RUN_PLAN_ONLY`] not
+    /// confirmed (`--yes` missing); [`exit::RUN_REFUSED`] an irreversible step without
+    /// `--allow-irreversible`, or one discarding writes without `--allow-data-loss`; [`exit::ACCOUNT_MISMATCH`] a pinned account not verified.
     pub code: i32,
     pub summary: Option<RunSummary>,
 }
@@ -94,6 +103,33 @@ pub async fn run_headless(
         ctx.state_dir = p;
     }
     ctx.pace = opts.pace;
+    let reader = Reader::new(
+        ctx.backend.clone(),
+        ctx.estate.clone(),
+        ctx.pace,
+        ctx.readings.clone(),
+    );
+    ctx.accounts = super::accounts::read(&reader).await;
+    let refused = crate::model::runbook_refusal(&ctx.accounts);
+    if let Some(why) = &refused {
+        if mode == RunMode::Live {
+            let _ = writeln!(
+                out,
+                "refused: {why}\nnothing was called: use the credentials of the pinned account \
+                 (or correct `account_id` in the estate file) and run the same command again"
+            );
+            audit_refusal(&ctx, name, why, &mut out);
+            let _ = out.flush();
+            return Ok(HeadlessExit {
+                code: ACCOUNT_MISMATCH,
+                summary: None,
+            });
+        }
+        let _ = writeln!(
+            out,
+            "dry run: the plan below calls nothing; a live run would be refused: {why}"
+        );
+    }
     if refuse_all {
         let _ = writeln!(
             out,
@@ -114,7 +150,7 @@ pub async fn run_headless(
         Pick::Nothing => {
             let _ = out.flush();
             return Ok(HeadlessExit {
-                code: 0,
+                code: exit::RUN_DONE,
                 summary: None,
             });
         }
@@ -174,7 +210,7 @@ pub async fn run_headless(
                                 " --allow-data-loss (it also discards acknowledged writes)"
                             }
                         );
-                        code.get_or_insert(3);
+                        code.get_or_insert(exit::RUN_REFUSED);
                         let _ = handle.commands.send(RunCommand::Stop {
                             reason: "an irreversible call, and no --allow-irreversible".into(),
                         });
@@ -185,7 +221,7 @@ pub async fn run_headless(
                             "refused: {} discards acknowledged writes; run again with --allow-data-loss to accept that",
                             p.step
                         );
-                        code.get_or_insert(3);
+                        code.get_or_insert(exit::RUN_REFUSED);
                         let _ = handle.commands.send(RunCommand::Stop {
                             reason: "it discards acknowledged writes, and no --allow-data-loss"
                                 .into(),
@@ -221,7 +257,7 @@ pub async fn run_headless(
                          command resumes it (AWS is read again before anything is repeated); \
                          --new abandons it"
                     );
-                    code.get_or_insert(1);
+                    code.get_or_insert(exit::RUN_STOPPED);
                     let _ = handle.commands.send(RunCommand::Suspend {
                         reason: format!("{step} failed in an unattended run: {error}"),
                     });
@@ -229,7 +265,7 @@ pub async fn run_headless(
             }
             RunEvent::Crashed { reason } => {
                 let _ = writeln!(out, "the run stopped: {reason}");
-                code.get_or_insert(1);
+                code.get_or_insert(exit::RUN_STOPPED);
             }
             RunEvent::Finished(s) => {
                 if let Some(r) = &s.report {
@@ -248,14 +284,36 @@ pub async fn run_headless(
     }
     if let Err(e) = handle.task.await {
         let _ = writeln!(out, "the run stopped: the engine failed: {e}");
-        code.get_or_insert(1);
+        code.get_or_insert(exit::RUN_STOPPED);
     }
     let code = match (&summary, code) {
+        _ if refused.is_some() => ACCOUNT_MISMATCH,
         (_, Some(c)) => c,
-        _ if refuse_all => 2,
-        (Some(s), None) if s.outcome == RunOutcome::Completed => 0,
-        _ => 1,
+        _ if refuse_all => exit::RUN_PLAN_ONLY,
+        (Some(s), None) if s.outcome == RunOutcome::Completed => exit::RUN_DONE,
+        _ => exit::RUN_STOPPED,
     };
     let _ = out.flush();
     Ok(HeadlessExit { code, summary })
+}
+
+/// A refused run has no run id and no journal: the audit line says who tried what, and why.
+fn audit_refusal(ctx: &RunContext, name: &str, why: &str, out: &mut impl Write) {
+    let written = AuditLog::open(&ctx.audit_path).and_then(|log| {
+        log.write(
+            "-",
+            None,
+            "run_refused",
+            serde_json::json!({"runbook": name, "user": ctx.user, "estate": ctx.estate.name,
+                               "reason": why,
+                               "accounts": super::accounts::audit_fields(&ctx.accounts)}),
+        )
+    });
+    if let Err(e) = written {
+        let _ = writeln!(
+            out,
+            "warning: the refusal could not be written to the audit log {}: {e}",
+            ctx.audit_path.display()
+        );
+    }
 }

@@ -121,6 +121,9 @@ impl StepKind for GlobalSwitchover {
 
 #[async_trait]
 impl StepKind for GlobalFailover {
+    fn irreversible(&self) -> bool {
+        true
+    }
     fn title(&self) -> String {
         format!("fail the global database over to {}", self.to)
     }

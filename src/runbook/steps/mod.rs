@@ -86,6 +86,11 @@ pub trait StepKind: fmt::Debug + Send + Sync {
     fn needs_operator(&self) -> bool {
         false
     }
+    /// Whether its call cannot be undone (the operator then types the region to confirm it):
+    /// said before a run starts, in the runbook list.
+    fn irreversible(&self) -> bool {
+        false
+    }
     /// Reads what the step needs and says what it would change now. Only reads.
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError>;
     /// Whether AWS shows the step's target state now. Only reads.

@@ -95,6 +95,9 @@ impl PromoteReplica {
 
 #[async_trait]
 impl StepKind for PromoteReplica {
+    fn irreversible(&self) -> bool {
+        true
+    }
     fn title(&self) -> String {
         format!("promote the {} replica", self.side)
     }

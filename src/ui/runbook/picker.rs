@@ -1,43 +1,57 @@
-//! The runbook picker: what can be started or resumed.
+//! The runbook picker: what can be started or resumed, each entry with its description, its
+//! number of steps, the steps that cannot be undone, and whether it could start now.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
-
-use crate::app::keys::{Command, key_of, keys_of};
-use crate::app::{App, PickItem};
-use crate::ui::theme::Theme;
+use ratatui::widgets::Paragraph;
 
 use super::block;
+use crate::app::keys::{Command, key_of, keys_of};
+use crate::app::{App, PickInfo, PickItem};
+use crate::ui::fit::{truncate_spans, wrap};
+use crate::ui::theme::Theme;
 
+/// Draws the list in a box of its own at the top of `area`, as tall as it needs.
 pub(super) fn draw_picker(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(picker) = &app.picker else { return };
     let t = theme;
-    let height = (picker.items.len() as u16 + 4).min(area.height);
-    let popup = Rect {
-        height,
-        width: area.width.min(70),
-        ..area
-    };
-    frame.render_widget(Clear, popup);
-    let mut lines: Vec<Line> = picker
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let text = match item {
-                PickItem::Start(name) => format!(" {name}"),
-                PickItem::Resume { run_id, runbook } => format!(" resume {runbook} ({run_id})"),
-            };
-            let style = if i == picker.selected {
-                t.focus.add_modifier(ratatui::style::Modifier::REVERSED)
-            } else {
-                t.text
-            };
-            Line::from(Span::styled(text, style))
-        })
-        .collect();
+    let outer = block(
+        theme,
+        Line::from(Span::styled(" Start a runbook ", t.title)),
+        None,
+        true,
+    );
+    let inner = outer.inner(area);
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_row = 0;
+    for (i, item) in picker.items.iter().enumerate() {
+        let info = picker.info.get(i).cloned().unwrap_or_default();
+        let chosen = i == picker.selected;
+        if chosen {
+            selected_row = lines.len();
+        }
+        let name = match item {
+            PickItem::Start(name) => name.clone(),
+            PickItem::Resume { run_id, runbook } => format!("resume {runbook} ({run_id})"),
+        };
+        let name_style = if chosen {
+            t.focus.add_modifier(Modifier::REVERSED)
+        } else {
+            t.title
+        };
+        let mut first = vec![
+            Span::styled(if chosen { "▶ " } else { "  " }, t.focus),
+            Span::styled(name, name_style),
+        ];
+        if let Some(d) = &info.description {
+            first.push(Span::styled(format!(" — {d}"), t.muted));
+        }
+        lines.push(Line::from(truncate_spans(first, width)));
+        lines.extend(wrap(&facts(theme, &info), width, 6));
+    }
     lines.push(Line::from(Span::styled(
         format!(
             " {} choose · {} start ({}) · {} close",
@@ -52,8 +66,29 @@ pub(super) fn draw_picker(frame: &mut Frame, area: Rect, app: &App, theme: &Them
         ),
         t.muted,
     )));
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let popup = Rect { height, ..area };
+    frame.render_widget(ratatui::widgets::Clear, popup);
+    // Keep the chosen entry in view on a short screen.
+    let rows = height.saturating_sub(2) as usize;
+    let skip = selected_row.saturating_sub(rows.saturating_sub(4));
     frame.render_widget(
-        Paragraph::new(lines).block(block(theme, " Start a runbook ".into(), None)),
+        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).block(outer),
         popup,
     );
+}
+
+/// `11 steps · IRREVERSIBLE: promote … · ✔ can start now`, or why it cannot.
+fn facts<'a>(theme: &Theme, info: &PickInfo) -> Line<'a> {
+    let t = theme;
+    let mut spans = vec![Span::styled(format!("    {} steps", info.steps), t.text)];
+    if !info.irreversible.is_empty() {
+        spans.push(Span::styled(" · IRREVERSIBLE: ", t.danger));
+        spans.push(Span::styled(info.irreversible.join(", "), t.danger));
+    }
+    match &info.ready {
+        Ok(()) => spans.push(Span::styled(" · ✔ preconditions hold now", t.healthy)),
+        Err(why) => spans.push(Span::styled(format!(" · ✘ {why}"), t.critical)),
+    }
+    Line::from(spans)
 }

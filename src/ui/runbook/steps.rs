@@ -1,17 +1,17 @@
-//! The run's steps with their state marks, and the question the engine waits on beneath them.
+//! The run's steps with their state marks, the active one kept in view; the frame carries the
+//! runbook's name, its state and the RTO clock.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
-use crate::app::{App, RunView};
+use super::{block, clock, focused};
+use crate::app::{App, RunPane, RunView};
 use crate::runbook::{RunMode, RunOutcome, StepStatus};
+use crate::ui::fit;
 use crate::ui::theme::Theme;
-
-use super::block;
-use super::question::question_lines;
 
 fn status_mark(theme: &Theme, status: &StepStatus) -> (&'static str, Style) {
     let t = theme;
@@ -28,43 +28,50 @@ fn status_mark(theme: &Theme, status: &StepStatus) -> (&'static str, Style) {
     }
 }
 
-pub(super) fn draw_steps(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, run: &RunView) {
+/// The frame's tag: the run's state and its clock.
+fn tag<'a>(app: &App, theme: &Theme, run: &RunView) -> Vec<Span<'a>> {
     let t = theme;
-    let mode = match run.mode {
-        Some(RunMode::DryRun) => " DRY RUN ",
-        _ => "",
-    };
-    let tag = match &run.summary {
-        Some(s) => Some(match s.outcome {
+    let state = match (&run.summary, &run.crashed) {
+        (Some(s), _) => match s.outcome {
             RunOutcome::Completed => Span::styled(" COMPLETED ", t.healthy),
             RunOutcome::Aborted { .. } => Span::styled(" ABORTED ", t.critical),
-        }),
-        None => Some(Span::styled(format!("{mode} running "), t.warning)),
+        },
+        (None, Some(_)) => Span::styled(" STOPPED ", t.critical),
+        (None, None) => match run.mode {
+            Some(RunMode::DryRun) => Span::styled(" DRY RUN ", t.warning),
+            _ => Span::styled(" running ", t.warning),
+        },
     };
-    let title = format!(
-        " Runbook {}{} · {} ",
-        run.runbook,
-        if run.resumed { " (resumed)" } else { "" },
-        run.run_id
-    );
-    let outer = block(theme, title, tag);
-    let inner = outer.inner(area);
-    frame.render_widget(outer, area);
+    let mut spans = vec![state];
+    spans.extend(clock::span(app, theme, run));
+    spans
+}
 
-    let mut question = question_lines(app, theme, run);
-    let room = inner.height.saturating_sub(2) as usize;
-    if question.len() > room && room > 1 {
-        let hidden = question.len() - room + 1;
-        question.truncate(room - 1);
-        question.push(Line::from(Span::styled(
-            format!("  … {hidden} more line(s): every planned call is also in the live log"),
-            t.muted,
-        )));
-    }
-    // The question comes first: the steps list keeps at least two rows.
-    let q_height = (question.len() as u16).min(inner.height.saturating_sub(2));
-    let [steps_area, q_area] =
-        Layout::vertical([Constraint::Min(2), Constraint::Length(q_height)]).areas(inner);
+pub(super) fn draw_steps(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, run: &RunView) {
+    let t = theme;
+    let tag = tag(app, theme, run);
+    let tag_w: usize = tag.iter().map(|s| fit::width(&s.content)).sum();
+    let room = (area.width as usize).saturating_sub(tag_w + 3);
+    let resumed = if run.resumed { " (resumed)" } else { "" };
+    let forms = [
+        format!(" Runbook {}{resumed} · {} ", run.runbook, run.run_id),
+        format!(" Runbook {}{resumed} ", run.runbook),
+        format!(" {} ", run.runbook),
+    ];
+    let title = forms
+        .iter()
+        .find(|f| fit::width(f) <= room)
+        .cloned()
+        .unwrap_or_else(|| fit::truncate(&forms[2], room));
+    let mut outer = block(
+        theme,
+        Line::from(Span::styled(title, t.title)),
+        None,
+        focused(run, RunPane::Steps),
+    )
+    .title_top(Line::from(tag).right_aligned());
+    let inner = outer.inner(area);
+    let width = inner.width as usize;
     let active = run.active_step();
     let lines: Vec<Line> = run
         .steps
@@ -88,23 +95,37 @@ pub(super) fn draw_steps(frame: &mut Frame, area: Rect, app: &App, theme: &Theme
             if s.optional {
                 spans.push(Span::styled(" (optional)", t.muted));
             }
-            let note = match &s.status {
-                StepStatus::Failed { error } => Some(error.as_str()),
-                StepStatus::Skipped { reason } => Some(reason.as_str()),
-                other => other.note(),
-            };
-            if let Some(n) = note.filter(|n| !n.is_empty()) {
+            if let Some(n) = s.status.note().filter(|n| !n.is_empty()) {
                 spans.push(Span::styled(format!(": {n}"), t.muted));
             }
-            Line::from(spans)
+            Line::from(fit::truncate_spans(spans, width))
         })
         .collect();
-    // Keep the active step in view.
+    // Keep the active step in view, a little below the top, unless scrolled by hand.
+    let rows = inner.height as usize;
+    let max = lines.len().saturating_sub(rows);
     let pos = active
         .and_then(|a| run.steps.iter().position(|s| s.id == a))
         .unwrap_or(0);
-    let room = steps_area.height as usize;
-    let scroll = pos.saturating_sub(room.saturating_sub(2)) as u16;
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), steps_area);
-    frame.render_widget(Paragraph::new(question).wrap(Wrap { trim: false }), q_area);
+    let first = run
+        .steps_scroll
+        .unwrap_or_else(|| pos.saturating_sub(rows.saturating_sub(1) / 3))
+        .min(max);
+    if max > 0 {
+        outer = outer.title_bottom(
+            Line::from(Span::styled(
+                format!(
+                    " steps {}–{} of {} ",
+                    first + 1,
+                    (first + rows).min(lines.len()),
+                    lines.len()
+                ),
+                t.muted,
+            ))
+            .right_aligned(),
+        );
+    }
+    frame.render_widget(outer, area);
+    let shown: Vec<Line> = lines.into_iter().skip(first).take(rows).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
 }

@@ -35,6 +35,20 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
     let db_kind = estate.database.as_ref().map(|d| d.kind);
     let mut statements: Vec<Option<Value>> = Vec::new();
 
+    // Which account the credentials act in: shown per side and checked against `account_id`
+    // before any runbook starts. AWS lets every principal call it; listing it says it is used.
+    statements.push(statement(
+        "ReadCallerIdentity",
+        &["sts:GetCallerIdentity"],
+        vec!["*".into()],
+    ));
+    // Optional: the account's alias beside its id. Without it the id alone is shown.
+    statements.push(statement(
+        "OptionalReadAccountAlias",
+        &["iam:ListAccountAliases"],
+        vec!["*".into()],
+    ));
+
     // Calls that AWS does not scope to resources.
     let mut unscoped = vec!["cloudwatch:GetMetricData"];
     if !estate.asgs.is_empty() {

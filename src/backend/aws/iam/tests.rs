@@ -177,12 +177,22 @@ fn operate_policy_adds_scoped_mutations() {
             "arn:aws:secretsmanager:us-west-2:*:secret:orders/db-*"
         ]
     );
-    // No statement is left without a resource, and nothing is granted on `*` but describes.
+    // No statement is left without a resource, and nothing is granted on `*` but reads:
+    // describes, and who the caller is (neither of which IAM scopes to a resource).
     for s in p["Statement"].as_array().expect("statements") {
         let res = s["Resource"].as_array().expect("resources");
         assert!(!res.is_empty());
         if res.iter().any(|r| r == "*") {
-            assert_eq!(s["Sid"], "ReadUnscoped");
+            let sid = s["Sid"].as_str().expect("sid");
+            assert!(
+                [
+                    "ReadUnscoped",
+                    "ReadCallerIdentity",
+                    "OptionalReadAccountAlias"
+                ]
+                .contains(&sid),
+                "{sid} on *"
+            );
         }
     }
 }
@@ -205,12 +215,30 @@ fn aurora_global_policy_names_the_global_cluster() {
 }
 
 #[test]
-fn minimal_estate_gives_a_valid_empty_policy() {
+fn minimal_estate_gives_a_policy_that_only_reads_the_identity() {
     let p = iam_policy(
         &estate(
             "name = \"x\"\n[primary]\nregion = \"us-east-1\"\n[standby]\nregion = \"us-west-2\"\n",
         ),
         true,
     );
-    assert_eq!(p["Statement"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        actions(&p),
+        ["sts:GetCallerIdentity", "iam:ListAccountAliases"]
+    );
+}
+
+#[test]
+fn every_policy_reads_the_caller_identity_and_marks_the_alias_optional() {
+    for operate in [false, true] {
+        let p = iam_policy(&estate(ESTATE), operate);
+        assert_eq!(resources_of(&p, "sts:GetCallerIdentity"), ["*"]);
+        let alias = p["Statement"]
+            .as_array()
+            .expect("statements")
+            .iter()
+            .find(|s| s["Action"] == serde_json::json!(["iam:ListAccountAliases"]))
+            .expect("the alias statement");
+        assert_eq!(alias["Sid"], "OptionalReadAccountAlias");
+    }
 }
