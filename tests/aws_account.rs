@@ -292,7 +292,7 @@ fn credentials_missing_for_one_side_show_the_fix_on_that_side_only() {
     );
     assert_eq!(standby["account"]["account_id"], Value::Null);
     assert_ne!(standby["state"], "unreachable", "{standby}");
-    let db = standby["reading"]["database"]["Err"]["message"]
+    let db = standby["reading"]["database"]["error"]["message"]
         .as_str()
         .unwrap_or_else(|| panic!("the database section says why: {standby}"));
     assert!(db.contains("aws sso login --profile dr-sso"), "{db}");
@@ -302,7 +302,8 @@ fn credentials_missing_for_one_side_show_the_fix_on_that_side_only() {
     assert_eq!(primary["account"]["error"], Value::Null);
     assert_eq!(primary["account"]["fix"], Value::Null);
     assert!(
-        primary["reading"]["database"].get("Ok").is_some(),
+        primary["reading"]["database"].get("id").is_some()
+            && primary["reading"]["database"].get("error").is_none(),
         "{primary}"
     );
 

@@ -120,10 +120,12 @@ async fn snapshot_matches_what_was_seeded() {
     );
     let standby_services = standby.services.clone().expect("standby services");
     assert_eq!(standby_services.len(), 2);
+    // The web at 0, one warm worker.
     for s in &standby_services {
+        let warm = u32::from(s.name == "worker");
         assert_eq!(
             (s.status.as_str(), s.desired, s.running),
-            ("ACTIVE", 0, 0),
+            ("ACTIVE", warm, warm),
             "{s:?}"
         );
         assert_eq!(s.deployment, Deployment::Steady);

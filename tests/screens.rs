@@ -417,10 +417,17 @@ fn asks_to_confirm(run: &RunView) -> bool {
     matches!(run.question, Some(Question::Confirm(_)))
 }
 
-/// The failover at its first question: the promotion, irreversible, with data loss.
+/// The failover at the promotion's question (irreversible, with data loss), once the endpoint
+/// written first has been confirmed.
 async fn at_the_promotion() -> Drive {
     let mut d = Drive::failover().await;
     d.until(120, asks_to_confirm).await;
+    d.send(RunCommand::Confirm { typed_region: None });
+    d.until(
+        120,
+        |r| matches!(&r.question, Some(Question::Confirm(p)) if p.step == "scale-up"),
+    )
+    .await;
     d.poll().await;
     d
 }

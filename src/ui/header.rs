@@ -114,7 +114,7 @@ pub fn regions_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
         build("   ⇄   ", Detail::Full, true),
         build(" ⇄ ", Detail::Full, true),
         build(" ⇄ ", Detail::Compact, true),
-        build(" ⇄ ", Detail::Compact, false),
+        build(" ⇄ ", Detail::Minimal, true),
         build(" ⇄ ", Detail::Minimal, false),
     ];
     let last = forms[4].clone();

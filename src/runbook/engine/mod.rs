@@ -150,7 +150,9 @@ impl Engine {
                 Flow::Suspend(reason) => return self.suspend(reason).await,
             }
         }
-        let after = self.reader.posture().await;
+        // After a run, as its last readings (its verifications) left it: a completed run
+        // read every part it changed; an unknown part reads as unknown.
+        let after = self.reader.posture_known();
         let before = before.await.ok();
         let ledger = self.ctx.backend.data_ledger();
         self.rec.update(|j| {

@@ -108,6 +108,8 @@ pub struct Slot<R> {
     /// When the read of each part that is in `reading` began.
     taken: Vec<(Parts, Stamp)>,
     failed: Option<(Instant, BackendError)>,
+    /// Reads that began before this sequence number are not fresh (an operator's retry).
+    stale_before: u64,
 }
 
 impl<R> Default for Slot<R> {
@@ -116,6 +118,7 @@ impl<R> Default for Slot<R> {
             reading: None,
             taken: Vec::new(),
             failed: None,
+            stale_before: 0,
         }
     }
 }
@@ -130,7 +133,10 @@ impl<R: Partial> Slot<R> {
         R::EACH
             .iter()
             .filter(|p| parts.contains(**p))
-            .filter(|p| self.taken(**p).is_none_or(|t| !fresh(**p, t)))
+            .filter(|p| {
+                self.taken(**p)
+                    .is_none_or(|t| t.seq < self.stale_before || !fresh(**p, t))
+            })
             .fold(Parts::NONE, |acc, p| acc | *p)
     }
 
@@ -169,9 +175,9 @@ impl<R: Partial> Slot<R> {
         self.reading.as_mut()
     }
 
-    /// Nothing read counts as fresh any more.
-    pub fn forget(&mut self) {
-        self.taken.clear();
+    /// Nothing read before `now` counts as fresh any more (it is still known).
+    pub fn forget(&mut self, now: Stamp) {
+        self.stale_before = now.seq;
         self.failed = None;
     }
 

@@ -394,15 +394,35 @@ impl Reader {
     /// Forgets what was read (not a dry run's predictions): an operator's retry reads AWS
     /// again, whatever changed meanwhile outside the run.
     pub async fn forget(&self) {
+        let now = self.readings.stamp();
         for slot in &self.readings.sides {
-            slot.lock().await.forget();
+            slot.lock().await.forget(now);
         }
-        self.readings.global.lock().await.forget();
+        self.readings.global.lock().await.forget(now);
     }
 
     /// Whether a read since the last call answered with a dry run's prediction.
     pub fn used_prediction(&self) -> bool {
         self.readings.take_prediction_used()
+    }
+
+    /// The posture as the run last read it (its verifications), without a call: what the
+    /// report states after a run.
+    pub fn posture_known(&self) -> crate::posture::Posture {
+        let side = |s: Side| self.known(s).and_then(|k| k.reading.ok());
+        let global = self
+            .readings
+            .global
+            .try_lock()
+            .ok()
+            .and_then(|g| g.newest())
+            .map(|(g, _)| g);
+        crate::posture::posture(
+            &self.estate,
+            side(Side::Primary).as_ref(),
+            side(Side::Standby).as_ref(),
+            global.as_ref(),
+        )
     }
 
     /// The estate's posture now: both regions and Route 53 read at once, each bounded by the
