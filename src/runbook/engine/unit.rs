@@ -18,14 +18,14 @@ impl Engine {
         let unit_id = unit.id().to_string();
         let group = unit.is_group();
         let members = unit.members();
-        let mut again = false;
+        // Planning again after a failure or a retry reads AWS again: whatever changed
+        // meanwhile outside the run is seen.
+        let mut replan = false;
         loop {
-            // Planning again (a retry, a skip, a failure decided) reads AWS again: whatever
-            // changed meanwhile outside the run is seen.
-            if again {
+            if replan {
                 self.reader.forget().await;
+                replan = false;
             }
-            again = true;
             let todo: Vec<&Step> = members
                 .iter()
                 .copied()
@@ -91,7 +91,10 @@ impl Engine {
                 match self.fail_gate(&unit_id, group, &members, failed).await {
                     Decision::Abort(r) => return Flow::Abort(r),
                     Decision::Suspend(r) => return Flow::Suspend(r),
-                    _ => continue,
+                    _ => {
+                        replan = true;
+                        continue;
+                    }
                 }
             }
 
@@ -108,7 +111,10 @@ impl Engine {
                 }
                 match self.confirm_gate(prompt).await {
                     Decision::Go => {}
-                    Decision::Retry => continue,
+                    Decision::Retry => {
+                        replan = true;
+                        continue;
+                    }
                     Decision::Abort(r) => return Flow::Abort(r),
                     Decision::Suspend(r) => return Flow::Suspend(r),
                     Decision::Skip(reason) => {
@@ -161,7 +167,7 @@ impl Engine {
                 match self.fail_gate(&unit_id, group, &members, failed).await {
                     Decision::Abort(r) => return Flow::Abort(r),
                     Decision::Suspend(r) => return Flow::Suspend(r),
-                    _ => {}
+                    _ => replan = true,
                 }
             }
         }
