@@ -144,6 +144,8 @@ pub enum Detail {
     Compact,
     /// `123456789012`; failing credentials only named (their panels carry the fix).
     Minimal,
+    /// No account unless it is wrong or unverified (the run view's one-line strip).
+    Alarms,
 }
 
 pub fn region_spans<'a>(
@@ -178,7 +180,7 @@ pub fn region_spans<'a>(
     let credentials = app.account(side).credentials_error().cloned();
     let (text, style) = match (credentials, app.state_of(side)) {
         (Some(e), _) => match (detail, e.fix) {
-            (Detail::Minimal, _) | (_, None) => {
+            (Detail::Minimal | Detail::Alarms, _) | (_, None) => {
                 (" ✖ CREDENTIALS missing or expired".to_string(), t.critical)
             }
             (_, Some(fix)) => (format!(" ✖ CREDENTIALS: {fix}"), t.critical),
@@ -201,11 +203,12 @@ fn account_spans<'a>(app: &App, theme: &Theme, side: Side, detail: Detail) -> Ve
     let t = theme;
     let a = app.account(side);
     let label = |i: &crate::model::Identity| match detail {
-        Detail::Minimal => i.account_id.clone(),
+        Detail::Minimal | Detail::Alarms => i.account_id.clone(),
         _ => i.label(),
     };
     let pinned = a.pinned.clone().unwrap_or_default();
     match (a.identity(), a.matches()) {
+        (Some(_), Some(true) | None) if detail == Detail::Alarms => Vec::new(),
         (Some(i), Some(false)) => vec![Span::styled(
             format!(" ACCOUNT {} ≠ PINNED {pinned}", label(i)),
             t.danger,

@@ -35,7 +35,7 @@ pub fn line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
             theme,
             side,
             dns_at,
-            header::Detail::Minimal,
+            header::Detail::Alarms,
             false,
         ));
         // Narrow, the region's AWS name goes (the header line says it) and a region that
