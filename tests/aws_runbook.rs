@@ -35,6 +35,7 @@ use std::time::{Duration, Instant};
 use drconsole::backend::{Action, Backend};
 use drconsole::model::Side;
 use serde_json::Value;
+use support::process::{Finished, run_limited};
 use support::{Endpoints, Moto, Seeded, moto};
 
 /// Longest a single run may take before the test gives up on it (each takes about a second).
@@ -158,62 +159,6 @@ impl Fixture {
             .unwrap_or_else(|e| panic!("status --json is not JSON ({e}):\n{}", done.output()));
         (done.code, snap)
     }
-}
-
-struct Finished {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    took: Duration,
-}
-
-impl Finished {
-    fn output(&self) -> String {
-        format!("stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr)
-    }
-}
-
-/// Runs `cmd` to its end, killing it (and failing the test) after `limit`.
-fn run_limited(mut cmd: Command, limit: Duration) -> Finished {
-    let began = Instant::now();
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start drconsole");
-    let collect = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-    };
-    let out = collect(Box::new(child.stdout.take().expect("piped stdout")));
-    let err = collect(Box::new(child.stderr.take().expect("piped stderr")));
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for drconsole") {
-            break Some(status);
-        }
-        if began.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let finished = Finished {
-        code: status.and_then(|s| s.code()),
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
-        took: began.elapsed(),
-    };
-    assert!(
-        status.is_some(),
-        "drconsole did not finish within {limit:?}; a step waits on something moto never shows\n{}",
-        finished.output()
-    );
-    finished
 }
 
 /// The lines of one run's audit log.

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod moto;
+pub mod process;
 
 use drconsole::backend::aws::AwsBackend;
 use drconsole::config::Estate;

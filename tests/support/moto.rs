@@ -191,6 +191,27 @@ impl Moto {
         serde_json::from_slice(&out.stdout).expect("seed.py prints one JSON object")
     }
 
+    /// Creates in moto every resource the estate file at `path` names (see
+    /// tests/moto/seed_estate.py), and returns the file rewritten to run against it.
+    pub fn seed_estate(&self, path: &std::path::Path) -> SeededEstate {
+        let out = Command::new(python())
+            .arg(crate_root().join("tests/moto/seed_estate.py"))
+            .arg(&self.url)
+            .arg(path)
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .output()
+            .expect("run tests/moto/seed_estate.py");
+        assert!(
+            out.status.success(),
+            "seeding {} failed:\n{}\nserver said:\n{}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr),
+            self.stderr()
+        );
+        serde_json::from_slice(&out.stdout).expect("seed_estate.py prints one JSON object")
+    }
+
     /// Publishes a `ReplicaLag` datapoint `ago` seconds old for `instance` in `region`, as AWS
     /// would.
     pub fn put_lag(&self, region: &str, instance: &str, seconds: u64, ago: u64) {
@@ -245,6 +266,14 @@ pub struct SeededService {
     pub name: String,
     pub production: u32,
     pub standby: u32,
+}
+
+/// An estate file seeded into moto: its text against moto, and each identifier the file
+/// wrote with the one moto chose.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SeededEstate {
+    pub estate: String,
+    pub ids: std::collections::BTreeMap<String, String>,
 }
 
 /// What seeding created, with the identifiers AWS chose.
