@@ -221,41 +221,64 @@ impl Reader {
         if !self.touches(side) {
             return self.known_only(side, parts);
         }
-        let parts = parts.normalized();
-        let mut slot = self.readings.sides[cache::index(side)].lock().await;
+        let b = self.backend.clone();
+        let slot = &self.readings.sides[cache::index(side)];
+        let read = self
+            .through_cache(
+                Some(side),
+                slot,
+                parts.normalized(),
+                "describe",
+                |missing| {
+                    let b = b.clone();
+                    async move { b.read_parts(side, missing).await }
+                },
+            )
+            .await?;
+        Ok(read.unwrap_or_else(|| RegionReading::unread(false)))
+    }
+
+    /// `parts` of one scope (a region, or Route 53 when `None`) through the run's shared
+    /// cache: what is missing or stale in this tick is fetched with `fetch` and stored; a
+    /// failure is shared for the tick; a predicted part is answered by its prediction.
+    async fn through_cache<R, F, Fut>(
+        &self,
+        scope: Option<Side>,
+        slot: &tokio::sync::Mutex<cache::Slot<R>>,
+        parts: Parts,
+        what: &str,
+        fetch: F,
+    ) -> Result<Option<R>, StepError>
+    where
+        R: cache::Partial,
+        F: Fn(Parts) -> Fut,
+        Fut: std::future::Future<Output = Result<R, BackendError>>,
+    {
+        let mut slot = slot.lock().await;
         if let Some(e) = slot.failed_since(self.tick_start()) {
-            return Err(StepError::call(Some(side), e.clone()));
+            return Err(StepError::call(scope, e.clone()));
         }
         // The lag is read with its database: a stale lag re-reads both. A predicted part is
         // not read again: the prediction is the state asked about.
-        let predicted = self.readings.predicted_parts(Some(side));
+        let predicted = self.readings.predicted_parts(scope);
         if parts.intersects(predicted) {
             self.readings.note_prediction_used();
         }
         let missing = slot
-            .missing(parts.minus(predicted), |p, t| self.fresh(Some(side), p, t))
+            .missing(parts.minus(predicted), |p, t| self.fresh(scope, p, t))
             .normalized()
             .minus(predicted);
         if !missing.is_empty() {
             let began = self.readings.stamp();
-            let b = self.backend.clone();
-            let read = self
-                .call(Some(side), "describe", || {
-                    let b = b.clone();
-                    async move { b.read_parts(side, missing).await }
-                })
-                .await;
-            match read {
+            match self.call(scope, what, || fetch(missing)).await {
                 Ok(r) => slot.store(r, missing, began),
                 Err(e) => {
                     slot.fail(e.clone());
-                    return Err(StepError::call(Some(side), e));
+                    return Err(StepError::call(scope, e));
                 }
             }
         }
-        Ok(slot
-            .view(parts)
-            .unwrap_or_else(|| RegionReading::unread(false)))
+        Ok(slot.view(parts))
     }
 
     /// What is known of a region without calling it: the newer of the console's last poll
@@ -303,36 +326,14 @@ impl Reader {
 
     /// `parts` of Route 53 as they are now, shared within a tick like [`Reader::read`].
     pub async fn global_parts(&self, parts: Parts) -> Result<GlobalReading, StepError> {
-        let mut slot = self.readings.global.lock().await;
-        if let Some(e) = slot.failed_since(self.tick_start()) {
-            return Err(StepError::call(None, e.clone()));
-        }
-        let predicted = self.readings.predicted_parts(None);
-        if parts.intersects(predicted) {
-            self.readings.note_prediction_used();
-        }
-        let missing = slot
-            .missing(parts.minus(predicted), |p, t| self.fresh(None, p, t))
-            .minus(predicted);
-        if !missing.is_empty() {
-            let began = self.readings.stamp();
-            let b = self.backend.clone();
-            let read = self
-                .call(None, "route53:read", || {
-                    let b = b.clone();
-                    async move { b.read_global_parts(missing).await }
-                })
-                .await;
-            match read {
-                Ok(r) => slot.store(r, missing, began),
-                Err(e) => {
-                    slot.fail(e.clone());
-                    return Err(StepError::call(None, e));
-                }
-            }
-        }
-        slot.view(parts)
-            .ok_or_else(|| StepError::missing("Route 53 not read"))
+        let b = self.backend.clone();
+        let slot = &self.readings.global;
+        self.through_cache(None, slot, parts, "route53:read", |missing| {
+            let b = b.clone();
+            async move { b.read_global_parts(missing).await }
+        })
+        .await?
+        .ok_or_else(|| StepError::missing("Route 53 not read"))
     }
 
     pub async fn endpoint(
