@@ -282,6 +282,8 @@ impl World {
                     )
                     .with_code("NoSuchHealthCheck"));
                 };
+                c.was_inverted = c.routes_inverted(now);
+                c.inverted_at = now;
                 let before = std::mem::replace(&mut c.inverted, *inverted);
                 format!("health check {health_check}: Inverted {before} → {inverted}")
             }

@@ -21,6 +21,28 @@ pub struct SimCheck {
     /// `Inverted` in the check's configuration.
     #[serde(default)]
     pub inverted: bool,
+    /// Before the last change of `inverted`, and when it was made: Route 53 routes by the
+    /// new setting once the check has been evaluated again (interval × failure threshold).
+    #[serde(default)]
+    pub was_inverted: bool,
+    #[serde(default)]
+    pub inverted_at: f64,
+}
+
+impl SimCheck {
+    /// Whether Route 53 routes by the inverted status at `now`.
+    pub fn routes_inverted(&self, now: f64) -> bool {
+        if now >= self.inverted_at + t::CHECK_INTERVAL * f64::from(t::CHECK_THRESHOLD) {
+            self.inverted
+        } else {
+            self.was_inverted
+        }
+    }
+
+    /// The status Route 53 routes by: what the checkers report, flipped when inverted.
+    pub fn route53_healthy(&self, now: f64) -> bool {
+        self.reported_healthy != self.routes_inverted(now)
+    }
 }
 
 impl World {
@@ -35,6 +57,8 @@ impl World {
                     contrary: 0,
                     next_observation: 0.0,
                     inverted: false,
+                    was_inverted: false,
+                    inverted_at: 0.0,
                 },
             );
         }
@@ -50,11 +74,10 @@ impl World {
     pub(super) fn observe_checks(&mut self) {
         let now = self.now;
         for (id, side) in self.watched_checks() {
-            let observed = self.endpoint_healthy(side);
+            let raw = self.endpoint_healthy(side);
             if let Some(c) = self.checks.get_mut(&id)
                 && c.next_observation <= now
             {
-                let raw = observed != c.inverted;
                 c.next_observation = now + t::CHECK_INTERVAL;
                 if raw == c.reported_healthy {
                     c.contrary = 0;
@@ -163,8 +186,8 @@ impl World {
         let check = self.checks.get(&check_id).map(|c| PrimaryCheckReading {
             id: check_id.clone(),
             inverted: Some(c.inverted),
-            observed_healthy: Some(c.reported_healthy != c.inverted),
-            healthy: Some(c.reported_healthy),
+            observed_healthy: Some(c.reported_healthy),
+            healthy: Some(c.route53_healthy(self.now)),
             request_interval: Some(t::CHECK_INTERVAL as u32),
             failure_threshold: Some(t::CHECK_THRESHOLD),
             error: None,
