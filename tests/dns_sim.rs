@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use drconsole::backend::sim::{BUILT_IN_ESTATE, SimClock, Simulator};
+use drconsole::backend::sim::{SimClock, Simulator};
 use drconsole::backend::{Action, Backend};
 use drconsole::config::Estate;
 use drconsole::model::{DnsReading, Side};
@@ -17,39 +17,9 @@ use tempfile::TempDir;
 mod counting;
 use counting::Counting;
 
-const CHECK: &str = "4f1c2b3a-9d8e-4c7b-a6f5-0e1d2c3b4a59";
-const PRIMARY_LB: &str = "orders-use1-1234567890.us-east-1.elb.amazonaws.com";
-const STANDBY_LB: &str = "orders-usw2-0987654321.us-west-2.elb.amazonaws.com";
-
-const ALIAS: &str = r#"[dns]
-zone_id = "Z0123456789ABCDEFGHIJ"
-record = "shop.example.com"
-type = "A"
-primary_alias = { dns_name = "orders-use1-1234567890.us-east-1.elb.amazonaws.com", zone_id = "Z35SXDOTRQ7X7K" }
-standby_alias = { dns_name = "orders-usw2-0987654321.us-west-2.elb.amazonaws.com", zone_id = "Z1H1FL5HABSF5" }
-"#;
-
-const FAILOVER_ROUTING: &str = r#"[dns]
-mode = "failover-routing"
-zone_id = "Z0123456789ABCDEFGHIJ"
-record = "shop.example.com"
-type = "A"
-primary_set_identifier = "primary"
-standby_set_identifier = "secondary"
-primary_health_check = "4f1c2b3a-9d8e-4c7b-a6f5-0e1d2c3b4a59"
-"#;
-
-/// The built-in estate with its `[dns]` section replaced.
-pub fn estate_with(dns: &str) -> Estate {
-    let start = BUILT_IN_ESTATE.find("[dns]").expect("[dns]");
-    let end = start + BUILT_IN_ESTATE[start..].find("\n\n").expect("end of [dns]") + 2;
-    let text = format!(
-        "{}{dns}\n{}",
-        &BUILT_IN_ESTATE[..start],
-        &BUILT_IN_ESTATE[end..]
-    );
-    drconsole::runbook::parse_estate(&text, "dns-sim").expect("estate parses")
-}
+#[path = "common/dns_estates.rs"]
+mod dns_estates;
+use dns_estates::{ALIAS, CHECK, FAILOVER_ROUTING, PRIMARY_LB, STANDBY_LB, estate_with};
 
 struct Harness {
     sim: Arc<Simulator>,
