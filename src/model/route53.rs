@@ -34,7 +34,7 @@ pub struct DnsReading {
     /// Failover routing only: both records, the primary's health check and which record
     /// Route 53 answers with.
     #[serde(default)]
-    pub failover: Option<FailoverReading>,
+    pub failover: Option<Box<FailoverReading>>,
 }
 
 fn swap() -> String {

@@ -112,7 +112,7 @@ mod tests {
     fn a_failover_pair_shows_both_records_the_check_and_the_answer() {
         let mut d = DnsReading::swap("www.example.com", None, Some(Side::Standby), false);
         d.mode = "failover-routing".into();
-        d.failover = Some(FailoverReading {
+        d.failover = Some(Box::new(FailoverReading {
             primary: record("primary", "PRIMARY", "lb-use1.example.com", Some("hc-1")),
             standby: record("secondary", "SECONDARY", "lb-usw2.example.com", None),
             check: Some(PrimaryCheckReading {
@@ -126,7 +126,7 @@ mod tests {
             }),
             answers: Some(Side::Standby),
             problem: None,
-        });
+        }));
         let text = lines(&d).join("\n");
         assert!(
             text.contains("Route 53 answers SECONDARY (standby)"),

@@ -162,13 +162,13 @@ async fn read_failover(g: &GlobalClients, dns: &Dns, sets: &[Set]) -> DnsReading
         points_at: answers,
         mode: DnsMode::FailoverRouting.as_str().into(),
         alias: primary.alias,
-        failover: Some(FailoverReading {
+        failover: Some(Box::new(FailoverReading {
             primary,
             standby,
             check: Some(check),
             answers,
             problem,
-        }),
+        })),
     }
 }
 

@@ -29,24 +29,24 @@ pub(super) fn dns(e: &Estate) -> Result<(), Failure> {
 
 /// Swap: one record, each side's value or alias, the two told apart by the record's content.
 fn swap(dns: &Dns) -> Result<(), Failure> {
-    for key in [
-        "primary_set_identifier",
-        "standby_set_identifier",
-        "primary_health_check",
-    ] {
-        let given = match key {
-            "primary_set_identifier" => dns.primary_set_identifier.is_some(),
-            "standby_set_identifier" => dns.standby_set_identifier.is_some(),
-            _ => dns.primary_health_check.is_some(),
-        };
-        if given {
-            return fail(
-                format!("dns.{key}"),
-                format!(
-                    "expected {key} only with mode = \"failover-routing\", found it with mode = \"swap\""
-                ),
-            );
-        }
+    let failover_keys = [
+        (
+            "primary_set_identifier",
+            dns.primary_set_identifier.is_some(),
+        ),
+        (
+            "standby_set_identifier",
+            dns.standby_set_identifier.is_some(),
+        ),
+        ("primary_health_check", dns.primary_health_check.is_some()),
+    ];
+    if let Some((key, _)) = failover_keys.iter().find(|(_, given)| *given) {
+        return fail(
+            format!("dns.{key}"),
+            format!(
+                "expected {key} only with mode = \"failover-routing\", found it with mode = \"swap\""
+            ),
+        );
     }
     let rtype = dns.record_type.as_str();
     let address = matches!(rtype, "A" | "AAAA");

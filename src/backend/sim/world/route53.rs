@@ -203,13 +203,13 @@ impl World {
             points_at: answers,
             mode: d.mode.as_str().into(),
             alias: false,
-            failover: Some(FailoverReading {
+            failover: Some(Box::new(FailoverReading {
                 primary,
                 standby,
                 check,
                 answers,
                 problem: None,
-            }),
+            })),
         })
     }
 }
