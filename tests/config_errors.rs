@@ -264,8 +264,12 @@ const ALIASES: &str = "primary_alias = { dns_name = \"a-1.us-east-1.elb.amazonaw
 #[test]
 fn an_alias_record_and_an_a_record_of_addresses_pass() {
     let (text, _) = with_dns(&format!("type = \"A\"\n{ALIASES}"), "[dns]");
-    let (code, _, stderr) = check(&text);
+    let (code, stdout, stderr) = check(&text);
     assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("DNS record     www.example.com (swap, alias)"),
+        "{stdout}"
+    );
     let (text, _) = with_dns(
         "type = \"A\"\nprimary_value = \"192.0.2.10\"\nstandby_value = \"198.51.100.20\"\n",
         "[dns]",
@@ -375,7 +379,10 @@ fn a_failover_pair_with_values_or_equal_identifiers() {
     let (text, _) = with_dns(pair, "[dns]");
     let (code, stdout, stderr) = check(&text);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("www.example.com"), "{stdout}");
+    assert!(
+        stdout.contains("DNS record     www.example.com (failover-routing)"),
+        "{stdout}"
+    );
 }
 
 #[test]
