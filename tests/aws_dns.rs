@@ -21,6 +21,9 @@ use drconsole::runbook::{HeadlessOptions, run_headless};
 use serde_json::Value;
 use support::{Endpoints, Moto, Seeded, moto};
 
+#[path = "common/moto_control.rs"]
+mod moto_control;
+
 const PRIMARY_LB: &str = "orders-use1-123.us-east-1.elb.amazonaws.com";
 const STANDBY_LB: &str = "orders-usw2-456.us-west-2.elb.amazonaws.com";
 
@@ -208,11 +211,39 @@ primary_health_check = "{check}"
     let run = Run {
         dir: tempfile::tempdir().unwrap(),
     };
+    let before = moto_control::requests(&m.url);
     let (code, out) = run.headless(&text, "dns-over").await;
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains(&format!("route53:UpdateHealthCheck {check} Inverted=true")),
         "{out}"
+    );
+    // Every call of the run, from moto's request log: one change, and the reads that plan
+    // and verify it (the pair, the check's configuration and its status, each time).
+    let after = moto_control::requests(&m.url);
+    let route53: std::collections::BTreeMap<&str, u64> = [
+        "UpdateHealthCheck",
+        "GetHealthCheck",
+        "GetHealthCheckStatus",
+        "ListResourceRecordSets",
+        "ChangeResourceRecordSets",
+    ]
+    .into_iter()
+    .map(|op| {
+        let n = |t: &std::collections::BTreeMap<String, u64>| t.get(op).copied().unwrap_or(0);
+        (op, n(&after) - n(&before))
+    })
+    .collect();
+    eprintln!("calls of the failover pair's dns-over run: {route53:?}");
+    assert_eq!(route53["UpdateHealthCheck"], 1, "{route53:?}");
+    assert_eq!(route53["ChangeResourceRecordSets"], 0, "{route53:?}");
+    assert!(
+        route53["GetHealthCheck"] >= 2,
+        "planned and verified: {route53:?}"
+    );
+    assert!(
+        route53["GetHealthCheck"] <= 3 && route53["ListResourceRecordSets"] <= 3,
+        "{route53:?}"
     );
     assert!(
         out.contains("interval 30 s × failure threshold 3 = 90 s"),
