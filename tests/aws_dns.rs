@@ -75,14 +75,24 @@ struct Run {
 }
 
 impl Run {
+    /// A new run of `name` (abandoning any unfinished one).
     async fn headless(&self, text: &str, name: &str) -> (i32, String) {
+        self.headless_with(text, name, true).await
+    }
+
+    /// `name` run again with the same command: resumes its unfinished run, if any.
+    async fn resume(&self, text: &str, name: &str) -> (i32, String) {
+        self.headless_with(text, name, false).await
+    }
+
+    async fn headless_with(&self, text: &str, name: &str, new_run: bool) -> (i32, String) {
         let estate = Arc::new(support::estate(text));
         let backend = Arc::new(AwsBackend::connect(&estate).await.expect("connect"));
         let opts = HeadlessOptions {
             yes: true,
             audit_path: Some(self.dir.path().join("audit.jsonl")),
             state_dir: Some(self.dir.path().to_path_buf()),
-            new_run: true,
+            new_run,
             ..Default::default()
         };
         let mut out = Vec::new();
@@ -321,4 +331,53 @@ primary_health_check = "{check}"
     assert!(!out.contains("calling route53:UpdateHealthCheck"), "{out}");
     let state = dns_script(&m, &seeded, "read");
     assert_eq!(state["check"]["inverted"], false, "{state:#}");
+}
+
+/// The inversion applied by Route 53 with its answer lost (the call times out): the unattended
+/// run stops unfinished; the same command resumes it, reads the check again, finds it
+/// inverted, and completes without sending the change a second time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inversion_whose_answer_is_lost_is_not_sent_twice() {
+    let m = Moto::start();
+    let seeded = m.seed(0);
+    dns_script(&m, &seeded, "seed");
+    let dns = format!(
+        r#"[dns]
+mode = "failover-routing"
+zone_id = "{zone}"
+record = "api.example.com"
+type = "A"
+primary_set_identifier = "primary"
+standby_set_identifier = "secondary"
+primary_health_check = "{check}"
+"#,
+        zone = seeded.zone_id,
+        check = seeded.health_checks[0]
+    );
+    let runbooks = RUNBOOKS
+        .replace("KIND", "invert_health_check")
+        .replace("ARG_OVER", "inverted = true")
+        .replace("ARG_BACK", "inverted = false");
+    let text = estate_text(&m, &seeded, &dns, &runbooks);
+    moto_control::lose_reply(&m.url, "UpdateHealthCheck");
+    let run = Run {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let sent = || {
+        moto_control::requests(&m.url)
+            .get("UpdateHealthCheck")
+            .copied()
+            .unwrap_or(0)
+    };
+    let (code, out) = run.headless(&text, "dns-over").await;
+    assert_eq!(code, 1, "stopped unfinished\n{out}");
+    assert!(out.contains("the call may have been applied"), "{out}");
+    assert_eq!(sent(), 1, "{out}");
+    let (code, out) = run.resume(&text, "dns-over").await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("resuming run"), "{out}");
+    assert_eq!(sent(), 1, "the inversion is not sent again\n{out}");
+    let state = dns_script(&m, &seeded, "read");
+    assert_eq!(state["check"]["inverted"], true, "{state:#}");
+    assert_eq!(read_dns(&text).await.points_at, Some(Side::Standby));
 }
