@@ -206,3 +206,35 @@ fn the_default_runbooks_use_the_dns_modes_step() {
     let alias = estate_with(ALIAS);
     assert_eq!(kinds(&alias, "failover"), ["move_dns"]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_dry_run_of_a_failover_pair_plans_the_inversion_and_calls_nothing() {
+    let h = Harness::new(estate_with(FAILOVER_ROUTING));
+    let backend = Counting::new(h.sim.clone());
+    let opts = HeadlessOptions {
+        dry_run: true,
+        audit_path: Some(h.dir.path().join("audit.jsonl")),
+        state_dir: Some(h.dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    let exit = run_headless(
+        h.estate.clone(),
+        backend.clone(),
+        "failover",
+        opts,
+        &mut out,
+    )
+    .await
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(backend.count(), 0, "{:?}", backend.actions());
+    assert!(
+        text.contains(&format!(
+            "would call route53:UpdateHealthCheck {CHECK} Inverted=true"
+        )),
+        "exit {}\n{text}",
+        exit.code
+    );
+    assert!(h.dns().await.inverted_check().is_none());
+}
