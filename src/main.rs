@@ -295,7 +295,15 @@ fn summary(path: &str, e: &Estate) -> String {
         e.services().len(),
         e.asgs.len(),
         e.target_groups.len(),
-        e.dns.as_ref().map(|d| d.record.as_str()).unwrap_or("none"),
+        e.dns
+            .as_ref()
+            .map(|d| format!(
+                "{} ({}{})",
+                d.record,
+                d.mode.as_str(),
+                if d.is_alias() { ", alias" } else { "" }
+            ))
+            .unwrap_or_else(|| "none".into()),
         e.health_checks.len(),
         e.alarms.len(),
         if e.runbooks.is_empty() {

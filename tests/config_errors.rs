@@ -246,3 +246,157 @@ fn account_id_that_is_not_twelve_digits() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains(": OK"), "{stdout}");
 }
+
+/// `GOOD` with a `[dns]` section of `body`, and the line (1-based) where `key` is written in
+/// it (`[dns]` for a key that is missing).
+fn with_dns(body: &str, key: &str) -> (String, usize) {
+    let text = format!("{GOOD}\n[dns]\nzone_id = \"Z1\"\nrecord = \"www.example.com\"\n{body}");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with(key))
+        .expect("key in the text")
+        + 1;
+    (text, line)
+}
+
+const ALIASES: &str = "primary_alias = { dns_name = \"a-1.us-east-1.elb.amazonaws.com\", zone_id = \"Z35SXDOTRQ7X7K\" }\nstandby_alias = { dns_name = \"b-2.us-west-2.elb.amazonaws.com\", zone_id = \"Z1H1FL5HABSF5\" }\n";
+
+#[test]
+fn an_alias_record_and_an_a_record_of_addresses_pass() {
+    let (text, _) = with_dns(&format!("type = \"A\"\n{ALIASES}"), "[dns]");
+    let (code, stdout, stderr) = check(&text);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("DNS record     www.example.com (swap, alias)"),
+        "{stdout}"
+    );
+    let (text, _) = with_dns(
+        "type = \"A\"\nprimary_value = \"192.0.2.10\"\nstandby_value = \"198.51.100.20\"\n",
+        "[dns]",
+    );
+    let (code, _, stderr) = check(&text);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn a_hostname_value_on_an_a_record() {
+    let (text, line) = with_dns(
+        "type = \"A\"\nprimary_value = \"lb-use1.example.com\"\nstandby_value = \"lb-usw2.example.com\"\n",
+        "primary_value",
+    );
+    assert_error(
+        &text,
+        &format!("{line}:1"),
+        &[
+            "key `dns.primary_value`",
+            "hostname \"lb-use1.example.com\"",
+            "primary_alias",
+        ],
+    );
+}
+
+#[test]
+fn an_alias_on_a_cname() {
+    let (text, line) = with_dns(&format!("type = \"CNAME\"\n{ALIASES}"), "primary_alias");
+    assert_error(
+        &text,
+        &format!("{line}:1"),
+        &["key `dns.primary_alias`", "\"A\" or \"AAAA\"", "\"CNAME\""],
+    );
+}
+
+#[test]
+fn an_alias_without_its_pair() {
+    let primary_only = ALIASES.lines().next().unwrap();
+    let (text, line) = with_dns(&format!("type = \"AAAA\"\n{primary_only}\n"), "[dns]");
+    assert_error(
+        &text,
+        &format!("{line}:1"),
+        &[
+            "key `dns.standby_alias`",
+            "beside primary_alias, found none",
+        ],
+    );
+}
+
+#[test]
+fn a_value_without_its_pair() {
+    let (text, line) = with_dns("primary_value = \"lb-use1.example.com\"\n", "[dns]");
+    assert_error(
+        &text,
+        &format!("{line}:1"),
+        &["key `dns.standby_value`", "found none"],
+    );
+}
+
+#[test]
+fn an_unknown_dns_mode() {
+    let (text, line) = with_dns(
+        "mode = \"weighted\"\nprimary_value = \"a.example.com\"\nstandby_value = \"b.example.com\"\n",
+        "mode",
+    );
+    assert_error(
+        &text,
+        &format!("{line}:8"),
+        &["weighted", "swap", "failover-routing"],
+    );
+}
+
+#[test]
+fn a_failover_pair_without_its_health_check() {
+    let (text, line) = with_dns(
+        "mode = \"failover-routing\"\ntype = \"A\"\nprimary_set_identifier = \"primary\"\nstandby_set_identifier = \"secondary\"\n",
+        "[dns]",
+    );
+    assert_error(
+        &text,
+        &format!("{line}:1"),
+        &["key `dns.primary_health_check`", "failover-routing"],
+    );
+}
+
+#[test]
+fn a_failover_pair_with_values_or_equal_identifiers() {
+    let pair = "mode = \"failover-routing\"\ntype = \"A\"\nprimary_set_identifier = \"primary\"\nstandby_set_identifier = \"secondary\"\nprimary_health_check = \"hc-1\"\n";
+    let (text, line) = with_dns(
+        &format!("{pair}primary_value = \"lb-use1.example.com\"\n"),
+        "primary_value",
+    );
+    assert_error(
+        &text,
+        &format!("{line}:1"),
+        &["key `dns.primary_value`", "read from Route 53"],
+    );
+    let (text, line) = with_dns(
+        &pair.replace("\"secondary\"", "\"primary\""),
+        "standby_set_identifier",
+    );
+    assert_error(
+        &text,
+        &format!("{line}:1"),
+        &["key `dns.standby_set_identifier`", "differ"],
+    );
+    let (text, _) = with_dns(pair, "[dns]");
+    let (code, stdout, stderr) = check(&text);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("DNS record     www.example.com (failover-routing)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn failover_keys_in_swap_mode() {
+    let (text, line) = with_dns(
+        "primary_value = \"a.example.com\"\nstandby_value = \"b.example.com\"\nprimary_health_check = \"hc-1\"\n",
+        "primary_health_check",
+    );
+    assert_error(
+        &text,
+        &format!("{line}:1"),
+        &[
+            "key `dns.primary_health_check`",
+            "mode = \"failover-routing\"",
+        ],
+    );
+}

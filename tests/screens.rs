@@ -198,7 +198,7 @@ async fn reprotected_estate_is_read_as_such() {
         record: dns.record.clone(),
         record_type: dns.record_type.clone(),
         ttl: dns.ttl,
-        value: dns.standby_value.clone(),
+        value: dns.value(Side::Standby).to_string(),
     })
     .await
     .expect("dns");

@@ -135,3 +135,101 @@ fn a_failed_section_conforms() {
         json!({"error": {"kind": "not_found", "message": "no DB instance orders-db-replica"}});
     assert_conforms(&status);
 }
+
+#[path = "common/dns_estates.rs"]
+mod dns_estates;
+
+/// The binary simulating the built-in estate with `dns` as its `[dns]`: its exit code and JSON.
+fn status_json_of_the_binary_with_dns(dns: &str) -> (i32, Value) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let start = sim::BUILT_IN_ESTATE.find("[dns]").expect("[dns]");
+    let end = start + sim::BUILT_IN_ESTATE[start..].find("\n\n").expect("end") + 2;
+    let text = format!(
+        "{}{dns}\n{}",
+        &sim::BUILT_IN_ESTATE[..start],
+        &sim::BUILT_IN_ESTATE[end..]
+    );
+    let path = dir.path().join("estate.toml");
+    std::fs::write(&path, text).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(["status", "--json", "--simulate", "--config"])
+        .arg(&path)
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run drconsole");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "status --json is not JSON ({e}):\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), json)
+}
+
+#[test]
+fn an_alias_record_conforms() {
+    let (code, status) = status_json_of_the_binary_with_dns(dns_estates::ALIAS);
+    assert_eq!(code, 0, "{status:#}");
+    assert_conforms(&status);
+    let dns = &status["global"]["reading"]["dns"];
+    assert_eq!(dns["mode"], "swap");
+    assert_eq!(dns["alias"], true);
+    assert_eq!(dns["value"], dns_estates::PRIMARY_LB);
+    assert_eq!(dns["failover"], Value::Null);
+}
+
+#[test]
+fn a_failover_pair_conforms_with_both_records_and_the_answer() {
+    let (code, status) = status_json_of_the_binary_with_dns(dns_estates::FAILOVER_ROUTING);
+    assert_eq!(code, 0, "{status:#}");
+    assert_conforms(&status);
+    let dns = &status["global"]["reading"]["dns"];
+    assert_eq!(dns["mode"], "failover-routing");
+    assert_eq!(dns["points_at"], "primary");
+    let f = &dns["failover"];
+    assert_eq!(f["answers"], "primary");
+    assert_eq!(f["primary"]["failover"], "PRIMARY");
+    assert_eq!(f["standby"]["set_identifier"], "secondary");
+    assert_eq!(f["check"]["id"], dns_estates::CHECK);
+    assert_eq!(f["check"]["inverted"], false);
+    assert_eq!(f["check"]["request_interval"], 30);
+}
+
+#[tokio::test]
+async fn an_inverted_check_conforms_and_status_says_it() {
+    let estate = dns_estates::estate_with(dns_estates::FAILOVER_ROUTING);
+    let sim = Simulator::new(estate.clone(), 7, SimClock::manual());
+    drconsole::backend::Backend::act(
+        &*sim,
+        &drconsole::backend::Action::InvertHealthCheck {
+            health_check: dns_estates::CHECK.into(),
+            inverted: true,
+        },
+    )
+    .await
+    .expect("inverted");
+    sim.clock().advance(Duration::from_secs(120));
+    let snap = drconsole::status::take(&estate, sim.as_ref()).await;
+    let status = serde_json::to_value(&snap).expect("status serializes");
+    assert_conforms(&status);
+    let f = &status["global"]["reading"]["dns"]["failover"];
+    assert_eq!(f["check"]["inverted"], true);
+    assert_eq!(f["check"]["observed_healthy"], true);
+    assert_eq!(f["check"]["healthy"], false);
+    assert_eq!(f["answers"], "standby");
+    let text = drconsole::status::render_text(&snap);
+    assert!(
+        text.contains(&format!(
+            "WARNING health check {} is INVERTED",
+            dns_estates::CHECK
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("failover-routing: Route 53 answers SECONDARY (standby)"),
+        "{text}"
+    );
+}

@@ -85,6 +85,21 @@ pub enum Action {
         store: EndpointStore,
         value: String,
     },
+    /// Route 53 `ChangeResourceRecordSets` UPSERT of an alias record (`AliasTarget`).
+    UpsertAlias {
+        zone_id: String,
+        record: String,
+        record_type: String,
+        dns_name: String,
+        alias_zone_id: String,
+        evaluate_target_health: bool,
+    },
+    /// Route 53 `UpdateHealthCheck` `Inverted`: an inverted check of a PRIMARY failover
+    /// record holds traffic on the SECONDARY.
+    InvertHealthCheck {
+        health_check: String,
+        inverted: bool,
+    },
 }
 
 impl Action {
@@ -108,6 +123,8 @@ impl Action {
                 store: EndpointStore::Secret(_),
                 ..
             } => "secretsmanager:PutSecretValue",
+            Action::UpsertAlias { .. } => "route53:ChangeResourceRecordSets",
+            Action::InvertHealthCheck { .. } => "route53:UpdateHealthCheck",
         }
     }
 
@@ -175,6 +192,20 @@ impl Action {
                     format!("{call} {n} ({side}) = {value}")
                 }
             },
+            Action::UpsertAlias {
+                zone_id,
+                record,
+                record_type,
+                dns_name,
+                alias_zone_id,
+                evaluate_target_health,
+            } => format!(
+                "{call} {zone_id} UPSERT {record} {record_type} ALIAS {dns_name} (zone {alias_zone_id}, EvaluateTargetHealth={evaluate_target_health})"
+            ),
+            Action::InvertHealthCheck {
+                health_check,
+                inverted,
+            } => format!("{call} {health_check} Inverted={inverted}"),
         }
     }
 
@@ -218,6 +249,9 @@ impl Action {
             }
             Action::RegisterTargets { side, .. } => vec![(Some(*side), Parts::TARGETS)],
             Action::UpsertRecord { .. } => vec![(None, Parts::DNS)],
+            Action::UpsertAlias { .. } => vec![(None, Parts::DNS)],
+            // The check's status, and with it the record Route 53 answers with.
+            Action::InvertHealthCheck { .. } => vec![(None, Parts::DNS | Parts::HEALTH_CHECKS)],
             // Endpoints are read back directly, never from a cached reading.
             Action::WriteEndpoint { .. } => Vec::new(),
         }
@@ -236,6 +270,7 @@ impl Action {
             | Action::RegisterTargets { side, .. }
             | Action::WriteEndpoint { side, .. } => Some(*side),
             Action::UpsertRecord { .. } => None,
+            Action::UpsertAlias { .. } | Action::InvertHealthCheck { .. } => None,
         }
     }
 }

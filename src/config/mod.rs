@@ -21,7 +21,7 @@ pub use error::ConfigError;
 pub use locate::locate;
 pub use parse::ExtraCheck;
 pub use region::Region;
-pub use routing::{Alarm, Dns, HealthCheck};
+pub use routing::{Alarm, AliasTarget, Dns, DnsMode, DnsTarget, HealthCheck, normalize_name};
 pub use sections::{
     Asg, Capacity, Database, DatabaseKind, Ecs, EcsService, RegionConfig, TargetGroup,
 };

@@ -18,7 +18,10 @@ pub use region::{
     AlarmReading, AlarmState, AsgReading, Deployment, RegionReading, ServiceReading,
     TargetGroupReading,
 };
-pub use route53::{DnsReading, GlobalReading, HealthCheckReading, route53_healthy};
+pub use route53::{
+    DnsReading, FailoverReading, FailoverRecord, GlobalReading, HealthCheckReading,
+    PrimaryCheckReading, failover_answer, route53_healthy,
+};
 
 use std::fmt;
 

@@ -19,8 +19,129 @@ pub struct HealthCheckReading {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DnsReading {
     pub record: String,
+    /// The record's value or alias DNS name; with failover routing, the target of the record
+    /// Route 53 answers with.
     pub value: Option<String>,
+    /// The side DNS sends traffic to: the side whose value the record holds, or the side of
+    /// the failover record Route 53 answers with.
     pub points_at: Option<Side>,
+    /// `"swap"` or `"failover-routing"`.
+    #[serde(default = "swap")]
+    pub mode: String,
+    /// Whether the record is an alias (its `value` is the alias target's DNS name).
+    #[serde(default)]
+    pub alias: bool,
+    /// Failover routing only: both records, the primary's health check and which record
+    /// Route 53 answers with.
+    #[serde(default)]
+    pub failover: Option<Box<FailoverReading>>,
+}
+
+fn swap() -> String {
+    "swap".into()
+}
+
+impl DnsReading {
+    /// A swapped record's reading.
+    pub fn swap(record: &str, value: Option<String>, points_at: Option<Side>, alias: bool) -> Self {
+        DnsReading {
+            record: record.to_string(),
+            value,
+            points_at,
+            mode: swap(),
+            alias,
+            failover: None,
+        }
+    }
+
+    /// Whether the failover pair's primary health check is inverted: traffic held on the
+    /// standby by hand, which must be undone to fail back.
+    pub fn inverted_check(&self) -> Option<&PrimaryCheckReading> {
+        self.failover
+            .as_ref()
+            .and_then(|f| f.check.as_ref())
+            .filter(|c| c.inverted == Some(true))
+    }
+}
+
+/// One record of a failover pair as Route 53 holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailoverRecord {
+    pub set_identifier: String,
+    /// `PRIMARY` or `SECONDARY` as the record says; `None` when the record is not found.
+    pub failover: Option<String>,
+    /// Its value or alias DNS name.
+    pub target: Option<String>,
+    pub alias: bool,
+    /// The health check the record is associated with.
+    pub health_check: Option<String>,
+    /// Whether a record with this identifier exists under the name.
+    pub found: bool,
+}
+
+impl FailoverRecord {
+    pub fn missing(set_identifier: &str) -> Self {
+        FailoverRecord {
+            set_identifier: set_identifier.to_string(),
+            failover: None,
+            target: None,
+            alias: false,
+            health_check: None,
+            found: false,
+        }
+    }
+}
+
+/// The PRIMARY record's health check: its configuration and what Route 53 makes of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrimaryCheckReading {
+    pub id: String,
+    /// `Inverted` in the check's configuration (`None`: not read).
+    pub inverted: Option<bool>,
+    /// What the checkers observe, before inversion.
+    pub observed_healthy: Option<bool>,
+    /// The status Route 53 routes by: observed, flipped when inverted.
+    pub healthy: Option<bool>,
+    /// Seconds between checks, and failures in a row before the status flips.
+    pub request_interval: Option<u32>,
+    pub failure_threshold: Option<u32>,
+    pub error: Option<String>,
+}
+
+impl PrimaryCheckReading {
+    /// The seconds Route 53 takes to see a change of the check's health: interval × threshold.
+    pub fn flip_seconds(&self) -> Option<u64> {
+        Some(u64::from(self.request_interval?) * u64::from(self.failure_threshold?))
+    }
+}
+
+/// A PRIMARY/SECONDARY pair of failover records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailoverReading {
+    pub primary: FailoverRecord,
+    pub standby: FailoverRecord,
+    pub check: Option<PrimaryCheckReading>,
+    /// The side whose record Route 53 answers with (`None`: cannot tell).
+    pub answers: Option<Side>,
+    /// What stops the console from telling, or what is set up differently from the file.
+    pub problem: Option<String>,
+}
+
+/// Route 53's failover rule: the PRIMARY record while its health check is healthy (with
+/// `Inverted`, while the checkers see it failing), else the SECONDARY.
+pub fn failover_answer(
+    primary: &FailoverRecord,
+    standby: &FailoverRecord,
+    primary_healthy: Option<bool>,
+) -> Option<Side> {
+    match (primary.found, standby.found, primary_healthy) {
+        (true, _, Some(true)) => Some(Side::Primary),
+        (true, true, Some(false)) => Some(Side::Standby),
+        // With no SECONDARY, Route 53 answers the primary whatever its health.
+        (true, false, Some(_)) => Some(Side::Primary),
+        (false, true, _) => Some(Side::Standby),
+        _ => None,
+    }
 }
 
 /// Route 53: global, read through the standby's credentials so it never depends on the primary.

@@ -137,11 +137,12 @@ mod tests {
 
         let global = GlobalReading {
             health_checks: Ok(Vec::new()),
-            dns: Some(Ok(DnsReading {
-                record: "shop.example.com".into(),
-                value: None,
-                points_at: Some(Side::Primary),
-            })),
+            dns: Some(Ok(DnsReading::swap(
+                "shop.example.com",
+                None,
+                Some(Side::Primary),
+                false,
+            ))),
         };
         let v = serde_json::to_value(&global).expect("json");
         assert_eq!(v["dns"]["points_at"], "primary");

@@ -35,11 +35,12 @@ fn region(database: Section<DbReading>) -> RegionReading {
 fn dns(points_at: Option<Side>) -> GlobalReading {
     GlobalReading {
         health_checks: Ok(vec![]),
-        dns: Some(Ok(DnsReading {
-            record: "shop.example.com".into(),
-            value: Some("somewhere".into()),
+        dns: Some(Ok(DnsReading::swap(
+            "shop.example.com",
+            Some("somewhere".into()),
             points_at,
-        })),
+            false,
+        ))),
     }
 }
 

@@ -3,6 +3,7 @@
 //! read. The JSON is versioned (`schema_version`) and described by `assets/status.schema.json`.
 
 mod account;
+mod dns;
 mod text;
 
 pub use account::AccountReport;

@@ -25,6 +25,16 @@ pub fn render_text(snap: &Snapshot) -> String {
             .unwrap_or_default(),
         snap.posture.detail
     ));
+    if let Some(w) = snap
+        .global
+        .reading
+        .as_ref()
+        .and_then(|g| g.dns.as_ref())
+        .and_then(|d| d.as_ref().ok())
+        .and_then(super::dns::inverted_warning)
+    {
+        line(w);
+    }
     for (side, r) in [
         (Side::Primary, &snap.primary),
         (Side::Standby, &snap.standby),
@@ -128,12 +138,7 @@ pub fn render_text(snap: &Snapshot) -> String {
             line("ROUTE 53".into());
             if let Some(d) = &g.dns {
                 match d {
-                    Ok(d) => line(format!(
-                        "  dns        {} -> {} ({})",
-                        d.record,
-                        d.value.as_deref().unwrap_or("(none)"),
-                        d.points_at.map(|s| s.as_str()).unwrap_or("unknown")
-                    )),
+                    Ok(d) => super::dns::lines(d).into_iter().for_each(&mut line),
                     Err(e) => line(format!("  dns        ERROR {e}")),
                 }
             }

@@ -12,7 +12,12 @@ use crate::app::{App, FeedState, Panel};
 use crate::model::{AlarmState, Side};
 
 pub fn height(app: &App) -> u16 {
-    let global = app.estate.health_checks.len() + usize::from(app.estate.dns.is_some()) + 1;
+    let dns = app
+        .estate
+        .dns
+        .as_ref()
+        .map_or(0, |d| super::dns::height(d.is_failover_routing()));
+    let global = app.estate.health_checks.len() + dns + 1;
     let per_region = Side::BOTH
         .iter()
         .map(|side| {
@@ -53,15 +58,7 @@ pub fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         None => spans.push(Span::styled(" loading…", t.muted)),
         Some(g) => {
             match &g.dns {
-                Some(Ok(d)) => {
-                    let (target, style) = match d.points_at {
-                        Some(Side::Primary) => ("primary", t.primary),
-                        Some(Side::Standby) => ("standby", t.standby),
-                        None => ("unknown value", t.critical),
-                    };
-                    spans.push(Span::styled(" DNS → ", t.text));
-                    spans.push(Span::styled(target, super::data_style(theme, state, style)));
-                }
+                Some(Ok(d)) => spans.extend(super::dns::summary(d, theme, state)),
                 Some(Err(_)) => spans.push(Span::styled(" DNS unreadable", t.critical)),
                 None => {}
             }
@@ -197,20 +194,7 @@ fn draw_route53(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     if let Some(g) = &app.global.data {
         match &g.dns {
-            Some(Ok(d)) => {
-                let (target, style) = match d.points_at {
-                    Some(Side::Primary) => ("primary", t.primary),
-                    Some(Side::Standby) => ("standby", t.standby),
-                    None => ("unknown value", t.critical),
-                };
-                lines.push(Line::from(vec![
-                    Span::styled(
-                        format!(" {} → ", d.record),
-                        super::data_style(theme, state, t.text),
-                    ),
-                    Span::styled(target, super::data_style(theme, state, style)),
-                ]));
-            }
+            Some(Ok(d)) => lines.extend(super::dns::lines(d, theme, state)),
             Some(Err(e)) => lines.push(Line::from(Span::styled(format!(" DNS: {e}"), t.critical))),
             None => {}
         }

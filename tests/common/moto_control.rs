@@ -20,6 +20,7 @@ pub const CHANGES: &[&str] = &[
     "ChangeResourceRecordSets",
     "PutParameter",
     "PutSecretValue",
+    "UpdateHealthCheck",
 ];
 
 /// One request to the harness on loopback; the JSON it answers.

@@ -311,6 +311,8 @@ ROUTE53_OPS = [
     ("GET", re.compile(r"/hostedzone/[^/]+/rrset/?$"), "ListResourceRecordSets"),
     ("GET", re.compile(r"/change/[^/]+$"), "GetChange"),
     ("GET", re.compile(r"/healthcheck/[^/]+/status$"), "GetHealthCheckStatus"),
+    ("GET", re.compile(r"/healthcheck/[^/]+$"), "GetHealthCheck"),
+    ("POST", re.compile(r"/healthcheck/[^/]+$"), "UpdateHealthCheck"),
 ]
 
 

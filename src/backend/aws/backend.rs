@@ -303,6 +303,32 @@ impl AwsBackend {
             Action::WriteEndpoint { side, store, value } => {
                 endpoint::write(self.changes(*side), store, value).await
             }
+            Action::UpsertAlias {
+                zone_id,
+                record,
+                record_type,
+                dns_name,
+                alias_zone_id,
+                evaluate_target_health,
+            } => {
+                let alias = crate::config::AliasTarget {
+                    dns_name: dns_name.clone(),
+                    zone_id: alias_zone_id.clone(),
+                };
+                route53::upsert_alias(
+                    &self.global_changes,
+                    zone_id,
+                    record,
+                    record_type,
+                    &alias,
+                    *evaluate_target_health,
+                )
+                .await
+            }
+            Action::InvertHealthCheck {
+                health_check,
+                inverted,
+            } => route53::set_inverted(&self.global_changes, health_check, *inverted).await,
         }
     }
 }

@@ -256,6 +256,37 @@ impl World {
                     change_id: Some(id),
                 });
             }
+            Action::UpsertAlias {
+                record, dns_name, ..
+            } => {
+                let before = std::mem::replace(&mut self.dns_value, dns_name.clone());
+                let id = self.next_change_id();
+                let insync = now + self.draw(t::DNS_INSYNC);
+                self.dns_changes.insert(id.clone(), insync);
+                return Ok(ActionOutcome {
+                    summary: format!("{record}: ALIAS {before} → {dns_name} (change {id} PENDING)"),
+                    change_id: Some(id),
+                });
+            }
+            Action::InvertHealthCheck {
+                health_check,
+                inverted,
+            } => {
+                let Some(c) = self.checks.get_mut(health_check) else {
+                    return Err(BackendError::new(
+                        ErrorKind::NotFound,
+                        "route53",
+                        action.api_call(),
+                        health_check,
+                        format!("A health check with id {health_check} does not exist."),
+                    )
+                    .with_code("NoSuchHealthCheck"));
+                };
+                c.was_inverted = c.routes_inverted(now);
+                c.inverted_at = now;
+                let before = std::mem::replace(&mut c.inverted, *inverted);
+                format!("health check {health_check}: Inverted {before} → {inverted}")
+            }
             Action::WriteEndpoint { side, store, value } => {
                 let region = self.region_mut(*side);
                 let (map, name) = match store {

@@ -4,7 +4,7 @@ use crate::config::runbook::{Condition, Count, RunbookSpec};
 use crate::config::{DatabaseKind, Estate};
 use crate::model::Side;
 use crate::runbook::steps::{
-    Check, GlobalSwitchover, Kind, Manual, MoveDns, PromoteReplica, RegisterTargets, Reprotect,
+    Check, GlobalSwitchover, Kind, Manual, PromoteReplica, RegisterTargets, Reprotect,
     ScaleServices, Wait, WriteEndpoint,
 };
 
@@ -128,9 +128,7 @@ pub fn failback(estate: &Estate) -> RunbookSpec {
     if watched(estate, Side::Primary) {
         steps.push(healthy(Side::Primary).with_id("primary-healthy"));
     }
-    if estate.dns.is_some() {
-        steps.push(MoveDns { to: Side::Primary }.spec().with_id("dns"));
-    }
+    steps.extend(super::dns_step(estate, Side::Primary));
     if estate.database.is_some() {
         steps.push(
             Reprotect {

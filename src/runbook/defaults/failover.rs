@@ -4,8 +4,7 @@ use crate::config::runbook::{Condition, RunbookSpec};
 use crate::config::{DatabaseKind, Estate};
 use crate::model::Side;
 use crate::runbook::steps::{
-    Check, ForceDeployment, GlobalFailover, Kind, MoveDns, PromoteReplica, RegisterTargets,
-    WriteEndpoint,
+    Check, ForceDeployment, GlobalFailover, Kind, PromoteReplica, RegisterTargets, WriteEndpoint,
 };
 
 use super::{Level, has_endpoint, has_targets, healthy, push_group, scale_side, watched};
@@ -91,9 +90,7 @@ pub fn failover(estate: &Estate) -> RunbookSpec {
             .with_id("redeploy"),
         );
     }
-    if estate.dns.is_some() {
-        steps.push(MoveDns { to: Side::Standby }.spec().with_id("dns"));
-    }
+    steps.extend(super::dns_step(estate, Side::Standby));
     if watched(estate, Side::Standby) {
         steps.push(healthy(Side::Standby).with_id("standby-healthy"));
     }

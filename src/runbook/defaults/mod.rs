@@ -11,7 +11,7 @@ pub use failback::failback;
 pub use failover::failover;
 pub use reprotect::reprotect;
 
-use super::steps::{Kind, ScaleServices, SetAsgCapacity, Wait};
+use super::steps::{InvertHealthCheck, Kind, MoveDns, ScaleServices, SetAsgCapacity, Wait};
 use crate::config::Estate;
 use crate::config::runbook::{CapacityTarget, Condition, Count, RunbookSpec, StepSpec};
 use crate::model::Side;
@@ -112,4 +112,19 @@ fn push_group(steps: &mut Vec<StepSpec>, group: Vec<StepSpec>, id: &str, title: 
         1 => steps.extend(group),
         _ => steps.push(StepSpec::group(group).titled(title).with_id(id)),
     }
+}
+
+/// The step that sends DNS traffic to `to`, as the estate's DNS mode does it: a swap rewrites
+/// the record (or alias), failover routing inverts (or un-inverts) the primary's health check.
+fn dns_step(estate: &Estate, to: Side) -> Option<StepSpec> {
+    let dns = estate.dns.as_ref()?;
+    let spec = if dns.is_failover_routing() {
+        InvertHealthCheck {
+            inverted: to == Side::Standby,
+        }
+        .spec()
+    } else {
+        MoveDns { to }.spec()
+    };
+    Some(spec.with_id("dns"))
 }

@@ -10,6 +10,7 @@ mod check;
 mod condition;
 mod force_deployment;
 mod global_cluster;
+mod invert_health_check;
 mod manual;
 mod move_dns;
 mod promote_replica;
@@ -34,6 +35,7 @@ use serde_json::{Map, Value};
 pub use check::Check;
 pub use force_deployment::ForceDeployment;
 pub use global_cluster::{GlobalFailover, GlobalSwitchover};
+pub use invert_health_check::InvertHealthCheck;
 pub use manual::Manual;
 pub use move_dns::MoveDns;
 pub use promote_replica::PromoteReplica;
@@ -152,7 +154,8 @@ impl Registry {
             .add::<WriteEndpoint>()
             .add::<Reprotect>()
             .add::<Wait>()
-            .add::<Manual>();
+            .add::<Manual>()
+            .add::<InvertHealthCheck>();
         r
     }
 

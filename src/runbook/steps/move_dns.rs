@@ -1,7 +1,8 @@
-//! `move_dns` — point the estate's DNS record at a side.
+//! `move_dns` — point the estate's DNS record at a side (`mode = "swap"`).
 //!
 //! - inputs: `to`
-//! - calls: `route53:ChangeResourceRecordSets` (UPSERT of the record with that side's value)
+//! - calls: `route53:ChangeResourceRecordSets` (UPSERT of the record with that side's value, or
+//!   of the alias record with that side's `AliasTarget`)
 //! - waits for: the change `INSYNC` and the record pointing at `to`
 //! - default timeout: 3 minutes (Route 53 is INSYNC within 60 s; clients follow the TTL)
 //! - fails when: the record cannot be read
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Kind, Milestone, StepCx, StepKind};
 use crate::backend::Action;
-use crate::config::Estate;
+use crate::config::{DnsTarget, Estate};
 use crate::model::{Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
@@ -35,7 +36,12 @@ impl StepKind for MoveDns {
     }
 
     fn validate(&self, estate: &Estate) -> Result<(), String> {
-        match estate.dns {
+        match &estate.dns {
+            Some(d) if d.is_failover_routing() => Err(
+                "expected [dns] mode = \"swap\" for move_dns, found mode = \"failover-routing\" \
+                 (a failover pair is moved by kind = \"invert_health_check\")"
+                    .into(),
+            ),
             Some(_) => Ok(()),
             None => Err("expected a [dns] section".into()),
         }
@@ -80,17 +86,30 @@ impl StepKind for MoveDns {
             ..StepPlan::default()
         };
         if reading.points_at != Some(to) {
-            plan.actions.push(Action::UpsertRecord {
-                zone_id: dns.zone_id.clone(),
-                record: dns.record.clone(),
-                record_type: dns.record_type.clone(),
-                ttl: dns.ttl,
-                value: dns.value(to).to_string(),
+            let action = match dns.target(to) {
+                Some(DnsTarget::Alias(a)) => Action::UpsertAlias {
+                    zone_id: dns.zone_id.clone(),
+                    record: dns.record.clone(),
+                    record_type: dns.record_type.clone(),
+                    dns_name: a.dns_name.clone(),
+                    alias_zone_id: a.zone_id.clone(),
+                    evaluate_target_health: dns.evaluate_target_health,
+                },
+                Some(DnsTarget::Value(v)) => Action::UpsertRecord {
+                    zone_id: dns.zone_id.clone(),
+                    record: dns.record.clone(),
+                    record_type: dns.record_type.clone(),
+                    ttl: dns.ttl,
+                    value: v.to_string(),
+                },
+                None => return Err(StepError::missing(format!("no {to} target in [dns]"))),
+            };
+            plan.actions.push(action);
+            plan.warnings.push(if dns.is_alias() {
+                "clients follow within the alias target's TTL (60 s for a load balancer)".into()
+            } else {
+                format!("clients follow within the record's TTL ({} s)", dns.ttl)
             });
-            plan.warnings.push(format!(
-                "clients follow within the record's TTL ({} s)",
-                dns.ttl
-            ));
         }
         Ok(plan)
     }

@@ -102,6 +102,17 @@ pub(super) fn zone_arns(estate: &Estate) -> Vec<String> {
         .collect()
 }
 
+/// The failover pair's PRIMARY health check, which failover routing reads and inverts.
+pub(super) fn primary_check_arns(estate: &Estate) -> Vec<String> {
+    estate
+        .dns
+        .iter()
+        .filter(|d| d.is_failover_routing())
+        .filter_map(|d| d.primary_health_check.as_ref())
+        .map(|id| format!("arn:aws:route53:::healthcheck/{id}"))
+        .collect()
+}
+
 pub(super) fn health_check_arns(estate: &Estate) -> Vec<String> {
     estate
         .health_checks

@@ -12,7 +12,7 @@ use crate::config::{DatabaseKind, Estate};
 
 use arns::{
     alarm_arns, asg_arns, database_arns, global_cluster_arns, health_check_arns, parameter_arns,
-    secret_arns, service_arns, target_group_arns, zone_arns,
+    primary_check_arns, secret_arns, service_arns, target_group_arns, zone_arns,
 };
 
 fn statement(sid: &str, actions: &[&str], resources: Vec<String>) -> Option<Value> {
@@ -103,6 +103,16 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
         &["route53:ListResourceRecordSets"],
         zone_arns(estate),
     ));
+    // Failover routing: the PRIMARY's check, its configuration (`Inverted`) and its status.
+    statements.push(statement(
+        "ReadFailoverCheck",
+        &["route53:GetHealthCheck", "route53:GetHealthCheckStatus"],
+        primary_check_arns(estate),
+    ));
+    let swaps_record = estate
+        .dns
+        .as_ref()
+        .is_some_and(|d| !d.is_failover_routing());
 
     if operate {
         match db_kind {
@@ -141,12 +151,20 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
             &["elasticloadbalancing:RegisterTargets"],
             target_group_arns(estate),
         ));
+        if swaps_record {
+            statements.push(statement(
+                "OperateRecord",
+                &["route53:ChangeResourceRecordSets"],
+                zone_arns(estate),
+            ));
+        }
+        // A failover pair is moved by inverting its PRIMARY's check, never by a record change.
         statements.push(statement(
-            "OperateRecord",
-            &["route53:ChangeResourceRecordSets"],
-            zone_arns(estate),
+            "OperateFailoverCheck",
+            &["route53:UpdateHealthCheck"],
+            primary_check_arns(estate),
         ));
-        if estate.dns.is_some() {
+        if swaps_record {
             statements.push(statement(
                 "FollowRecordChange",
                 &["route53:GetChange"],

@@ -242,3 +242,25 @@ fn every_policy_reads_the_caller_identity_and_marks_the_alias_optional() {
         assert_eq!(alias["Sid"], "OptionalReadAccountAlias");
     }
 }
+
+#[test]
+fn failover_routing_reads_and_inverts_the_primary_check_and_changes_no_record() {
+    let text = ESTATE.replace(
+        "[dns]\nzone_id = \"Z0123456789\"\nrecord = \"www.example.com\"\nprimary_value = \"lb-use1.example.com\"\nstandby_value = \"lb-usw2.example.com\"\n",
+        "[dns]\nmode = \"failover-routing\"\nzone_id = \"Z0123456789\"\nrecord = \"www.example.com\"\ntype = \"A\"\nprimary_set_identifier = \"primary\"\nstandby_set_identifier = \"secondary\"\nprimary_health_check = \"hc-dns\"\n",
+    );
+    assert_ne!(text, ESTATE);
+    let check = ["arn:aws:route53:::healthcheck/hc-dns"];
+    let read = iam_policy(&estate(&text), false);
+    assert_eq!(resources_of(&read, "route53:GetHealthCheck"), check);
+    assert!(resources_of(&read, "route53:GetHealthCheckStatus").contains(&check[0].to_string()));
+    assert!(!actions(&read).contains(&"route53:UpdateHealthCheck".to_string()));
+    let operate = iam_policy(&estate(&text), true);
+    assert_eq!(resources_of(&operate, "route53:UpdateHealthCheck"), check);
+    assert!(resources_of(&operate, "route53:ChangeResourceRecordSets").is_empty());
+    assert!(resources_of(&operate, "route53:GetChange").is_empty());
+    // A swapped record keeps its record change and inverts nothing.
+    let swap = iam_policy(&estate(ESTATE), true);
+    assert!(resources_of(&swap, "route53:UpdateHealthCheck").is_empty());
+    assert!(!resources_of(&swap, "route53:ChangeResourceRecordSets").is_empty());
+}

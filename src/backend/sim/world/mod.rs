@@ -82,7 +82,7 @@ impl World {
             dns_value: estate
                 .dns
                 .as_ref()
-                .map(|d| d.primary_value.clone())
+                .map(|d| d.value(Side::Primary).to_string())
                 .unwrap_or_default(),
             dns_changes: BTreeMap::new(),
             checks: BTreeMap::new(),

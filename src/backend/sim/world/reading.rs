@@ -39,12 +39,7 @@ impl World {
                 Lag::NoData => AlarmState::InsufficientData,
             };
         }
-        let serving = self
-            .estate
-            .dns
-            .as_ref()
-            .and_then(|d| d.side_of(&self.dns_value))
-            == Some(side);
+        let serving = self.dns_side() == Some(side);
         if serving && !self.endpoint_healthy(side) {
             AlarmState::Alarm
         } else {
