@@ -65,6 +65,10 @@ pub struct Estate {
     /// Runbooks written in the file; defaults are generated for those not written.
     #[serde(default)]
     pub runbooks: BTreeMap<String, runbook::RunbookSpec>,
+    /// The directory of the estate file it was loaded from (`None`: parsed from text, or the
+    /// built-in estate): what a `command` step's relative `program` and `dir` start from.
+    #[serde(skip)]
+    pub base_dir: Option<std::path::PathBuf>,
 }
 
 mod defaults {

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use super::read::{all_unreachable, kind_of, section};
-use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, rds, route53, sts};
+use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, lambda, rds, route53, sts};
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
 use crate::model::{GlobalReading, Identity, Parts, RegionReading, SectionError, Side};
 
@@ -303,6 +303,18 @@ impl AwsBackend {
             Action::WriteEndpoint { side, store, value } => {
                 endpoint::write(self.changes(*side), store, value).await
             }
+            Action::InvokeLambda {
+                side,
+                function,
+                payload,
+            } => lambda::invoke(self.changes(*side), function, payload).await,
+            Action::RunCommand { .. } => Err(BackendError::new(
+                ErrorKind::Other,
+                "local",
+                action.api_call(),
+                "",
+                "a command runs on this machine, not through AWS",
+            )),
         }
     }
 }

@@ -119,6 +119,9 @@ pub struct RegionClients {
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
+    /// Synchronous invocations last as long as the function runs: bounded by Lambda's own
+    /// limit, not the call timeout.
+    pub lambda: aws_sdk_lambda::Client,
 }
 
 /// Route 53 is global; it is reached through the standby region's configuration.
@@ -244,6 +247,14 @@ fn clients_of(
         elb: client!(aws_sdk_elasticloadbalancingv2, sdk, ep, counter),
         ssm: client!(aws_sdk_ssm, sdk, ep, counter),
         secrets: client!(aws_sdk_secretsmanager, sdk, ep, counter),
+        lambda: client!(
+            aws_sdk_lambda,
+            &sdk.to_builder()
+                .timeout_config(timeouts(crate::backend::action::LAMBDA_CALL_TIMEOUT))
+                .build(),
+            ep,
+            counter
+        ),
     }
 }
 

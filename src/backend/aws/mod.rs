@@ -15,6 +15,7 @@ mod elb;
 mod endpoint;
 mod errors;
 mod iam;
+mod lambda;
 mod profile;
 mod rds;
 mod read;

@@ -4,6 +4,7 @@
 mod accounts;
 mod apply;
 mod clock;
+mod lambda;
 mod rng;
 pub mod timings;
 mod world;

@@ -7,9 +7,12 @@
 //! [`Registry::builtin`].
 
 mod check;
+mod command;
 mod condition;
 mod force_deployment;
 mod global_cluster;
+mod http_check;
+mod invoke_lambda;
 mod manual;
 mod move_dns;
 mod promote_replica;
@@ -32,8 +35,11 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 pub use check::Check;
+pub use command::{Command, run_command};
 pub use force_deployment::ForceDeployment;
 pub use global_cluster::{GlobalFailover, GlobalSwitchover};
+pub use http_check::HttpCheck;
+pub use invoke_lambda::InvokeLambda;
 pub use manual::Manual;
 pub use move_dns::MoveDns;
 pub use promote_replica::PromoteReplica;
@@ -152,7 +158,10 @@ impl Registry {
             .add::<WriteEndpoint>()
             .add::<Reprotect>()
             .add::<Wait>()
-            .add::<Manual>();
+            .add::<Manual>()
+            .add::<Command>()
+            .add::<InvokeLambda>()
+            .add::<HttpCheck>();
         r
     }
 
