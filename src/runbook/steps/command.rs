@@ -68,11 +68,13 @@ fn base(estate: &Estate) -> PathBuf {
 
 fn under(base: &Path, p: &str) -> PathBuf {
     let p = Path::new(p);
-    if p.is_absolute() {
+    let full = if p.is_absolute() {
         p.to_path_buf()
     } else {
         base.join(p)
-    }
+    };
+    // `./scripts/x` under `/estate` is `/estate/scripts/x`, as the operator reads it.
+    full.components().collect()
 }
 
 impl Command {
@@ -287,8 +289,14 @@ pub async fn run_command(
     );
     let (tx, mut rx) = mpsc::unbounded_channel();
     let readers = [
-        child.stdout.take().map(|o| forward(o, "stdout", tx.clone())),
-        child.stderr.take().map(|e| forward(e, "stderr", tx.clone())),
+        child
+            .stdout
+            .take()
+            .map(|o| forward(o, "stdout", tx.clone())),
+        child
+            .stderr
+            .take()
+            .map(|e| forward(e, "stderr", tx.clone())),
     ];
     drop(tx);
     let mut last: VecDeque<String> = VecDeque::new();
