@@ -61,7 +61,11 @@ pub async fn invoke(
             "{function}{version} in {} answered {}: {}",
             c.label,
             out.status_code(),
-            if answer.is_empty() { "(no payload)" } else { &answer }
+            if answer.is_empty() {
+                "(no payload)"
+            } else {
+                &answer
+            }
         ),
         change_id: out.executed_version().map(str::to_string),
     })

@@ -4,11 +4,7 @@
 use crate::backend::{ActionOutcome, BackendError, ErrorKind};
 
 /// A simulated `Invoke` of `function`: nothing runs; the answer names the payload it was sent.
-pub fn invoke(
-    region: &str,
-    function: &str,
-    payload: &str,
-) -> Result<ActionOutcome, BackendError> {
+pub fn invoke(region: &str, function: &str, payload: &str) -> Result<ActionOutcome, BackendError> {
     if function.is_empty() {
         return Err(BackendError::new(
             ErrorKind::NotFound,

@@ -86,12 +86,10 @@ async fn act(
     let result = if a.is_local() {
         // Run here, not by a backend: its output streams into the log as it comes.
         let log = |level: Level, line: String| rec.log(level, Some(id), line);
-        run_command(a, limit, &log)
-            .await
-            .map_err(|error| ActError {
-                error,
-                maybe_applied: false,
-            })
+        run_command(a, limit, &log).await.map_err(|error| ActError {
+            error,
+            maybe_applied: false,
+        })
     } else {
         reader.act(a).await
     };

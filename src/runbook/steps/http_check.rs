@@ -185,7 +185,8 @@ impl StepKind for HttpCheck {
 
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
         let (ok, detail) = self.probe(cx.estate().call_timeout.0).await;
-        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), ok, detail.clone()));
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((Instant::now(), ok, detail.clone()));
         Ok(StepPlan {
             current: format!("GET {}: {detail}", self.url),
             target: self.target(),
