@@ -3,6 +3,7 @@
 //! The account id is not known from the estate file, so ARNs use `*` in its place.
 
 mod arns;
+mod invoke;
 #[cfg(test)]
 mod tests;
 
@@ -165,6 +166,11 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
                 "secretsmanager:GetSecretValue",
             ],
             secret_arns(estate),
+        ));
+        statements.push(statement(
+            "InvokeFunctions",
+            &["lambda:InvokeFunction"],
+            invoke::function_arns(estate),
         ));
     }
 
