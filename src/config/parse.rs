@@ -70,6 +70,9 @@ impl Estate {
         if let Err((key, message)) = validate::estate(self) {
             return fail(&key, message);
         }
+        if let Err((key, message)) = super::replicated::check(self) {
+            return fail(&key, message);
+        }
         if self.failback_settle.0 > Duration::from_secs(3600) {
             return fail(
                 "failback_settle",

@@ -15,7 +15,13 @@ impl Backend for AwsBackend {
     }
 
     async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
-        self.read_parts(side, Parts::REGION).await
+        let (reading, replicated) = futures::join!(
+            self.read_parts(side, Parts::REGION),
+            self.read_replicated(side)
+        );
+        let mut reading = reading?;
+        reading.replicated = replicated;
+        Ok(reading)
     }
 
     async fn read_parts(&self, side: Side, parts: Parts) -> Result<RegionReading, BackendError> {
@@ -143,6 +149,7 @@ impl Backend for AwsBackend {
             alarms: alarms_r
                 .map(section)
                 .unwrap_or_else(|| or_empty(want(Parts::ALARMS))),
+            replicated: None,
         })
     }
 

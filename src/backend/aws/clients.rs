@@ -122,6 +122,8 @@ pub struct RegionClients {
     /// Synchronous invocations last as long as the function runs: bounded by Lambda's own
     /// limit, not the call timeout.
     pub lambda: aws_sdk_lambda::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub ecr: aws_sdk_ecr::Client,
 }
 
 /// Route 53 is global; it is reached through the standby region's configuration.
@@ -255,6 +257,17 @@ fn clients_of(
             ep,
             counter
         ),
+        s3: {
+            // An emulator or a VPC endpoint serves buckets by path, not by host name.
+            let mut b = aws_sdk_s3::config::Builder::from(sdk)
+                .interceptor(CountingInterceptor(counter.clone()))
+                .force_path_style(ep.is_some());
+            if let Some(url) = ep {
+                b = b.endpoint_url(url);
+            }
+            aws_sdk_s3::Client::from_conf(b.build())
+        },
+        ecr: client!(aws_sdk_ecr, sdk, ep, counter),
     }
 }
 
