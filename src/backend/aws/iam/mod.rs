@@ -4,6 +4,7 @@
 
 mod arns;
 mod invoke;
+mod replicated;
 #[cfg(test)]
 mod tests;
 
@@ -104,6 +105,7 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
         &["route53:ListResourceRecordSets"],
         zone_arns(estate),
     ));
+    statements.extend(replicated::statements(estate));
 
     if operate {
         match db_kind {
