@@ -216,25 +216,25 @@ async fn each_bucket_and_tag_is_judged_from_what_aws_reports() {
     let (p, s) = readings(&toml).await;
     let r = evaluate(&estate, Side::Primary, [Some(&p), Some(&s)], None);
     let items = &r.items;
-    let it = find(items, "S3 orders-assets → orders-assets-dr");
+    let it = find(items, "S3 orders-assets replication");
     assert_eq!(
         (it.check, it.detail.as_str()),
-        (Check::Pass, "newest img/1.png COMPLETED")
+        (Check::Pass, "COMPLETED · newest img/1.png")
     );
-    let it = find(items, "S3 orders-uploads → orders-uploads-dr");
+    let it = find(items, "S3 orders-uploads replication");
     assert_eq!(
         (it.check, it.detail.as_str()),
-        (Check::Fail, "newest u/1.bin FAILED")
+        (Check::Fail, "FAILED · newest u/1.bin")
     );
-    let it = find(items, "S3 orders-logs → orders-logs-dr");
+    let it = find(items, "S3 orders-logs replication");
     assert_eq!(it.check, Check::Fail);
     assert!(it.detail.contains("no enabled rule"), "{}", it.detail);
-    let it = find(items, "S3 orders-empty → orders-empty-dr");
+    let it = find(items, "S3 orders-empty replication");
     assert_eq!(
         (it.check, it.detail.as_str()),
-        (Check::Pass, "rule enabled; bucket empty")
+        (Check::Pass, "rule to orders-empty-dr enabled; bucket empty")
     );
-    let it = find(items, "S3 orders-missing → orders-missing-dr");
+    let it = find(items, "S3 orders-missing replication");
     assert_eq!(it.check, Check::Fail);
     assert!(it.detail.contains("NoSuchBucket"), "{}", it.detail);
     let it = find(items, "ECR orders-web in standby");

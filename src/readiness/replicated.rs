@@ -27,7 +27,7 @@ pub fn items(estate: &Estate, readings: Readings<'_>) -> Vec<Item> {
     let mut items = Vec::new();
     let primary = replicated(&readings, Side::Primary);
     for b in &estate.s3_buckets {
-        let label = format!("S3 {} → {}", b.primary, b.standby);
+        let label = format!("S3 {} replication", b.primary);
         items.push(match &primary {
             Err(why) => item(&label, Check::Unknown, why),
             Ok(r) => match r.buckets.iter().find(|x| x.bucket == b.primary) {
@@ -116,7 +116,11 @@ fn bucket(label: &str, standby: &str, b: &crate::model::BucketReading) -> Item {
         );
     }
     match &b.newest {
-        None => item(label, Check::Pass, "rule enabled; bucket empty"),
+        None => item(
+            label,
+            Check::Pass,
+            &format!("rule to {standby} enabled; bucket empty"),
+        ),
         Some(o) => {
             let status = o.status.as_deref().unwrap_or("no replication status");
             let check = match o.status.as_deref() {
@@ -124,7 +128,7 @@ fn bucket(label: &str, standby: &str, b: &crate::model::BucketReading) -> Item {
                 Some("FAILED") => Check::Fail,
                 _ => Check::Warn,
             };
-            item(label, check, &format!("newest {} {status}", o.key))
+            item(label, check, &format!("{status} · newest {}", o.key))
         }
     }
 }

@@ -91,7 +91,7 @@ fn the_newest_objects_status_decides_the_bucket() {
         Check::Warn
     );
     let (c, d) = s3_check(bucket(to_dr.clone(), Some("FAILED")));
-    assert_eq!((c, d.as_str()), (Check::Fail, "newest img/1.png FAILED"));
+    assert_eq!((c, d.as_str()), (Check::Fail, "FAILED · newest img/1.png"));
     assert_eq!(s3_check(bucket(to_dr, None)).0, Check::Warn);
 }
 
