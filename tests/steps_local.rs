@@ -422,3 +422,87 @@ payload = { mode = "failover", regions = ["us-west-2"], depth = 2 }
         ran.log()
     );
 }
+
+#[tokio::test]
+async fn a_command_cut_off_by_a_crash_is_not_run_again_before_a_new_confirmation() {
+    let (dir, estate) = estate_with(
+        r#"
+[[runbooks.drill.steps]]
+kind = "command"
+program = "./scripts/slow.sh"
+"#,
+        &[(
+            "slow.sh",
+            "#!/bin/sh\necho started\nsleep 5\necho finished\n",
+        )],
+    );
+    let state = dir.path().join("state");
+    let ctx = |estate: &Estate| {
+        let sim = Simulator::new(estate.clone(), 7, SimClock::scaled(1.0));
+        let mut ctx = RunContext::new(Arc::new(estate.clone()), Counting::new(sim), RunMode::Live);
+        ctx.audit_path = dir.path().join("audit.jsonl");
+        ctx.state_dir = state.clone();
+        ctx
+    };
+    let spec = estate.runbooks["drill"].clone();
+    let mut h = drconsole::runbook::start_spec(ctx(&estate), "drill", spec).unwrap();
+    // Confirmed, then killed while the program runs.
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(ev) = h.events.recv().await {
+            match &ev {
+                RunEvent::AwaitingConfirmation(p) => h
+                    .commands
+                    .send(RunCommand::Confirm {
+                        typed_region: p.type_to_confirm.clone(),
+                    })
+                    .unwrap(),
+                RunEvent::Log(l) if l.text.contains("stdout: started") => return,
+                _ => {}
+            }
+        }
+        panic!("the program never started");
+    })
+    .await
+    .unwrap();
+    h.task.abort();
+    let _ = (&mut h.task).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let journal = drconsole::runbook::Journal::find_unfinished(&state)
+        .unwrap()
+        .expect("the run is unfinished");
+    let mut resumed = drconsole::runbook::resume(ctx(&estate), journal).unwrap();
+    let mut before_prompt = Vec::new();
+    let prompt = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(ev) = resumed.events.recv().await {
+            match ev {
+                RunEvent::AwaitingConfirmation(p) => return p,
+                RunEvent::Log(l) => before_prompt.push(l.text),
+                RunEvent::Finished(_) => panic!("finished without asking: {before_prompt:#?}"),
+                _ => {}
+            }
+        }
+        panic!("no prompt");
+    })
+    .await
+    .unwrap();
+    assert!(
+        prompt
+            .warnings
+            .iter()
+            .any(|w| w.contains("how it ended is unknown: confirming runs it again")),
+        "{:?}",
+        prompt.warnings
+    );
+    assert!(
+        before_prompt.iter().all(|l| !l.contains("stdout: started")),
+        "run again before asking: {before_prompt:#?}"
+    );
+    assert!(
+        before_prompt
+            .iter()
+            .any(|l| l.contains("in flight at the crash")),
+        "{before_prompt:#?}"
+    );
+    resumed.commands.send(RunCommand::Abort).unwrap();
+}
