@@ -1,6 +1,8 @@
 //! Standby readiness: the short checklist the on-call engineer glances at, and its verdict.
 //! Shared by the dashboard and `drconsole status`.
 
+mod replicated;
+
 use serde::Serialize;
 
 use crate::config::Estate;
@@ -237,7 +239,10 @@ pub fn evaluate(
             None => item(&dns_label, Check::Unknown, "Route 53 not read"),
         });
     }
-    let verdict = if items.iter().any(|i| i.check == Check::Fail) {
+    // S3 and ECR: a failure degrades; what cannot be read does not (see `replicated`).
+    let extra = replicated::items(estate, readings);
+    let extra_fails = extra.iter().any(|i| i.check == Check::Fail);
+    let verdict = if extra_fails || items.iter().any(|i| i.check == Check::Fail) {
         Verdict::Degraded
     } else if items.iter().any(|i| i.check == Check::Unknown) {
         if standby.is_none() && global.is_none() {
@@ -248,6 +253,7 @@ pub fn evaluate(
     } else {
         Verdict::Ready
     };
+    items.extend(extra);
     Readiness {
         verdict,
         side: passive,

@@ -400,3 +400,68 @@ fn failover_keys_in_swap_mode() {
         ],
     );
 }
+
+/// `GOOD` with a runbook whose first step is `step` (its table starts on line 17), and a
+/// second step inside a parallel group (line 23) when `in_group` is given.
+fn with_step(step: &str, in_group: Option<&str>) -> String {
+    let mut text = format!("{GOOD}\n[[runbooks.drill.steps]]\n{step}\n");
+    if let Some(inner) = in_group {
+        text.push_str(&format!(
+            "\n[[runbooks.drill.steps]]\nkind = \"parallel\"\n  [[runbooks.drill.steps.steps]]\n{inner}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_command_without_a_program() {
+    let text = with_step("kind = \"command\"\nprogram = \"\"", None);
+    assert_error(&text, "17:1", &["step 1 (command)", "`program`"]);
+}
+
+#[test]
+fn a_command_with_a_shell_key() {
+    let text = with_step(
+        "kind = \"command\"\nprogram = \"./x.sh\"\nshell = true",
+        None,
+    );
+    assert_error(
+        &text,
+        "17:1",
+        &["unknown field `shell`", "`program`, `args`, `env`, `dir`"],
+    );
+}
+
+#[test]
+fn an_http_check_with_a_bad_url_or_status() {
+    let text = with_step("kind = \"http_check\"\nurl = \"ftp://x\"", None);
+    assert_error(
+        &text,
+        "17:1",
+        &["step 1 (http_check)", "http:// or https://"],
+    );
+    let text = with_step(
+        "kind = \"check\"\nrequire = [{ region_reachable = \"standby\" }]",
+        Some("  kind = \"http_check\"\n  url = \"http://127.0.0.1/\"\n  expect_status = 700"),
+    );
+    assert_error(
+        &text,
+        "23:3",
+        &["step 2.1 (http_check)", "100 to 599", "700"],
+    );
+}
+
+#[test]
+fn an_invoke_lambda_without_a_function_or_with_a_bad_region() {
+    let text = with_step("kind = \"invoke_lambda\"\nfunction = \"\"", None);
+    assert_error(&text, "17:1", &["step 1 (invoke_lambda)", "`function`"]);
+    let text = with_step(
+        "kind = \"invoke_lambda\"\nfunction = \"orders\"\nregion = \"east\"",
+        None,
+    );
+    assert_error(
+        &text,
+        "17:1",
+        &["unknown variant `east`", "`primary` or `standby`"],
+    );
+}

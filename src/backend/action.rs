@@ -1,5 +1,8 @@
 //! Changes a runbook can make, as data: the runbook engine plans and logs them, a backend performs them.
 
+use std::collections::BTreeMap;
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 
 use crate::config::Capacity;
@@ -100,7 +103,27 @@ pub enum Action {
         health_check: String,
         inverted: bool,
     },
+    /// Lambda `Invoke` (`RequestResponse`): not idempotent, every call runs the function.
+    InvokeLambda {
+        side: Side,
+        function: String,
+        /// The JSON payload, as sent.
+        payload: String,
+    },
+    /// A program run on the operator's machine (never through a shell), not an AWS call: the
+    /// runbook engine runs it itself, streaming its output into the live log.
+    RunCommand {
+        program: String,
+        #[serde(default)]
+        args: Vec<String>,
+        #[serde(default)]
+        env: BTreeMap<String, String>,
+        dir: String,
+    },
 }
+
+/// Longest a synchronous Lambda invocation may run (AWS's limit, 15 minutes), with margin.
+pub const LAMBDA_CALL_TIMEOUT: Duration = Duration::from_secs(15 * 60 + 30);
 
 impl Action {
     /// The AWS API call this action makes, as shown to the operator before confirming.
@@ -125,6 +148,8 @@ impl Action {
             } => "secretsmanager:PutSecretValue",
             Action::UpsertAlias { .. } => "route53:ChangeResourceRecordSets",
             Action::InvertHealthCheck { .. } => "route53:UpdateHealthCheck",
+            Action::InvokeLambda { .. } => "lambda:InvokeFunction",
+            Action::RunCommand { .. } => "command",
         }
     }
 
@@ -206,6 +231,44 @@ impl Action {
                 health_check,
                 inverted,
             } => format!("{call} {health_check} Inverted={inverted}"),
+            Action::InvokeLambda {
+                side,
+                function,
+                payload,
+            } => format!("{call} {function} ({side}) RequestResponse payload={payload}"),
+            Action::RunCommand {
+                program,
+                args,
+                env,
+                dir,
+            } => {
+                let mut line = format!("run {program}");
+                for a in args {
+                    line.push(' ');
+                    line.push_str(&quote(a));
+                }
+                line.push_str(&format!(" (in {dir}"));
+                if !env.is_empty() {
+                    let names: Vec<&str> = env.keys().map(String::as_str).collect();
+                    line.push_str(&format!(", env {}", names.join(" ")));
+                }
+                line.push(')');
+                line
+            }
+        }
+    }
+
+    /// Whether the engine performs the action itself, on this machine, instead of a backend.
+    pub fn is_local(&self) -> bool {
+        matches!(self, Action::RunCommand { .. })
+    }
+
+    /// How long the call may take when that is longer than a read (a synchronous Lambda
+    /// invocation lasts as long as the function runs).
+    pub fn call_timeout(&self) -> Option<Duration> {
+        match self {
+            Action::InvokeLambda { .. } => Some(LAMBDA_CALL_TIMEOUT),
+            _ => None,
         }
     }
 
@@ -254,6 +317,8 @@ impl Action {
             Action::InvertHealthCheck { .. } => vec![(None, Parts::DNS | Parts::HEALTH_CHECKS)],
             // Endpoints are read back directly, never from a cached reading.
             Action::WriteEndpoint { .. } => Vec::new(),
+            // What a function or a program changes is not a part drconsole reads.
+            Action::InvokeLambda { .. } | Action::RunCommand { .. } => Vec::new(),
         }
     }
 
@@ -268,10 +333,22 @@ impl Action {
             | Action::ForceDeployment { side, .. }
             | Action::SetAsgCapacity { side, .. }
             | Action::RegisterTargets { side, .. }
-            | Action::WriteEndpoint { side, .. } => Some(*side),
-            Action::UpsertRecord { .. } => None,
-            Action::UpsertAlias { .. } | Action::InvertHealthCheck { .. } => None,
+            | Action::WriteEndpoint { side, .. }
+            | Action::InvokeLambda { side, .. } => Some(*side),
+            Action::UpsertRecord { .. }
+            | Action::UpsertAlias { .. }
+            | Action::InvertHealthCheck { .. }
+            | Action::RunCommand { .. } => None,
         }
+    }
+}
+
+/// An argument as a person would type it: quoted when it has a space or a quote in it.
+fn quote(a: &str) -> String {
+    if !a.is_empty() && !a.contains([' ', '"', '\'']) {
+        a.to_string()
+    } else {
+        format!("{a:?}")
     }
 }
 

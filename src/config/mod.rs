@@ -6,6 +6,7 @@ mod error;
 mod locate;
 mod parse;
 mod region;
+mod replicated;
 mod routing;
 pub mod runbook;
 mod sections;
@@ -21,6 +22,7 @@ pub use error::ConfigError;
 pub use locate::locate;
 pub use parse::ExtraCheck;
 pub use region::Region;
+pub use replicated::{EcrRepository, S3Bucket};
 pub use routing::{Alarm, AliasTarget, Dns, DnsMode, DnsTarget, HealthCheck, normalize_name};
 pub use sections::{
     Asg, Capacity, Database, DatabaseKind, Ecs, EcsService, RegionConfig, TargetGroup,
@@ -65,6 +67,16 @@ pub struct Estate {
     /// Runbooks written in the file; defaults are generated for those not written.
     #[serde(default)]
     pub runbooks: BTreeMap<String, runbook::RunbookSpec>,
+    /// The directory of the estate file it was loaded from (`None`: parsed from text, or the
+    /// built-in estate): what a `command` step's relative `program` and `dir` start from.
+    #[serde(skip)]
+    pub base_dir: Option<std::path::PathBuf>,
+    /// S3 buckets replicated to the standby (readiness only).
+    #[serde(default)]
+    pub s3_buckets: Vec<S3Bucket>,
+    /// ECR repositories whose tagged images the standby must hold (readiness only).
+    #[serde(default)]
+    pub ecr_repositories: Vec<EcrRepository>,
 }
 
 mod defaults {

@@ -59,13 +59,18 @@ impl Estate {
 
     pub fn load_checked(path: &Path, extra: ExtraCheck<'_>) -> Result<Estate, ConfigError> {
         let bytes = std::fs::read(path).map_err(|e| ConfigError::io(path, &e))?;
-        Estate::parse_bytes_checked(&bytes, &path.display().to_string(), extra)
+        let mut estate = Estate::parse_bytes_checked(&bytes, &path.display().to_string(), extra)?;
+        estate.base_dir = Some(base_dir(path));
+        Ok(estate)
     }
 
     /// Checks that need the whole file: cross references and value ranges.
     fn validate(&self, origin: &str, text: &str) -> Result<(), ConfigError> {
         let fail = |key: &str, message: String| Err(invalid(origin, text, key, message));
         if let Err((key, message)) = validate::estate(self) {
+            return fail(&key, message);
+        }
+        if let Err((key, message)) = super::replicated::check(self) {
             return fail(&key, message);
         }
         if self.failback_settle.0 > Duration::from_secs(3600) {
@@ -127,6 +132,16 @@ impl Estate {
         }
         Ok(())
     }
+}
+
+/// The directory holding the estate file, made absolute (a run's working directory may change
+/// after the file was read).
+fn base_dir(path: &Path) -> std::path::PathBuf {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())
 }
 
 /// A check of a parsed estate made by a layer above this one: on failure, the key to report

@@ -5,6 +5,7 @@ mod db;
 mod error;
 mod parts;
 mod region;
+mod replicated;
 mod route53;
 mod section;
 
@@ -17,6 +18,9 @@ pub use parts::Parts;
 pub use region::{
     AlarmReading, AlarmState, AsgReading, Deployment, RegionReading, ServiceReading,
     TargetGroupReading,
+};
+pub use replicated::{
+    BucketReading, ImageReading, NewestObject, ReplicatedReading, ReplicationRule,
 };
 pub use route53::{
     DnsReading, FailoverReading, FailoverRecord, GlobalReading, HealthCheckReading,

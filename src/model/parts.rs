@@ -116,6 +116,7 @@ impl RegionReading {
             asgs: Err(SectionError::not_read()),
             target_groups: Err(SectionError::not_read()),
             alarms: Err(SectionError::not_read()),
+            replicated: None,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DbReading, Section, section};
+use super::{DbReading, ReplicatedReading, Section, section};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -140,4 +140,11 @@ pub struct RegionReading {
     pub target_groups: Section<Vec<TargetGroupReading>>,
     #[serde(with = "section")]
     pub alarms: Section<Vec<AlarmReading>>,
+    /// S3 buckets and ECR images (absent when the estate lists none, and in partial reads).
+    #[serde(
+        with = "section::optional",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replicated: Option<Section<ReplicatedReading>>,
 }

@@ -91,6 +91,7 @@ mod tests {
             )),
             target_groups: Ok(Vec::new()),
             alarms: Err(SectionError::new(ErrorKind::Unreachable, "timed out")),
+            replicated: None,
         }
     }
 

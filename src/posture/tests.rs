@@ -29,6 +29,7 @@ fn region(database: Section<DbReading>) -> RegionReading {
         asgs: Ok(vec![]),
         target_groups: Ok(vec![]),
         alarms: Ok(vec![]),
+        replicated: None,
     }
 }
 

@@ -44,10 +44,28 @@ use crate::config::{ConfigError, Estate};
 pub fn check_runbooks(estate: &Estate) -> Result<(), (String, String)> {
     let registry = steps::builtin();
     for (name, spec) in &estate.runbooks {
-        validate(spec, estate, &registry)
-            .map_err(|e| (format!("runbooks.{name}"), e.to_string()))?;
+        validate(spec, estate, &registry).map_err(|e| (step_key(name, &e), e.to_string()))?;
     }
     Ok(())
+}
+
+/// The key an error of a runbook's step is located at: the step's own table
+/// (`runbooks.drill.steps[1].steps[0]` for step 2.1), else the runbook.
+fn step_key(runbook: &str, e: &SpecError) -> String {
+    let mut key = format!("runbooks.{runbook}");
+    let pos = match e {
+        SpecError::Step { step, .. } | SpecError::UnknownKind { step, .. } => step,
+        SpecError::Shape(_) => return key,
+    };
+    let mut path = String::new();
+    for n in pos.split('.') {
+        match n.parse::<usize>() {
+            Ok(n) if n > 0 => path.push_str(&format!(".steps[{}]", n - 1)),
+            _ => return key,
+        }
+    }
+    key.push_str(&path);
+    key
 }
 
 /// Loads an estate file and checks its runbooks: what every command that runs one uses.

@@ -60,6 +60,9 @@ from moto.iam import access_control
 from moto.rds import models as rds_models
 from werkzeug.serving import make_server
 
+from lambda_errors import function_errors
+from s3_replication import replicate_objects
+
 CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 JSON_TARGET = "GraniteServiceVersion20100801."
 # Members of CloudWatch shapes that are timestamps (requests and answers).
@@ -433,6 +436,8 @@ def main():
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
     if not args.no_patch:
         promote_clears_source()
+        function_errors()  # tests/moto/lambda_errors.py
+        replicate_objects()  # tests/moto/s3_replication.py
     app = DomainDispatcherApplication(create_backend_app)
     if not args.no_adapter:
         verify_signature_of_signed_request()

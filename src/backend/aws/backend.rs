@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use super::read::{all_unreachable, kind_of, section};
-use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, rds, route53, sts};
+use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, lambda, rds, route53, sts};
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
 use crate::model::{GlobalReading, Identity, Parts, RegionReading, SectionError, Side};
 
@@ -15,7 +15,13 @@ impl Backend for AwsBackend {
     }
 
     async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
-        self.read_parts(side, Parts::REGION).await
+        let (reading, replicated) = futures::join!(
+            self.read_parts(side, Parts::REGION),
+            self.read_replicated(side)
+        );
+        let mut reading = reading?;
+        reading.replicated = replicated;
+        Ok(reading)
     }
 
     async fn read_parts(&self, side: Side, parts: Parts) -> Result<RegionReading, BackendError> {
@@ -143,6 +149,7 @@ impl Backend for AwsBackend {
             alarms: alarms_r
                 .map(section)
                 .unwrap_or_else(|| or_empty(want(Parts::ALARMS))),
+            replicated: None,
         })
     }
 
@@ -329,6 +336,18 @@ impl AwsBackend {
                 health_check,
                 inverted,
             } => route53::set_inverted(&self.global_changes, health_check, *inverted).await,
+            Action::InvokeLambda {
+                side,
+                function,
+                payload,
+            } => lambda::invoke(self.changes(*side), function, payload).await,
+            Action::RunCommand { .. } => Err(BackendError::new(
+                ErrorKind::Other,
+                "local",
+                action.api_call(),
+                "",
+                "a command runs on this machine, not through AWS",
+            )),
         }
     }
 }

@@ -119,6 +119,11 @@ pub struct RegionClients {
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
+    /// Synchronous invocations last as long as the function runs: bounded by Lambda's own
+    /// limit, not the call timeout.
+    pub lambda: aws_sdk_lambda::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub ecr: aws_sdk_ecr::Client,
 }
 
 /// Route 53 is global; it is reached through the standby region's configuration.
@@ -244,6 +249,25 @@ fn clients_of(
         elb: client!(aws_sdk_elasticloadbalancingv2, sdk, ep, counter),
         ssm: client!(aws_sdk_ssm, sdk, ep, counter),
         secrets: client!(aws_sdk_secretsmanager, sdk, ep, counter),
+        lambda: client!(
+            aws_sdk_lambda,
+            &sdk.to_builder()
+                .timeout_config(timeouts(crate::backend::action::LAMBDA_CALL_TIMEOUT))
+                .build(),
+            ep,
+            counter
+        ),
+        s3: {
+            // An emulator or a VPC endpoint serves buckets by path, not by host name.
+            let mut b = aws_sdk_s3::config::Builder::from(sdk)
+                .interceptor(CountingInterceptor(counter.clone()))
+                .force_path_style(ep.is_some());
+            if let Some(url) = ep {
+                b = b.endpoint_url(url);
+            }
+            aws_sdk_s3::Client::from_conf(b.build())
+        },
+        ecr: client!(aws_sdk_ecr, sdk, ep, counter),
     }
 }
 

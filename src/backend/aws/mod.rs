@@ -10,15 +10,19 @@ mod asg;
 mod backend;
 mod clients;
 mod cloudwatch;
+mod ecr;
 mod ecs;
 mod elb;
 mod endpoint;
 mod errors;
 mod iam;
+mod lambda;
 mod profile;
 mod rds;
 mod read;
+mod replicated;
 mod route53;
+mod s3;
 mod sts;
 
 pub use clients::CallCounter;
@@ -43,6 +47,8 @@ pub struct AwsBackend {
     mode: String,
     /// Each side's identity once read, until a call of that side fails on its credentials.
     identities: [Mutex<Option<Identity>>; 2],
+    /// Each side's S3 and ECR reading, and when it was read (see `replicated`).
+    replicated: [Mutex<Option<(std::time::Instant, crate::model::ReplicatedReading)>>; 2],
 }
 
 /// What the header shows: regions, profiles and endpoints (no network call needed).
@@ -82,6 +88,7 @@ impl AwsBackend {
             counters,
             mode: mode_of(estate),
             identities: Default::default(),
+            replicated: Default::default(),
         })
     }
 

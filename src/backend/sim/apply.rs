@@ -299,6 +299,20 @@ impl World {
                     before.unwrap_or_else(|| "(unset)".into())
                 )
             }
+            Action::InvokeLambda {
+                side,
+                function,
+                payload,
+            } => return super::lambda::invoke(&region(self, *side), function, payload),
+            Action::RunCommand { .. } => {
+                return Err(BackendError::new(
+                    ErrorKind::Other,
+                    "local",
+                    action.api_call(),
+                    "",
+                    "a command runs on this machine, not in the simulated estate",
+                ));
+            }
         };
         Ok(ActionOutcome {
             summary,

@@ -4,6 +4,8 @@
 mod accounts;
 mod apply;
 mod clock;
+mod lambda;
+mod replicated;
 mod rng;
 pub mod timings;
 mod world;
@@ -206,7 +208,8 @@ impl Backend for Simulator {
                 services: Err(e.clone()),
                 asgs: Err(e.clone()),
                 target_groups: Err(e.clone()),
-                alarms: Err(e),
+                alarms: Err(e.clone()),
+                replicated: reading.replicated.map(|_| Err(e)),
             });
         }
         self.gate(Some(side), "describe").await?;

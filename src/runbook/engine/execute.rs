@@ -16,7 +16,7 @@ use crate::runbook::plan::{Intent, StepPlan, Verdict};
 use crate::runbook::reader::{ActError, Reader};
 use crate::runbook::recorder::Recorder;
 use crate::runbook::step::Step;
-use crate::runbook::steps::{Milestone, StepCx};
+use crate::runbook::steps::{Milestone, StepCx, run_command};
 
 /// Makes a confirmed step's calls, then waits until AWS shows its target state.
 pub async fn execute(
@@ -37,7 +37,7 @@ pub async fn execute(
         rec.set(&id, StepStatus::Running);
     }
     for a in &p.actions {
-        if let Err(e) = act(&rec, &reader, &id, a, &p).await {
+        if let Err(e) = act(&rec, &reader, &id, a, &p, s.timeout()).await {
             return (id, Err(e));
         }
     }
@@ -60,6 +60,7 @@ async fn act(
     id: &str,
     a: &Action,
     p: &StepPlan,
+    limit: Duration,
 ) -> Result<(), StepError> {
     let d = a.describe();
     let intent = Intent {
@@ -82,7 +83,17 @@ async fn act(
     rec.log(Level::Info, Some(id), format!("calling {d}"));
     // The intent is on disk before the call is made.
     rec.flush().await.map_err(StepError::Journal)?;
-    match reader.act(a).await {
+    let result = if a.is_local() {
+        // Run here, not by a backend: its output streams into the log as it comes.
+        let log = |level: Level, line: String| rec.log(level, Some(id), line);
+        run_command(a, limit, &log).await.map_err(|error| ActError {
+            error,
+            maybe_applied: false,
+        })
+    } else {
+        reader.act(a).await
+    };
+    match result {
         Ok(out) => {
             rec.audit(
                 Some(id),

@@ -165,7 +165,8 @@ impl Reader {
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<T, BackendError>>,
     {
-        self.call_with(side, what, THROTTLE_ATTEMPTS, f).await
+        self.call_with(side, what, THROTTLE_ATTEMPTS, self.call_timeout(), f)
+            .await
     }
 
     /// Runs one backend call with the timeout, at most `attempts` times while it is throttled.
@@ -174,6 +175,7 @@ impl Reader {
         side: Option<Side>,
         what: &str,
         attempts: u32,
+        limit: Duration,
         f: F,
     ) -> Result<T, BackendError>
     where
@@ -186,7 +188,7 @@ impl Reader {
             let region = side
                 .map(|s| self.region_label(s))
                 .unwrap_or_else(|| "route53".into());
-            let result = match tokio::time::timeout(self.call_timeout(), f()).await {
+            let result = match tokio::time::timeout(limit, f()).await {
                 Ok(r) => r,
                 Err(_) => Err(BackendError::new(
                     ErrorKind::Unreachable,
@@ -195,7 +197,11 @@ impl Reader {
                     "",
                     format!(
                         "no answer within {}",
-                        humantime::format_duration(self.estate.call_timeout.0)
+                        humantime::format_duration(if limit == self.call_timeout() {
+                            self.estate.call_timeout.0
+                        } else {
+                            self.pace.estate(limit)
+                        })
                     ),
                 )),
             };
@@ -452,8 +458,13 @@ impl Reader {
         } else {
             THROTTLE_ATTEMPTS
         };
+        // A call that lasts as long as what it runs (a Lambda function) has its own bound.
+        let limit = action
+            .call_timeout()
+            .map(|t| t.max(self.estate.call_timeout.0))
+            .map_or(self.call_timeout(), |t| self.pace.wall(t));
         let result = self
-            .call_with(side, action.api_call(), attempts, || {
+            .call_with(side, action.api_call(), attempts, limit, || {
                 let b = b.clone();
                 let a = action.clone();
                 async move { b.act(&a).await }

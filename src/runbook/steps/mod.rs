@@ -7,10 +7,13 @@
 //! [`Registry::builtin`].
 
 mod check;
+mod command;
 mod condition;
 mod force_deployment;
 mod global_cluster;
+mod http_check;
 mod invert_health_check;
+mod invoke_lambda;
 mod manual;
 mod move_dns;
 mod promote_replica;
@@ -33,9 +36,12 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 pub use check::Check;
+pub use command::{Command, run_command};
 pub use force_deployment::ForceDeployment;
 pub use global_cluster::{GlobalFailover, GlobalSwitchover};
+pub use http_check::HttpCheck;
 pub use invert_health_check::InvertHealthCheck;
+pub use invoke_lambda::InvokeLambda;
 pub use manual::Manual;
 pub use move_dns::MoveDns;
 pub use promote_replica::PromoteReplica;
@@ -142,20 +148,23 @@ impl Registry {
     /// Every kind drconsole ships: one line each.
     pub fn builtin() -> Registry {
         let mut r = Registry::default();
-        r.add::<Check>()
-            .add::<PromoteReplica>()
-            .add::<GlobalSwitchover>()
-            .add::<GlobalFailover>()
-            .add::<ScaleServices>()
-            .add::<ForceDeployment>()
-            .add::<SetAsgCapacity>()
-            .add::<RegisterTargets>()
-            .add::<MoveDns>()
-            .add::<WriteEndpoint>()
-            .add::<Reprotect>()
-            .add::<Wait>()
-            .add::<Manual>()
-            .add::<InvertHealthCheck>();
+        r.add::<Check>();
+        r.add::<PromoteReplica>();
+        r.add::<GlobalSwitchover>();
+        r.add::<GlobalFailover>();
+        r.add::<ScaleServices>();
+        r.add::<ForceDeployment>();
+        r.add::<SetAsgCapacity>();
+        r.add::<RegisterTargets>();
+        r.add::<MoveDns>();
+        r.add::<WriteEndpoint>();
+        r.add::<Reprotect>();
+        r.add::<Wait>();
+        r.add::<Manual>();
+        r.add::<InvertHealthCheck>();
+        r.add::<Command>();
+        r.add::<InvokeLambda>();
+        r.add::<HttpCheck>();
         r
     }
 

@@ -3,6 +3,8 @@
 //! The account id is not known from the estate file, so ARNs use `*` in its place.
 
 mod arns;
+mod invoke;
+mod replicated;
 #[cfg(test)]
 mod tests;
 
@@ -113,6 +115,7 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
         .dns
         .as_ref()
         .is_some_and(|d| !d.is_failover_routing());
+    statements.extend(replicated::statements(estate));
 
     if operate {
         match db_kind {
@@ -183,6 +186,11 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
                 "secretsmanager:GetSecretValue",
             ],
             secret_arns(estate),
+        ));
+        statements.push(statement(
+            "InvokeFunctions",
+            &["lambda:InvokeFunction"],
+            invoke::function_arns(estate),
         ));
     }
 

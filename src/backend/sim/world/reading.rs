@@ -23,6 +23,12 @@ impl World {
             asgs: Ok(self.read_asgs(side)),
             target_groups: Ok(self.read_target_groups(side)),
             alarms: Ok(alarms),
+            replicated: crate::backend::sim::replicated::reading(
+                &self.estate,
+                side,
+                self.now,
+                self.faults.replication_stopped,
+            ),
         }
     }
 
