@@ -97,6 +97,8 @@ pub struct RunView {
     pub summary: Option<RunSummary>,
     /// Why the run stopped without finishing (its journal stays resumable).
     pub crashed: Option<String>,
+    /// Why the run did not start: the estate's run lock is held, or cannot be claimed.
+    pub locked: Option<crate::runbook::lock::Refusal>,
 }
 
 impl RunView {
@@ -188,6 +190,17 @@ impl RunView {
                 self.question = None;
                 self.summary = Some(summary);
             }
+            RunEvent::Locked(refusal) => {
+                self.question = None;
+                self.apply(RunEvent::Log(LogLine {
+                    utc: chrono::Utc::now(),
+                    at: 0.0,
+                    level: crate::runbook::Level::Error,
+                    step: None,
+                    text: format!("not started: {refusal}"),
+                }));
+                self.locked = Some(refusal);
+            }
             RunEvent::Crashed { reason } => {
                 self.question = None;
                 self.apply(RunEvent::Log(LogLine {
@@ -204,7 +217,7 @@ impl RunView {
 
     /// Whether the run is over: finished, or stopped without finishing (resumable).
     pub fn finished(&self) -> bool {
-        self.summary.is_some() || self.crashed.is_some()
+        self.summary.is_some() || self.crashed.is_some() || self.locked.is_some()
     }
 
     /// The steps whose lines a filter on `step` shows: the step and, for a group, its members.

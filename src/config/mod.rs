@@ -1,6 +1,7 @@
 //! The estate file: one TOML file describing one application's DR estate.
 //! Names follow the published interface contract; unknown keys are errors.
 
+pub mod coordination;
 mod duration;
 mod error;
 mod locate;
@@ -65,6 +66,10 @@ pub struct Estate {
     /// Runbooks written in the file; defaults are generated for those not written.
     #[serde(default)]
     pub runbooks: BTreeMap<String, runbook::RunbookSpec>,
+    /// The run lock shared through DynamoDB (without it, the lock is local to the machine).
+    pub coordination: Option<coordination::Coordination>,
+    /// Where run events are sent.
+    pub notify: Option<coordination::Notify>,
 }
 
 mod defaults {

@@ -22,6 +22,7 @@ mod route53;
 mod sts;
 
 pub use clients::CallCounter;
+pub use clients::load_sdk_config;
 pub use iam::iam_policy;
 
 use std::sync::Mutex;
