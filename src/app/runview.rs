@@ -99,6 +99,10 @@ pub struct RunView {
     pub crashed: Option<String>,
     /// Why the run did not start: the estate's run lock is held, or cannot be claimed.
     pub locked: Option<crate::runbook::lock::Refusal>,
+    /// Following another operator's run, read-only: the holder as last read, described.
+    pub follow: Option<String>,
+    /// The followed run is over (its holder let the lock go).
+    pub follow_over: bool,
 }
 
 impl RunView {
@@ -199,7 +203,15 @@ impl RunView {
                     step: None,
                     text: format!("not started: {refusal}"),
                 }));
+                if matches!(refusal, crate::runbook::lock::Refusal::Held { .. }) {
+                    self.push_note("press y to follow that run read-only, Esc to close");
+                }
                 self.locked = Some(refusal);
+            }
+            RunEvent::Followed(Some(h)) => self.follow_holder(&h),
+            RunEvent::Followed(None) => {
+                self.follow_over = true;
+                self.push_note("the followed run is over: its holder let the run lock go");
             }
             RunEvent::Crashed { reason } => {
                 self.question = None;
@@ -215,9 +227,60 @@ impl RunView {
         }
     }
 
+    /// A view of another operator's run, read-only, as its holder last reported it.
+    pub fn following(h: &crate::runbook::lock::Holder) -> RunView {
+        let mut v = RunView::new(1.0);
+        v.follow_holder(h);
+        v
+    }
+
+    /// Whether the run shown is another operator's, followed read-only.
+    pub fn is_following(&self) -> bool {
+        self.follow.is_some()
+    }
+
+    /// Shows what the holder reports: its steps, its question (as a line, never answerable
+    /// here) and the last lines of its log.
+    fn follow_holder(&mut self, h: &crate::runbook::lock::Holder) {
+        self.run_id = h.run_id.clone();
+        self.runbook = h.runbook.clone();
+        self.mode = Some(RunMode::Live);
+        self.steps = h.progress.steps.clone();
+        self.question = None;
+        self.locked = None;
+        self.follow = Some(h.describe());
+        self.log = RunLog::default();
+        self.push_note(&format!(
+            "FOLLOWING (read-only): {}; Esc stops following",
+            h.describe()
+        ));
+        if let Some(p) = &h.progress.prompt {
+            self.push_note(&format!("its operator is asked: {p}"));
+        }
+        for line in &h.progress.log {
+            self.push_note(line);
+        }
+        if let Some(o) = &h.progress.outcome {
+            self.push_note(&format!("the run ended: {o}"));
+        }
+    }
+
+    fn push_note(&mut self, text: &str) {
+        self.log.push(LogLine {
+            utc: chrono::Utc::now(),
+            at: self.log.last_at().unwrap_or(0.0),
+            level: crate::runbook::Level::Info,
+            step: None,
+            text: text.to_string(),
+        });
+    }
+
     /// Whether the run is over: finished, or stopped without finishing (resumable).
     pub fn finished(&self) -> bool {
-        self.summary.is_some() || self.crashed.is_some() || self.locked.is_some()
+        self.summary.is_some()
+            || self.crashed.is_some()
+            || self.locked.is_some()
+            || self.follow_over
     }
 
     /// The steps whose lines a filter on `step` shows: the step and, for a group, its members.

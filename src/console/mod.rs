@@ -247,6 +247,18 @@ impl Loop {
                     let _ = handle.commands.send(command);
                 }
             }
+            Some(Effect::Follow(holder, shared)) => {
+                if let Some(ctx) = &self.runner {
+                    self.run = Some(runbook::lock::follow::start(ctx, *holder, shared));
+                    app.run = Some(RunView::new(1.0));
+                    app.dashboard_in_run = false;
+                    app.dirty = true;
+                }
+            }
+            Some(Effect::Unfollow) => {
+                self.run = None;
+                app.dirty = true;
+            }
             None => {}
         }
     }

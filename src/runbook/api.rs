@@ -214,6 +214,9 @@ pub enum RunEvent {
     /// The run did not start: another run holds the estate's run lock, or the shared lock
     /// cannot be claimed. Nothing was called and no journal was written.
     Locked(super::lock::Refusal),
+    /// Following another operator's run ([`super::lock::follow`]): its holder as last read,
+    /// or `None` once it let the lock go (the run is over).
+    Followed(Option<Box<super::lock::Holder>>),
 }
 
 #[derive(Debug)]

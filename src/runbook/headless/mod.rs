@@ -275,9 +275,19 @@ pub async fn run_headless(
             }
             RunEvent::Locked(refusal) => {
                 let _ = writeln!(out, "refused: {refusal}");
-                if let crate::runbook::lock::Refusal::Held { holder, .. } = &refusal {
+                if let crate::runbook::lock::Refusal::Held {
+                    holder, expired, ..
+                } = &refusal
+                {
                     if let Some(p) = &holder.progress.prompt {
                         let _ = writeln!(out, "   it is at: {p}");
+                    }
+                    if *expired {
+                        let _ = writeln!(
+                            out,
+                            "   only if that run is dead: run again with --take-over {}",
+                            holder.who()
+                        );
                     }
                 }
                 code.get_or_insert(match refusal {
@@ -285,6 +295,7 @@ pub async fn run_headless(
                     crate::runbook::lock::Refusal::Unreachable(_) => exit::AWS_UNAVAILABLE,
                 });
             }
+            RunEvent::Followed(_) => {}
             RunEvent::Crashed { reason } => {
                 let _ = writeln!(out, "the run stopped: {reason}");
                 code.get_or_insert(exit::RUN_STOPPED);

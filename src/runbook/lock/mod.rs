@@ -20,6 +20,7 @@
 //! holder stops by itself before anyone may take the lease over), which a read would not.
 
 pub mod dynamo;
+pub mod follow;
 mod host;
 pub mod lease;
 pub mod local;
@@ -107,7 +108,7 @@ impl Progress {
                 self.prompt = None;
                 self.outcome = Some(format!("stopped: {reason}"))
             }
-            RunEvent::Locked(_) => return false,
+            RunEvent::Locked(_) | RunEvent::Followed(_) => return false,
         }
         true
     }

@@ -81,7 +81,7 @@ pub fn spawn(
                     audit
                         .write(
                             "notify_simulated",
-                            json!({"event": m.event, "text": m.text}),
+                            json!({"notification": m.event, "text": m.text}),
                         )
                         .await;
                 }
@@ -127,7 +127,7 @@ async fn deliver(
                 audit
                     .write(
                         "notify_sent",
-                        json!({"sink": sink.label(), "event": m.event, "step": m.step,
+                        json!({"sink": sink.label(), "notification": m.event, "step": m.step,
                                "attempts": attempts}),
                     )
                     .await
@@ -155,7 +155,7 @@ async fn deliver(
                 audit
                     .write(
                         "notify_failed",
-                        json!({"sink": sink.label(), "event": m.event, "step": m.step,
+                        json!({"sink": sink.label(), "notification": m.event, "step": m.step,
                                "attempts": ATTEMPTS, "error": last}),
                     )
                     .await
