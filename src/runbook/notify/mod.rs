@@ -163,3 +163,6 @@ async fn deliver(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

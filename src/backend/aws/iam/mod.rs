@@ -3,6 +3,7 @@
 //! The account id is not known from the estate file, so ARNs use `*` in its place.
 
 mod arns;
+mod run_lock;
 #[cfg(test)]
 mod tests;
 
@@ -166,6 +167,7 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
             ],
             secret_arns(estate),
         ));
+        statements.extend(run_lock::statements(estate));
     }
 
     json!({
