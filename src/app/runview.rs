@@ -258,10 +258,29 @@ impl RunView {
             self.push_note(&format!("its operator is asked: {p}"));
         }
         for line in &h.progress.log {
-            self.push_note(line);
+            self.push_logged(line);
         }
         if let Some(o) = &h.progress.outcome {
             self.push_note(&format!("the run ended: {o}"));
+        }
+    }
+
+    /// A line of the holder's log as it wrote it (`[  4m 10s] step: text`), at its own time.
+    fn push_logged(&mut self, line: &str) {
+        let parsed = line.strip_prefix('[').and_then(|rest| {
+            let (at, text) = rest.split_once("] ")?;
+            let at = humantime::parse_duration(at.trim()).ok()?;
+            Some((at.as_secs_f64(), text))
+        });
+        match parsed {
+            Some((at, text)) => self.log.push(LogLine {
+                utc: chrono::Utc::now(),
+                at,
+                level: crate::runbook::Level::Info,
+                step: None,
+                text: text.to_string(),
+            }),
+            None => self.push_note(line),
         }
     }
 
