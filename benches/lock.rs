@@ -8,7 +8,6 @@
 #[path = "../tests/support/moto.rs"]
 mod moto;
 #[path = "../tests/common/moto_control.rs"]
-#[allow(dead_code)]
 mod moto_control;
 
 use std::path::PathBuf;

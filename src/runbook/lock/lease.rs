@@ -341,7 +341,7 @@ pub fn keep(
                         next_renew = Instant::now() + lease.renew_every;
                         continue;
                     }
-                    match renew(&mut lease).await {
+                    match renew(&mut lease, failing).await {
                         Ok(()) => {
                             failing = false;
                             next_renew = Instant::now() + lease.renew_every;
@@ -351,9 +351,7 @@ pub fn keep(
                             next_renew = Instant::now() + lease.renew_every;
                         }
                         Err(false) => {
-                            if !failing {
-                                failing = true;
-                            }
+                            failing = true;
                             next_renew = Instant::now() + RETRY_RENEW;
                         }
                     }
@@ -363,7 +361,7 @@ pub fn keep(
         write_local(&lease).await;
         if !lost && lease.remote.is_some() {
             // The last progress (the outcome) for those following, then the release.
-            let _ = renew(&mut lease).await;
+            let _ = renew(&mut lease, failing).await;
         }
         release(lease, lost).await;
         let _ = released.send(());
@@ -378,8 +376,9 @@ async fn write_local(lease: &Lease) {
     let _ = tokio::task::spawn_blocking(move || guard.write(&h)).await;
 }
 
-/// One renewal. `Err(true)`: the lease is lost; `Err(false)`: the table did not answer.
-async fn renew(lease: &mut Lease) -> Result<(), bool> {
+/// One renewal. `Err(true)`: the lease is lost; `Err(false)`: the table did not answer
+/// (audited once per streak: `failing` says one is under way).
+async fn renew(lease: &mut Lease, failing: bool) -> Result<(), bool> {
     let Some(table) = lease.remote.clone() else {
         return Ok(());
     };
@@ -417,6 +416,7 @@ async fn renew(lease: &mut Lease) -> Result<(), bool> {
                 .await;
             Err(true)
         }
+        Err(RenewError::Unreachable(_)) if failing => Err(false),
         Err(RenewError::Unreachable(why)) => {
             lease
                 .audit
