@@ -75,3 +75,61 @@ fn two_runs_on_one_machine_one_refuses_and_a_killed_holder_leaves_no_lock() {
     let audit = std::fs::read_to_string(state.join("audit-carol.jsonl")).unwrap();
     assert!(audit.contains("\"event\":\"lock_claimed\""), "{audit}");
 }
+
+/// The simulator calls no AWS and no webhook: each notification is audited as
+/// `notify_simulated`, and the run's log says so.
+#[test]
+fn in_simulation_notifications_are_audited_and_never_sent() {
+    use drconsole::backend::sim::{SimClock, Simulator, built_in_estate};
+    use drconsole::config::coordination::{Coordination, Notify};
+    use drconsole::runbook::{HeadlessOptions, Pace, run_headless};
+    use std::sync::Arc;
+
+    let hook = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    hook.set_nonblocking(true).unwrap();
+    let mut estate = built_in_estate();
+    estate.notify = Some(Notify {
+        sns_topic_arn: Some("arn:aws:sns:us-west-2:123456789012:dr-events".into()),
+        webhook_url: Some(format!("http://{}/hook", hook.local_addr().unwrap())),
+    });
+    estate.coordination = Some(Coordination {
+        table: "drconsole-runs".into(),
+        region: None,
+        profile: None,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let speed = 600.0;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (exit, out) = rt.block_on(async {
+        let sim = Simulator::new(estate.clone(), 5, SimClock::scaled(speed));
+        let opts = HeadlessOptions {
+            yes: true,
+            allow_irreversible: true,
+            allow_data_loss: true,
+            audit_path: Some(dir.path().join("audit.jsonl")),
+            state_dir: Some(dir.path().to_path_buf()),
+            pace: Pace { scale: speed },
+            ..HeadlessOptions::default()
+        };
+        let mut out = Vec::new();
+        let exit = run_headless(Arc::new(estate), sim, "failover", opts, &mut out)
+            .await
+            .unwrap();
+        (exit, String::from_utf8(out).unwrap())
+    });
+    assert_eq!(exit.code, 0, "{out}");
+    assert!(
+        out.contains("simulation: notifications are not sent")
+            && out.contains("simulation: the coordination table drconsole-runs is not used"),
+        "{out}"
+    );
+    let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+    let simulated = audit.matches("\"event\":\"notify_simulated\"").count();
+    assert!(simulated >= 3, "started, steps, finished: {audit}");
+    assert!(audit.contains("failover completed: RTO"), "{audit}");
+    assert!(!audit.contains("notify_sent") && !audit.contains("notify_failed"));
+    assert!(
+        hook.accept().is_err(),
+        "the webhook was never called in simulation"
+    );
+}
