@@ -45,11 +45,33 @@ fn a_run_says_what_an_incident_channel_needs_and_no_more() {
     feed(view("1", None, StepStatus::AwaitingConfirmation));
     feed(view("1", None, StepStatus::Running));
     feed(view("1", None, StepStatus::Running)); // the same again: nothing
-    feed(view("1", None, StepStatus::Done { note: "moved".into() }));
+    feed(view(
+        "1",
+        None,
+        StepStatus::Done {
+            note: "moved".into(),
+        },
+    ));
     feed(view("2", None, StepStatus::Running)); // not confirmed: no question before
-    feed(view("2.1", Some("2"), StepStatus::Done { note: "ok".into() })); // a member: quiet
-    feed(view("2.1", Some("2"), StepStatus::Failed { error: "boom".into() }));
-    feed(view("2", None, StepStatus::Skipped { reason: "later".into() }));
+    feed(view(
+        "2.1",
+        Some("2"),
+        StepStatus::Done { note: "ok".into() },
+    )); // a member: quiet
+    feed(view(
+        "2.1",
+        Some("2"),
+        StepStatus::Failed {
+            error: "boom".into(),
+        },
+    ));
+    feed(view(
+        "2",
+        None,
+        StepStatus::Skipped {
+            reason: "later".into(),
+        },
+    ));
     feed(RunEvent::Log(LogLine {
         utc: chrono::Utc::now(),
         at: 1.0,
@@ -187,7 +209,10 @@ async fn a_failing_destination_is_retried_then_given_up_and_audited() {
     let audit = send_one(hung.clone()).await;
     assert_eq!(hung.attempts.load(Ordering::SeqCst), ATTEMPTS);
     assert!(
-        audit[0]["error"].as_str().unwrap().contains("no answer in 5s"),
+        audit[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no answer in 5s"),
         "{audit:?}"
     );
 }
