@@ -812,3 +812,43 @@ async fn a_second_console_is_refused_and_follows_the_run_read_only() {
     assert!(b.app.run.is_none(), "Esc stops following");
     assert!(b.event_loop.run.is_none());
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_resume_refused_by_the_lock_stays_offered() {
+    let mut a = console(false, None);
+    a.poll_once().await;
+    a.start("failover");
+    confirm_prompt(a.until_question().await);
+
+    // A second console on the same state directory finds the run in progress unfinished
+    // and offers to resume it: the lock is what keeps it from running twice.
+    let mut b = console(false, None);
+    b.event_loop.runner.as_mut().unwrap().state_dir = a.dir.path().to_path_buf();
+    b.app.unfinished = Journal::find_unfinished(a.dir.path()).unwrap();
+    assert!(b.app.unfinished.is_some());
+    b.poll_once().await;
+    b.press(KeyCode::Char('x'));
+    let idx = b
+        .app
+        .picker
+        .as_ref()
+        .unwrap()
+        .items
+        .iter()
+        .position(|i| matches!(i, PickItem::Resume { .. }))
+        .expect("resume offered");
+    for _ in 0..idx {
+        b.press(KeyCode::Down);
+    }
+    b.press(KeyCode::Enter);
+    b.pump(8).await;
+    assert!(
+        b.app.run.as_ref().is_some_and(|r| r.locked.is_some()),
+        "refused by the lock"
+    );
+    assert_eq!(b.backend.count(), 0);
+    assert!(
+        b.app.unfinished.is_some(),
+        "the run is still offered for resuming"
+    );
+}

@@ -155,6 +155,15 @@ impl Loop {
         let Some(view) = app.run.as_mut() else {
             return;
         };
+        if view.locked.is_some() {
+            // A resume refused by the run lock: the run is still there to resume later.
+            if let Ok(journal) = crate::runbook::Journal::load(&handle.journal)
+                && journal.outcome.is_none()
+            {
+                app.unfinished = Some(journal);
+            }
+            return;
+        }
         if view.finished() {
             return;
         }
