@@ -852,3 +852,45 @@ async fn a_resume_refused_by_the_lock_stays_offered() {
         "the run is still offered for resuming"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_expired_lease_is_taken_over_only_after_typing_its_holder() {
+    use drconsole::runbook::lock::{Holder, Refusal};
+    let mut c = console(false, None);
+    c.poll_once().await;
+    // The run view as a refusal by an expired DynamoDB lease leaves it.
+    let mut holder = Holder::me("carol", "failover", "run-of-carol");
+    holder.host = "laptop".into();
+    holder.expires_at = Some(chrono::Utc::now() - chrono::Duration::seconds(90));
+    let mut view = drconsole::app::RunView::new(1.0);
+    view.started_as = Some(PickItem::Start("failover".into()));
+    view.apply(drconsole::runbook::RunEvent::Locked(Refusal::Held {
+        holder: Box::new(holder),
+        expired: true,
+        shared: true,
+    }));
+    c.app.run = Some(view);
+    let text = screen(&c);
+    assert!(text.contains("press t and type"), "{text}");
+
+    c.press(KeyCode::Char('t'));
+    assert!(matches!(
+        c.app.typing,
+        Some(drconsole::app::Typing::TakeOver(_))
+    ));
+    c.type_text("carol@laptop");
+    assert!(screen(&c).contains("take over the run lock of (type user@host): carol@laptop_"));
+    assert!(c.event_loop.run.is_none(), "nothing starts while typing");
+    c.press(KeyCode::Enter);
+    assert!(
+        c.event_loop.run.is_some(),
+        "the refused run is started again"
+    );
+    assert_eq!(
+        c.event_loop.runner.as_ref().unwrap().lock.take_over,
+        None,
+        "the typed take-over was for that one start"
+    );
+    let prompt = confirm_prompt(c.until_question().await);
+    assert_eq!(prompt.step, "endpoint", "the failover runs");
+}

@@ -27,17 +27,23 @@ pub enum Typing {
     SkipReason(String),
     /// Text to look for in the live log.
     Search(String),
+    /// `user@host` of an expired lease's holder, to take the run lock over.
+    TakeOver(String),
 }
 
 impl Typing {
     pub fn text(&self) -> &str {
         match self {
-            Typing::Region(t) | Typing::SkipReason(t) | Typing::Search(t) => t,
+            Typing::Region(t) | Typing::SkipReason(t) | Typing::Search(t) | Typing::TakeOver(t) => {
+                t
+            }
         }
     }
     pub fn text_mut(&mut self) -> &mut String {
         match self {
-            Typing::Region(t) | Typing::SkipReason(t) | Typing::Search(t) => t,
+            Typing::Region(t) | Typing::SkipReason(t) | Typing::Search(t) | Typing::TakeOver(t) => {
+                t
+            }
         }
     }
 }
@@ -103,6 +109,8 @@ pub struct RunView {
     pub follow: Option<String>,
     /// The followed run is over (its holder let the lock go).
     pub follow_over: bool,
+    /// What was picked to start this run: started again to take an expired lease over.
+    pub started_as: Option<super::PickItem>,
 }
 
 impl RunView {
@@ -203,8 +211,17 @@ impl RunView {
                     step: None,
                     text: format!("not started: {refusal}"),
                 }));
-                if matches!(refusal, crate::runbook::lock::Refusal::Held { .. }) {
+                if let crate::runbook::lock::Refusal::Held {
+                    holder, expired, ..
+                } = &refusal
+                {
                     self.push_note("press y to follow that run read-only, Esc to close");
+                    if *expired {
+                        self.push_note(&format!(
+                            "only if that run is dead: press t and type {} to take its lock over",
+                            holder.who()
+                        ));
+                    }
                 }
                 self.locked = Some(refusal);
             }

@@ -212,9 +212,18 @@ impl App {
     /// and `Esc` stops following it. `None`: the command is not about following.
     fn follow_command(&mut self, command: Command) -> Option<Option<Effect>> {
         let run = self.run.as_ref()?;
-        if let Some(crate::runbook::lock::Refusal::Held { holder, shared, .. }) = &run.locked {
+        if let Some(crate::runbook::lock::Refusal::Held {
+            holder,
+            shared,
+            expired,
+        }) = &run.locked
+        {
             if command == Command::Confirm && self.picker.is_none() {
                 return Some(Some(Effect::Follow(holder.clone(), *shared)));
+            }
+            if command == Command::Retry && *expired && self.picker.is_none() {
+                self.typing = Some(Typing::TakeOver(String::new()));
+                return Some(None);
             }
             return None;
         }
@@ -285,6 +294,9 @@ impl App {
                     Typing::SkipReason(text) => RunCommand::Skip {
                         reason: text.trim().to_string(),
                     },
+                    Typing::TakeOver(text) => {
+                        return Some(Effect::TakeOver(text.trim().to_string()));
+                    }
                     Typing::Search(text) => {
                         if let Some(run) = self.run.as_mut() {
                             let text = text.trim().to_string();
@@ -420,4 +432,6 @@ pub enum Effect {
     Follow(Box<crate::runbook::lock::Holder>, bool),
     /// Stop following it.
     Unfollow,
+    /// Start the refused run again, taking over the expired lease of the `user@host` typed.
+    TakeOver(String),
 }

@@ -268,6 +268,16 @@ impl Loop {
                 self.run = None;
                 app.dirty = true;
             }
+            Some(Effect::TakeOver(typed)) => {
+                let item = app.run.as_ref().and_then(|r| r.started_as.clone());
+                if let (Some(item), Some(ctx)) = (item, self.runner.as_mut()) {
+                    ctx.lock.take_over = Some(typed);
+                    self.start_run(item, app);
+                    if let Some(ctx) = self.runner.as_mut() {
+                        ctx.lock.take_over = None;
+                    }
+                }
+            }
             None => {}
         }
     }
@@ -283,6 +293,7 @@ impl Loop {
         // As last read by the pollers: the engine refuses a live run on them, and records them.
         ctx.accounts = app.accounts();
         let pace = ctx.pace.scale;
+        let picked = item.clone();
         let started = match item {
             PickItem::Start(name) => runbook::start(ctx, &name),
             PickItem::Resume { .. } => match app.unfinished.take() {
@@ -292,7 +303,9 @@ impl Loop {
         };
         match started {
             Ok(handle) => {
-                app.run = Some(RunView::new(pace));
+                let mut view = RunView::new(pace);
+                view.started_as = Some(picked);
+                app.run = Some(view);
                 app.dashboard_in_run = false;
                 self.run = Some(handle);
             }
