@@ -56,6 +56,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub state_dir: Option<PathBuf>,
 
+    /// Run without the shared run lock (`[coordination]`) when its table cannot be reached;
+    /// audited. This machine's lock is still taken.
+    #[arg(long, global = true)]
+    pub no_lock: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -124,6 +129,10 @@ pub enum Command {
         /// are marked aborted (abandoned) in their journals and the audit log.
         #[arg(long)]
         new: bool,
+        /// Take over the run lock from USER@HOST, whose lease has expired (a live lease
+        /// cannot be taken); audited.
+        #[arg(long, value_name = "USER@HOST")]
+        take_over: Option<String>,
     },
     /// Print a least-privilege IAM policy for the estate.
     IamPolicy {

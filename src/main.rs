@@ -95,6 +95,7 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             allow_irreversible,
             allow_data_loss,
             new,
+            take_over,
         }) => {
             if cli.read_only {
                 return Err(Failure::usage("--read-only: runbooks are not available"));
@@ -111,6 +112,8 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
                 state_dir: cli.state_dir.clone(),
                 pace,
                 new_run: *new,
+                no_lock: cli.no_lock,
+                take_over: take_over.clone(),
             };
             let exit = run_headless(
                 Arc::new(target.estate),
@@ -232,6 +235,7 @@ async fn console(cli: &Cli, target: Target, theme: Theme) -> Result<(), Failure>
             ctx.state_dir = p.clone();
         }
         ctx.pace = pace_of(cli, &target);
+        ctx.lock.no_lock = cli.no_lock;
         ctx
     });
     if let Some(ctx) = &runner {

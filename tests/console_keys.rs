@@ -174,7 +174,7 @@ impl Console {
 /// The whole screen as text, with the run id and wall-clock times masked.
 fn screen(c: &Console) -> String {
     let mut out = screen::render(&c.app);
-    if let Some(run) = &c.app.run {
+    if let Some(run) = c.app.run.as_ref().filter(|r| !r.run_id.is_empty()) {
         out = out.replace(&run.run_id, "RUN-ID");
     }
     mask_clock_times(&out)
@@ -739,4 +739,158 @@ async fn the_question_scrolls_within_what_the_screen_shows() {
     c.press(KeyCode::Up);
     let run = c.app.run.as_ref().expect("run");
     assert_eq!((run.prompt_scroll, run.log.scroll), (2, 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_second_console_is_refused_and_follows_the_run_read_only() {
+    let mut a = console(false, None);
+    a.poll_once().await;
+    a.start("failover");
+    let prompt = confirm_prompt(a.until_question().await);
+    assert_eq!(prompt.step, "endpoint");
+
+    let mut b = console(false, None);
+    b.event_loop.runner.as_mut().unwrap().state_dir = a.dir.path().to_path_buf();
+    b.event_loop.runner.as_mut().unwrap().user = "second".into();
+    b.poll_once().await;
+    b.start("failover");
+    // (Both consoles are in this one process: the claim first waits five seconds for what
+    // could be a run of this process letting its lock go.)
+    b.pump(8).await;
+    let view = b.app.run.as_ref().expect("the run view says why");
+    assert!(
+        matches!(
+            view.locked,
+            Some(drconsole::runbook::lock::Refusal::Held { .. })
+        ),
+        "{:?}",
+        view.locked
+    );
+    let text = screen(&b);
+    assert!(text.contains("NOT STARTED: LOCK HELD"), "{text}");
+    assert!(text.contains("running by commander@"), "{text}");
+    assert!(text.contains("press y to follow"), "{text}");
+
+    b.press(KeyCode::Char('y'));
+    b.pump(3).await;
+    let view = b.app.run.as_ref().expect("following");
+    assert!(view.is_following());
+    assert!(
+        view.steps
+            .iter()
+            .any(|s| s.id == "endpoint" && s.status == StepStatus::AwaitingConfirmation),
+        "{:?}",
+        view.steps
+    );
+    assert!(screen(&b).contains("FOLLOWING · READ-ONLY"));
+    // Nothing here decides for the holder.
+    b.press(KeyCode::Char('y'));
+    b.press(KeyCode::Char('A'));
+    assert!(
+        b.app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.0.contains("read-only")),
+        "{:?}",
+        b.app.notice
+    );
+    assert_eq!(b.backend.count(), 0, "the follower calls nothing");
+
+    // The holder goes on; the follower sees it.
+    a.press(KeyCode::Char('y'));
+    a.pump(2).await;
+    b.pump(3).await;
+    let view = b.app.run.as_ref().unwrap();
+    assert!(
+        view.steps
+            .iter()
+            .any(|s| s.id == "endpoint" && matches!(s.status, StepStatus::Done { .. })),
+        "{:?}",
+        view.steps
+    );
+    b.press(KeyCode::Esc);
+    assert!(b.app.run.is_none(), "Esc stops following");
+    assert!(b.event_loop.run.is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resume_refused_by_the_lock_stays_offered() {
+    let mut a = console(false, None);
+    a.poll_once().await;
+    a.start("failover");
+    confirm_prompt(a.until_question().await);
+
+    // A second console on the same state directory finds the run in progress unfinished
+    // and offers to resume it: the lock is what keeps it from running twice.
+    let mut b = console(false, None);
+    b.event_loop.runner.as_mut().unwrap().state_dir = a.dir.path().to_path_buf();
+    b.app.unfinished = Journal::find_unfinished(a.dir.path()).unwrap();
+    assert!(b.app.unfinished.is_some());
+    b.poll_once().await;
+    b.press(KeyCode::Char('x'));
+    let idx = b
+        .app
+        .picker
+        .as_ref()
+        .unwrap()
+        .items
+        .iter()
+        .position(|i| matches!(i, PickItem::Resume { .. }))
+        .expect("resume offered");
+    for _ in 0..idx {
+        b.press(KeyCode::Down);
+    }
+    b.press(KeyCode::Enter);
+    b.pump(8).await;
+    assert!(
+        b.app.run.as_ref().is_some_and(|r| r.locked.is_some()),
+        "refused by the lock"
+    );
+    assert_eq!(b.backend.count(), 0);
+    assert!(
+        b.app.unfinished.is_some(),
+        "the run is still offered for resuming"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_expired_lease_is_taken_over_only_after_typing_its_holder() {
+    use drconsole::runbook::lock::{Holder, Refusal};
+    let mut c = console(false, None);
+    c.poll_once().await;
+    // The run view as a refusal by an expired DynamoDB lease leaves it.
+    let mut holder = Holder::me("carol", "failover", "run-of-carol");
+    holder.host = "laptop".into();
+    holder.expires_at = Some(chrono::Utc::now() - chrono::Duration::seconds(90));
+    let mut view = drconsole::app::RunView::new(1.0);
+    view.started_as = Some(PickItem::Start("failover".into()));
+    view.apply(drconsole::runbook::RunEvent::Locked(Refusal::Held {
+        holder: Box::new(holder),
+        expired: true,
+        shared: true,
+    }));
+    c.app.run = Some(view);
+    let text = screen(&c);
+    assert!(text.contains("press t and type"), "{text}");
+
+    c.press(KeyCode::Char('t'));
+    assert!(matches!(
+        c.app.typing,
+        Some(drconsole::app::Typing::TakeOver(_))
+    ));
+    c.type_text("carol@laptop");
+    assert!(screen(&c).contains("take over the run lock of (type user@host): carol@laptop_"));
+    assert!(c.event_loop.run.is_none(), "nothing starts while typing");
+    c.press(KeyCode::Enter);
+    assert!(
+        c.event_loop.run.is_some(),
+        "the refused run is started again"
+    );
+    assert_eq!(
+        c.event_loop.runner.as_ref().unwrap().lock.take_over,
+        None,
+        "the typed take-over was for that one start"
+    );
+    let prompt = confirm_prompt(c.until_question().await);
+    assert_eq!(prompt.step, "endpoint", "the failover runs");
 }

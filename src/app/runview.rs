@@ -27,17 +27,23 @@ pub enum Typing {
     SkipReason(String),
     /// Text to look for in the live log.
     Search(String),
+    /// `user@host` of an expired lease's holder, to take the run lock over.
+    TakeOver(String),
 }
 
 impl Typing {
     pub fn text(&self) -> &str {
         match self {
-            Typing::Region(t) | Typing::SkipReason(t) | Typing::Search(t) => t,
+            Typing::Region(t) | Typing::SkipReason(t) | Typing::Search(t) | Typing::TakeOver(t) => {
+                t
+            }
         }
     }
     pub fn text_mut(&mut self) -> &mut String {
         match self {
-            Typing::Region(t) | Typing::SkipReason(t) | Typing::Search(t) => t,
+            Typing::Region(t) | Typing::SkipReason(t) | Typing::Search(t) | Typing::TakeOver(t) => {
+                t
+            }
         }
     }
 }
@@ -97,6 +103,14 @@ pub struct RunView {
     pub summary: Option<RunSummary>,
     /// Why the run stopped without finishing (its journal stays resumable).
     pub crashed: Option<String>,
+    /// Why the run did not start: the estate's run lock is held, or cannot be claimed.
+    pub locked: Option<crate::runbook::lock::Refusal>,
+    /// Following another operator's run, read-only: the holder as last read, described.
+    pub follow: Option<String>,
+    /// The followed run is over (its holder let the lock go).
+    pub follow_over: bool,
+    /// What was picked to start this run: started again to take an expired lease over.
+    pub started_as: Option<super::PickItem>,
 }
 
 impl RunView {
@@ -188,6 +202,34 @@ impl RunView {
                 self.question = None;
                 self.summary = Some(summary);
             }
+            RunEvent::Locked(refusal) => {
+                self.question = None;
+                self.apply(RunEvent::Log(LogLine {
+                    utc: chrono::Utc::now(),
+                    at: 0.0,
+                    level: crate::runbook::Level::Error,
+                    step: None,
+                    text: format!("not started: {refusal}"),
+                }));
+                if let crate::runbook::lock::Refusal::Held {
+                    holder, expired, ..
+                } = &refusal
+                {
+                    self.push_note("press y to follow that run read-only, Esc to close");
+                    if *expired {
+                        self.push_note(&format!(
+                            "only if that run is dead: press t and type {} to take its lock over",
+                            holder.who()
+                        ));
+                    }
+                }
+                self.locked = Some(refusal);
+            }
+            RunEvent::Followed(Some(h)) => self.follow_holder(&h),
+            RunEvent::Followed(None) => {
+                self.follow_over = true;
+                self.push_note("the followed run is over: its holder let the run lock go");
+            }
             RunEvent::Crashed { reason } => {
                 self.question = None;
                 self.apply(RunEvent::Log(LogLine {
@@ -202,9 +244,79 @@ impl RunView {
         }
     }
 
+    /// A view of another operator's run, read-only, as its holder last reported it.
+    pub fn following(h: &crate::runbook::lock::Holder) -> RunView {
+        let mut v = RunView::new(1.0);
+        v.follow_holder(h);
+        v
+    }
+
+    /// Whether the run shown is another operator's, followed read-only.
+    pub fn is_following(&self) -> bool {
+        self.follow.is_some()
+    }
+
+    /// Shows what the holder reports: its steps, its question (as a line, never answerable
+    /// here) and the last lines of its log.
+    fn follow_holder(&mut self, h: &crate::runbook::lock::Holder) {
+        self.run_id = h.run_id.clone();
+        self.runbook = h.runbook.clone();
+        self.mode = Some(RunMode::Live);
+        self.steps = h.progress.steps.clone();
+        self.question = None;
+        self.locked = None;
+        self.follow = Some(h.describe());
+        self.log = RunLog::default();
+        self.push_note(&format!(
+            "FOLLOWING (read-only): {}; Esc stops following",
+            h.describe()
+        ));
+        if let Some(p) = &h.progress.prompt {
+            self.push_note(&format!("its operator is asked: {p}"));
+        }
+        for line in &h.progress.log {
+            self.push_logged(line);
+        }
+        if let Some(o) = &h.progress.outcome {
+            self.push_note(&format!("the run ended: {o}"));
+        }
+    }
+
+    /// A line of the holder's log as it wrote it (`[  4m 10s] step: text`), at its own time.
+    fn push_logged(&mut self, line: &str) {
+        let parsed = line.strip_prefix('[').and_then(|rest| {
+            let (at, text) = rest.split_once("] ")?;
+            let at = humantime::parse_duration(at.trim()).ok()?;
+            Some((at.as_secs_f64(), text))
+        });
+        match parsed {
+            Some((at, text)) => self.log.push(LogLine {
+                utc: chrono::Utc::now(),
+                at,
+                level: crate::runbook::Level::Info,
+                step: None,
+                text: text.to_string(),
+            }),
+            None => self.push_note(line),
+        }
+    }
+
+    fn push_note(&mut self, text: &str) {
+        self.log.push(LogLine {
+            utc: chrono::Utc::now(),
+            at: self.log.last_at().unwrap_or(0.0),
+            level: crate::runbook::Level::Info,
+            step: None,
+            text: text.to_string(),
+        });
+    }
+
     /// Whether the run is over: finished, or stopped without finishing (resumable).
     pub fn finished(&self) -> bool {
-        self.summary.is_some() || self.crashed.is_some()
+        self.summary.is_some()
+            || self.crashed.is_some()
+            || self.locked.is_some()
+            || self.follow_over
     }
 
     /// The steps whose lines a filter on `step` shows: the step and, for a group, its members.

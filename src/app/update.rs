@@ -141,6 +141,9 @@ impl App {
             return None;
         }
         let question = self.run.as_ref().and_then(|r| r.question.clone());
+        if let Some(effect) = self.follow_command(command) {
+            return effect;
+        }
         match command {
             Command::Runbooks if self.run_active() => {
                 self.set_notice(
@@ -205,6 +208,51 @@ impl App {
         None
     }
 
+    /// A refused run offers to follow the holder's (`y`); a followed run takes no decision,
+    /// and `Esc` stops following it. `None`: the command is not about following.
+    fn follow_command(&mut self, command: Command) -> Option<Option<Effect>> {
+        let run = self.run.as_ref()?;
+        if let Some(crate::runbook::lock::Refusal::Held {
+            holder,
+            shared,
+            expired,
+        }) = &run.locked
+        {
+            if command == Command::Confirm && self.picker.is_none() {
+                return Some(Some(Effect::Follow(holder.clone(), *shared)));
+            }
+            if command == Command::Retry && *expired && self.picker.is_none() {
+                self.typing = Some(Typing::TakeOver(String::new()));
+                return Some(None);
+            }
+            return None;
+        }
+        if !run.is_following() {
+            return None;
+        }
+        match command {
+            Command::Cancel if self.picker.is_none() => {
+                self.run = None;
+                Some(Some(Effect::Unfollow))
+            }
+            Command::Confirm | Command::Retry | Command::Skip | Command::Abort => {
+                self.set_notice(
+                    "following another operator's run: read-only (Esc stops following)".into(),
+                    self.now,
+                );
+                Some(None)
+            }
+            Command::Runbooks if !run.finished() => {
+                self.set_notice(
+                    "following another operator's run: Esc first, then x".into(),
+                    self.now,
+                );
+                Some(None)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether a live run must not start on the accounts as read (said in the footer). A dry
     /// run calls nothing: it may plan whatever the accounts.
     fn refuse_live_run(&mut self) -> bool {
@@ -246,6 +294,9 @@ impl App {
                     Typing::SkipReason(text) => RunCommand::Skip {
                         reason: text.trim().to_string(),
                     },
+                    Typing::TakeOver(text) => {
+                        return Some(Effect::TakeOver(text.trim().to_string()));
+                    }
                     Typing::Search(text) => {
                         if let Some(run) = self.run.as_mut() {
                             let text = text.trim().to_string();
@@ -377,4 +428,10 @@ pub enum Effect {
     StartRun(PickItem),
     /// A decision for the running engine.
     Run(RunCommand),
+    /// Follow, read-only, the run that holds the estate's run lock (as the refusal named it).
+    Follow(Box<crate::runbook::lock::Holder>, bool),
+    /// Stop following it.
+    Unfollow,
+    /// Start the refused run again, taking over the expired lease of the `user@host` typed.
+    TakeOver(String),
 }

@@ -1,6 +1,7 @@
 //! The estate file: one TOML file describing one application's DR estate.
 //! Names follow the published interface contract; unknown keys are errors.
 
+pub mod coordination;
 mod duration;
 mod error;
 mod locate;
@@ -77,6 +78,10 @@ pub struct Estate {
     /// ECR repositories whose tagged images the standby must hold (readiness only).
     #[serde(default)]
     pub ecr_repositories: Vec<EcrRepository>,
+    /// The run lock shared through DynamoDB (without it, the lock is local to the machine).
+    pub coordination: Option<coordination::Coordination>,
+    /// Where run events are sent.
+    pub notify: Option<coordination::Notify>,
 }
 
 mod defaults {

@@ -155,6 +155,15 @@ impl Loop {
         let Some(view) = app.run.as_mut() else {
             return;
         };
+        if view.locked.is_some() {
+            // A resume refused by the run lock: the run is still there to resume later.
+            if let Ok(journal) = crate::runbook::Journal::load(&handle.journal)
+                && journal.outcome.is_none()
+            {
+                app.unfinished = Some(journal);
+            }
+            return;
+        }
         if view.finished() {
             return;
         }
@@ -247,6 +256,28 @@ impl Loop {
                     let _ = handle.commands.send(command);
                 }
             }
+            Some(Effect::Follow(holder, shared)) => {
+                if let Some(ctx) = &self.runner {
+                    self.run = Some(runbook::lock::follow::start(ctx, *holder, shared));
+                    app.run = Some(RunView::new(1.0));
+                    app.dashboard_in_run = false;
+                    app.dirty = true;
+                }
+            }
+            Some(Effect::Unfollow) => {
+                self.run = None;
+                app.dirty = true;
+            }
+            Some(Effect::TakeOver(typed)) => {
+                let item = app.run.as_ref().and_then(|r| r.started_as.clone());
+                if let (Some(item), Some(ctx)) = (item, self.runner.as_mut()) {
+                    ctx.lock.take_over = Some(typed);
+                    self.start_run(item, app);
+                    if let Some(ctx) = self.runner.as_mut() {
+                        ctx.lock.take_over = None;
+                    }
+                }
+            }
             None => {}
         }
     }
@@ -262,6 +293,7 @@ impl Loop {
         // As last read by the pollers: the engine refuses a live run on them, and records them.
         ctx.accounts = app.accounts();
         let pace = ctx.pace.scale;
+        let picked = item.clone();
         let started = match item {
             PickItem::Start(name) => runbook::start(ctx, &name),
             PickItem::Resume { .. } => match app.unfinished.take() {
@@ -271,7 +303,9 @@ impl Loop {
         };
         match started {
             Ok(handle) => {
-                app.run = Some(RunView::new(pace));
+                let mut view = RunView::new(pace);
+                view.started_as = Some(picked);
+                app.run = Some(view);
                 app.dashboard_in_run = false;
                 self.run = Some(handle);
             }

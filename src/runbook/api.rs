@@ -48,6 +48,8 @@ pub struct RunContext {
     /// console's last read): a live run is refused while a pinned one differs or is unknown,
     /// and `run_started` records them.
     pub accounts: Vec<AccountCheck>,
+    /// `--no-lock`, and a typed take-over of an expired lease.
+    pub lock: super::lock::LockOptions,
 }
 
 impl RunContext {
@@ -63,6 +65,7 @@ impl RunContext {
             registry: super::steps::builtin(),
             readings: Arc::default(),
             accounts: Vec::new(),
+            lock: Default::default(),
         }
     }
 }
@@ -208,6 +211,12 @@ pub enum RunEvent {
     Crashed {
         reason: String,
     },
+    /// The run did not start: another run holds the estate's run lock, or the shared lock
+    /// cannot be claimed. Nothing was called and no journal was written.
+    Locked(super::lock::Refusal),
+    /// Following another operator's run ([`super::lock::follow`]): its holder as last read,
+    /// or `None` once it let the lock go (the run is over).
+    Followed(Option<Box<super::lock::Holder>>),
 }
 
 #[derive(Debug)]

@@ -6,9 +6,11 @@ use std::sync::Arc;
 use chrono::Utc;
 use tokio::sync::mpsc;
 
-use super::api::{RunContext, RunError, RunEvent, RunHandle, RunMode, RunSummary};
+use super::api::{Level, RunContext, RunError, RunEvent, RunHandle, RunMode, RunSummary};
+use super::background::Background;
 use super::engine::Engine;
 use super::journal::{Journal, Metrics, RunOutcome, StepRecord, StepStatus};
+use super::lock::{self, Holder};
 use super::plan::StepMemo;
 use super::reader::Reader;
 use super::recorder::Recorder;
@@ -126,14 +128,27 @@ fn launch(ctx: RunContext, mut journal: Journal, steps: Vec<Step>, resumed: bool
     let run_id = journal.run_id.clone();
     let task_path = path.clone();
     let task = tokio::spawn(async move {
+        // A live run holds the estate's run lock for as long as it lasts; a dry run calls
+        // nothing and claims nothing.
+        let lease = if ctx.mode == RunMode::Live {
+            let me = Holder::me(&ctx.user, &journal.runbook, &journal.run_id);
+            match lock::lease::acquire(&ctx, me).await {
+                Ok(l) => Some(l),
+                Err(refusal) => return locked(&etx, &journal, &task_path, refusal),
+            }
+        } else {
+            None
+        };
+        let background = Background::start(&ctx, &journal, lease, etx).await;
         let rec = Recorder::start(
             journal,
             task_path,
             ctx.audit_path.clone(),
-            etx,
+            background.events.clone(),
             base,
             ctx.pace,
         );
+        background.attach(&rec);
         let sides = sides_of(&steps, &ctx.estate);
         let reader = Reader::new(
             ctx.backend.clone(),
@@ -145,15 +160,27 @@ fn launch(ctx: RunContext, mut journal: Journal, steps: Vec<Step>, resumed: bool
                 ctx.readings.clone()
             },
         )
-        .touching(&sides);
+        .touching(&sides)
+        .fenced(background.fence.clone());
         // The journal must exist before anything else happens: a run that cannot keep one
         // does not start.
-        if let Err(reason) = rec.flush().await {
-            return refuse(&rec, reason);
-        }
-        Engine::new(ctx, reader, rec, crx, resumed)
-            .run(Arc::new(steps))
-            .await
+        let summary = match rec.flush().await {
+            Err(reason) => {
+                let s = refuse(&rec, reason);
+                drop(rec);
+                s
+            }
+            Ok(()) => {
+                for note in &background.notes {
+                    rec.log(Level::Warn, None, note.clone());
+                }
+                Engine::new(ctx, reader, rec, crx, resumed)
+                    .run(Arc::new(steps))
+                    .await
+            }
+        };
+        background.finish().await;
+        summary
     });
     RunHandle {
         run_id,
@@ -161,6 +188,27 @@ fn launch(ctx: RunContext, mut journal: Journal, steps: Vec<Step>, resumed: bool
         events: erx,
         commands: ctx_tx,
         task,
+    }
+}
+
+/// A run that could not claim the run lock ends before its journal is written.
+fn locked(
+    etx: &mpsc::UnboundedSender<RunEvent>,
+    j: &Journal,
+    path: &std::path::Path,
+    refusal: lock::Refusal,
+) -> RunSummary {
+    let reason = refusal.to_string();
+    let _ = etx.send(RunEvent::Locked(refusal));
+    RunSummary {
+        run_id: j.run_id.clone(),
+        runbook: j.runbook.clone(),
+        outcome: RunOutcome::Aborted { reason },
+        rto: None,
+        metrics: j.metrics.clone(),
+        skipped: Vec::new(),
+        journal: path.to_path_buf(),
+        report: None,
     }
 }
 

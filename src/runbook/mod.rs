@@ -12,12 +12,15 @@
 pub mod accounts;
 pub mod api;
 pub mod audit;
+mod background;
 pub mod defaults;
 mod engine;
 pub mod error;
 pub mod headless;
 pub mod journal;
 pub mod launch;
+pub mod lock;
+pub mod notify;
 pub mod plan;
 pub mod reader;
 mod recorder;

@@ -16,6 +16,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Some((text, at)) if app.now.saturating_duration_since(*at).as_secs() < 5 => {
             Line::from(Span::styled(format!(" {text}"), t.warning))
         }
+        _ if matches!(app.typing, Some(crate::app::Typing::TakeOver(_))) => {
+            let typed = app.typing.as_ref().map(|t| t.text()).unwrap_or("");
+            Line::from(vec![
+                Span::styled(" take over the run lock of (type user@host): ", t.danger),
+                Span::styled(format!("{typed}_"), t.focus),
+                Span::styled("  Enter take over · Esc cancel", t.muted),
+            ])
+        }
         _ => {
             // Whole hints only, in the table's order of importance: those that do not fit are
             // left out, never cut.

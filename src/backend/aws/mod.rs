@@ -26,6 +26,7 @@ mod s3;
 mod sts;
 
 pub use clients::CallCounter;
+pub use clients::load_sdk_config;
 pub use iam::iam_policy;
 
 use std::sync::Mutex;

@@ -50,6 +50,10 @@ pub struct HeadlessOptions {
     /// Start a new run even when one of the runbook is unfinished (abandoning it) or the
     /// last one completed.
     pub new_run: bool,
+    /// `--no-lock`: run without the shared run lock when its table cannot be reached.
+    pub no_lock: bool,
+    /// `--take-over USER@HOST`: take over an expired lease held by USER@HOST.
+    pub take_over: Option<String>,
 }
 
 impl Default for HeadlessOptions {
@@ -63,6 +67,8 @@ impl Default for HeadlessOptions {
             state_dir: None,
             pace: Pace::REAL,
             new_run: false,
+            no_lock: false,
+            take_over: None,
         }
     }
 }
@@ -103,6 +109,10 @@ pub async fn run_headless(
         ctx.state_dir = p;
     }
     ctx.pace = opts.pace;
+    ctx.lock = crate::runbook::lock::LockOptions {
+        no_lock: opts.no_lock,
+        take_over: opts.take_over.clone(),
+    };
     let reader = Reader::new(
         ctx.backend.clone(),
         ctx.estate.clone(),
@@ -263,6 +273,29 @@ pub async fn run_headless(
                     });
                 }
             }
+            RunEvent::Locked(refusal) => {
+                let _ = writeln!(out, "refused: {refusal}");
+                if let crate::runbook::lock::Refusal::Held {
+                    holder, expired, ..
+                } = &refusal
+                {
+                    if let Some(p) = &holder.progress.prompt {
+                        let _ = writeln!(out, "   it is at: {p}");
+                    }
+                    if *expired {
+                        let _ = writeln!(
+                            out,
+                            "   only if that run is dead: run again with --take-over {}",
+                            holder.who()
+                        );
+                    }
+                }
+                code.get_or_insert(match refusal {
+                    crate::runbook::lock::Refusal::Held { .. } => exit::LOCK_HELD,
+                    crate::runbook::lock::Refusal::Unreachable(_) => exit::AWS_UNAVAILABLE,
+                });
+            }
+            RunEvent::Followed(_) => {}
             RunEvent::Crashed { reason } => {
                 let _ = writeln!(out, "the run stopped: {reason}");
                 code.get_or_insert(exit::RUN_STOPPED);

@@ -54,6 +54,8 @@ pub struct Reader {
     pub readings: Arc<Readings>,
     /// The regions the run may call (primary, standby).
     touches: [bool; 2],
+    /// Asked before every change: closed once the run lock is no longer surely held.
+    fence: Option<Arc<crate::runbook::lock::Fence>>,
 }
 
 /// The newest reading of a region the run does not call, and how old it is.
@@ -111,12 +113,19 @@ impl Reader {
             pace,
             readings,
             touches: [true, true],
+            fence: None,
         }
     }
 
     /// Only the regions in `sides` are called from now on.
     pub fn touching(mut self, sides: &[Side]) -> Reader {
         self.touches = Side::BOTH.map(|s| sides.contains(&s));
+        self
+    }
+
+    /// Every change asks `fence` first (the run lock's lease).
+    pub fn fenced(mut self, fence: Option<Arc<crate::runbook::lock::Fence>>) -> Reader {
+        self.fence = fence;
         self
     }
 
@@ -451,6 +460,12 @@ impl Reader {
     /// Makes one change. Retried only while AWS throttles it, and not at all when it is
     /// irreversible; a failure after which it may have been applied says so.
     pub async fn act(&self, action: &Action) -> Result<ActionOutcome, ActError> {
+        if let Some(Err(why)) = self.fence.as_ref().map(|f| f.check()) {
+            return Err(ActError {
+                error: StepError::refused(why),
+                maybe_applied: false,
+            });
+        }
         let b = self.backend.clone();
         let side = action.side();
         let attempts = if action.irreversible() {

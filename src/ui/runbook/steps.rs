@@ -37,6 +37,11 @@ fn tag<'a>(app: &App, theme: &Theme, run: &RunView) -> Vec<Span<'a>> {
             RunOutcome::Aborted { .. } => Span::styled(" ABORTED ", t.critical),
         },
         (None, Some(_)) => Span::styled(" STOPPED ", t.critical),
+        (None, None) if run.locked.is_some() => {
+            Span::styled(" NOT STARTED: LOCK HELD ", t.critical)
+        }
+        (None, None) if run.follow_over => Span::styled(" FOLLOWED: OVER ", t.muted),
+        (None, None) if run.is_following() => Span::styled(" FOLLOWING · READ-ONLY ", t.warning),
         (None, None) => match run.mode {
             Some(RunMode::DryRun) => Span::styled(" DRY RUN ", t.warning),
             _ => Span::styled(" running ", t.warning),

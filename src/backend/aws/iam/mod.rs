@@ -5,6 +5,7 @@
 mod arns;
 mod invoke;
 mod replicated;
+mod run_lock;
 #[cfg(test)]
 mod tests;
 
@@ -192,6 +193,7 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
             &["lambda:InvokeFunction"],
             invoke::function_arns(estate),
         ));
+        statements.extend(run_lock::statements(estate));
     }
 
     json!({

@@ -264,3 +264,45 @@ fn failover_routing_reads_and_inverts_the_primary_check_and_changes_no_record() 
     assert!(resources_of(&swap, "route53:UpdateHealthCheck").is_empty());
     assert!(!resources_of(&swap, "route53:ChangeResourceRecordSets").is_empty());
 }
+
+#[test]
+fn operate_includes_the_run_lock_table_and_the_topic() {
+    let text = format!(
+        "{ESTATE}\n[coordination]\ntable = \"drconsole-runs\"\n\n[notify]\n\
+         sns_topic_arn = \"arn:aws:sns:eu-west-1:123456789012:dr-events\"\n"
+    );
+    let e = estate(&text);
+    let read = iam_policy(&e, false);
+    assert!(!actions(&read).iter().any(|a| a.starts_with("dynamodb:")));
+    let op = iam_policy(&e, true);
+    for a in [
+        "dynamodb:PutItem",
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+    ] {
+        assert_eq!(
+            resources_of(&op, a),
+            vec!["arn:aws:dynamodb:us-west-2:*:table/drconsole-runs".to_string()],
+            "{a}: in the standby's region by default"
+        );
+    }
+    assert_eq!(
+        resources_of(&op, "sns:Publish"),
+        vec!["arn:aws:sns:eu-west-1:123456789012:dr-events".to_string()]
+    );
+    let elsewhere = estate(&text.replace(
+        "table = \"drconsole-runs\"",
+        "table = \"drconsole-runs\"\nregion = \"eu-central-1\"",
+    ));
+    assert_eq!(
+        resources_of(&iam_policy(&elsewhere, true), "dynamodb:PutItem"),
+        vec!["arn:aws:dynamodb:eu-central-1:*:table/drconsole-runs".to_string()]
+    );
+    assert!(
+        !actions(&iam_policy(&estate(ESTATE), true))
+            .iter()
+            .any(|a| a.starts_with("dynamodb:") || a == "sns:Publish"),
+        "nothing without the sections"
+    );
+}
