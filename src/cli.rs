@@ -19,9 +19,11 @@ use crate::exit::Failure;
     after_long_help = EXIT_CODES
 )]
 pub struct Cli {
-    /// Estate file (else $DRCONSOLE_CONFIG, else $XDG_CONFIG_HOME/drconsole/config.toml).
+    /// Estate file (else $DRCONSOLE_CONFIG, else $XDG_CONFIG_HOME/drconsole/config.toml, else
+    /// every estates/*.toml there). Repeat it, or name a directory (every *.toml in it), for
+    /// several estates: the console opens on the fleet overview.
     #[arg(long, global = true)]
-    pub config: Option<PathBuf>,
+    pub config: Vec<PathBuf>,
 
     /// Theme: dark, light, high-contrast, or a path to a theme file.
     #[arg(long, global = true, default_value = "dark")]
@@ -124,6 +126,10 @@ pub enum Command {
         /// are marked aborted (abandoned) in their journals and the audit log.
         #[arg(long)]
         new: bool,
+        /// With several estates: how many run at once (each estate's run is its own; one
+        /// that fails never stops the others).
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: u16,
     },
     /// Print a least-privilege IAM policy for the estate.
     IamPolicy {

@@ -2,6 +2,7 @@
 //! It knows no screen: how it is drawn (and in which theme) is the ui's and the console's.
 
 pub mod keys;
+pub mod fleet;
 mod picker;
 mod precheck;
 pub mod runlog;

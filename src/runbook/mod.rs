@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod api;
 pub mod audit;
+pub mod batch;
 pub mod defaults;
 mod engine;
 pub mod error;

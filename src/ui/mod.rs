@@ -1,6 +1,7 @@
 //! Rendering: a pure function of the app state. No I/O, no waiting, no AWS types.
 
 mod dashboard;
+pub mod fleet;
 mod fit;
 mod footer;
 mod header;

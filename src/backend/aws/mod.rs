@@ -14,6 +14,7 @@ mod ecs;
 mod elb;
 mod endpoint;
 mod errors;
+mod fleet;
 mod iam;
 mod profile;
 mod rds;
@@ -22,6 +23,7 @@ mod route53;
 mod sts;
 
 pub use clients::CallCounter;
+pub use fleet::AwsFleet;
 pub use iam::iam_policy;
 
 use std::sync::Mutex;
