@@ -194,7 +194,12 @@ pub(crate) async fn fleet_console(
         .enumerate()
         .map(|(i, e)| {
             let backend = target.fleet.backend(i);
-            let mut app = App::new(e.clone(), backend.mode(), !target.simulators.is_empty(), now);
+            let mut app = App::new(
+                e.clone(),
+                backend.mode(),
+                !target.simulators.is_empty(),
+                now,
+            );
             app.read_only = true;
             if let Some(sim) = target.simulators.get(i) {
                 app.faults = sim.faults();

@@ -115,7 +115,11 @@ async fn a_fleet_cycle_reads_what_each_estate_reads_alone_in_fewer_calls() {
         assert_eq!(fleet_calls.get(op), Some(&2), "{op}: {fleet_calls:?}");
         assert_eq!(single_calls.get(op), Some(&6), "{op}: {single_calls:?}");
     }
-    assert_eq!(fleet_calls.get("DescribeAlarms"), Some(&1), "{fleet_calls:?}");
+    assert_eq!(
+        fleet_calls.get("DescribeAlarms"),
+        Some(&1),
+        "{fleet_calls:?}"
+    );
     // ECS (one cluster per estate) and target health (one group per call) stay per resource.
     assert_eq!(fleet_calls.get("DescribeServices"), Some(&6));
     assert_eq!(fleet_calls.get("DescribeTargetHealth"), Some(&6));
@@ -171,7 +175,10 @@ async fn the_overview_shows_each_estates_readings_and_the_one_without_a_replica_
         assert_eq!(good.readiness, Verdict::Ready, "{good:?}");
     }
     let s = overview.summary();
-    assert_eq!((s.normal, s.degraded, s.failed_over, s.unknown), (2, 1, 0, 0));
+    assert_eq!(
+        (s.normal, s.degraded, s.failed_over, s.unknown),
+        (2, 1, 0, 0)
+    );
 }
 
 struct Dir {
@@ -273,7 +280,10 @@ fn an_evacuation_fails_every_estate_over_and_one_without_a_replica_fails_alone()
     }
     let began = Instant::now();
     let (code, out, err) = drconsole(&args, &home);
-    eprintln!("evacuation of 3 estates: exit {code:?} in {:.1?}", began.elapsed());
+    eprintln!(
+        "evacuation of 3 estates: exit {code:?} in {:.1?}",
+        began.elapsed()
+    );
     assert_eq!(code, Some(1), "one estate stopped:\n{out}\n{err}");
     assert!(
         out.contains("batch failover: 3 estate(s): 2 completed, not completed: app-01 (stopped)"),
@@ -335,4 +345,3 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
         .expect("runtime")
         .block_on(f)
 }
-

@@ -145,7 +145,11 @@ impl FleetApp {
             Some(BatchState::Running(line)) => Some(line.clone()),
             Some(BatchState::Done(0)) => Some("evacuation: completed".to_string()),
             Some(BatchState::Done(code)) => Some(format!("evacuation: FAILED (exit {code})")),
-            None => a.run.as_ref().filter(|_| a.run_active()).map(|_| "run".into()),
+            None => a
+                .run
+                .as_ref()
+                .filter(|_| a.run_active())
+                .map(|_| "run".into()),
         };
         let rank = match (posture.state, readiness) {
             (PostureState::SplitBrain, _) => 0,

@@ -1,8 +1,8 @@
 //! The app's state, with one owner: pollers and input send it messages; rendering reads it.
 //! It knows no screen: how it is drawn (and in which theme) is the ui's and the console's.
 
-pub mod keys;
 pub mod fleet;
+pub mod keys;
 mod picker;
 mod precheck;
 pub mod runlog;

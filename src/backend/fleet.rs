@@ -53,7 +53,10 @@ pub fn region_groups(estates: &[Estate]) -> Vec<RegionGroup> {
                     order.len() - 1
                 }
             };
-            members.entry(at).or_default().push(Member { estate: i, side });
+            members
+                .entry(at)
+                .or_default()
+                .push(Member { estate: i, side });
         }
     }
     order

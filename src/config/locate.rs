@@ -102,8 +102,8 @@ mod tests {
             vec![dir.path().join("a.toml"), dir.path().join("b.toml")]
         );
         // A file named beside its directory is opened once; files keep their order.
-        let again = locate_all(&[dir.path().join("b.toml"), dir.path().to_path_buf()])
-            .expect("found");
+        let again =
+            locate_all(&[dir.path().join("b.toml"), dir.path().to_path_buf()]).expect("found");
         assert_eq!(
             again,
             vec![dir.path().join("b.toml"), dir.path().join("a.toml")]
@@ -116,6 +116,9 @@ mod tests {
         let err = locate_all(&[dir.path().to_path_buf()]).expect_err("empty");
         assert!(err.contains("no estate file"), "{err}");
         let missing = dir.path().join("nope.toml");
-        assert_eq!(locate_all(&[missing.clone()]).expect("kept"), vec![missing]);
+        assert_eq!(
+            locate_all(std::slice::from_ref(&missing)).expect("kept"),
+            vec![missing]
+        );
     }
 }

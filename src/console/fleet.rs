@@ -108,6 +108,13 @@ impl FleetLoop {
         }
     }
 
+    /// Applies the evacuation's progress that has arrived.
+    pub fn pump_progress(&mut self, fleet: &mut FleetApp) {
+        while let Ok(p) = self.progress.try_recv() {
+            apply_progress(p, fleet);
+        }
+    }
+
     pub fn handle_input(&mut self, input: Input, fleet: &mut FleetApp) {
         match input {
             Input::Resize(..) => fleet.dirty = true,
@@ -121,7 +128,8 @@ impl FleetLoop {
     }
 
     fn key(&mut self, key: KeyEvent, fleet: &mut FleetApp) {
-        let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl_c {
             fleet.should_quit = true;
             return;
@@ -194,9 +202,9 @@ impl FleetLoop {
                 fleet.notice = Some("an evacuation is running".into());
             }
             KeyCode::Char('x') => {
-                if fleet.offer_evacuation().is_none() {
-                    fleet.notice =
-                        Some("the selected estate's active region is not known".into());
+                let offered = fleet.offer_evacuation().is_some();
+                if !offered {
+                    fleet.notice = Some("the selected estate's active region is not known".into());
                 }
             }
             _ => {}
@@ -250,7 +258,9 @@ impl FleetLoop {
             while let Some(p) = rx.recv().await {
                 let at = |i: usize| estates.get(i).copied().unwrap_or(usize::MAX);
                 let p = match p {
-                    BatchProgress::Started { estate } => BatchProgress::Started { estate: at(estate) },
+                    BatchProgress::Started { estate } => {
+                        BatchProgress::Started { estate: at(estate) }
+                    }
                     BatchProgress::Line { estate, line } => BatchProgress::Line {
                         estate: at(estate),
                         line,
@@ -287,7 +297,9 @@ pub fn apply_poll(event: FleetEvent, fleet: &mut FleetApp) {
 pub fn apply_progress(p: BatchProgress, fleet: &mut FleetApp) {
     let (estate, state) = match p {
         BatchProgress::Started { estate } => (estate, BatchState::Running("starting".into())),
-        BatchProgress::Line { estate, line } => (estate, BatchState::Running(line.trim().to_string())),
+        BatchProgress::Line { estate, line } => {
+            (estate, BatchState::Running(line.trim().to_string()))
+        }
         BatchProgress::Finished { estate, code } => (estate, BatchState::Done(code)),
     };
     if let Some(slot) = fleet.batch.get_mut(estate) {

@@ -46,11 +46,8 @@ pub fn spawn_fleet(
     tx: mpsc::UnboundedSender<FleetEvent>,
 ) {
     for (g, group) in fleet.groups().iter().enumerate() {
-        let members: Vec<(Duration, Duration)> = group
-            .members
-            .iter()
-            .map(|m| settings[m.estate])
-            .collect();
+        let members: Vec<(Duration, Duration)> =
+            group.members.iter().map(|m| settings[m.estate]).collect();
         tokio::spawn(run_group(
             fleet.clone(),
             g,

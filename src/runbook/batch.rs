@@ -293,7 +293,9 @@ pub fn render(r: &BatchResult, started: &str) -> String {
         r.estates.len(),
         summary_line(r)
     );
-    s.push_str("| estate | outcome | exit | achieved RTO | RPO exposure | writes lost | report |\n");
+    s.push_str(
+        "| estate | outcome | exit | achieved RTO | RPO exposure | writes lost | report |\n",
+    );
     s.push_str("|---|---|---|---|---|---|---|\n");
     for e in &r.estates {
         let (rto, rpo, lost, report) = match &e.summary {

@@ -1,8 +1,8 @@
 //! Rendering: a pure function of the app state. No I/O, no waiting, no AWS types.
 
 mod dashboard;
-pub mod fleet;
 mod fit;
+pub mod fleet;
 mod footer;
 mod header;
 mod health;

@@ -26,8 +26,8 @@ use crate::backend::fleet::{FleetBackend, Member, RegionGroup, region_groups};
 use crate::backend::{Backend, BackendError, ErrorKind};
 use crate::config::{DatabaseKind, Estate};
 use crate::model::{
-    AlarmReading, AlarmState, AsgReading, DbReading, DbRole, Lag, RegionReading,
-    ServiceReading, Side, TargetGroupReading,
+    AlarmReading, AlarmState, AsgReading, DbReading, DbRole, Lag, RegionReading, ServiceReading,
+    Side, TargetGroupReading,
 };
 
 /// `GetMetricData` takes at most 500 queries.
@@ -144,9 +144,8 @@ impl AwsFleet {
                 push_new(&mut alarms, a.name.as_str());
             }
         }
-        let instances_read = async {
-            (!instances.is_empty()).then_some(rds::read_instances(c, &instances).await)
-        };
+        let instances_read =
+            async { (!instances.is_empty()).then_some(rds::read_instances(c, &instances).await) };
         let clusters_read = futures::future::join_all(members.iter().map(|m| async move {
             match &self.estate(*m).database {
                 Some(db) if db.kind == DatabaseKind::AuroraGlobal => {
@@ -174,16 +173,15 @@ impl AwsFleet {
             }
             Some(Ok(values))
         };
-        let services_read = futures::future::join_all(services.iter().map(
-            |(cluster, names)| async move {
+        let services_read =
+            futures::future::join_all(services.iter().map(|(cluster, names)| async move {
                 let read = ecs::read_services(c, cluster, names).await.map(|list| {
                     list.into_iter()
                         .map(|s| (s.name.clone(), s))
                         .collect::<HashMap<_, _>>()
                 });
                 (cluster.to_string(), read)
-            },
-        ));
+            }));
         let asgs_read = async {
             (!asgs.is_empty()).then_some(asg::read_asgs(c, &asgs).await.map(|list| {
                 list.into_iter()
@@ -192,13 +190,11 @@ impl AwsFleet {
             }))
         };
         let alarms_read = async {
-            (!alarms.is_empty()).then_some(cloudwatch::read_alarms(c, &alarms).await.map(
-                |list| {
-                    list.into_iter()
-                        .map(|a| (a.name.clone(), a))
-                        .collect::<HashMap<_, _>>()
-                },
-            ))
+            (!alarms.is_empty()).then_some(cloudwatch::read_alarms(c, &alarms).await.map(|list| {
+                list.into_iter()
+                    .map(|a| (a.name.clone(), a))
+                    .collect::<HashMap<_, _>>()
+            }))
         };
         let (instances, clusters, lag, services, asgs_r, targets, alarms_r) = futures::join!(
             instances_read,
@@ -277,24 +273,28 @@ impl AwsFleet {
             r
         });
 
-        let services = e.ecs.as_ref().filter(|_| !e.services().is_empty()).map(|ecs| {
-            let r = match a.services.get(ecs.cluster(m.side)) {
-                Some(Ok(found)) => Ok(e
-                    .services()
-                    .iter()
-                    .map(|s| {
-                        found
-                            .get(&s.name)
-                            .cloned()
-                            .unwrap_or_else(|| ServiceReading::missing(&s.name))
-                    })
-                    .collect::<Vec<_>>()),
-                Some(Err(err)) => Err(err.clone()),
-                None => Err(not_read(c, "ecs:DescribeServices")),
-            };
-            note(&r.as_ref().map(|_| ()).map_err(Clone::clone));
-            r
-        });
+        let services = e
+            .ecs
+            .as_ref()
+            .filter(|_| !e.services().is_empty())
+            .map(|ecs| {
+                let r = match a.services.get(ecs.cluster(m.side)) {
+                    Some(Ok(found)) => Ok(e
+                        .services()
+                        .iter()
+                        .map(|s| {
+                            found
+                                .get(&s.name)
+                                .cloned()
+                                .unwrap_or_else(|| ServiceReading::missing(&s.name))
+                        })
+                        .collect::<Vec<_>>()),
+                    Some(Err(err)) => Err(err.clone()),
+                    None => Err(not_read(c, "ecs:DescribeServices")),
+                };
+                note(&r.as_ref().map(|_| ()).map_err(Clone::clone));
+                r
+            });
 
         let asgs = (!e.asgs.is_empty()).then(|| {
             let r = match &a.asgs {
@@ -386,13 +386,7 @@ fn push_new<'a>(list: &mut Vec<&'a str>, item: &'a str) {
 /// A part the group's read did not cover (it cannot happen: every member's resources are
 /// asked for); said plainly rather than shown as empty.
 fn not_read(c: &super::clients::RegionClients, operation: &str) -> BackendError {
-    BackendError::new(
-        ErrorKind::Other,
-        &c.label,
-        operation,
-        "",
-        "not read",
-    )
+    BackendError::new(ErrorKind::Other, &c.label, operation, "", "not read")
 }
 
 fn missing_group(name: &str) -> TargetGroupReading {
