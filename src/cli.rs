@@ -288,6 +288,24 @@ mod tests {
     }
 
     #[test]
+    fn config_repeats_and_concurrency_is_bounded() {
+        let cli = parse(&["status", "--config", "a.toml", "--config", "dir/"]).expect("parsed");
+        assert_eq!(
+            cli.config,
+            [PathBuf::from("a.toml"), PathBuf::from("dir/")],
+            "every --config, in order"
+        );
+        assert!(parse(&[]).expect("defaults").config.is_empty());
+        let run = |args: &[&str]| match parse(args).map(|c| c.command) {
+            Ok(Some(Command::Run { concurrency, .. })) => Ok(concurrency),
+            other => Err(format!("{other:?}")),
+        };
+        assert_eq!(run(&["run", "failover"]), Ok(4));
+        assert_eq!(run(&["run", "failover", "--concurrency", "8"]), Ok(8));
+        assert!(run(&["run", "failover", "--concurrency", "0"]).is_err());
+    }
+
+    #[test]
     fn seed_takes_any_unsigned_64_bit_number() {
         for ok in ["0", "7", "18446744073709551615"] {
             let cli = parse(&["--seed", ok]).unwrap_or_else(|e| panic!("{ok}: {e}"));

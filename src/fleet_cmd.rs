@@ -126,7 +126,7 @@ fn load_all(paths: &[PathBuf]) -> Result<Vec<Estate>, Failure> {
     for p in paths {
         let e = drconsole::runbook::load_estate(p).map_err(Failure::estate)?;
         if estates.iter().any(|o| o.name == e.name) {
-            return Err(Failure::config(format!(
+            return Err(Failure::estate(format!(
                 "{}: estate name {:?} is used by another estate file: each estate needs its own name",
                 p.display(),
                 e.name

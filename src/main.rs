@@ -73,7 +73,7 @@ fn real_main(colour: bool) -> Result<i32, Failure> {
 }
 
 async fn dispatch(cli: Cli) -> Result<i32, Failure> {
-    let paths = config::locate_all(&cli.config).map_err(Failure::config)?;
+    let paths = config::locate_all(&cli.config).map_err(Failure::estate)?;
     if paths.len() > 1 {
         return fleet::dispatch(&cli, &paths).await;
     }
