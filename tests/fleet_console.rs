@@ -258,6 +258,13 @@ async fn evacuating_a_region_fails_every_estate_over_once_confirmed() {
             f.state.batch
         );
     }
+    // At 80 columns each estate's progress has a line of its own under its row.
+    let small = f.screen(80, 24);
+    assert_eq!(
+        small.matches("↳ evacuation: completed").count(),
+        3,
+        "{small}"
+    );
     assert!(
         f.state
             .batch

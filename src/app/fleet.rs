@@ -108,16 +108,26 @@ impl FleetApp {
 
     /// Every estate's row matching the filter, worst first (then by name).
     pub fn rows(&self) -> Vec<Row> {
+        self.view().0
+    }
+
+    /// The rows matching the filter and the summary of every estate, from one evaluation
+    /// of each estate (what a frame draws).
+    pub fn view(&self) -> (Vec<Row>, Summary) {
         let needle = self.filter.to_lowercase();
-        let mut rows: Vec<Row> = self
+        let all: Vec<Row> = self
             .apps
             .iter()
             .enumerate()
-            .filter(|(_, a)| needle.is_empty() || a.estate.name.to_lowercase().contains(&needle))
             .map(|(i, a)| self.row(i, a))
             .collect();
+        let summary = summarize(&all);
+        let mut rows: Vec<Row> = all
+            .into_iter()
+            .filter(|r| needle.is_empty() || r.name.to_lowercase().contains(&needle))
+            .collect();
         rows.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.name.cmp(&b.name)));
-        rows
+        (rows, summary)
     }
 
     fn row(&self, i: usize, a: &App) -> Row {
@@ -188,18 +198,7 @@ impl FleetApp {
     /// Normal (ready, serving from the primary), degraded (or split brain), failed over (or
     /// re-protected in the standby), unknown.
     pub fn summary(&self) -> Summary {
-        let mut s = Summary::default();
-        for a in &self.apps {
-            let state = a.posture().state;
-            match state {
-                PostureState::Unknown => s.unknown += 1,
-                PostureState::SplitBrain => s.degraded += 1,
-                PostureState::FailedOver | PostureState::Reprotected => s.failed_over += 1,
-                PostureState::Normal if a.readiness().verdict == Verdict::Ready => s.normal += 1,
-                PostureState::Normal => s.degraded += 1,
-            }
-        }
-        s
+        self.view().1
     }
 
     /// The estate of the selected row.
@@ -263,4 +262,18 @@ impl FleetApp {
             .iter()
             .any(|b| matches!(b, Some(BatchState::Queued | BatchState::Running(_))))
     }
+}
+
+fn summarize(rows: &[Row]) -> Summary {
+    let mut s = Summary::default();
+    for r in rows {
+        match r.posture {
+            PostureState::Unknown => s.unknown += 1,
+            PostureState::SplitBrain => s.degraded += 1,
+            PostureState::FailedOver | PostureState::Reprotected => s.failed_over += 1,
+            PostureState::Normal if r.readiness == Verdict::Ready => s.normal += 1,
+            PostureState::Normal => s.degraded += 1,
+        }
+    }
+    s
 }

@@ -14,6 +14,9 @@ use crate::model::{Lag, Side};
 use crate::posture::PostureState;
 use crate::readiness::Verdict;
 
+/// Below this many columns for the run, it is drawn on a line of its own.
+const NARROW_RUN: usize = 24;
+
 /// Draws the open estate's dashboard, or the overview.
 pub fn draw(frame: &mut Frame, fleet: &FleetApp, theme: &Theme) {
     if let Some(i) = fleet.open
@@ -71,7 +74,7 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
         Constraint::Length(1),
     ])
     .areas(area);
-    let s = fleet.summary();
+    let (rows, s) = fleet.view();
     let mut title = vec![
         Span::styled(" drconsole ", theme.title),
         Span::raw(format!("│ fleet: {} estates ", fleet.apps.len())),
@@ -102,7 +105,6 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
     ]);
     frame.render_widget(Paragraph::new(vec![Line::from(title), summary]), head);
 
-    let rows = fleet.rows();
     let w = table.width.saturating_sub(2) as usize;
     // name, posture, active, lag, ready, dns, reach; the run takes what is left.
     let name_w = rows
@@ -174,6 +176,12 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
             Span::styled(cut(&reach_text, 11), mark(reach_style)),
             Span::styled(cut(r.run.as_deref().unwrap_or(""), run_w), mark(theme.text)),
         ]));
+        // Too narrow for the run beside the row: it gets a line of its own under it.
+        if run_w < NARROW_RUN
+            && let Some(run) = &r.run
+        {
+            lines.push(Line::styled(cut(&format!("  ↳ {run}"), w), theme.text));
+        }
     }
     if rows.is_empty() {
         lines.push(Line::styled(
