@@ -122,7 +122,7 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
             cut("posture", 12),
             cut("active", 10),
             cut("lag /budget", 14),
-            cut("standby", 9),
+            cut("ready", 9),
             cut("dns", 8),
             cut("pri/stby", 11),
             cut("run", run_w)
@@ -174,7 +174,16 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
             Span::styled(cut(ready.0, 9), mark(ready.1)),
             Span::styled(cut(dns, 8), mark(theme.text)),
             Span::styled(cut(&reach_text, 11), mark(reach_style)),
-            Span::styled(cut(r.run.as_deref().unwrap_or(""), run_w), mark(theme.text)),
+            Span::styled(
+                cut(
+                    r.run
+                        .as_deref()
+                        .filter(|_| run_w >= NARROW_RUN)
+                        .unwrap_or(""),
+                    run_w,
+                ),
+                mark(theme.text),
+            ),
         ]));
         // Too narrow for the run beside the row: it gets a line of its own under it.
         if run_w < NARROW_RUN
