@@ -281,3 +281,19 @@ async fn evacuating_a_region_fails_every_estate_over_once_confirmed() {
     }
     assert_eq!(f.state.summary().failed_over, 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_active_region_unreadable_the_evacuation_is_of_the_region_serving() {
+    // Nothing read yet (as when the primary region does not answer): the posture is unknown,
+    // and the primary is what serves.
+    let mut f = Fixture::new();
+    f.key(KeyCode::Char('x'));
+    let e = f.state.evacuation.clone().expect("offered");
+    assert_eq!(
+        (e.region.as_str(), e.runbook.as_str()),
+        ("us-east-1", "failover")
+    );
+    assert_eq!(e.estates, [0, 1, 2]);
+    f.key(KeyCode::Esc);
+    assert!(f.state.evacuation.is_none());
+}

@@ -217,14 +217,12 @@ impl FleetApp {
         self.dirty = true;
     }
 
-    /// Offers to fail over every estate whose active region is the selected estate's active
-    /// region (`None` when that is not known).
+    /// Offers to move every estate served from the selected estate's serving region out of
+    /// it (`failover` from the primary, `failback` from the standby).
     pub fn offer_evacuation(&mut self) -> Option<&Evacuation> {
         let estate = self.selected_estate()?;
-        let a = &self.apps[estate];
-        let active = a.posture().active?;
-        let region = a.estate.region(active).region.to_string();
-        let runbook = match active {
+        let (side, region) = serving(&self.apps[estate]);
+        let runbook = match side {
             Side::Primary => "failover",
             Side::Standby => "failback",
         };
@@ -232,11 +230,7 @@ impl FleetApp {
             .apps
             .iter()
             .enumerate()
-            .filter(|(_, o)| {
-                o.posture()
-                    .active
-                    .is_some_and(|s| s == active && o.estate.region(s).region.to_string() == region)
-            })
+            .filter(|(_, o)| serving(o) == (side, region.clone()))
             .map(|(i, _)| i)
             .collect();
         self.evacuation = Some(Evacuation {
@@ -276,4 +270,19 @@ fn summarize(rows: &[Row]) -> Summary {
         }
     }
     s
+}
+
+/// The side an estate serves from, and its region: the posture's active side; when that
+/// cannot be decided (in a regional outage the failed region does not answer), the side
+/// DNS points at; with neither read, the primary.
+pub fn serving(a: &App) -> (Side, String) {
+    let dns = a
+        .global
+        .data
+        .as_ref()
+        .and_then(|g| g.dns.as_ref())
+        .and_then(|d| d.as_ref().ok())
+        .and_then(|d| d.points_at);
+    let side = a.posture().active.or(dns).unwrap_or(Side::Primary);
+    (side, a.estate.region(side).region.to_string())
 }
