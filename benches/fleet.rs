@@ -3,7 +3,9 @@
 //! estate read by its own backend), for 1, 5, 20 and 50 estates of 12 ECS services each;
 //! and the fleet overview's frame time at 160x48.
 //!
-//! `cargo bench --bench fleet` (needs the moto virtualenv, see tests/support/moto.rs).
+//! `cargo bench --bench fleet` (optimised), or `cargo test --bench fleet` (a debug build: the
+//! same calls, slower frames). Needs the moto virtualenv, see tests/support/moto.rs. Seeding
+//! 50 estates into moto takes a few minutes.
 
 #[path = "../tests/support/moto.rs"]
 mod moto;

@@ -69,7 +69,7 @@ fn expand(path: &Path) -> Result<Vec<PathBuf>, String> {
     files.sort();
     if files.is_empty() {
         return Err(format!(
-            "{}: a directory with no estate file (*.toml) in it",
+            "{}: is a directory with no estate file (*.toml) in it",
             path.display()
         ));
     }
