@@ -19,9 +19,11 @@ use crate::exit::Failure;
     after_long_help = EXIT_CODES
 )]
 pub struct Cli {
-    /// Estate file (else $DRCONSOLE_CONFIG, else $XDG_CONFIG_HOME/drconsole/config.toml).
+    /// Estate file (else $DRCONSOLE_CONFIG, else $XDG_CONFIG_HOME/drconsole/config.toml, else
+    /// every estates/*.toml there). Repeat it, or name a directory (every *.toml in it), for
+    /// several estates: the console opens on the fleet overview.
     #[arg(long, global = true)]
-    pub config: Option<PathBuf>,
+    pub config: Vec<PathBuf>,
 
     /// Theme: dark, light, high-contrast, or a path to a theme file.
     #[arg(long, global = true, default_value = "dark")]
@@ -133,6 +135,10 @@ pub enum Command {
         /// cannot be taken); audited.
         #[arg(long, value_name = "USER@HOST")]
         take_over: Option<String>,
+        /// With several estates: how many run at once (each estate's run is its own; one
+        /// that fails never stops the others).
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: u16,
     },
     /// Print a least-privilege IAM policy for the estate.
     IamPolicy {
@@ -288,6 +294,24 @@ mod tests {
                 other => panic!("{args:?}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn config_repeats_and_concurrency_is_bounded() {
+        let cli = parse(&["status", "--config", "a.toml", "--config", "dir/"]).expect("parsed");
+        assert_eq!(
+            cli.config,
+            [PathBuf::from("a.toml"), PathBuf::from("dir/")],
+            "every --config, in order"
+        );
+        assert!(parse(&[]).expect("defaults").config.is_empty());
+        let run = |args: &[&str]| match parse(args).map(|c| c.command) {
+            Ok(Some(Command::Run { concurrency, .. })) => Ok(concurrency),
+            other => Err(format!("{other:?}")),
+        };
+        assert_eq!(run(&["run", "failover"]), Ok(4));
+        assert_eq!(run(&["run", "failover", "--concurrency", "8"]), Ok(8));
+        assert!(run(&["run", "failover", "--concurrency", "0"]).is_err());
     }
 
     #[test]

@@ -19,6 +19,9 @@ use drconsole::runbook::headless::{HeadlessOptions, run_headless};
 use drconsole::runbook::{Journal, Pace, RunContext, RunError, RunMode};
 use drconsole::ui::theme::Theme;
 
+#[path = "fleet_cmd.rs"]
+mod fleet;
+
 /// What the console runs against.
 struct Target {
     estate: Estate,
@@ -70,7 +73,11 @@ fn real_main(colour: bool) -> Result<i32, Failure> {
 }
 
 async fn dispatch(cli: Cli) -> Result<i32, Failure> {
-    let path = config::locate(cli.config.as_deref());
+    let paths = config::locate_all(&cli.config).map_err(Failure::estate)?;
+    if paths.len() > 1 {
+        return fleet::dispatch(&cli, &paths).await;
+    }
+    let path = paths.into_iter().next();
     match &cli.command {
         Some(Command::Check) => {
             let Some(path) = path else {
@@ -96,6 +103,7 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             allow_data_loss,
             new,
             take_over,
+            ..
         }) => {
             if cli.read_only {
                 return Err(Failure::usage("--read-only: runbooks are not available"));
@@ -159,9 +167,85 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
     }
 }
 
+/// The theme, checked with the terminal before the screen is taken.
+pub(crate) fn console_theme(cli: &Cli) -> Result<Theme, Failure> {
+    let mut theme = Theme::load(&cli.theme).map_err(Failure::config)?;
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        theme = theme.without_color();
+    }
+    if !std::io::stdout().is_terminal() {
+        return Err(Failure::usage(
+            "the console needs a terminal and standard output is not one; \
+             scripts use `drconsole status` or `drconsole run`",
+        ));
+    }
+    Ok(theme)
+}
+
+/// The fleet overview on several estates.
+pub(crate) async fn fleet_console(
+    cli: &Cli,
+    target: fleet::FleetTarget,
+    theme: Theme,
+) -> Result<(), Failure> {
+    use drconsole::app::fleet::FleetApp;
+    use drconsole::console::fleet::{FleetLoop, run_fleet_interactive};
+    let now = Instant::now();
+    let apps: Vec<App> = target
+        .estates
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let backend = target.fleet.backend(i);
+            let mut app = App::new(
+                e.clone(),
+                backend.mode(),
+                !target.simulators.is_empty(),
+                now,
+            );
+            app.read_only = true;
+            if let Some(sim) = target.simulators.get(i) {
+                app.faults = sim.faults();
+            }
+            app
+        })
+        .collect();
+    let mut state = FleetApp::new(apps, now);
+    state.read_only = cli.read_only;
+    let (poll_tx, poll_rx) = mpsc::unbounded_channel();
+    let (input_tx, input_rx) = mpsc::unbounded_channel();
+    let control = PollControl::default();
+    let settings = target
+        .estates
+        .iter()
+        .map(|e| (e.poll_interval(), e.call_timeout.0))
+        .collect();
+    poll::fleet::spawn_fleet(target.fleet.clone(), settings, control.clone(), poll_tx);
+    let opts = drconsole::runbook::HeadlessOptions {
+        dry_run: cli.dry_run,
+        audit_path: cli.audit_log.clone(),
+        state_dir: cli.state_dir.clone(),
+        pace: fleet::pace_of(cli, &target),
+        ..Default::default()
+    };
+    let event_loop = FleetLoop::new(
+        input_rx,
+        poll_rx,
+        control,
+        target.simulators.clone(),
+        fleet::members(&target),
+        opts,
+        drconsole::runbook::batch::DEFAULT_CONCURRENCY,
+        theme,
+    );
+    run_fleet_interactive(event_loop, input_tx, &mut state)
+        .await
+        .map_err(|e| Failure::io(format!("the terminal: {e:#}")))
+}
+
 /// Writes a command's output. A reader that went away (`| head`) is not a failure: the
 /// command's outcome stands.
-fn print_out(text: &str) -> Result<(), Failure> {
+pub(crate) fn print_out(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -172,7 +256,7 @@ fn print_out(text: &str) -> Result<(), Failure> {
 }
 
 /// Why a headless run could not start.
-fn run_failure(e: RunError) -> Failure {
+pub(crate) fn run_failure(e: RunError) -> Failure {
     match e {
         RunError::ReadOnly | RunError::UnknownRunbook(_) => Failure::usage(e.to_string()),
         RunError::Invalid(_) => Failure::config(e.to_string()),
@@ -282,7 +366,7 @@ fn pace_of(cli: &Cli, target: &Target) -> Pace {
     }
 }
 
-fn summary(path: &str, e: &Estate) -> String {
+pub(crate) fn summary(path: &str, e: &Estate) -> String {
     let db = match &e.database {
         Some(d) => d.to_string(),
         None => "none".into(),

@@ -1,6 +1,7 @@
 //! The app's state, with one owner: pollers and input send it messages; rendering reads it.
 //! It knows no screen: how it is drawn (and in which theme) is the ui's and the console's.
 
+pub mod fleet;
 pub mod keys;
 mod picker;
 mod precheck;

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod aws;
 pub mod error;
+pub mod fleet;
 pub mod sim;
 
 use async_trait::async_trait;

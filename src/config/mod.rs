@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 pub use duration::HumanDuration;
 pub use error::ConfigError;
-pub use locate::locate;
+pub use locate::{locate, locate_all};
 pub use parse::ExtraCheck;
 pub use region::Region;
 pub use replicated::{EcrRepository, S3Bucket};

@@ -3,6 +3,7 @@
 //! and a one-second tick go into the app; the screen is redrawn only when something changed.
 //! Nothing here waits on the network.
 
+pub mod fleet;
 mod input;
 mod terminal;
 

@@ -5,6 +5,7 @@
 //! asks who its credentials are (the backend reads that once, and again after they failed).
 
 mod feed;
+pub mod fleet;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

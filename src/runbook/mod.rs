@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod api;
 pub mod audit;
 mod background;
+pub mod batch;
 pub mod defaults;
 mod engine;
 pub mod error;

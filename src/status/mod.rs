@@ -4,6 +4,7 @@
 
 mod account;
 mod dns;
+pub mod fleet;
 mod text;
 
 pub use account::AccountReport;
@@ -81,6 +82,19 @@ pub async fn take(estate: &Estate, backend: &dyn Backend) -> Snapshot {
         identity_once(backend, Side::Primary, timeout),
         identity_once(backend, Side::Standby, timeout),
     );
+    assemble(estate, backend.mode(), [p, s], g, [pi, si])
+}
+
+/// A snapshot of one estate from reads already made (the fleet reads regions by group).
+pub fn assemble(
+    estate: &Estate,
+    mode: String,
+    regions: [Result<Reading, crate::backend::BackendError>; 2],
+    g: Result<Reading, crate::backend::BackendError>,
+    identities: [Result<crate::model::Identity, crate::backend::BackendError>; 2],
+) -> Snapshot {
+    let [p, s] = regions;
+    let [pi, si] = identities;
     let now = Instant::now();
     let interval = estate.poll_interval();
     let region =
@@ -127,7 +141,7 @@ pub async fn take(estate: &Estate, backend: &dyn Backend) -> Snapshot {
     Snapshot {
         schema_version: SCHEMA_VERSION,
         estate: estate.name.clone(),
-        mode: backend.mode(),
+        mode,
         taken_at: chrono::Utc::now().to_rfc3339(),
         primary,
         standby,

@@ -3,6 +3,7 @@
 mod dashboard;
 mod dns;
 mod fit;
+pub mod fleet;
 mod footer;
 mod header;
 mod health;

@@ -212,6 +212,49 @@ impl Moto {
         serde_json::from_slice(&out.stdout).expect("seed_estate.py prints one JSON object")
     }
 
+    /// Seeds `estates` estates of `services` ECS services each into one account (see
+    /// tests/moto/fleet_seed.py); `no_replica` names estates seeded without a replica.
+    /// Returns each estate's name and estate file.
+    pub fn seed_fleet(
+        &self,
+        estates: usize,
+        services: usize,
+        no_replica: &[&str],
+    ) -> Vec<(String, String)> {
+        let mut cmd = Command::new(python());
+        cmd.arg(crate_root().join("tests/moto/fleet_seed.py"))
+            .arg(&self.url)
+            .arg("--estates")
+            .arg(estates.to_string())
+            .arg("--services")
+            .arg(services.to_string())
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL");
+        for n in no_replica {
+            cmd.arg("--no-replica").arg(n);
+        }
+        let out = cmd.output().expect("run tests/moto/fleet_seed.py");
+        assert!(
+            out.status.success(),
+            "seeding the fleet failed:\n{}\nserver said:\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            self.stderr()
+        );
+        let v: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("fleet_seed.py prints one JSON object");
+        v["estates"]
+            .as_array()
+            .expect("estates")
+            .iter()
+            .map(|e| {
+                (
+                    e["name"].as_str().expect("name").to_string(),
+                    e["toml"].as_str().expect("toml").to_string(),
+                )
+            })
+            .collect()
+    }
+
     /// Publishes a `ReplicaLag` datapoint `ago` seconds old for `instance` in `region`, as AWS
     /// would.
     pub fn put_lag(&self, region: &str, instance: &str, seconds: u64, ago: u64) {

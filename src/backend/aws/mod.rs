@@ -15,6 +15,7 @@ mod ecs;
 mod elb;
 mod endpoint;
 mod errors;
+mod fleet;
 mod iam;
 mod lambda;
 mod profile;
@@ -27,6 +28,7 @@ mod sts;
 
 pub use clients::CallCounter;
 pub use clients::load_sdk_config;
+pub use fleet::AwsFleet;
 pub use iam::iam_policy;
 
 use std::sync::Mutex;

@@ -66,6 +66,51 @@ pub async fn read_instance(c: &RegionClients, id: &str) -> Result<DbReading, Bac
     Ok(instance_reading(db, id))
 }
 
+/// `DescribeDBInstances` for many instances at once: the `db-instance-id` filter takes up to
+/// 100 identifiers, so one call (every page of it) per 100. An identifier absent from the
+/// answer is absent from the map (the instance does not exist).
+pub async fn read_instances(
+    c: &RegionClients,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, DbReading>, BackendError> {
+    use aws_sdk_rds::types::Filter;
+    const FILTER_VALUES: usize = 100;
+    let op = "rds:DescribeDBInstances";
+    let calls = ids.chunks(FILTER_VALUES).map(|batch| async move {
+        let filter = Filter::builder()
+            .name("db-instance-id")
+            .set_values(Some(batch.iter().map(|s| s.to_string()).collect()))
+            .build();
+        let mut found = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let out = c
+                .rds
+                .describe_db_instances()
+                .filters(filter.clone())
+                .set_marker(marker.take())
+                .send()
+                .await
+                .map_err(|e| sdk_error(c.ctx(), op, &batch.join(", "), e))?;
+            for db in out.db_instances() {
+                if let Some(id) = db.db_instance_identifier() {
+                    found.push((id.to_string(), instance_reading(db, id)));
+                }
+            }
+            match out.marker() {
+                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+                _ => break,
+            }
+        }
+        Ok::<_, BackendError>(found)
+    });
+    let mut all = std::collections::HashMap::new();
+    for batch in futures::future::join_all(calls).await {
+        all.extend(batch?);
+    }
+    Ok(all)
+}
+
 fn cluster_reading(cluster: &DbCluster, fallback_id: &str, role: DbRole) -> DbReading {
     DbReading {
         id: cluster

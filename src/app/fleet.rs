@@ -1,0 +1,288 @@
+//! The fleet overview's state: every estate's own [`App`] (the one-estate dashboard, fed by
+//! the fleet's pollers), one row per estate sorted worst first, a name filter, the estate
+//! whose dashboard is open, and an evacuation of a region: its typed confirmation and each
+//! estate's progress.
+
+use std::time::Instant;
+
+use super::{App, FeedState};
+use crate::model::{Lag, Side};
+use crate::posture::PostureState;
+use crate::readiness::Verdict;
+
+/// How an estate stands in an evacuation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchState {
+    /// Waiting for a free slot.
+    Queued,
+    /// Its run's latest line.
+    Running(String),
+    /// Its run ended with this exit code (0: completed).
+    Done(i32),
+}
+
+/// An evacuation being confirmed: fail over every estate whose active region is `region`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evacuation {
+    pub region: String,
+    pub runbook: String,
+    /// The estates it runs on (indices into the fleet).
+    pub estates: Vec<usize>,
+    /// What has been typed so far; the phrase is `REGION N`.
+    pub typed: String,
+}
+
+impl Evacuation {
+    /// What must be typed: the region and the number of estates, `us-east-1 3`.
+    pub fn phrase(&self) -> String {
+        format!("{} {}", self.region, self.estates.len())
+    }
+}
+
+/// One row of the overview.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub estate: usize,
+    pub name: String,
+    pub posture: PostureState,
+    pub active_region: Option<String>,
+    pub lag: Lag,
+    /// `ok`, `warn` (above `lag_warning`), `over` (above `rpo_budget`), `—` without a replica.
+    pub lag_verdict: &'static str,
+    pub budget: String,
+    pub readiness: Verdict,
+    pub dns: Option<Side>,
+    pub reach: [FeedState; 2],
+    /// The run in progress (or the evacuation's state) and its step.
+    pub run: Option<String>,
+    /// 0 is the worst.
+    pub rank: u8,
+}
+
+/// Estates in each state, as the summary line counts them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub normal: usize,
+    pub degraded: usize,
+    pub failed_over: usize,
+    pub unknown: usize,
+}
+
+pub struct FleetApp {
+    pub apps: Vec<App>,
+    /// The selected row, in the rows as shown (sorted and filtered).
+    pub selected: usize,
+    /// The estate whose dashboard is shown.
+    pub open: Option<usize>,
+    pub filter: String,
+    /// `/` was pressed: keys type into the filter.
+    pub filtering: bool,
+    pub evacuation: Option<Evacuation>,
+    /// Each estate's state in the evacuation running (or last run).
+    pub batch: Vec<Option<BatchState>>,
+    pub notice: Option<String>,
+    pub read_only: bool,
+    pub now: Instant,
+    pub dirty: bool,
+    pub should_quit: bool,
+}
+
+impl FleetApp {
+    pub fn new(apps: Vec<App>, now: Instant) -> FleetApp {
+        let n = apps.len();
+        FleetApp {
+            apps,
+            selected: 0,
+            open: None,
+            filter: String::new(),
+            filtering: false,
+            evacuation: None,
+            batch: vec![None; n],
+            notice: None,
+            read_only: false,
+            now,
+            dirty: true,
+            should_quit: false,
+        }
+    }
+
+    /// Every estate's row matching the filter, worst first (then by name).
+    pub fn rows(&self) -> Vec<Row> {
+        self.view().0
+    }
+
+    /// The rows matching the filter and the summary of every estate, from one evaluation
+    /// of each estate (what a frame draws).
+    pub fn view(&self) -> (Vec<Row>, Summary) {
+        let needle = self.filter.to_lowercase();
+        let all: Vec<Row> = self
+            .apps
+            .iter()
+            .enumerate()
+            .map(|(i, a)| self.row(i, a))
+            .collect();
+        let summary = summarize(&all);
+        let mut rows: Vec<Row> = all
+            .into_iter()
+            .filter(|r| needle.is_empty() || r.name.to_lowercase().contains(&needle))
+            .collect();
+        rows.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.name.cmp(&b.name)));
+        (rows, summary)
+    }
+
+    fn row(&self, i: usize, a: &App) -> Row {
+        let posture = a.posture();
+        let readiness = a.readiness().verdict;
+        let replica = a.replica_side();
+        let lag = a
+            .region(replica)
+            .data
+            .as_ref()
+            .and_then(|r| r.database.as_ref())
+            .and_then(|d| d.as_ref().ok())
+            .map(|d| d.lag)
+            .unwrap_or(Lag::NoData);
+        let lag_verdict = match lag.known() {
+            _ if a.estate.database.is_none() => "—",
+            Some(d) if d > a.estate.rpo_budget.0 => "over",
+            Some(d) if d > a.estate.lag_warning.0 => "warn",
+            Some(_) => "ok",
+            None if lag == Lag::Stopped => "over",
+            None => "?",
+        };
+        let run = match &self.batch[i] {
+            Some(BatchState::Queued) => Some("evacuation: queued".to_string()),
+            Some(BatchState::Running(line)) => Some(line.clone()),
+            Some(BatchState::Done(0)) => Some("evacuation: completed".to_string()),
+            Some(BatchState::Done(code)) => Some(format!("evacuation: FAILED (exit {code})")),
+            None => a
+                .run
+                .as_ref()
+                .filter(|_| a.run_active())
+                .map(|_| "run".into()),
+        };
+        let rank = match (posture.state, readiness) {
+            (PostureState::SplitBrain, _) => 0,
+            _ if matches!(self.batch[i], Some(BatchState::Done(c)) if c != 0) => 0,
+            (PostureState::Unknown, _) => 1,
+            (_, Verdict::Degraded) => 2,
+            (PostureState::FailedOver, _) => 3,
+            (_, Verdict::Unknown) => 4,
+            (PostureState::Reprotected, _) => 5,
+            _ => 6,
+        };
+        Row {
+            estate: i,
+            name: a.estate.name.clone(),
+            posture: posture.state,
+            active_region: posture
+                .active
+                .map(|s| a.estate.region(s).region.to_string()),
+            lag,
+            lag_verdict,
+            budget: a.estate.rpo_budget.to_string(),
+            readiness,
+            dns: a
+                .global
+                .data
+                .as_ref()
+                .and_then(|g| g.dns.as_ref())
+                .and_then(|d| d.as_ref().ok())
+                .and_then(|d| d.points_at),
+            reach: [a.state_of(Side::Primary), a.state_of(Side::Standby)],
+            run,
+            rank,
+        }
+    }
+
+    /// Normal (ready, serving from the primary), degraded (or split brain), failed over (or
+    /// re-protected in the standby), unknown.
+    pub fn summary(&self) -> Summary {
+        self.view().1
+    }
+
+    /// The estate of the selected row.
+    pub fn selected_estate(&self) -> Option<usize> {
+        self.rows().get(self.selected).map(|r| r.estate)
+    }
+
+    pub fn select(&mut self, delta: isize) {
+        let n = self.rows().len();
+        if n == 0 {
+            self.selected = 0;
+            return;
+        }
+        let at = self.selected as isize + delta;
+        self.selected = at.clamp(0, n as isize - 1) as usize;
+        self.dirty = true;
+    }
+
+    /// Offers to move every estate served from the selected estate's serving region out of
+    /// it (`failover` from the primary, `failback` from the standby).
+    pub fn offer_evacuation(&mut self) -> Option<&Evacuation> {
+        let estate = self.selected_estate()?;
+        let (side, region) = serving(&self.apps[estate]);
+        let runbook = match side {
+            Side::Primary => "failover",
+            Side::Standby => "failback",
+        };
+        let estates: Vec<usize> = self
+            .apps
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| serving(o) == (side, region.clone()))
+            .map(|(i, _)| i)
+            .collect();
+        self.evacuation = Some(Evacuation {
+            region,
+            runbook: runbook.into(),
+            estates,
+            typed: String::new(),
+        });
+        self.dirty = true;
+        self.evacuation.as_ref()
+    }
+
+    /// Whether the typed text confirms the evacuation.
+    pub fn evacuation_confirmed(&self) -> bool {
+        self.evacuation
+            .as_ref()
+            .is_some_and(|e| e.typed.trim() == e.phrase())
+    }
+
+    /// Whether an evacuation runs now.
+    pub fn batch_running(&self) -> bool {
+        self.batch
+            .iter()
+            .any(|b| matches!(b, Some(BatchState::Queued | BatchState::Running(_))))
+    }
+}
+
+fn summarize(rows: &[Row]) -> Summary {
+    let mut s = Summary::default();
+    for r in rows {
+        match r.posture {
+            PostureState::Unknown => s.unknown += 1,
+            PostureState::SplitBrain => s.degraded += 1,
+            PostureState::FailedOver | PostureState::Reprotected => s.failed_over += 1,
+            PostureState::Normal if r.readiness == Verdict::Ready => s.normal += 1,
+            PostureState::Normal => s.degraded += 1,
+        }
+    }
+    s
+}
+
+/// The side an estate serves from, and its region: the posture's active side; when that
+/// cannot be decided (in a regional outage the failed region does not answer), the side
+/// DNS points at; with neither read, the primary.
+pub fn serving(a: &App) -> (Side, String) {
+    let dns = a
+        .global
+        .data
+        .as_ref()
+        .and_then(|g| g.dns.as_ref())
+        .and_then(|d| d.as_ref().ok())
+        .and_then(|d| d.points_at);
+    let side = a.posture().active.or(dns).unwrap_or(Side::Primary);
+    (side, a.estate.region(side).region.to_string())
+}

@@ -1,0 +1,170 @@
+//! Several estates read together. Estates whose regions share credentials and an endpoint
+//! (the same profile, region and `endpoint_url`) form one **region group**: a poll cycle reads
+//! a group once, for every estate side in it, and splits the answer back per estate. On AWS
+//! the group's calls are batched across its estates (`aws::AwsFleet`); elsewhere (the
+//! simulator) each member is read on its own, through the same interface.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::{Backend, BackendError};
+use crate::config::Estate;
+use crate::model::{RegionReading, Side};
+
+/// One estate's side in a region group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    /// Index of the estate in the fleet.
+    pub estate: usize,
+    pub side: Side,
+}
+
+/// The estate sides that share a profile, a region and an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionGroup {
+    /// `us-east-1 profile prod via http://…`, for people.
+    pub label: String,
+    pub members: Vec<Member>,
+}
+
+/// What groups estate sides together: the region, the profile, the endpoint.
+pub fn group_key(estate: &Estate, side: Side) -> (String, Option<String>, Option<String>) {
+    let r = estate.region(side);
+    (
+        r.region.to_string(),
+        r.profile.clone(),
+        r.endpoint_url.clone(),
+    )
+}
+
+/// Groups every side of `estates` by [`group_key`], in order of first appearance.
+pub fn region_groups(estates: &[Estate]) -> Vec<RegionGroup> {
+    let mut order: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    let mut members: BTreeMap<usize, Vec<Member>> = BTreeMap::new();
+    for (i, e) in estates.iter().enumerate() {
+        for side in Side::BOTH {
+            let key = group_key(e, side);
+            let at = match order.iter().position(|k| *k == key) {
+                Some(at) => at,
+                None => {
+                    order.push(key);
+                    order.len() - 1
+                }
+            };
+            members
+                .entry(at)
+                .or_default()
+                .push(Member { estate: i, side });
+        }
+    }
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(at, (region, profile, endpoint))| {
+            let mut label = region;
+            if let Some(p) = profile {
+                label.push_str(&format!(" profile {p}"));
+            }
+            if let Some(u) = endpoint {
+                label.push_str(&format!(" via {u}"));
+            }
+            RegionGroup {
+                label,
+                members: members.remove(&at).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The fleet's reads: each estate's own backend (for runs, identities and Route 53), and
+/// one read per region group for the poll.
+#[async_trait]
+pub trait FleetBackend: Send + Sync {
+    /// The estate's own backend.
+    fn backend(&self, estate: usize) -> Arc<dyn Backend>;
+    fn groups(&self) -> &[RegionGroup];
+    /// Every member of group `group`, in the group's member order.
+    async fn read_group(&self, group: usize) -> Vec<Result<RegionReading, BackendError>>;
+}
+
+/// A fleet whose members are read one by one through their own backends (the simulator).
+pub struct PerEstate {
+    backends: Vec<Arc<dyn Backend>>,
+    groups: Vec<RegionGroup>,
+}
+
+impl PerEstate {
+    pub fn new(estates: &[Estate], backends: Vec<Arc<dyn Backend>>) -> PerEstate {
+        PerEstate {
+            groups: region_groups(estates),
+            backends,
+        }
+    }
+}
+
+#[async_trait]
+impl FleetBackend for PerEstate {
+    fn backend(&self, estate: usize) -> Arc<dyn Backend> {
+        self.backends[estate].clone()
+    }
+    fn groups(&self) -> &[RegionGroup] {
+        &self.groups
+    }
+    async fn read_group(&self, group: usize) -> Vec<Result<RegionReading, BackendError>> {
+        let Some(g) = self.groups.get(group) else {
+            return Vec::new();
+        };
+        let reads = g
+            .members
+            .iter()
+            .map(|m| async move { self.backends[m.estate].read_region(m.side).await });
+        futures::future::join_all(reads).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn estate(name: &str, p: &str, s: &str, profile: Option<&str>) -> Estate {
+        let profile = profile
+            .map(|p| format!("profile = \"{p}\"\n"))
+            .unwrap_or_default();
+        let text = format!(
+            "name = \"{name}\"\n[primary]\nregion = \"{p}\"\n{profile}[standby]\nregion = \"{s}\"\n{profile}"
+        );
+        Estate::parse(&text, "t.toml").expect("estate")
+    }
+
+    #[test]
+    fn sides_with_the_same_region_profile_and_endpoint_share_a_group() {
+        let estates = [
+            estate("a", "us-east-1", "us-west-2", None),
+            estate("b", "us-west-2", "us-east-1", None),
+            estate("c", "us-east-1", "us-west-2", Some("other")),
+        ];
+        let groups = region_groups(&estates);
+        let labels: Vec<&str> = groups.iter().map(|g| g.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "us-east-1",
+                "us-west-2",
+                "us-east-1 profile other",
+                "us-west-2 profile other"
+            ]
+        );
+        let m = |estate, side| Member { estate, side };
+        assert_eq!(
+            groups[0].members,
+            [m(0, Side::Primary), m(1, Side::Standby)]
+        );
+        assert_eq!(
+            groups[1].members,
+            [m(0, Side::Standby), m(1, Side::Primary)]
+        );
+        assert_eq!(groups[2].members, [m(2, Side::Primary)]);
+    }
+}

@@ -1,0 +1,226 @@
+//! The fleet overview: one row per estate, worst first, under a summary line; or the open
+//! estate's own dashboard. Pure rendering of [`FleetApp`].
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+
+use super::theme::Theme;
+use crate::app::FeedState;
+use crate::app::fleet::{FleetApp, Row};
+use crate::model::{Lag, Side};
+use crate::posture::PostureState;
+use crate::readiness::Verdict;
+
+/// Below this many columns for the run, it is drawn on a line of its own.
+const NARROW_RUN: usize = 24;
+
+/// Draws the open estate's dashboard, or the overview.
+pub fn draw(frame: &mut Frame, fleet: &FleetApp, theme: &Theme) {
+    if let Some(i) = fleet.open
+        && let Some(app) = fleet.apps.get(i)
+    {
+        super::draw(frame, app, theme);
+        return;
+    }
+    draw_overview(frame, frame.area(), fleet, theme);
+}
+
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        format!("{text:<width$}")
+    } else if width == 0 {
+        String::new()
+    } else {
+        let mut s: String = text.chars().take(width - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+fn posture_style(p: PostureState, theme: &Theme) -> Style {
+    match p {
+        PostureState::Normal => theme.healthy,
+        PostureState::FailedOver | PostureState::Reprotected => theme.warning,
+        PostureState::SplitBrain => theme.critical,
+        PostureState::Unknown => theme.muted,
+    }
+}
+
+fn reach(state: FeedState) -> &'static str {
+    match state {
+        FeedState::Fresh => "ok",
+        FeedState::Stale => "stale",
+        FeedState::Unreachable => "DOWN",
+        FeedState::Loading => "…",
+    }
+}
+
+fn lag_text(r: &Row) -> String {
+    match r.lag {
+        _ if r.lag_verdict == "—" => "—".into(),
+        Lag::Known(s) => format!("{} /{}", crate::timefmt::secs(s), r.budget),
+        Lag::Stopped => "STOPPED".into(),
+        Lag::NoData => "no data".into(),
+    }
+}
+
+pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Theme) {
+    let [head, table, foot] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let (rows, s) = fleet.view();
+    let mut title = vec![
+        Span::styled(" drconsole ", theme.title),
+        Span::raw(format!("│ fleet: {} estates ", fleet.apps.len())),
+    ];
+    if fleet.apps.iter().any(|a| a.simulation) {
+        title.push(Span::styled(" SIMULATION ", theme.simulation));
+    }
+    if fleet.read_only {
+        title.push(Span::styled(" READ-ONLY ", theme.badge));
+    }
+    let summary = Line::from(vec![
+        Span::styled(format!(" {} normal", s.normal), theme.healthy),
+        Span::raw(" · "),
+        Span::styled(format!("{} degraded", s.degraded), theme.warning),
+        Span::raw(" · "),
+        Span::styled(format!("{} failed over", s.failed_over), theme.warning),
+        Span::raw(" · "),
+        Span::styled(format!("{} unknown", s.unknown), theme.muted),
+        Span::raw(if fleet.filter.is_empty() && !fleet.filtering {
+            String::new()
+        } else {
+            format!(
+                "   filter: {}{}",
+                fleet.filter,
+                if fleet.filtering { "▏" } else { "" }
+            )
+        }),
+    ]);
+    frame.render_widget(Paragraph::new(vec![Line::from(title), summary]), head);
+
+    let w = table.width.saturating_sub(2) as usize;
+    // name, posture, active, lag, ready, dns, reach; the run takes what is left.
+    let name_w = rows
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 18);
+    let fixed = name_w + 1 + 12 + 10 + 14 + 9 + 8 + 11;
+    let run_w = w.saturating_sub(fixed);
+    let mut lines = vec![Line::styled(
+        format!(
+            "{}{}{}{}{}{}{}{}",
+            cut("estate", name_w + 1),
+            cut("posture", 12),
+            cut("active", 10),
+            cut("lag /budget", 14),
+            cut("ready", 9),
+            cut("dns", 8),
+            cut("pri/stby", 11),
+            cut("run", run_w)
+        ),
+        theme.muted,
+    )];
+    for (i, r) in rows.iter().enumerate() {
+        let selected = i == fleet.selected;
+        let mark = |st: Style| {
+            if selected {
+                st.add_modifier(Modifier::REVERSED)
+            } else {
+                st
+            }
+        };
+        let ready = match r.readiness {
+            Verdict::Ready => ("READY", theme.healthy),
+            Verdict::Degraded => ("DEGRADED", theme.critical),
+            Verdict::Unknown => ("UNKNOWN", theme.muted),
+        };
+        let lag_style = match r.lag_verdict {
+            "ok" => theme.healthy,
+            "warn" => theme.warning,
+            "over" => theme.critical,
+            _ => theme.muted,
+        };
+        let dns = match r.dns {
+            Some(Side::Primary) => "primary",
+            Some(Side::Standby) => "standby",
+            None => "—",
+        };
+        let reach_text = format!("{}/{}", reach(r.reach[0]), reach(r.reach[1]));
+        let reach_style = if r.reach.contains(&FeedState::Unreachable) {
+            theme.critical
+        } else {
+            theme.text
+        };
+        lines.push(Line::from(vec![
+            Span::styled(cut(&r.name, name_w + 1), mark(theme.text)),
+            Span::styled(
+                cut(&r.posture.as_str().to_uppercase(), 12),
+                mark(posture_style(r.posture, theme)),
+            ),
+            Span::styled(
+                cut(r.active_region.as_deref().unwrap_or("—"), 10),
+                mark(theme.text),
+            ),
+            Span::styled(cut(&lag_text(r), 14), mark(lag_style)),
+            Span::styled(cut(ready.0, 9), mark(ready.1)),
+            Span::styled(cut(dns, 8), mark(theme.text)),
+            Span::styled(cut(&reach_text, 11), mark(reach_style)),
+            Span::styled(
+                cut(
+                    r.run
+                        .as_deref()
+                        .filter(|_| run_w >= NARROW_RUN)
+                        .unwrap_or(""),
+                    run_w,
+                ),
+                mark(theme.text),
+            ),
+        ]));
+        // Too narrow for the run beside the row: it gets a line of its own under it.
+        if run_w < NARROW_RUN
+            && let Some(run) = &r.run
+        {
+            lines.push(Line::styled(cut(&format!("  ↳ {run}"), w), theme.text));
+        }
+    }
+    if rows.is_empty() {
+        lines.push(Line::styled(
+            format!("no estate matches {:?}", fleet.filter),
+            theme.muted,
+        ));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .title(" Estates (worst first) ");
+    frame.render_widget(Paragraph::new(lines).block(block), table);
+
+    let footer = match (&fleet.evacuation, &fleet.notice) {
+        (Some(e), _) => Line::from(vec![
+            Span::styled(" EVACUATE ", theme.danger),
+            Span::raw(format!(
+                " {} {} estate(s) active in {}: type {} then Enter · Esc cancel  > {}",
+                e.runbook,
+                e.estates.len(),
+                e.region,
+                e.phrase(),
+                e.typed
+            )),
+        ]),
+        (None, Some(n)) => Line::styled(format!(" {n}"), theme.warning),
+        (None, None) => Line::styled(
+            " ↑↓ select  Enter open  Esc back  / filter  x evacuate region  r refresh  q quit",
+            theme.muted,
+        ),
+    };
+    frame.render_widget(Paragraph::new(footer), foot);
+}

@@ -1,0 +1,299 @@
+//! The fleet overview on the simulator: the three estates of assets/fleet/, their rows and
+//! summary at 160x48 and 80x24, the keys (Enter opens an estate's dashboard, Esc returns, /
+//! filters), and an evacuation of us-east-1 confirmed once by typing the region and the
+//! number of estates, after which every estate is failed over.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use drconsole::app::App;
+use drconsole::app::fleet::{BatchState, FleetApp};
+use drconsole::backend::Backend;
+use drconsole::backend::fleet::{FleetBackend, PerEstate};
+use drconsole::backend::sim::{SimClock, Simulator};
+use drconsole::config::Estate;
+use drconsole::console::Input;
+use drconsole::console::fleet::FleetLoop;
+use drconsole::model::{Scope, Side};
+use drconsole::poll::{PollControl, PollEvent, Reading};
+use drconsole::posture::PostureState;
+use drconsole::runbook::Pace;
+use drconsole::runbook::batch::BatchMember;
+use drconsole::runbook::headless::HeadlessOptions;
+use drconsole::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc;
+
+const SPEED: f64 = 1000.0;
+
+struct Fixture {
+    fleet: Arc<PerEstate>,
+    sims: Vec<Arc<Simulator>>,
+    estates: Vec<Estate>,
+    _dir: tempfile::TempDir,
+    state: FleetApp,
+    event_loop: FleetLoop,
+}
+
+fn estates() -> Vec<Estate> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fleet");
+    drconsole::config::locate_all(&[dir])
+        .expect("assets/fleet")
+        .iter()
+        .map(|p| drconsole::runbook::load_estate(p).expect("valid"))
+        .collect()
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let estates = estates();
+        let sims: Vec<Arc<Simulator>> = estates
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Simulator::new(e.clone(), 7 + i as u64, SimClock::scaled(SPEED)))
+            .collect();
+        let backends: Vec<Arc<dyn Backend>> =
+            sims.iter().map(|s| s.clone() as Arc<dyn Backend>).collect();
+        let fleet = Arc::new(PerEstate::new(&estates, backends));
+        let now = Instant::now();
+        let apps = estates
+            .iter()
+            .map(|e| App::new(e.clone(), "SIMULATION".into(), true, now))
+            .collect();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let opts = HeadlessOptions {
+            audit_path: Some(dir.path().join("audit.jsonl")),
+            state_dir: Some(dir.path().join("state")),
+            pace: Pace { scale: SPEED },
+            ..Default::default()
+        };
+        let members = estates
+            .iter()
+            .enumerate()
+            .map(|(i, e)| BatchMember {
+                estate: Arc::new(e.clone()),
+                backend: fleet.backend(i),
+            })
+            .collect();
+        let (_, input) = mpsc::unbounded_channel();
+        let (_, polls) = mpsc::unbounded_channel();
+        let event_loop = FleetLoop::new(
+            input,
+            polls,
+            PollControl::default(),
+            sims.clone(),
+            members,
+            opts,
+            4,
+            Theme::dark(),
+        );
+        Fixture {
+            fleet,
+            sims,
+            estates,
+            _dir: dir,
+            state: FleetApp::new(apps, now),
+            event_loop,
+        }
+    }
+
+    /// One poll of every region group and every estate's Route 53, as the pollers send it.
+    async fn poll(&mut self) {
+        let now = Instant::now();
+        for (g, group) in self.fleet.groups().iter().enumerate() {
+            let results = self.fleet.read_group(g).await;
+            for (m, r) in group.members.iter().zip(results) {
+                self.state.apps[m.estate].apply_poll(PollEvent::Finished {
+                    scope: Scope::Region(m.side),
+                    at: now,
+                    result: r.map(|r| Reading::Region(Box::new(r))),
+                });
+            }
+        }
+        for (i, app) in self.state.apps.iter_mut().enumerate() {
+            let g = self.fleet.backend(i).read_global().await;
+            app.apply_poll(PollEvent::Finished {
+                scope: Scope::Global,
+                at: now,
+                result: g.map(Reading::Global),
+            });
+            app.now = now;
+        }
+        self.state.now = now;
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.event_loop.handle_input(
+            Input::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+            &mut self.state,
+        );
+    }
+
+    fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn screen(&self, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        t.draw(|f| drconsole::ui::fleet::draw(f, &self.state, &Theme::dark()))
+            .expect("draw");
+        let b = t.backend().buffer().clone();
+        (0..h)
+            .map(|y| {
+                let row: String = (0..w).map(|x| b[(x, y)].symbol().to_string()).collect();
+                format!("{}\n", row.trim_end())
+            })
+            .collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overview_shows_one_row_per_estate_at_both_sizes() {
+    let mut f = Fixture::new();
+    f.poll().await;
+    let big = f.screen(160, 48);
+    eprintln!("{big}");
+    assert!(big.contains("fleet: 3 estates"), "{big}");
+    assert!(
+        big.contains("3 normal · 0 degraded · 0 failed over · 0 unknown"),
+        "{big}"
+    );
+    for name in ["billing", "catalog", "payments"] {
+        let row = big
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} missing:\n{big}"));
+        for word in ["NORMAL", "us-east-1", "READY", "primary", "ok/ok"] {
+            assert!(row.contains(word), "{word} not in {row:?}");
+        }
+    }
+    let small = f.screen(80, 24);
+    eprintln!("{small}");
+    for name in ["billing", "catalog", "payments"] {
+        let row = small
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} missing at 80x24:\n{small}"));
+        assert!(row.contains("NORMAL") && row.contains("READY"), "{row:?}");
+    }
+    assert!(small.contains("3 normal"), "{small}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enter_opens_an_estate_esc_returns_and_slash_filters() {
+    let mut f = Fixture::new();
+    f.poll().await;
+    // A fault in one estate's simulator puts it first: the rows are worst first.
+    f.sims[2].toggle(drconsole::backend::sim::Fault::ReplicationStopped);
+    f.poll().await;
+    let rows = f.state.rows();
+    assert_eq!(rows[0].name, "payments", "{rows:#?}");
+    assert_eq!(rows[0].lag_verdict, "over");
+
+    f.key(KeyCode::Down);
+    f.key(KeyCode::Enter);
+    let open = f.state.open.expect("an estate is open");
+    assert_eq!(f.estates[open].name, rows[1].name);
+    let dashboard = f.screen(160, 48);
+    assert!(dashboard.contains(&rows[1].name), "{dashboard}");
+    assert!(dashboard.contains("Replication"), "{dashboard}");
+    f.key(KeyCode::Esc);
+    assert_eq!(f.state.open, None);
+    assert!(f.screen(160, 48).contains("Estates (worst first)"));
+
+    f.key(KeyCode::Char('/'));
+    f.typed("bil");
+    f.key(KeyCode::Enter);
+    let rows = f.state.rows();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].name, "billing");
+    // Letters typed into the filter are text: `q` did not quit.
+    f.key(KeyCode::Char('/'));
+    f.typed("q");
+    assert!(!f.state.should_quit);
+    f.key(KeyCode::Esc);
+    assert_eq!(f.state.rows().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evacuating_a_region_fails_every_estate_over_once_confirmed() {
+    let mut f = Fixture::new();
+    f.poll().await;
+    f.key(KeyCode::Char('x'));
+    let e = f.state.evacuation.clone().expect("offered");
+    assert_eq!(e.region, "us-east-1");
+    assert_eq!(e.runbook, "failover");
+    assert_eq!(e.estates.len(), 3);
+    assert_eq!(e.phrase(), "us-east-1 3");
+    assert!(f.screen(80, 24).contains("type us-east-1 3"));
+
+    // The region alone is not enough: the number of estates is part of the phrase.
+    f.typed("us-east-1");
+    f.key(KeyCode::Enter);
+    assert!(f.state.batch.iter().all(Option::is_none), "nothing started");
+    assert!(f.state.evacuation.is_some());
+    f.typed("us-east-1 3");
+    f.key(KeyCode::Enter);
+    assert!(f.state.evacuation.is_none());
+    assert!(f.state.batch.iter().all(|b| b.is_some()));
+
+    let began = Instant::now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        f.event_loop.pump_progress(&mut f.state);
+        if f.state
+            .batch
+            .iter()
+            .all(|b| matches!(b, Some(BatchState::Done(_))))
+        {
+            break;
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(120),
+            "{:?}",
+            f.state.batch
+        );
+    }
+    // At 80 columns each estate's progress has a line of its own under its row.
+    let small = f.screen(80, 24);
+    assert_eq!(
+        small.matches("↳ evacuation: completed").count(),
+        3,
+        "{small}"
+    );
+    assert!(
+        f.state
+            .batch
+            .iter()
+            .all(|b| *b == Some(BatchState::Done(0))),
+        "{:?}",
+        f.state.batch
+    );
+    f.poll().await;
+    for row in f.state.rows() {
+        assert_eq!(row.posture, PostureState::FailedOver, "{row:?}");
+        assert_eq!(row.dns, Some(Side::Standby), "{row:?}");
+        assert_eq!(row.run.as_deref(), Some("evacuation: completed"));
+    }
+    assert_eq!(f.state.summary().failed_over, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_active_region_unreadable_the_evacuation_is_of_the_region_serving() {
+    // Nothing read yet (as when the primary region does not answer): the posture is unknown,
+    // and the primary is what serves.
+    let mut f = Fixture::new();
+    f.key(KeyCode::Char('x'));
+    let e = f.state.evacuation.clone().expect("offered");
+    assert_eq!(
+        (e.region.as_str(), e.runbook.as_str()),
+        ("us-east-1", "failover")
+    );
+    assert_eq!(e.estates, [0, 1, 2]);
+    f.key(KeyCode::Esc);
+    assert!(f.state.evacuation.is_none());
+}
