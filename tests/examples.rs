@@ -159,3 +159,215 @@ fn ecs_mysql_fails_over_and_back_against_moto() {
     lab.run("failback", &["--allow-irreversible"]);
     lab.assert_posture("normal", "primary", "after failback");
 }
+
+impl Lab {
+    /// The audit log of `drconsole run NAME`: one JSON object per line.
+    fn audit(&self, name: &str) -> Vec<Value> {
+        let path = self.dir.path().join(format!("audit-{name}.jsonl"));
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("audit log {}: {e}", path.display()))
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("audit line is JSON"))
+            .collect()
+    }
+
+    /// The AWS operations the run called, in order (`rds:PromoteReadReplica`, ...).
+    fn calls(&self, name: &str) -> Vec<String> {
+        self.audit(name)
+            .iter()
+            .filter(|l| l["event"] == "call")
+            .map(|l| l["call"].as_str().unwrap_or("?").to_string())
+            .collect()
+    }
+
+    /// Replaces `from` with `to` in the estate file the lab runs.
+    fn rewrite(&self, from: &str, to: &str) {
+        let text = std::fs::read_to_string(&self.config).expect("estate file");
+        assert!(text.contains(from), "{from} is not in the estate file");
+        std::fs::write(&self.config, text.replace(from, to)).expect("write estate file");
+    }
+}
+
+/// Pilot light: promote, light the application tier, register it, invoke the team's Lambda,
+/// move the alias record.
+#[test]
+fn pilot_light_fails_over_with_the_teams_lambda_against_moto() {
+    let lab = Lab::new("pilot-light");
+    lab.assert_posture("normal", "primary", "as seeded");
+
+    lab.run("failover", &["--allow-irreversible", "--allow-data-loss"]);
+    let after = lab.status();
+    assert_eq!(after["posture"]["active"], "standby", "{after:#}");
+    let dns = &after["global"]["reading"]["dns"];
+    assert_eq!(dns["points_at"], "standby", "{dns:#}");
+    assert_eq!(dns["alias"], true, "{dns:#}");
+    let app = after["standby"]["reading"]["asgs"]
+        .as_array()
+        .and_then(|a| a.iter().find(|g| g["name"] == "storefront-app"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (app["min"].as_u64(), app["desired"].as_u64()),
+        (Some(2), Some(2)),
+        "{app:#}"
+    );
+
+    let calls = lab.calls("failover");
+    for op in [
+        "ssm:PutParameter",
+        "rds:PromoteReadReplica",
+        "autoscaling:UpdateAutoScalingGroup",
+        "elasticloadbalancing:RegisterTargets",
+        "lambda:InvokeFunction",
+        "route53:ChangeResourceRecordSets",
+    ] {
+        assert_eq!(
+            calls.iter().filter(|c| *c == op).count(),
+            1,
+            "{op} once in {calls:?}"
+        );
+    }
+    // The Lambda after the targets, before DNS.
+    let at = |op: &str| calls.iter().position(|c| c == op).unwrap_or(usize::MAX);
+    assert!(at("elasticloadbalancing:RegisterTargets") < at("lambda:InvokeFunction"));
+    assert!(at("lambda:InvokeFunction") < at("route53:ChangeResourceRecordSets"));
+}
+
+/// A loopback server answering every request `200 ok` until dropped: the standby the
+/// `http_check` step tests.
+struct Answering {
+    url: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Answering {
+    fn start() -> Answering {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let url = format!(
+            "http://127.0.0.1:{}/health",
+            listener.local_addr().expect("addr").port()
+        );
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((mut s, _)) => {
+                        let _ = s.set_nonblocking(false);
+                        let mut buf = [0u8; 2048];
+                        let _ = s.read(&mut buf);
+                        let _ = s.write_all(
+                            b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
+                        );
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        Answering { url, stop }
+    }
+}
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Microservices: no database; the team's restore script (with an `aws` CLI stand-in that
+/// records how it was called), the services scaled, DNS moved by a person (`--yes` confirms
+/// the instruction), and the standby tested over HTTP.
+#[test]
+fn microservices_fail_over_with_the_restore_script_against_moto() {
+    use std::os::unix::fs::PermissionsExt;
+    let lab = Lab::new("microservices");
+    let standby = Answering::start();
+    lab.rewrite("https://parts-euw1.example.com/health", &standby.url);
+    // The script runs from the example's own directory: the copy beside the lab's file.
+    let scripts = lab.dir.path().join("scripts");
+    std::fs::create_dir_all(&scripts).expect("scripts dir");
+    std::fs::copy(
+        examples_dir().join("scripts/restore-state.sh"),
+        scripts.join("restore-state.sh"),
+    )
+    .expect("copy the restore script");
+    let bin = lab.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("bin dir");
+    let log = lab.dir.path().join("aws-calls.log");
+    let aws = bin.join("aws");
+    std::fs::write(
+        &aws,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> {}\ncase \"$1 $2\" in \"s3 cp\") echo '{{\"parts\":1}}' > \"$4\";; esac\n",
+            log.display()
+        ),
+    )
+    .expect("aws stand-in");
+    std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+
+    // Before: replication and images ready.
+    let before = lab.status();
+    let items = before["readiness"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for label in ["S3 parts-state-euw2", "ECR parts/catalog"] {
+        let item = items
+            .iter()
+            .find(|i| i["label"].as_str().is_some_and(|l| l.starts_with(label)))
+            .unwrap_or_else(|| panic!("no readiness item {label}: {items:#?}"));
+        assert_eq!(item["check"], "pass", "{item:#}");
+    }
+
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let audit = lab.dir.path().join("audit-failover.jsonl");
+    let mut cmd = lab.command(&["run", "failover", "--yes"]);
+    cmd.env("PATH", path)
+        .arg("--audit-log")
+        .arg(&audit)
+        .arg("--state-dir")
+        .arg(lab.dir.path().join("state"));
+    let done = run_limited(cmd, RUN_LIMIT);
+    assert_eq!(done.code, Some(0), "{}", done.output());
+
+    let called = std::fs::read_to_string(&log).expect("the script called aws");
+    assert!(
+        called.contains("s3 cp s3://parts-state-euw1/state/services.json"),
+        "{called}"
+    );
+    assert!(
+        called.contains("ssm put-parameter --region eu-west-1"),
+        "{called}"
+    );
+    let lines = std::fs::read_to_string(&audit).expect("audit");
+    assert!(lines.contains("restore-state: restored"), "{lines}");
+
+    let after = lab.status();
+    let services = after["standby"]["reading"]["services"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let desired: Vec<(String, u64)> = services
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap_or("?").to_string(),
+                s["desired"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        desired,
+        vec![
+            ("catalog".to_string(), 2),
+            ("pricing".to_string(), 2),
+            ("inventory".to_string(), 3)
+        ]
+    );
+}

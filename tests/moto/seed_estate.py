@@ -19,11 +19,15 @@ which seeding needs for the default VPC of target groups.
 """
 
 import datetime
+import hashlib
+import io
 import json
 import os
 import re
 import sys
 import tomllib
+import urllib.request
+import zipfile
 
 import boto3
 
@@ -114,8 +118,6 @@ class Seeder:
         backup.create_backup_vault(BackupVaultName=db["backup_vault"])
         # The recovery point itself: moto has none; the harness's backup patch takes them
         # through its control path.
-        import urllib.request
-
         body = json.dumps(
             {
                 "region": self.regions["standby"],
@@ -287,6 +289,128 @@ class Seeder:
                 ComparisonOperator="GreaterThanThreshold",
             )
 
+    # What else the file names -------------------------------------------------------
+
+    def functions(self):
+        """Every function an `invoke_lambda` step names, in its step's region, on moto's
+        Docker-free Lambda backend (which answers without running code)."""
+        steps = []
+
+        def walk(items):
+            for step in items:
+                steps.append(step)
+                walk(step.get("steps", []))
+
+        for book in self.estate.get("runbooks", {}).values():
+            walk(book.get("steps", []))
+        wanted = {
+            (step["function"], step.get("region", "standby"))
+            for step in steps
+            if step.get("kind") == "invoke_lambda"
+        }
+        if not wanted:
+            return
+        req = urllib.request.Request(
+            self.url + "/moto-api/config",
+            data=json.dumps({"lambda": {"use_docker": False}}).encode(),
+            method="POST",
+        )
+        req.add_header("Content-Type", "application/json")
+        urllib.request.urlopen(req).read()
+        role = self.client("iam", "us-east-1").create_role(
+            RoleName="example-lambda",
+            AssumeRolePolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "lambda.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
+        )["Role"]["Arn"]
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("handler.py", "def handler(event, context):\n    return {'ok': True}\n")
+        for function, side in sorted(wanted):
+            name = function.split(":function:")[-1].split(":")[0]
+            self.client("lambda", side).create_function(
+                FunctionName=name,
+                Runtime="python3.12",
+                Role=role,
+                Handler="handler.handler",
+                Code={"ZipFile": buf.getvalue()},
+            )
+
+    def buckets(self):
+        for bucket in self.estate.get("s3_buckets", []):
+            made = {}
+            for side in ("primary", "standby"):
+                s3 = self.client("s3", side)
+                region = self.regions[side]
+                args = {"Bucket": bucket[side]}
+                if region != "us-east-1":
+                    args["CreateBucketConfiguration"] = {"LocationConstraint": region}
+                s3.create_bucket(**args)
+                s3.put_bucket_versioning(
+                    Bucket=bucket[side], VersioningConfiguration={"Status": "Enabled"}
+                )
+                made[side] = s3
+            made["primary"].put_bucket_replication(
+                Bucket=bucket["primary"],
+                ReplicationConfiguration={
+                    "Role": "arn:aws:iam::123456789012:role/s3-replication",
+                    "Rules": [
+                        {
+                            "ID": "to-standby",
+                            "Status": "Enabled",
+                            "Priority": 1,
+                            "Filter": {"Prefix": ""},
+                            "DeleteMarkerReplication": {"Status": "Disabled"},
+                            "Destination": {"Bucket": "arn:aws:s3:::" + bucket["standby"]},
+                        }
+                    ],
+                },
+            )
+            made["primary"].put_object(Bucket=bucket["primary"], Key="state/services.json", Body=b"{}")
+
+    def repositories(self):
+        for repo in self.estate.get("ecr_repositories", []):
+            for side in ("primary", "standby"):
+                ecr = self.client("ecr", side)
+                ecr.create_repository(repositoryName=repo["name"])
+                for tag in repo["tags"]:
+                    manifest = json.dumps(
+                        {
+                            "schemaVersion": 2,
+                            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                            "config": {
+                                "mediaType": "application/vnd.docker.container.image.v1+json",
+                                "size": 7023,
+                                "digest": "sha256:" + hashlib.sha256((repo["name"] + tag).encode()).hexdigest(),
+                            },
+                            "layers": [],
+                        }
+                    )
+                    ecr.put_image(repositoryName=repo["name"], imageTag=tag, imageManifest=manifest)
+
+    def coordination(self):
+        coord = self.estate.get("coordination")
+        if coord:
+            self.client("dynamodb", coord.get("region", self.regions["standby"])).create_table(
+                TableName=coord["table"],
+                AttributeDefinitions=[{"AttributeName": "estate", "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": "estate", "KeyType": "HASH"}],
+                BillingMode="PAY_PER_REQUEST",
+            )
+        topic = (self.estate.get("notify") or {}).get("sns_topic_arn")
+        if topic:
+            region, name = topic.split(":")[3], topic.split(":")[5]
+            self.ids[topic] = self.client("sns", region).create_topic(Name=name)["TopicArn"]
+
     def seed(self):
         self.database()
         self.ecs()
@@ -295,6 +419,10 @@ class Seeder:
         self.health_checks()
         self.dns()
         self.alarms()
+        self.functions()
+        self.buckets()
+        self.repositories()
+        self.coordination()
 
 
 def rewrite(text, url, ids):
