@@ -6,8 +6,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use drconsole::app::App;
 use drconsole::app::keys::Command;
+use drconsole::app::{App, Effect, PickItem};
 use drconsole::backend::Backend;
 use drconsole::backend::sim::{BUILT_IN_ESTATE, SimClock, Simulator, built_in_estate};
 use drconsole::config::Estate;
@@ -324,8 +324,80 @@ async fn a_pin_not_yet_verified_refuses_runbooks() {
     let mut app = App::new(estate, "SIMULATION".into(), true, Instant::now());
     let why = app.runbook_refusal().expect("refused before any read");
     assert!(why.contains("has not been read yet"), "{why}");
+    // The list opens (no account is known to be wrong), but no runbook starts: each calls a
+    // region whose pin is not verified.
     app.apply_command(Command::Runbooks);
-    assert!(app.picker.is_none());
+    assert!(app.picker.is_some());
+    let effect = app.apply_command(Command::Select);
+    assert!(effect.is_none(), "{effect:?}");
+    let notice = app.notice.clone().expect("a notice").0;
+    assert!(
+        notice.contains("runbooks refused") && notice.contains("has not been read yet"),
+        "{notice}"
+    );
+}
+
+/// In an outage the primary's account cannot be read: a failover, which never calls the
+/// primary, is not refused by the primary's pin; a runbook that calls the primary is.
+#[tokio::test]
+async fn an_unverifiable_primary_pin_does_not_refuse_a_failover_that_never_calls_it() {
+    let estate = pinned_estate();
+    let sim = Simulator::new(estate.clone(), 7, SimClock::manual());
+    sim.expire_credentials(Side::Primary, true);
+    let mut app = polled(estate.clone(), &sim).await;
+    assert!(
+        app.runbook_refusal()
+            .is_some_and(|w| w.contains("primary") && !w.contains("standby")),
+        "the primary's pin is unverified"
+    );
+    app.apply_command(Command::Runbooks);
+    let picker = app.picker.clone().expect("the list opens");
+    let at = |name: &str| {
+        picker
+            .items
+            .iter()
+            .position(|i| matches!(i, PickItem::Start(n) if n == name))
+            .unwrap_or_else(|| panic!("{name} offered"))
+    };
+    assert_eq!(picker.info[at("failover")].sides, vec![Side::Standby]);
+    app.picker.as_mut().expect("picker").selected = at("failover");
+    let effect = app.apply_command(Command::Select);
+    assert!(
+        matches!(effect, Some(Effect::StartRun(PickItem::Start(ref n))) if n == "failover"),
+        "{effect:?} {:?}",
+        app.notice
+    );
+    // Reprotect calls the primary: refused, with the fix on the primary's side.
+    app.apply_command(Command::Runbooks);
+    app.picker.as_mut().expect("picker").selected = at("reprotect");
+    assert!(app.apply_command(Command::Select).is_none());
+    let notice = app.notice.clone().expect("a notice").0;
+    assert!(notice.contains("runbooks refused: primary"), "{notice}");
+
+    // Headless: the failover runs; the primary's identity is not even asked for.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let audit = dir.path().join("audit.jsonl");
+    let sim = Simulator::new(estate.clone(), 7, SimClock::scaled(100.0));
+    sim.expire_credentials(Side::Primary, true);
+    let mut out = Vec::new();
+    let exit = run_headless(
+        Arc::new(estate),
+        sim,
+        "failover",
+        HeadlessOptions {
+            dry_run: true,
+            audit_path: Some(audit.clone()),
+            state_dir: Some(dir.path().join("state")),
+            pace: Pace { scale: 100.0 },
+            ..HeadlessOptions::default()
+        },
+        &mut out,
+    )
+    .await
+    .expect("headless");
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(exit.code, 0, "{out}");
+    assert!(!out.contains("would be refused"), "{out}");
 }
 
 #[tokio::test]
@@ -393,10 +465,9 @@ async fn a_run_records_its_accounts_in_run_started_and_the_report() {
         .map(|l| serde_json::from_str::<Value>(l).expect("json"))
         .find(|l| l["event"] == "run_started")
         .expect("run_started");
-    assert_eq!(
-        started["accounts"]["primary"]["principal"],
-        format!("arn:aws:sts::{PRIMARY_ACCOUNT}:assumed-role/DROperator/drconsole-sim")
-    );
+    // A failover never calls the primary: its identity is not read.
+    assert_eq!(started["accounts"]["primary"]["principal"], Value::Null);
+    assert_eq!(started["accounts"]["primary"]["pinned"], PRIMARY_ACCOUNT);
     assert_eq!(
         started["accounts"]["standby"]["account_id"],
         STANDBY_ACCOUNT
@@ -410,10 +481,5 @@ async fn a_run_records_its_accounts_in_run_started_and_the_report() {
         )),
         "{report}"
     );
-    assert!(
-        report.contains(&format!(
-            "- primary account: {PRIMARY_ACCOUNT} (orders-prod)"
-        )),
-        "{report}"
-    );
+    assert!(report.contains("- primary account: not read"), "{report}");
 }

@@ -269,14 +269,15 @@ fn a_pinned_account_that_differs_refuses_every_runbook_with_no_change() {
         .into_iter()
         .find(|l| l["event"] == "run_started")
         .expect("run_started");
-    for side in ["primary", "standby"] {
-        assert!(
-            started["accounts"][side]["principal"]
-                .as_str()
-                .is_some_and(|a| a.starts_with(&format!("arn:aws:sts::{MOTO_ACCOUNT}:"))),
-            "{started}"
-        );
-    }
+    assert!(
+        started["accounts"]["standby"]["principal"]
+            .as_str()
+            .is_some_and(|a| a.starts_with(&format!("arn:aws:sts::{MOTO_ACCOUNT}:"))),
+        "{started}"
+    );
+    // The failover never calls the primary: its identity is not read, its pin not judged.
+    assert_eq!(started["accounts"]["primary"]["principal"], Value::Null);
+    assert_eq!(started["accounts"]["primary"]["pinned"], MOTO_ACCOUNT);
     assert_eq!(control::changes(&fx.moto.url), seeded_changes);
 }
 

@@ -27,6 +27,8 @@ pub struct PickInfo {
     /// Whether its preconditions hold as the dashboard reads the estate now: `Err` says
     /// which does not, and what to do.
     pub ready: Result<(), String>,
+    /// The regions it calls: where a pinned account must be verified before it starts.
+    pub sides: Vec<Side>,
 }
 
 impl Default for PickInfo {
@@ -36,6 +38,7 @@ impl Default for PickInfo {
             steps: 0,
             irreversible: Vec::new(),
             ready: Ok(()),
+            sides: Side::BOTH.to_vec(),
         }
     }
 }
@@ -114,6 +117,7 @@ impl App {
             steps: members.len(),
             irreversible,
             ready,
+            sides: crate::runbook::step::sides_of(&steps, &self.estate),
         }
     }
 

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use super::keys::{self, Command, Edit};
 use super::{App, LAG_HISTORY, MIN_CONFIRM, Panel, PickItem, Question, RunPane, RunView, Typing};
-use crate::model::{IdentityError, Lag, Scope, merge_identity};
+use crate::model::{IdentityError, Lag, Scope, Side, merge_identity};
 use crate::poll::{PollEvent, Reading};
 use crate::runbook::RunCommand;
 
@@ -170,6 +170,15 @@ impl App {
                     return None;
                 }
                 let item = picker.items.get(picker.selected)?.clone();
+                let sides = picker.info.get(picker.selected).map(|i| i.sides.clone());
+                let unverified = crate::model::refusal_on(
+                    &self.accounts(),
+                    sides.as_deref().unwrap_or(&Side::BOTH),
+                );
+                if let Some(why) = unverified.filter(|_| !self.dry_run) {
+                    self.set_notice(format!("runbooks refused: {why}"), self.now);
+                    return None;
+                }
                 return Some(Effect::StartRun(item));
             }
             Command::Confirm
@@ -255,8 +264,11 @@ impl App {
 
     /// Whether a live run must not start on the accounts as read (said in the footer). A dry
     /// run calls nothing: it may plan whatever the accounts.
+    /// Credentials in the wrong account refuse every runbook at once; a pin that cannot be
+    /// verified is judged when a runbook starts, on the regions that runbook calls.
     fn refuse_live_run(&mut self) -> bool {
-        match self.runbook_refusal().filter(|_| !self.dry_run) {
+        let wrong = crate::model::refusal_on(&self.accounts(), &[]);
+        match wrong.filter(|_| !self.dry_run) {
             Some(why) => {
                 self.set_notice(format!("runbooks refused: {why}"), self.now);
                 true

@@ -91,6 +91,11 @@ impl AccountCheck {
         }
     }
 
+    /// Whether the side's credentials were read and act in another account than the pinned one.
+    pub fn mismatched(&self) -> bool {
+        matches!((&self.pinned, &self.read), (Some(p), Some(Ok(i))) if &i.account_id != p)
+    }
+
     /// Why no runbook may start because of this side: its account is not the pinned one, or
     /// cannot be read while one is pinned. Names both accounts and the profile.
     pub fn refusal(&self) -> Option<String> {
@@ -125,7 +130,19 @@ impl AccountCheck {
 
 /// The first refusal of either side, both when both refuse.
 pub fn runbook_refusal(checks: &[AccountCheck]) -> Option<String> {
-    let reasons: Vec<String> = checks.iter().filter_map(AccountCheck::refusal).collect();
+    refusal_on(checks, &Side::BOTH)
+}
+
+/// The refusal of a runbook that calls only `sides`: a pin is checked where the run acts or
+/// reads, so a dark primary whose account cannot be read does not refuse a failover that
+/// never calls it. A side in the wrong account refuses whatever the runbook touches: those
+/// are the wrong credentials.
+pub fn refusal_on(checks: &[AccountCheck], sides: &[Side]) -> Option<String> {
+    let reasons: Vec<String> = checks
+        .iter()
+        .filter(|c| sides.contains(&c.side) || c.mismatched())
+        .filter_map(AccountCheck::refusal)
+        .collect();
     (!reasons.is_empty()).then(|| reasons.join("; "))
 }
 

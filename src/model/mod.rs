@@ -10,7 +10,8 @@ mod route53;
 mod section;
 
 pub use account::{
-    AccountCheck, Identity, IdentityError, IdentityRead, merge_identity, runbook_refusal,
+    AccountCheck, Identity, IdentityError, IdentityRead, merge_identity, refusal_on,
+    runbook_refusal,
 };
 pub use db::{DbReading, DbRole, Lag};
 pub use error::{ErrorKind, Section, SectionError};

@@ -7,9 +7,10 @@ use serde_json::{Map, Value, json};
 use super::reader::Reader;
 use crate::model::{AccountCheck, IdentityError, Side};
 
-/// Both sides' identities, read at once, each bounded by the call timeout (throttling is
-/// retried), against the estate's pins.
-pub async fn read(reader: &Reader) -> Vec<AccountCheck> {
+/// The identities of `sides`, read at once, each bounded by the call timeout (throttling is
+/// retried), against the estate's pins; a side not asked for is left unread (a run that
+/// does not call the failed primary does not wait for its identity either).
+pub async fn read(reader: &Reader, sides: &[Side]) -> Vec<AccountCheck> {
     let one = |side: Side| {
         let b = reader.backend.clone();
         async move {
@@ -24,7 +25,17 @@ pub async fn read(reader: &Reader) -> Vec<AccountCheck> {
                 .account(side, Some(read.map_err(IdentityError::from)))
         }
     };
-    let (p, s) = tokio::join!(one(Side::Primary), one(Side::Standby));
+    let read_if = |side: Side| {
+        let wanted = sides.contains(&side);
+        async move {
+            if wanted {
+                one(side).await
+            } else {
+                reader.estate.account(side, None)
+            }
+        }
+    };
+    let (p, s) = tokio::join!(read_if(Side::Primary), read_if(Side::Standby));
     vec![p, s]
 }
 

@@ -16,6 +16,7 @@ use super::reader::Reader;
 use super::recorder::Recorder;
 use super::step::{Step, compile, sides_of};
 use crate::config::runbook::{RunbookSpec, assign_ids};
+use crate::model::Side;
 
 /// Starts the runbook called `name` (written in the estate file, or a generated default).
 /// Must be called inside a tokio runtime.
@@ -31,8 +32,8 @@ pub fn start_spec(
     name: &str,
     mut spec: RunbookSpec,
 ) -> Result<RunHandle, RunError> {
-    may_start(&ctx)?;
     let steps = compile(&spec, &ctx.estate, &ctx.registry).map_err(RunError::Invalid)?;
+    may_start(&ctx, &sides_of(&steps, &ctx.estate))?;
     assign_ids(&mut spec.steps, "");
     let now = Utc::now();
     let run_id = format!(
@@ -79,20 +80,22 @@ pub fn start_spec(
 /// steps stay finished; the step in flight is preflighted again, which finds its target state
 /// if its change had completed, and does nothing more.
 pub fn resume(ctx: RunContext, journal: Journal) -> Result<RunHandle, RunError> {
-    may_start(&ctx)?;
     if journal.outcome.is_some() {
+        may_start(&ctx, &[])?;
         return Err(RunError::AlreadyFinished(journal.run_id));
     }
     let steps = compile(&journal.spec, &ctx.estate, &ctx.registry).map_err(RunError::Invalid)?;
+    may_start(&ctx, &sides_of(&steps, &ctx.estate))?;
     Ok(launch(ctx, journal, steps, true))
 }
 
-/// No run in read-only mode; no live run while a pinned account differs or is not verified.
-/// A dry run calls nothing, so it may show its plan whatever the accounts.
-fn may_start(ctx: &RunContext) -> Result<(), RunError> {
+/// No run in read-only mode; no live run while a pinned account differs, or is not verified
+/// on a side the run calls (`sides`). A dry run calls nothing, so it may show its plan
+/// whatever the accounts.
+fn may_start(ctx: &RunContext, sides: &[Side]) -> Result<(), RunError> {
     match ctx.mode {
         RunMode::ReadOnly => Err(RunError::ReadOnly),
-        RunMode::Live => match crate::model::runbook_refusal(&ctx.accounts) {
+        RunMode::Live => match crate::model::refusal_on(&ctx.accounts, sides) {
             Some(why) => Err(RunError::AccountRefused(why)),
             None => Ok(()),
         },

@@ -119,8 +119,11 @@ pub async fn run_headless(
         ctx.pace,
         ctx.readings.clone(),
     );
-    ctx.accounts = super::accounts::read(&reader).await;
-    let refused = crate::model::runbook_refusal(&ctx.accounts);
+    // Only the sides the runbook calls: a failover with the primary dark neither waits for
+    // its identity nor is refused by its pin.
+    let sides = touched_sides(&ctx, name);
+    ctx.accounts = super::accounts::read(&reader, &sides).await;
+    let refused = crate::model::refusal_on(&ctx.accounts, &sides);
     if let Some(why) = &refused {
         if mode == RunMode::Live {
             let _ = writeln!(
@@ -349,4 +352,13 @@ fn audit_refusal(ctx: &RunContext, name: &str, why: &str, out: &mut impl Write) 
             ctx.audit_path.display()
         );
     }
+}
+
+/// The regions the runbook `name` calls (both when it cannot be built: the run then fails
+/// on its own error).
+fn touched_sides(ctx: &RunContext, name: &str) -> Vec<crate::model::Side> {
+    super::defaults::resolve(&ctx.estate, name)
+        .and_then(|spec| super::step::compile(&spec, &ctx.estate, &ctx.registry).ok())
+        .map(|steps| super::step::sides_of(&steps, &ctx.estate))
+        .unwrap_or_else(|| crate::model::Side::BOTH.to_vec())
 }
