@@ -265,6 +265,16 @@ class Seeder:
     def record(self, dns, kind, side):
         rec = {"Name": dns["record"], "Type": kind}
         alias = dns.get(side + "_alias")
+        if not alias and (side + "_value") not in dns:
+            # A failover pair's targets live in Route 53 only: each region's load balancer.
+            region = self.regions[side]
+            label = dns["record"].split(".")[0]
+            if kind in ("A", "AAAA"):
+                alias = {"dns_name": f"{label}-{region}.elb.amazonaws.com", "zone_id": "Z35SXDOTRQ7X7K"}
+            else:
+                rec["TTL"] = dns.get("ttl", 60)
+                rec["ResourceRecords"] = [{"Value": f"{label}-{region}.elb.amazonaws.com"}]
+                return rec
         if alias:
             rec["AliasTarget"] = {
                 "HostedZoneId": alias["zone_id"],
