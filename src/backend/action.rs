@@ -85,6 +85,16 @@ pub enum Action {
         store: EndpointStore,
         value: String,
     },
+    /// AWS Backup `StartRestoreJob` of an RDS recovery point into a new DB instance (`db`),
+    /// with the restore metadata AWS Backup takes for RDS.
+    StartRestoreJob {
+        side: Side,
+        recovery_point_arn: String,
+        db: String,
+        instance_class: Option<String>,
+        subnet_group: Option<String>,
+        security_groups: Vec<String>,
+    },
 }
 
 impl Action {
@@ -108,6 +118,7 @@ impl Action {
                 store: EndpointStore::Secret(_),
                 ..
             } => "secretsmanager:PutSecretValue",
+            Action::StartRestoreJob { .. } => "backup:StartRestoreJob",
         }
     }
 
@@ -175,6 +186,26 @@ impl Action {
                     format!("{call} {n} ({side}) = {value}")
                 }
             },
+            Action::StartRestoreJob {
+                side,
+                recovery_point_arn,
+                db,
+                instance_class,
+                subnet_group,
+                security_groups,
+            } => {
+                let mut t = format!("{call} {recovery_point_arn} ({side}) DBInstanceIdentifier={db}");
+                if let Some(c) = instance_class {
+                    t.push_str(&format!(" DBInstanceClass={c}"));
+                }
+                if let Some(g) = subnet_group {
+                    t.push_str(&format!(" DBSubnetGroupName={g}"));
+                }
+                if !security_groups.is_empty() {
+                    t.push_str(&format!(" VpcSecurityGroupIds={}", security_groups.join(",")));
+                }
+                t
+            }
         }
     }
 
@@ -193,6 +224,7 @@ impl Action {
             Action::PromoteReplica { .. }
                 | Action::GlobalFailover { .. }
                 | Action::GlobalSwitchover { .. }
+                | Action::StartRestoreJob { .. }
         )
     }
 
@@ -204,7 +236,8 @@ impl Action {
         match self {
             Action::PromoteReplica { side, .. }
             | Action::CreateReplica { side, .. }
-            | Action::RenameDb { side, .. } => vec![(Some(*side), db)],
+            | Action::RenameDb { side, .. }
+            | Action::StartRestoreJob { side, .. } => vec![(Some(*side), db)],
             // A global database changes its writer in both regions.
             Action::GlobalSwitchover { .. } | Action::GlobalFailover { .. } => {
                 Side::BOTH.iter().map(|s| (Some(*s), db)).collect()
@@ -234,7 +267,8 @@ impl Action {
             | Action::ForceDeployment { side, .. }
             | Action::SetAsgCapacity { side, .. }
             | Action::RegisterTargets { side, .. }
-            | Action::WriteEndpoint { side, .. } => Some(*side),
+            | Action::WriteEndpoint { side, .. }
+            | Action::StartRestoreJob { side, .. } => Some(*side),
             Action::UpsertRecord { .. } => None,
         }
     }

@@ -11,7 +11,10 @@ mod section;
 pub use account::{
     AccountCheck, Identity, IdentityError, IdentityRead, merge_identity, runbook_refusal,
 };
-pub use db::{DbReading, DbRole, Lag};
+pub use db::{
+    BackupReading, DbDetail, DbReading, DbRole, GlobalClusterReading, GlobalMember, GlobalMove, Lag,
+    RecoveryPoint, RestoreJob,
+};
 pub use error::{ErrorKind, Section, SectionError};
 pub use parts::Parts;
 pub use region::{

@@ -60,6 +60,9 @@ from moto.iam import access_control
 from moto.rds import models as rds_models
 from werkzeug.serving import make_server
 
+from backup import backup_restores  # this directory: AWS Backup recovery points and restores
+from global_cluster import global_cluster_moves  # this directory: an Aurora global patch
+
 CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 JSON_TARGET = "GraniteServiceVersion20100801."
 # Members of CloudWatch shapes that are timestamps (requests and answers).
@@ -311,6 +314,10 @@ ROUTE53_OPS = [
     ("GET", re.compile(r"/hostedzone/[^/]+/rrset/?$"), "ListResourceRecordSets"),
     ("GET", re.compile(r"/change/[^/]+$"), "GetChange"),
     ("GET", re.compile(r"/healthcheck/[^/]+/status$"), "GetHealthCheckStatus"),
+    ("PUT", re.compile(r"^/restore-jobs/?$"), "StartRestoreJob"),
+    ("GET", re.compile(r"^/restore-jobs/?$"), "ListRestoreJobs"),
+    ("GET", re.compile(r"^/restore-jobs/[^/]+$"), "DescribeRestoreJob"),
+    ("GET", re.compile(r"^/backup-vaults/[^/]+/recovery-points/?$"), "ListRecoveryPointsByBackupVault"),
 ]
 
 
@@ -431,10 +438,13 @@ def main():
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
     if not args.no_patch:
         promote_clears_source()
+        global_cluster_moves()
     app = DomainDispatcherApplication(create_backend_app)
     if not args.no_adapter:
         verify_signature_of_signed_request()
         app = cbor_adapter(readable_error_bodies(app))
+    if not args.no_patch:
+        app = backup_restores(app)
     app = control(app, Control())
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
     print(f"PORT {server.server_address[1]}", flush=True)

@@ -119,6 +119,7 @@ pub struct RegionClients {
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
+    pub backup: aws_sdk_backup::Client,
 }
 
 /// Route 53 is global; it is reached through the standby region's configuration.
@@ -244,6 +245,7 @@ fn clients_of(
         elb: client!(aws_sdk_elasticloadbalancingv2, sdk, ep, counter),
         ssm: client!(aws_sdk_ssm, sdk, ep, counter),
         secrets: client!(aws_sdk_secretsmanager, sdk, ep, counter),
+        backup: client!(aws_sdk_backup, sdk, ep, counter),
     }
 }
 

@@ -16,6 +16,7 @@ mod promote_replica;
 mod read;
 mod register_targets;
 mod reprotect;
+mod restore_from_backup;
 mod scale_services;
 mod set_asg_capacity;
 mod wait;
@@ -39,6 +40,7 @@ pub use move_dns::MoveDns;
 pub use promote_replica::PromoteReplica;
 pub use register_targets::RegisterTargets;
 pub use reprotect::{Reprotect, stale_id};
+pub use restore_from_backup::RestoreFromBackup;
 pub use scale_services::ScaleServices;
 pub use set_asg_capacity::SetAsgCapacity;
 pub use wait::Wait;
@@ -152,7 +154,8 @@ impl Registry {
             .add::<WriteEndpoint>()
             .add::<Reprotect>()
             .add::<Wait>()
-            .add::<Manual>();
+            .add::<Manual>()
+            .add::<RestoreFromBackup>();
         r
     }
 

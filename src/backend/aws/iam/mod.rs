@@ -14,6 +14,7 @@ use arns::{
     alarm_arns, asg_arns, database_arns, global_cluster_arns, health_check_arns, parameter_arns,
     secret_arns, service_arns, target_group_arns, zone_arns,
 };
+use arns::vault_arns;
 
 fn statement(sid: &str, actions: &[&str], resources: Vec<String>) -> Option<Value> {
     if resources.is_empty() {
@@ -81,6 +82,24 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
                 global_cluster_arns(estate),
             ));
         }
+        Some(DatabaseKind::BackupRestore) => {
+            statements.push(statement(
+                "ReadDatabase",
+                &["rds:DescribeDBInstances"],
+                database_arns(estate),
+            ));
+            statements.push(statement(
+                "ReadRecoveryPoints",
+                &["backup:ListRecoveryPointsByBackupVault"],
+                vault_arns(estate).0,
+            ));
+            // ListRestoreJobs names no resource: it is granted on "*" or not at all.
+            statements.push(statement(
+                "ReadRestoreJobs",
+                &["backup:ListRestoreJobs"],
+                vec!["*".into()],
+            ));
+        }
         None => {}
     }
     statements.push(statement(
@@ -122,6 +141,19 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
                     "OperateGlobalCluster",
                     &["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"],
                     arns,
+                ));
+            }
+            Some(DatabaseKind::BackupRestore) => {
+                statements.push(statement(
+                    "OperateRestore",
+                    &["backup:StartRestoreJob"],
+                    vault_arns(estate).1,
+                ));
+                // AWS Backup restores as its service role, which the caller passes to it.
+                statements.push(statement(
+                    "PassBackupRole",
+                    &["iam:PassRole"],
+                    vec!["arn:aws:iam::*:role/service-role/AWSBackupDefaultServiceRole".into()],
                 ));
             }
             None => {}

@@ -69,9 +69,12 @@ impl World {
                     source: db.global_cluster.clone().unwrap_or_default(),
                 },
             ),
+            // No database runs in the standby: it is restored from the vault on failover.
+            DatabaseKind::BackupRestore => (DbRole::Writer, DbRole::Backup),
         };
         self.primary.db = Some(SimDb::new(&db.primary, writer_role));
-        self.standby.db = Some(SimDb::new(&db.standby, replica_role));
+        self.standby.db = (replica_role != DbRole::Backup)
+            .then(|| SimDb::new(&db.standby, replica_role));
         let endpoint = endpoint_of(Side::Primary, &db.primary, &self.estate);
         if let Some(p) = &db.endpoint_parameter {
             self.primary.parameters.insert(p.clone(), endpoint.clone());
@@ -173,7 +176,16 @@ impl World {
                 instance_class: Some(db.instance_class.clone()),
                 arn: Some(self.db_arn(side, &db.id)),
                 applied_txn: Some(db.held.last()),
+                detail: (side == Side::Standby)
+                    .then(|| self.read_vault())
+                    .flatten()
+                    .map(crate::model::DbDetail::Backup),
             }),
+            _ if side == Side::Standby && self.vault.is_some() => {
+                self.backup_reading(id).ok_or_else(|| {
+                    SectionError::new(ErrorKind::NotFound, "no backup vault".to_string())
+                })
+            }
             _ => Err(SectionError::new(
                 ErrorKind::NotFound,
                 format!("DBInstanceNotFound: DBInstance {id} not found"),
