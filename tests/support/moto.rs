@@ -173,11 +173,15 @@ impl Moto {
     /// Seeds the standard estate (see tests/moto/seed.py); `services` > 0 seeds that many
     /// ECS services instead of `web` and `worker`.
     pub fn seed(&self, services: usize) -> Seeded {
+        self.seed_with(&["--services", &services.to_string()])
+    }
+
+    /// Seeds with seed.py's options (`--aurora`, `--backup-vault NAME`, ...).
+    pub fn seed_with(&self, args: &[&str]) -> Seeded {
         let out = Command::new(python())
             .arg(crate_root().join("tests/moto/seed.py"))
             .arg(&self.url)
-            .arg("--services")
-            .arg(services.to_string())
+            .args(args)
             .env_remove("AWS_PROFILE")
             .env_remove("AWS_ENDPOINT_URL")
             .output()
@@ -264,6 +268,14 @@ pub struct Seeded {
     pub standby_tg_arn: String,
     pub zone_id: String,
     pub health_checks: Vec<String>,
+    /// With `--aurora`: the global database's clusters.
+    #[serde(default)]
+    pub primary_cluster_arn: Option<String>,
+    #[serde(default)]
+    pub standby_cluster_arn: Option<String>,
+    /// With `--backup-vault`: the recovery point seeded in it.
+    #[serde(default)]
+    pub recovery_point_arn: Option<String>,
 }
 
 /// Where each region's calls go, and how long one call may take.

@@ -84,7 +84,8 @@ impl StepKind for RestoreFromBackup {
             .database
             .as_ref()
             .ok_or_else(|| StepError::missing("no [database] in the estate"))?;
-        let reading = cx.reader.read(side, Parts::DATABASE).await?;
+        // The lag part carries the recovery point's age (the RPO exposure).
+        let reading = cx.reader.read(side, Parts::DATABASE | Parts::LAG).await?;
         let db = db_of(&reading, side)?;
         let mut plan = StepPlan {
             current: state_text(db),
