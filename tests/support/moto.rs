@@ -216,6 +216,28 @@ impl Moto {
         );
     }
 
+    /// Publishes a lag datapoint now: `kind` "aurora" is `AuroraGlobalDBReplicationLag` of a
+    /// cluster (`value` in milliseconds), anything else `ReplicaLag` of an instance (seconds).
+    pub fn put_lag_metric(&self, region: &str, kind: &str, id: &str, value: u64) {
+        let out = Command::new(python())
+            .arg(crate_root().join("tests/moto/lag.py"))
+            .arg(&self.url)
+            .arg(region)
+            .arg(id)
+            .arg(value.to_string())
+            .arg("0")
+            .arg(kind)
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .output()
+            .expect("run tests/moto/lag.py");
+        assert!(
+            out.status.success(),
+            "publishing lag failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// Reads the estate back through boto3, independently of the console's backend (see
     /// tests/moto/state.py for the shape). Every list is sorted: equal states compare equal.
     pub fn state(&self) -> serde_json::Value {
