@@ -34,7 +34,11 @@ fn backup_toml(seeded: &Seeded, url: &str) -> String {
         ),
     );
     assert!(toml.contains("backup-restore"), "{toml}");
-    toml.replacen("poll_interval", "lag_warning = \"5m\"\nrpo_budget = \"30m\"\npoll_interval", 1)
+    toml.replacen(
+        "poll_interval",
+        "lag_warning = \"5m\"\nrpo_budget = \"30m\"\npoll_interval",
+        1,
+    )
 }
 
 struct Fixture {
@@ -66,15 +70,21 @@ impl Fixture {
     /// `drconsole run failover --yes ...`: its exit code.
     fn failover(&self) -> Option<i32> {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
-        cmd.args(["run", "failover", "--yes", "--allow-irreversible", "--allow-data-loss"])
-            .arg("--config")
-            .arg(&self.config)
-            .arg("--audit-log")
-            .arg(self.dir.path().join("audit.jsonl"))
-            .arg("--state-dir")
-            .arg(self.dir.path().join("state"))
-            .env("HOME", self.dir.path())
-            .env("NO_COLOR", "1");
+        cmd.args([
+            "run",
+            "failover",
+            "--yes",
+            "--allow-irreversible",
+            "--allow-data-loss",
+        ])
+        .arg("--config")
+        .arg(&self.config)
+        .arg("--audit-log")
+        .arg(self.dir.path().join("audit.jsonl"))
+        .arg("--state-dir")
+        .arg(self.dir.path().join("state"))
+        .env("HOME", self.dir.path())
+        .env("NO_COLOR", "1");
         for (k, v) in moto::test_env() {
             cmd.env(k, v);
         }
@@ -152,7 +162,12 @@ fn the_standby_reads_as_its_newest_recovery_point_with_its_age() {
 
     // 10 minutes old: above the 5m warning, within the 30m budget.
     let estate = support::estate(&f.toml);
-    let r = readiness::evaluate(&estate, Side::Primary, [Some(&primary), Some(&standby)], None);
+    let r = readiness::evaluate(
+        &estate,
+        Side::Primary,
+        [Some(&primary), Some(&standby)],
+        None,
+    );
     let by = |label: &str| {
         r.items
             .iter()
@@ -242,7 +257,11 @@ fn a_lost_reply_of_start_restore_job_still_gives_one_job() {
     moto_control::restore_seconds(&f.moto.url, 12);
     moto_control::lose_reply(&f.moto.url, "StartRestoreJob");
     let first = f.failover();
-    assert_ne!(first, Some(0), "the call's reply was lost: the step cannot be done");
+    assert_ne!(
+        first,
+        Some(0),
+        "the call's reply was lost: the step cannot be done"
+    );
     let again = f.failover();
     assert_eq!(again, Some(0));
     assert_eq!(

@@ -28,20 +28,30 @@ fn aurora_toml(seeded: &Seeded, ep: &Endpoints) -> String {
         "kind = \"aurora-global\"\nprimary = \"orders-cluster\"\nstandby = \"orders-cluster-dr\"\nglobal_cluster = \"orders-global\"",
     );
     assert!(toml.contains("aurora-global"));
-    toml.replacen("poll_interval", "failback_settle = \"1s\"\npoll_interval", 1)
+    toml.replacen(
+        "poll_interval",
+        "failback_settle = \"1s\"\npoll_interval",
+        1,
+    )
 }
 
 fn run(config: &PathBuf, dir: &std::path::Path, name: &str, label: &str) -> (Option<i32>, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
-    cmd.args(["run", name, "--yes", "--allow-irreversible", "--allow-data-loss"])
-        .arg("--config")
-        .arg(config)
-        .arg("--audit-log")
-        .arg(dir.join(format!("audit-{label}.jsonl")))
-        .arg("--state-dir")
-        .arg(dir.join("state"))
-        .env("HOME", dir)
-        .env("NO_COLOR", "1");
+    cmd.args([
+        "run",
+        name,
+        "--yes",
+        "--allow-irreversible",
+        "--allow-data-loss",
+    ])
+    .arg("--config")
+    .arg(config)
+    .arg("--audit-log")
+    .arg(dir.join(format!("audit-{label}.jsonl")))
+    .arg("--state-dir")
+    .arg(dir.join("state"))
+    .env("HOME", dir)
+    .env("NO_COLOR", "1");
     for (k, v) in moto::test_env() {
         cmd.env(k, v);
     }
@@ -129,7 +139,10 @@ fn failover_with_the_primary_dark_then_reprotect_then_failback_by_switchover() {
         .collect();
     assert_eq!(failovers.len(), 1, "{done:?}");
     assert!(failovers[0].contains("orders-cluster-dr"), "{failovers:?}");
-    assert!(done.iter().all(|c| !c.starts_with("rds:SwitchoverGlobalCluster")));
+    assert!(
+        done.iter()
+            .all(|c| !c.starts_with("rds:SwitchoverGlobalCluster"))
+    );
     let reqs = moto_control::requests(&m.url);
     assert_eq!(reqs.get("FailoverGlobalCluster"), Some(&1));
     drop(dark);
@@ -156,7 +169,10 @@ fn failover_with_the_primary_dark_then_reprotect_then_failback_by_switchover() {
         .collect();
     assert_eq!(switch.len(), 1, "{back:?}");
     assert!(switch[0].contains("orders-cluster"), "{switch:?}");
-    assert!(back.iter().all(|c| !c.starts_with("rds:FailoverGlobalCluster")));
+    assert!(
+        back.iter()
+            .all(|c| !c.starts_with("rds:FailoverGlobalCluster"))
+    );
     let reqs = moto_control::requests(&m.url);
     assert_eq!(reqs.get("SwitchoverGlobalCluster"), Some(&1));
     assert_eq!(reqs.get("FailoverGlobalCluster"), Some(&1));

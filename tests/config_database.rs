@@ -25,7 +25,8 @@ fn check(text: &str) -> (Option<i32>, String) {
     )
 }
 
-const HEAD: &str = "name = \"orders\"\n[primary]\nregion = \"us-east-1\"\n[standby]\nregion = \"us-west-2\"\n";
+const HEAD: &str =
+    "name = \"orders\"\n[primary]\nregion = \"us-east-1\"\n[standby]\nregion = \"us-west-2\"\n";
 
 #[test]
 fn backup_restore_without_a_vault_is_refused_at_its_line() {
@@ -46,7 +47,10 @@ fn a_backup_vault_on_rds_replica_is_refused_at_its_line() {
     let (code, out) = check(&text);
     assert_eq!(code, Some(78), "{out}");
     assert!(out.contains("estate.toml:10:"), "{out}");
-    assert!(out.contains("applies only to kind = \"backup-restore\""), "{out}");
+    assert!(
+        out.contains("applies only to kind = \"backup-restore\""),
+        "{out}"
+    );
 }
 
 #[test]
@@ -56,6 +60,9 @@ fn a_complete_backup_restore_estate_checks() {
     );
     let (code, out) = check(&text);
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("backup-restore orders-db -> orders-db-dr"), "{out}");
+    assert!(
+        out.contains("backup-restore orders-db -> orders-db-dr"),
+        "{out}"
+    );
     assert!(out.contains("restored from vault orders-dr-vault"), "{out}");
 }

@@ -194,7 +194,8 @@ impl Action {
                 subnet_group,
                 security_groups,
             } => {
-                let mut t = format!("{call} {recovery_point_arn} ({side}) DBInstanceIdentifier={db}");
+                let mut t =
+                    format!("{call} {recovery_point_arn} ({side}) DBInstanceIdentifier={db}");
                 if let Some(c) = instance_class {
                     t.push_str(&format!(" DBInstanceClass={c}"));
                 }
@@ -202,7 +203,10 @@ impl Action {
                     t.push_str(&format!(" DBSubnetGroupName={g}"));
                 }
                 if !security_groups.is_empty() {
-                    t.push_str(&format!(" VpcSecurityGroupIds={}", security_groups.join(",")));
+                    t.push_str(&format!(
+                        " VpcSecurityGroupIds={}",
+                        security_groups.join(",")
+                    ));
                 }
                 t
             }

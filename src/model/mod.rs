@@ -12,8 +12,8 @@ pub use account::{
     AccountCheck, Identity, IdentityError, IdentityRead, merge_identity, runbook_refusal,
 };
 pub use db::{
-    BackupReading, DbDetail, DbReading, DbRole, GlobalClusterReading, GlobalMember, GlobalMove, Lag,
-    RecoveryPoint, RestoreJob,
+    BackupReading, DbDetail, DbReading, DbRole, GlobalClusterReading, GlobalMember, GlobalMove,
+    Lag, RecoveryPoint, RestoreJob,
 };
 pub use error::{ErrorKind, Section, SectionError};
 pub use parts::Parts;

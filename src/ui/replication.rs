@@ -188,7 +188,10 @@ fn db_line<'a>(app: &App, theme: &Theme, side: Side, compact: bool) -> Line<'a> 
                 spans.push(Span::styled(format!(" · {}", db.status), style));
             }
             if let Some(extra) = detail_text(db, compact) {
-                spans.push(Span::styled(extra, super::data_style(theme, state, t.muted)));
+                spans.push(Span::styled(
+                    extra,
+                    super::data_style(theme, state, t.muted),
+                ));
             }
             if state == FeedState::Unreachable && !compact {
                 spans.push(Span::styled(

@@ -246,8 +246,17 @@ mod tests {
 
     #[test]
     fn instance_arns_match_by_name() {
-        assert!(is_instance("arn:aws:rds:us-east-1:1:db:orders-db", "orders-db"));
-        assert!(!is_instance("arn:aws:rds:us-east-1:1:db:orders-db2", "orders-db"));
-        assert!(!is_instance("arn:aws:rds:us-east-1:1:cluster:orders-db", "orders-db"));
+        assert!(is_instance(
+            "arn:aws:rds:us-east-1:1:db:orders-db",
+            "orders-db"
+        ));
+        assert!(!is_instance(
+            "arn:aws:rds:us-east-1:1:db:orders-db2",
+            "orders-db"
+        ));
+        assert!(!is_instance(
+            "arn:aws:rds:us-east-1:1:cluster:orders-db",
+            "orders-db"
+        ));
     }
 }

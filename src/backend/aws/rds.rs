@@ -5,7 +5,9 @@ use aws_sdk_rds::types::{DbCluster, DbInstance};
 use super::clients::RegionClients;
 use super::errors::{malformed, sdk_error};
 use crate::backend::{ActionOutcome, BackendError};
-use crate::model::{DbDetail, DbReading, DbRole, GlobalClusterReading, GlobalMember, GlobalMove, Lag};
+use crate::model::{
+    DbDetail, DbReading, DbRole, GlobalClusterReading, GlobalMember, GlobalMove, Lag,
+};
 
 /// The last part of an ARN (`arn:aws:rds:us-east-1:1:cluster:orders` → `orders`).
 pub fn arn_name(arn: &str) -> &str {

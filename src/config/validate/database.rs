@@ -32,7 +32,9 @@ pub(super) fn database(e: &Estate) -> Result<(), Failure> {
             if given {
                 return fail(
                     format!("database.{key}"),
-                    format!("{key} does not apply to kind = \"backup-restore\" (no replica, no global cluster)"),
+                    format!(
+                        "{key} does not apply to kind = \"backup-restore\" (no replica, no global cluster)"
+                    ),
                 );
             }
         }

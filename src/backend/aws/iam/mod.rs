@@ -10,11 +10,11 @@ use serde_json::{Value, json};
 
 use crate::config::{DatabaseKind, Estate};
 
+use arns::vault_arns;
 use arns::{
     alarm_arns, asg_arns, database_arns, global_cluster_arns, health_check_arns, parameter_arns,
     secret_arns, service_arns, target_group_arns, zone_arns,
 };
-use arns::vault_arns;
 
 fn statement(sid: &str, actions: &[&str], resources: Vec<String>) -> Option<Value> {
     if resources.is_empty() {

@@ -73,8 +73,8 @@ impl World {
             DatabaseKind::BackupRestore => (DbRole::Writer, DbRole::Backup),
         };
         self.primary.db = Some(SimDb::new(&db.primary, writer_role));
-        self.standby.db = (replica_role != DbRole::Backup)
-            .then(|| SimDb::new(&db.standby, replica_role));
+        self.standby.db =
+            (replica_role != DbRole::Backup).then(|| SimDb::new(&db.standby, replica_role));
         let endpoint = endpoint_of(Side::Primary, &db.primary, &self.estate);
         if let Some(p) = &db.endpoint_parameter {
             self.primary.parameters.insert(p.clone(), endpoint.clone());

@@ -232,3 +232,77 @@ fn sim_time(t: f64) -> String {
     (start + chrono::Duration::seconds(t.round() as i64))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Estate;
+
+    fn estate() -> Estate {
+        let mut e = crate::backend::sim::built_in_estate();
+        if let Some(db) = e.database.as_mut() {
+            db.kind = DatabaseKind::BackupRestore;
+            db.standby = "orders-db-dr".into();
+            db.backup_vault = Some("orders-dr-vault".into());
+        }
+        e
+    }
+
+    fn standby(w: &World) -> DbReading {
+        w.read_region(Side::Standby)
+            .database
+            .expect("database")
+            .expect("read")
+    }
+
+    #[test]
+    fn the_vault_ages_takes_hourly_copies_and_a_restore_takes_its_while() {
+        let mut w = World::new(estate(), 7);
+        let db = standby(&w);
+        assert_eq!(db.role, DbRole::Backup);
+        assert_eq!(db.status, "not restored");
+        assert_eq!(db.lag, Lag::Known(FIRST_AGE as u64));
+        // The copy ages with the clock, until the next hourly one lands.
+        w.advance_to(600.0);
+        assert_eq!(standby(&w).lag, Lag::Known(FIRST_AGE as u64 + 600));
+        w.advance_to(BACKUP_EVERY - FIRST_AGE + 1.0);
+        assert_eq!(standby(&w).lag, Lag::Known(1));
+
+        let point = standby(&w)
+            .backup()
+            .and_then(|b| b.recovery_point.clone())
+            .expect("a point");
+        w.start_restore(&point.arn, "orders-db-dr", None)
+            .expect("restore");
+        // The same point into the same instance again starts nothing.
+        let again = w
+            .start_restore(&point.arn, "orders-db-dr", None)
+            .expect("again");
+        assert!(again.contains("already started"), "{again}");
+        assert_eq!(w.vault.as_ref().map(|v| v.jobs.len()), Some(1));
+        let start = w.now;
+        w.advance_to(start + RESTORE.0 - 1.0);
+        let during = standby(&w);
+        assert_eq!(during.role, DbRole::Backup);
+        assert_eq!(during.status, "restoring");
+        w.advance_to(start + RESTORE.1 + 1.0);
+        let after = standby(&w);
+        assert_eq!(after.role, DbRole::Writer);
+        assert_eq!(after.status, "available");
+        assert_eq!(
+            after
+                .backup()
+                .and_then(|b| b.restore_job.as_ref())
+                .map(|j| j.status.as_str()),
+            Some("COMPLETED")
+        );
+    }
+
+    #[test]
+    fn no_copy_lands_while_the_primary_is_dark() {
+        let mut w = World::new(estate(), 7);
+        w.faults.primary_dark = true;
+        w.advance_to(BACKUP_EVERY * 2.0);
+        assert_eq!(w.vault.as_ref().map(|v| v.points.len()), Some(1));
+    }
+}
