@@ -36,22 +36,34 @@ fn aurora_toml(seeded: &Seeded, ep: &Endpoints) -> String {
 }
 
 fn run(config: &PathBuf, dir: &std::path::Path, name: &str, label: &str) -> (Option<i32>, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
-    cmd.args([
-        "run",
+    run_with(
+        config,
+        dir,
         name,
-        "--yes",
-        "--allow-irreversible",
-        "--allow-data-loss",
-    ])
-    .arg("--config")
-    .arg(config)
-    .arg("--audit-log")
-    .arg(dir.join(format!("audit-{label}.jsonl")))
-    .arg("--state-dir")
-    .arg(dir.join("state"))
-    .env("HOME", dir)
-    .env("NO_COLOR", "1");
+        label,
+        &["--yes", "--allow-irreversible", "--allow-data-loss"],
+    )
+}
+
+fn run_with(
+    config: &PathBuf,
+    dir: &std::path::Path,
+    name: &str,
+    label: &str,
+    flags: &[&str],
+) -> (Option<i32>, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
+    cmd.arg("run")
+        .arg(name)
+        .args(flags)
+        .arg("--config")
+        .arg(config)
+        .arg("--audit-log")
+        .arg(dir.join(format!("audit-{label}.jsonl")))
+        .arg("--state-dir")
+        .arg(dir.join("state"))
+        .env("HOME", dir)
+        .env("NO_COLOR", "1");
     for (k, v) in moto::test_env() {
         cmd.env(k, v);
     }
@@ -130,6 +142,21 @@ fn failover_with_the_primary_dark_then_reprotect_then_failback_by_switchover() {
         call_timeout: "2s",
     };
     std::fs::write(&config, aurora_toml(&seeded, &ep)).expect("write");
+    // The failover discards the secondary's lag (7s): without --allow-data-loss it is refused,
+    // and nothing is called.
+    let (code, out) = run_with(
+        &config,
+        dir.path(),
+        "failover",
+        "refused",
+        &["--yes", "--allow-irreversible"],
+    );
+    assert_eq!(code, Some(3), "{out}");
+    assert!(out.contains("7s"), "the refusal states the lag: {out}");
+    assert_eq!(
+        moto_control::requests(&m.url).get("FailoverGlobalCluster"),
+        None
+    );
     let (code, _) = run(&config, dir.path(), "failover", "failover");
     assert_eq!(code, Some(0));
     let done = calls(dir.path(), "failover");
