@@ -117,3 +117,19 @@ fn status_json_carries_the_vault_and_validates() {
     assert!(labels.contains(&"recovery point in vault"), "{labels:?}");
     assert!(code.is_some());
 }
+
+#[test]
+fn the_default_failback_promotes_the_reprotected_replica_and_leaves_the_stale_restore_to_the_operator()
+ {
+    let dir = tempfile::tempdir().expect("dir");
+    let state = dir.path().join("state").to_string_lossy().to_string();
+    let (code, out) = drconsole(
+        dir.path(),
+        &["run", "failback", "--simulate", "--state-dir", &state],
+    );
+    // Without --yes the plan is printed and nothing is called.
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("promote"), "{out}");
+    assert!(out.contains("stale copy"), "{out}");
+    assert!(!out.contains("re-protect: a replica"), "{out}");
+}

@@ -32,10 +32,16 @@ pub fn failback(estate: &Estate) -> RunbookSpec {
         .titled("check: both regions reachable, the primary replicates from the standby writer")
         .with_id("preflight"),
     );
-    let rds = estate
+    let rds = estate.database.as_ref().is_some_and(|d| {
+        matches!(
+            d.kind,
+            DatabaseKind::RdsReplica | DatabaseKind::BackupRestore
+        )
+    });
+    let restored = estate
         .database
         .as_ref()
-        .is_some_and(|d| d.kind == DatabaseKind::RdsReplica);
+        .is_some_and(|d| d.kind == DatabaseKind::BackupRestore);
     if rds {
         // Writes stop before the switch, so the replica can catch up to the last one.
         if estate.services().is_empty() {
@@ -131,7 +137,22 @@ pub fn failback(estate: &Estate) -> RunbookSpec {
     if estate.dns.is_some() {
         steps.push(MoveDns { to: Side::Primary }.spec().with_id("dns"));
     }
-    if estate.database.is_some() {
+    if let Some(db) = estate.database.as_ref().filter(|_| restored) {
+        // A warm standby restored from AWS Backup goes back to having no database: the
+        // restored instance is stale now, and deleting a database is the operator's call.
+        steps.push(
+            Manual {
+                instruction: format!(
+                    "{} in {} is a stale copy now (the primary writes again): delete it (with a final snapshot if wanted); the standby goes back to restoring from vault {}",
+                    db.standby,
+                    estate.standby.region,
+                    db.backup_vault.as_deref().unwrap_or_default()
+                ),
+            }
+            .spec()
+            .with_id("stale-restore"),
+        );
+    } else if estate.database.is_some() {
         steps.push(
             Reprotect {
                 side: Side::Standby,
