@@ -269,7 +269,7 @@ fn recovery_point_items(
     not_read: &str,
 ) -> Vec<Item> {
     const POINT: &str = "recovery point in vault";
-    const AGE: &str = "recovery point age within budget";
+    const AGE: &str = "backup age within budget";
     let db = match standby_db {
         None => {
             return vec![
@@ -312,7 +312,7 @@ fn recovery_point_items(
         Check::Pass
     };
     vec![
-        item(POINT, Check::Pass, &format!("{} · {}", b.vault, p.created)),
+        item(POINT, Check::Pass, &format!("taken {}", p.created)),
         item(AGE, check, &text),
     ]
 }

@@ -176,7 +176,7 @@ fn the_standby_reads_as_its_newest_recovery_point_with_its_age() {
             .clone()
     };
     assert_eq!(by("recovery point in vault").check, Check::Pass);
-    assert_eq!(by("recovery point age within budget").check, Check::Warn);
+    assert_eq!(by("backup age within budget").check, Check::Warn);
     assert!(r.items.iter().all(|i| i.label != "replica replicating"));
 }
 
@@ -193,7 +193,7 @@ fn a_recovery_point_older_than_the_budget_fails_readiness_and_an_empty_vault_say
     let age = r
         .items
         .iter()
-        .find(|i| i.label == "recovery point age within budget")
+        .find(|i| i.label == "backup age within budget")
         .expect("age item");
     assert_eq!(age.check, Check::Fail, "{age:?}");
 

@@ -274,8 +274,14 @@ fn lag_line<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
         .as_ref()
         .and_then(|r| r.database.as_ref())
         .and_then(|d| d.as_ref().ok());
+    let backup = db.is_some_and(|d| d.role == DbRole::Backup);
     let mut spans = vec![Span::styled(
-        if compact { " lag " } else { " lag     " },
+        match (compact, backup) {
+            (true, false) => " lag ",
+            (false, false) => " lag     ",
+            (true, true) => " RPO ",
+            (false, true) => " RPO     ",
+        },
         t.title,
     )];
     match db {

@@ -32,7 +32,11 @@ pub fn failover(estate: &Estate) -> RunbookSpec {
     steps.push(
         Check { require, warn }
             .spec()
-            .titled("preflight: standby reachable, replica present")
+            .titled(if restored {
+                "preflight: standby reachable (its database is restored from backup)"
+            } else {
+                "preflight: standby reachable, replica present"
+            })
             .with_id("preflight"),
     );
 
