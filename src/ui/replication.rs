@@ -300,7 +300,11 @@ fn lag_line<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
                     } else {
                         "  within budget"
                     };
-                    format!("{} since the newest recovery point{over}", db.lag)
+                    if compact {
+                        format!("{} old backup{over}", db.lag)
+                    } else {
+                        format!("{} since the newest recovery point{over}", db.lag)
+                    }
                 }
                 _ => "no completed recovery point".to_string(),
             };
