@@ -217,7 +217,18 @@ fn a_recovery_point_older_than_the_budget_fails_readiness_and_an_empty_vault_say
 #[test]
 fn the_default_failover_restores_the_standby_with_one_start_restore_job() {
     let f = Fixture::new(900);
+    let before = moto_control::requests(&f.moto.url);
     assert_eq!(f.failover(), Some(0));
+    let after = moto_control::requests(&f.moto.url);
+    let made: Vec<(String, u64)> = after
+        .iter()
+        .map(|(op, n)| (op.clone(), n - before.get(op).copied().unwrap_or(0)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    eprintln!(
+        "the default backup-restore failover: {} calls: {made:?}",
+        made.iter().map(|(_, n)| n).sum::<u64>()
+    );
     let starts = f.audit_calls("backup:StartRestoreJob");
     assert_eq!(starts.len(), 1, "{starts:?}");
     let d = starts[0]["describe"].as_str().unwrap_or_default();
