@@ -1,6 +1,7 @@
 //! `[database] kind = "backup-restore"` against moto: the standby's reading (the newest
 //! recovery point of the primary in the standby's vault, its age against the RPO budget),
-//! the default failover restoring it headless with one `StartRestoreJob`, and the same under
+//! the default failover restoring it headless, the primary region dark, with one
+//! `StartRestoreJob`, and the same under
 //! a lost reply: still one job.
 //!
 //! moto has no recovery points and no restore jobs: tests/moto/backup.py adds them (a test
@@ -25,8 +26,8 @@ use support::{Endpoints, Moto, Seeded, moto};
 const VAULT: &str = "orders-dr-vault";
 
 /// The seeded estate with its database restored from AWS Backup in the standby.
-fn backup_toml(seeded: &Seeded, url: &str) -> String {
-    let toml = seeded.estate_toml(&Endpoints::both(url));
+fn backup_toml(seeded: &Seeded, ep: &Endpoints) -> String {
+    let toml = seeded.estate_toml(ep);
     let toml = toml.replace(
         "kind = \"rds-replica\"\nprimary = \"orders-db\"\nstandby = \"orders-db-replica\"",
         &format!(
@@ -54,7 +55,7 @@ impl Fixture {
         let moto = Moto::start();
         let age = age.to_string();
         let seeded = moto.seed_with(&["--backup-vault", VAULT, "--recovery-point-age", &age]);
-        let toml = backup_toml(&seeded, &moto.url);
+        let toml = backup_toml(&seeded, &Endpoints::both(&moto.url));
         let dir = tempfile::tempdir().expect("temp dir");
         let config = dir.path().join("orders.toml");
         std::fs::write(&config, &toml).expect("write estate");
@@ -217,6 +218,14 @@ fn a_recovery_point_older_than_the_budget_fails_readiness_and_an_empty_vault_say
 #[test]
 fn the_default_failover_restores_the_standby_with_one_start_restore_job() {
     let f = Fixture::new(900);
+    // The primary region is dark: a run that called it would hang there and fail.
+    let dark = support::SilentListener::start();
+    let ep = Endpoints {
+        primary: dark.url.clone(),
+        standby: f.moto.url.clone(),
+        call_timeout: "2s",
+    };
+    std::fs::write(&f.config, backup_toml(&f.seeded, &ep)).expect("write estate");
     let before = moto_control::requests(&f.moto.url);
     assert_eq!(f.failover(), Some(0));
     let after = moto_control::requests(&f.moto.url);
