@@ -70,10 +70,15 @@ impl Fixture {
 
     /// `drconsole run failover --yes ...`: its exit code.
     fn failover(&self) -> Option<i32> {
+        self.run("failover", "audit.jsonl")
+    }
+
+    /// `drconsole run NAME --yes ...` with its audit log in `audit`: its exit code.
+    fn run(&self, name: &str, audit: &str) -> Option<i32> {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
         cmd.args([
             "run",
-            "failover",
+            name,
             "--yes",
             "--allow-irreversible",
             "--allow-data-loss",
@@ -81,7 +86,7 @@ impl Fixture {
         .arg("--config")
         .arg(&self.config)
         .arg("--audit-log")
-        .arg(self.dir.path().join("audit.jsonl"))
+        .arg(self.dir.path().join(audit))
         .arg("--state-dir")
         .arg(self.dir.path().join("state"))
         .env("HOME", self.dir.path())

@@ -119,8 +119,7 @@ fn status_json_carries_the_vault_and_validates() {
 }
 
 #[test]
-fn the_default_failback_promotes_the_reprotected_replica_and_leaves_the_stale_restore_to_the_operator()
- {
+fn the_default_failback_promotes_the_reprotected_replica_and_sets_the_restore_aside() {
     let dir = tempfile::tempdir().expect("dir");
     let state = dir.path().join("state").to_string_lossy().to_string();
     let (code, out) = drconsole(
@@ -130,6 +129,9 @@ fn the_default_failback_promotes_the_reprotected_replica_and_leaves_the_stale_re
     // Without --yes the plan is printed and nothing is called.
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("promote"), "{out}");
-    assert!(out.contains("stale copy"), "{out}");
+    assert!(
+        out.contains("set the restored standby database aside"),
+        "{out}"
+    );
     assert!(!out.contains("re-protect: a replica"), "{out}");
 }

@@ -5,7 +5,7 @@ use crate::config::{DatabaseKind, Estate};
 use crate::model::Side;
 use crate::runbook::steps::{
     Check, GlobalSwitchover, Kind, Manual, MoveDns, PromoteReplica, RegisterTargets, Reprotect,
-    ScaleServices, Wait, WriteEndpoint,
+    ScaleServices, SetAsideRestore, Wait, WriteEndpoint,
 };
 
 use super::{Level, has_endpoint, has_targets, healthy, push_group, scale_side, watched};
@@ -137,21 +137,10 @@ pub fn failback(estate: &Estate) -> RunbookSpec {
     if estate.dns.is_some() {
         steps.push(MoveDns { to: Side::Primary }.spec().with_id("dns"));
     }
-    if let Some(db) = estate.database.as_ref().filter(|_| restored) {
+    if restored {
         // A warm standby restored from AWS Backup goes back to having no database: the
-        // restored instance is stale now, and deleting a database is the operator's call.
-        steps.push(
-            Manual {
-                instruction: format!(
-                    "{} in {} is a stale copy now (the primary writes again): delete it (with a final snapshot if wanted); the standby goes back to restoring from vault {}",
-                    db.standby,
-                    estate.standby.region,
-                    db.backup_vault.as_deref().unwrap_or_default()
-                ),
-            }
-            .spec()
-            .with_id("stale-restore"),
-        );
+        // restored instance, stale now, is renamed aside (kept, never deleted).
+        steps.push(SetAsideRestore {}.spec().with_id("stale-restore"));
     } else if estate.database.is_some() {
         steps.push(
             Reprotect {

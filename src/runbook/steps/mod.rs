@@ -19,6 +19,7 @@ mod reprotect;
 mod restore_from_backup;
 mod scale_services;
 mod set_asg_capacity;
+mod set_aside_restore;
 mod wait;
 mod write_endpoint;
 
@@ -43,6 +44,7 @@ pub use reprotect::{Reprotect, stale_id};
 pub use restore_from_backup::RestoreFromBackup;
 pub use scale_services::ScaleServices;
 pub use set_asg_capacity::SetAsgCapacity;
+pub use set_aside_restore::SetAsideRestore;
 pub use wait::Wait;
 pub use write_endpoint::WriteEndpoint;
 
@@ -155,7 +157,8 @@ impl Registry {
             .add::<Reprotect>()
             .add::<Wait>()
             .add::<Manual>()
-            .add::<RestoreFromBackup>();
+            .add::<RestoreFromBackup>()
+            .add::<SetAsideRestore>();
         r
     }
 

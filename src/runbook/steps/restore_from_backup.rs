@@ -10,9 +10,9 @@
 //!   writes newer than the recovery point are stated in the plan, and `y` confirms it.
 //! - waits for: the restore job `COMPLETED`, then the DB instance `available`
 //! - default timeout: 45 minutes (an RDS restore takes 10–30)
-//! - fails when: the vault holds no completed recovery point of the primary, the restore job
-//!   fails or is aborted, or an instance of that name exists that is not available and no
-//!   restore of it is under way
+//! - fails when: the vault holds no completed recovery point of the primary, or the restore
+//!   job fails or is aborted (an instance of that name that is not yet available is waited
+//!   for, up to the timeout)
 //!
 //! Exactly once: an instance already there under the name is the target reached; a restore
 //! job of the newest point that is under way (a reply lost, a run resumed) is waited for and
