@@ -5,7 +5,7 @@ mod replicated;
 
 use serde::Serialize;
 
-use crate::config::Estate;
+use crate::config::{DatabaseKind, Estate};
 use crate::model::{DbRole, GlobalReading, Lag, RegionReading, Side};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -81,7 +81,13 @@ pub fn evaluate(
     let standby_db = standby
         .and_then(|s| s.database.as_ref())
         .map(|d| d.as_ref());
-    if estate.database.is_some() {
+    let restored = estate
+        .database
+        .as_ref()
+        .is_some_and(|d| d.kind == DatabaseKind::BackupRestore);
+    if restored {
+        items.extend(recovery_point_items(estate, standby_db, &not_read));
+    } else if estate.database.is_some() {
         items.push(match standby_db {
             None => item("replica replicating", Check::Unknown, &not_read),
             Some(Err(e)) => item("replica replicating", Check::Fail, &e.message),
@@ -259,6 +265,62 @@ pub fn evaluate(
         side: passive,
         items,
     }
+}
+
+/// `backup-restore`: the newest completed recovery point of the primary in the standby's
+/// vault, and its age against the RPO budget (warning above `lag_warning`).
+fn recovery_point_items(
+    estate: &Estate,
+    standby_db: Option<Result<&crate::model::DbReading, &crate::model::SectionError>>,
+    not_read: &str,
+) -> Vec<Item> {
+    const POINT: &str = "recovery point in vault";
+    const AGE: &str = "backup age within budget";
+    let db = match standby_db {
+        None => {
+            return vec![
+                item(POINT, Check::Unknown, not_read),
+                item(AGE, Check::Unknown, not_read),
+            ];
+        }
+        Some(Err(e)) => {
+            return vec![
+                item(POINT, Check::Unknown, &e.message),
+                item(AGE, Check::Unknown, &e.message),
+            ];
+        }
+        Some(Ok(db)) => db,
+    };
+    let Some(b) = db.backup() else {
+        return vec![
+            item(POINT, Check::Unknown, "vault not read"),
+            item(AGE, Check::Unknown, "vault not read"),
+        ];
+    };
+    let Some(p) = &b.recovery_point else {
+        let none = format!("none completed in {}", b.vault);
+        return vec![
+            item(POINT, Check::Fail, &none),
+            item(AGE, Check::Fail, "no recovery point"),
+        ];
+    };
+    let age = std::time::Duration::from_secs(p.age_secs);
+    let text = format!(
+        "{} (budget {})",
+        crate::timefmt::secs(p.age_secs),
+        estate.rpo_budget
+    );
+    let check = if age > estate.rpo_budget.0 {
+        Check::Fail
+    } else if age > estate.lag_warning.0 {
+        Check::Warn
+    } else {
+        Check::Pass
+    };
+    vec![
+        item(POINT, Check::Pass, &format!("taken {}", p.created)),
+        item(AGE, check, &text),
+    ]
 }
 
 fn item(label: &str, check: Check, detail: &str) -> Item {

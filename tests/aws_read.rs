@@ -46,6 +46,7 @@ async fn snapshot_matches_what_was_seeded() {
             instance_class: Some("db.t3.micro".into()),
             arn: Some(seeded.primary_db_arn.clone()),
             applied_txn: None,
+            detail: None,
         }
     );
     let replica = standby
@@ -67,6 +68,7 @@ async fn snapshot_matches_what_was_seeded() {
             instance_class: Some("db.t3.micro".into()),
             arn: Some(seeded.standby_db_arn.clone()),
             applied_txn: None,
+            detail: None,
         }
     );
 

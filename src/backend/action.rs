@@ -120,6 +120,16 @@ pub enum Action {
         env: BTreeMap<String, String>,
         dir: String,
     },
+    /// AWS Backup `StartRestoreJob` of an RDS recovery point into a new DB instance (`db`),
+    /// with the restore metadata AWS Backup takes for RDS.
+    StartRestoreJob {
+        side: Side,
+        recovery_point_arn: String,
+        db: String,
+        instance_class: Option<String>,
+        subnet_group: Option<String>,
+        security_groups: Vec<String>,
+    },
 }
 
 /// Longest a synchronous Lambda invocation may run (AWS's limit, 15 minutes), with margin.
@@ -150,6 +160,7 @@ impl Action {
             Action::InvertHealthCheck { .. } => "route53:UpdateHealthCheck",
             Action::InvokeLambda { .. } => "lambda:InvokeFunction",
             Action::RunCommand { .. } => "command",
+            Action::StartRestoreJob { .. } => "backup:StartRestoreJob",
         }
     }
 
@@ -255,6 +266,30 @@ impl Action {
                 line.push(')');
                 line
             }
+            Action::StartRestoreJob {
+                side,
+                recovery_point_arn,
+                db,
+                instance_class,
+                subnet_group,
+                security_groups,
+            } => {
+                let mut t =
+                    format!("{call} {recovery_point_arn} ({side}) DBInstanceIdentifier={db}");
+                if let Some(c) = instance_class {
+                    t.push_str(&format!(" DBInstanceClass={c}"));
+                }
+                if let Some(g) = subnet_group {
+                    t.push_str(&format!(" DBSubnetGroupName={g}"));
+                }
+                if !security_groups.is_empty() {
+                    t.push_str(&format!(
+                        " VpcSecurityGroupIds={}",
+                        security_groups.join(",")
+                    ));
+                }
+                t
+            }
         }
     }
 
@@ -287,6 +322,7 @@ impl Action {
             Action::PromoteReplica { .. }
                 | Action::GlobalFailover { .. }
                 | Action::GlobalSwitchover { .. }
+                | Action::StartRestoreJob { .. }
         )
     }
 
@@ -298,7 +334,8 @@ impl Action {
         match self {
             Action::PromoteReplica { side, .. }
             | Action::CreateReplica { side, .. }
-            | Action::RenameDb { side, .. } => vec![(Some(*side), db)],
+            | Action::RenameDb { side, .. }
+            | Action::StartRestoreJob { side, .. } => vec![(Some(*side), db)],
             // A global database changes its writer in both regions.
             Action::GlobalSwitchover { .. } | Action::GlobalFailover { .. } => {
                 Side::BOTH.iter().map(|s| (Some(*s), db)).collect()
@@ -334,7 +371,8 @@ impl Action {
             | Action::SetAsgCapacity { side, .. }
             | Action::RegisterTargets { side, .. }
             | Action::WriteEndpoint { side, .. }
-            | Action::InvokeLambda { side, .. } => Some(*side),
+            | Action::InvokeLambda { side, .. }
+            | Action::StartRestoreJob { side, .. } => Some(*side),
             Action::UpsertRecord { .. }
             | Action::UpsertAlias { .. }
             | Action::InvertHealthCheck { .. }

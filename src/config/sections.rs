@@ -22,6 +22,10 @@ pub enum DatabaseKind {
     RdsReplica,
     #[serde(rename = "aurora-global")]
     AuroraGlobal,
+    /// A warm standby with no replica: the standby database is restored from the newest
+    /// AWS Backup recovery point of the primary on failover.
+    #[serde(rename = "backup-restore")]
+    BackupRestore,
 }
 
 /// As the estate file writes it: `rds-replica`, `aurora-global`.
@@ -30,6 +34,7 @@ impl std::fmt::Display for DatabaseKind {
         f.write_str(match self {
             DatabaseKind::RdsReplica => "rds-replica",
             DatabaseKind::AuroraGlobal => "aurora-global",
+            DatabaseKind::BackupRestore => "backup-restore",
         })
     }
 }
@@ -45,6 +50,14 @@ pub struct Database {
     pub endpoint_secret: Option<String>,
     /// Instance class for the replica recreated on failback (defaults to the source's).
     pub replica_class: Option<String>,
+    /// backup-restore: the AWS Backup vault in the standby region holding the copies.
+    pub backup_vault: Option<String>,
+    /// backup-restore: the DB subnet group of the restored instance.
+    pub subnet_group: Option<String>,
+    /// backup-restore: the VPC security groups of the restored instance.
+    pub security_groups: Option<Vec<String>>,
+    /// backup-restore: the class of the restored instance (defaults to the backup's).
+    pub instance_class: Option<String>,
 }
 
 /// One line for `check`'s summary: the kind as written, both databases, and where the new
@@ -68,6 +81,12 @@ impl std::fmt::Display for Database {
         }
         if let Some(c) = &self.replica_class {
             write!(f, " · replica class {c}")?;
+        }
+        if let Some(v) = &self.backup_vault {
+            write!(f, " · restored from vault {v}")?;
+        }
+        if let Some(c) = &self.instance_class {
+            write!(f, " · instance class {c}")?;
         }
         Ok(())
     }

@@ -51,6 +51,9 @@ pub enum DbRole {
     Replica { source: String },
     /// Neither: e.g. a promoted replica still settling, or a detached cluster.
     Standalone,
+    /// No database runs: it exists only as recovery points in an AWS Backup vault, from
+    /// which a failover restores it (`backup-restore`).
+    Backup,
 }
 
 impl DbRole {
@@ -60,6 +63,7 @@ impl DbRole {
             DbRole::Writer => "writer",
             DbRole::Replica { .. } => "replica",
             DbRole::Standalone => "standalone",
+            DbRole::Backup => "backup",
         }
     }
 }
@@ -85,6 +89,110 @@ pub struct DbReading {
     /// The last transaction id the database applied (only the simulator knows it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_txn: Option<u64>,
+    /// What the kind of database adds: an Aurora global database's members, or the
+    /// recovery point a warm standby restores from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<DbDetail>,
+}
+
+/// What one kind of database adds to its reading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DbDetail {
+    Global(GlobalClusterReading),
+    Backup(BackupReading),
+}
+
+/// An Aurora global database as `DescribeGlobalClusters` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GlobalClusterReading {
+    pub id: String,
+    /// `available`, `failing-over`, `switching-over`...
+    pub status: String,
+    pub members: Vec<GlobalMember>,
+    /// A switchover or failover under way (`FailoverState`): its status, and whether data
+    /// loss was allowed.
+    pub moving: Option<GlobalMove>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GlobalMember {
+    pub cluster_arn: String,
+    pub writer: bool,
+    /// `connected`, or `pending-resync` for an old writer AWS has not rebuilt as a secondary
+    /// yet (after a failover with data loss); `None` for the writer.
+    pub sync: Option<String>,
+}
+
+impl GlobalMember {
+    /// The region of the member's ARN (`arn:aws:rds:REGION:...`).
+    pub fn region(&self) -> Option<&str> {
+        self.cluster_arn.split(':').nth(3).filter(|r| !r.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GlobalMove {
+    pub status: String,
+    pub to_arn: Option<String>,
+    pub data_loss: bool,
+}
+
+impl GlobalClusterReading {
+    pub fn writer(&self) -> Option<&GlobalMember> {
+        self.members.iter().find(|m| m.writer)
+    }
+}
+
+/// A warm standby restored from AWS Backup: the newest completed recovery point of the
+/// primary database in the standby's vault, and a restore job under way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupReading {
+    pub vault: String,
+    /// `None` when the vault holds no completed recovery point of the primary.
+    pub recovery_point: Option<RecoveryPoint>,
+    /// A restore job of that recovery point that has not finished (or the last one).
+    pub restore_job: Option<RestoreJob>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecoveryPoint {
+    pub arn: String,
+    /// RFC 3339: when the backup was taken (the restored data ends there).
+    pub created: String,
+    /// Seconds between `created` and the reading.
+    pub age_secs: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestoreJob {
+    pub id: String,
+    pub recovery_point_arn: String,
+    /// `PENDING`, `RUNNING`, `COMPLETED`, `ABORTED`, `FAILED`.
+    pub status: String,
+    pub created_resource_arn: Option<String>,
+}
+
+impl RestoreJob {
+    /// Neither finished nor given up.
+    pub fn under_way(&self) -> bool {
+        matches!(self.status.as_str(), "PENDING" | "RUNNING" | "CREATED")
+    }
+}
+
+impl DbReading {
+    pub fn backup(&self) -> Option<&BackupReading> {
+        match &self.detail {
+            Some(DbDetail::Backup(b)) => Some(b),
+            _ => None,
+        }
+    }
+    pub fn global(&self) -> Option<&GlobalClusterReading> {
+        match &self.detail {
+            Some(DbDetail::Global(g)) => Some(g),
+            _ => None,
+        }
+    }
 }
 
 impl DbReading {

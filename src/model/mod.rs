@@ -13,7 +13,10 @@ pub use account::{
     AccountCheck, Identity, IdentityError, IdentityRead, merge_identity, refusal_on,
     runbook_refusal,
 };
-pub use db::{DbReading, DbRole, Lag};
+pub use db::{
+    BackupReading, DbDetail, DbReading, DbRole, GlobalClusterReading, GlobalMember, GlobalMove,
+    Lag, RecoveryPoint, RestoreJob,
+};
 pub use error::{ErrorKind, Section, SectionError};
 pub use parts::Parts;
 pub use region::{

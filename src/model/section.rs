@@ -107,6 +107,7 @@ mod tests {
             instance_class: None,
             arn: None,
             applied_txn: None,
+            detail: None,
         };
         let reading = region(Some(Ok(db)));
         let v = serde_json::to_value(&reading).expect("json");

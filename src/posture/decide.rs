@@ -36,6 +36,7 @@ fn describe(side: Side, d: &Db<'_>) -> String {
                 DbRole::Writer => "writer",
                 DbRole::Replica { .. } => "replica",
                 DbRole::Standalone => "standalone",
+                DbRole::Backup => "backup",
             };
             format!("{side} {} {role}", r.id)
         }

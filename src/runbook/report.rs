@@ -173,7 +173,18 @@ pub fn render(j: &Journal, objective: Option<Duration>) -> String {
             secs(s.engine)
         );
     }
+    let restored = j.steps.iter().any(|s| {
+        s.memo
+            .calls_done
+            .iter()
+            .any(|c| c.starts_with("backup:StartRestoreJob"))
+    });
     let rpo = match (j.metrics.promoted_at, j.metrics.rpo_lag) {
+        (Some(at), Some(lag)) if restored => format!(
+            "recovery point age {} at the restore ({} after the start)",
+            lag,
+            secs(at)
+        ),
         (Some(at), Some(lag)) => format!(
             "replica lag {} at the promotion ({} after the start)",
             lag,

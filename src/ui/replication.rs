@@ -1,5 +1,7 @@
 //! Replication: the database in each region, the replica's lag against the warning level and
 //! the RPO budget, and a sparkline of recent lag. Unknown lag is never drawn as a number.
+//! An Aurora global database adds its writer's region and members; a standby restored from
+//! AWS Backup shows its newest recovery point's age in place of a lag.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -185,6 +187,12 @@ fn db_line<'a>(app: &App, theme: &Theme, side: Side, compact: bool) -> Line<'a> 
             if !compact || db.status != "available" {
                 spans.push(Span::styled(format!(" · {}", db.status), style));
             }
+            if let Some(extra) = detail_text(db, compact) {
+                spans.push(Span::styled(
+                    extra,
+                    super::data_style(theme, state, t.muted),
+                ));
+            }
             if state == FeedState::Unreachable && !compact {
                 spans.push(Span::styled(
                     format!("  (as of {})", crate::timefmt::age(feed.age(app.now))),
@@ -196,10 +204,50 @@ fn db_line<'a>(app: &App, theme: &Theme, side: Side, compact: bool) -> Line<'a> 
     Line::from(spans)
 }
 
+/// What the kind adds to a database's line: a global database's writer region and members
+/// (`· global orders-global: writer us-west-2, 2 members`), a restored standby's vault and
+/// its restore job.
+fn detail_text(db: &DbReading, compact: bool) -> Option<String> {
+    if let Some(g) = db.global() {
+        let writer = g
+            .writer()
+            .and_then(|w| w.region())
+            .unwrap_or("none")
+            .to_string();
+        let moving = g
+            .moving
+            .as_ref()
+            .map(|m| format!(", {}", m.status))
+            .unwrap_or_default();
+        return Some(if compact {
+            format!(" · writer {writer}")
+        } else {
+            format!(
+                " · global {}: writer {writer}, {} members{moving}",
+                g.id,
+                g.members.len()
+            )
+        });
+    }
+    let b = db.backup()?;
+    let job = b
+        .restore_job
+        .as_ref()
+        .filter(|j| j.under_way() || db.role == DbRole::Backup)
+        .map(|j| format!(", restore {}", j.status));
+    match (compact, job) {
+        (_, Some(job)) => Some(format!(" · vault {}{job}", b.vault)),
+        (true, None) => None,
+        (false, None) => Some(format!(" · vault {}", b.vault)),
+    }
+}
+
 fn status_style(theme: &Theme, db: &DbReading) -> Style {
     match db.status.as_str() {
         "available" => theme.healthy,
-        "modifying" | "creating" | "backing-up" | "failing-over" | "rebooting" => theme.warning,
+        "not restored" if db.role == DbRole::Backup => theme.healthy,
+        "modifying" | "creating" | "backing-up" | "failing-over" | "rebooting" | "restoring"
+        | "switching-over" => theme.warning,
         _ => theme.critical,
     }
 }
@@ -226,8 +274,14 @@ fn lag_line<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
         .as_ref()
         .and_then(|r| r.database.as_ref())
         .and_then(|d| d.as_ref().ok());
+    let backup = db.is_some_and(|d| d.role == DbRole::Backup);
     let mut spans = vec![Span::styled(
-        if compact { " lag " } else { " lag     " },
+        match (compact, backup) {
+            (true, false) => " lag ",
+            (false, false) => " lag     ",
+            (true, true) => " RPO ",
+            (false, true) => " RPO     ",
+        },
         t.title,
     )];
     match db {
@@ -236,6 +290,29 @@ fn lag_line<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
             t.critical,
         )),
         None => spans.push(Span::styled("no data", t.muted)),
+        Some(db) if db.role == DbRole::Backup => {
+            let text = match db.lag {
+                Lag::Known(s) => {
+                    let over = if s > app.estate.rpo_budget.0.as_secs() {
+                        "  OVER RPO BUDGET: a restore now loses more than the budget"
+                    } else if s > app.estate.lag_warning.0.as_secs() {
+                        "  above warning"
+                    } else {
+                        "  within budget"
+                    };
+                    if compact {
+                        format!("{} old backup{over}", db.lag)
+                    } else {
+                        format!("{} since the newest recovery point{over}", db.lag)
+                    }
+                }
+                _ => "no completed recovery point".to_string(),
+            };
+            spans.push(Span::styled(
+                text,
+                super::data_style(theme, state, lag_style(app, theme, db.lag)),
+            ));
+        }
         Some(db) if !matches!(db.role, DbRole::Replica { .. }) => spans.push(Span::styled(
             format!("none: {} is no longer a replica", db.id),
             t.warning,

@@ -86,6 +86,10 @@ fn lag_spans<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
     let (text, style) = match db {
         _ if unreachable => (format!("lag unknown: {side} unreachable"), t.critical),
         None => ("lag —".to_string(), t.muted),
+        Some(db) if db.role == crate::model::DbRole::Backup => (
+            format!("RPO {} (newest backup)", db.lag),
+            super::replication::lag_style(app, theme, db.lag),
+        ),
         Some(db) if !matches!(db.role, crate::model::DbRole::Replica { .. }) => {
             (format!("no replica ({} {})", db.id, db.role), t.warning)
         }

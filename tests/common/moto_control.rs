@@ -21,6 +21,9 @@ pub const CHANGES: &[&str] = &[
     "PutParameter",
     "PutSecretValue",
     "UpdateHealthCheck",
+    "StartRestoreJob",
+    "SwitchoverGlobalCluster",
+    "FailoverGlobalCluster",
 ];
 
 /// One request to the harness on loopback; the JSON it answers.
@@ -84,5 +87,14 @@ pub fn lose_reply(url: &str, operation: &str) {
         url,
         "POST",
         &format!("/_drconsole/lose-reply?operation={operation}"),
+    );
+}
+
+/// How long a restore job takes in the harness (tests/moto/backup.py) from now on.
+pub fn restore_seconds(url: &str, seconds: u32) {
+    send(
+        url,
+        "POST",
+        &format!("/_drconsole_backup/restore-seconds?seconds={seconds}"),
     );
 }

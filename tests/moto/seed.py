@@ -19,6 +19,14 @@ The estate, us-east-1 primary / us-west-2 standby:
   and one HTTPS health check per region.
 - Alarms: `orders-5xx` (primary, OK), `orders-replica-lag` (standby, set to ALARM).
 - SSM parameter `/orders/db/endpoint` and secret `orders/db` in the standby.
+
+With --aurora, also an Aurora global database `orders-global`: cluster `orders-cluster` in the
+primary (the writer) and `orders-cluster-dr` in the standby (a secondary), and
+`AuroraGlobalDBReplicationLag` datapoints for the secondary (latest: 7000 ms).
+
+With --backup-vault NAME, also an AWS Backup vault of that name in the standby and one
+completed recovery point of `orders-db` in it (tests/moto/backup.py), created
+--recovery-point-age seconds ago (default 3600).
 """
 
 import argparse
@@ -43,7 +51,69 @@ def client(service, region, url):
     )
 
 
-def seed(url, n_services):
+AURORA_LAG_MS = [(120, 3000.0), (60, 7000.0)]
+
+
+def seed_aurora(url, out, now):
+    rds_p, rds_s = client("rds", PRIMARY, url), client("rds", STANDBY, url)
+    rds_p.create_global_cluster(GlobalClusterIdentifier="orders-global", Engine="aurora-postgresql")
+    rds_p.create_db_cluster(
+        DBClusterIdentifier="orders-cluster",
+        Engine="aurora-postgresql",
+        MasterUsername="orders",
+        MasterUserPassword="not-a-secret-1",
+        GlobalClusterIdentifier="orders-global",
+    )
+    rds_s.create_db_cluster(
+        DBClusterIdentifier="orders-cluster-dr",
+        Engine="aurora-postgresql",
+        GlobalClusterIdentifier="orders-global",
+    )
+    for rds, side, ident in ((rds_p, "primary", "orders-cluster"), (rds_s, "standby", "orders-cluster-dr")):
+        cluster = rds.describe_db_clusters(DBClusterIdentifier=ident)["DBClusters"][0]
+        out[side + "_cluster_arn"] = cluster["DBClusterArn"]
+        out[side + "_cluster_endpoint"] = cluster["Endpoint"]
+    client("cloudwatch", STANDBY, url).put_metric_data(
+        Namespace="AWS/RDS",
+        MetricData=[
+            {
+                "MetricName": "AuroraGlobalDBReplicationLag",
+                "Dimensions": [{"Name": "DBClusterIdentifier", "Value": "orders-cluster-dr"}],
+                "Timestamp": now - datetime.timedelta(seconds=ago),
+                "Value": value,
+                "Unit": "Milliseconds",
+            }
+            for ago, value in AURORA_LAG_MS
+        ],
+    )
+
+
+def seed_backup(url, out, vault, age):
+    client("backup", STANDBY, url).create_backup_vault(BackupVaultName=vault)
+    point = requests_post(
+        url + "/_drconsole_backup/recovery-point",
+        {
+            "region": STANDBY,
+            "vault": vault,
+            "resource_arn": out["primary_db_arn"],
+            "resource_type": "RDS",
+            "age_seconds": age,
+        },
+    )
+    out["recovery_point_arn"] = point["RecoveryPointArn"]
+
+
+def requests_post(url, document):
+    import urllib.request
+
+    request = urllib.request.Request(
+        url, data=json.dumps(document).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def seed(url, n_services, aurora=False, backup_vault=None, recovery_point_age=3600):
     out = {"primary_region": PRIMARY, "standby_region": STANDBY}
     now = datetime.datetime.now(datetime.timezone.utc)
 
@@ -179,6 +249,10 @@ def seed(url, n_services):
         Name="/orders/db/endpoint", Value=out["primary_db_endpoint"], Type="String"
     )
     client("secretsmanager", STANDBY, url).create_secret(Name="orders/db", SecretString=out["primary_db_endpoint"])
+    if aurora:
+        seed_aurora(url, out, now)
+    if backup_vault:
+        seed_backup(url, out, backup_vault, recovery_point_age)
     return out
 
 
@@ -186,12 +260,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
     parser.add_argument("--services", type=int, default=0)
+    parser.add_argument("--aurora", action="store_true")
+    parser.add_argument("--backup-vault")
+    parser.add_argument("--recovery-point-age", type=int, default=3600)
     args = parser.parse_args()
     if not args.url.startswith("http://127.0.0.1:"):
         sys.exit("seed.py only talks to a local emulator on 127.0.0.1")
     for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
         os.environ.pop(key, None)
-    print(json.dumps(seed(args.url, args.services)))
+    print(json.dumps(seed(args.url, args.services, args.aurora, args.backup_vault, args.recovery_point_age)))
 
 
 if __name__ == "__main__":

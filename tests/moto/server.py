@@ -62,6 +62,8 @@ from werkzeug.serving import make_server
 
 from lambda_errors import function_errors
 from s3_replication import replicate_objects
+from backup import backup_restores  # this directory: AWS Backup recovery points and restores
+from global_cluster import global_cluster_moves  # this directory: an Aurora global patch
 
 CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 JSON_TARGET = "GraniteServiceVersion20100801."
@@ -316,6 +318,10 @@ ROUTE53_OPS = [
     ("GET", re.compile(r"/healthcheck/[^/]+/status$"), "GetHealthCheckStatus"),
     ("GET", re.compile(r"/healthcheck/[^/]+$"), "GetHealthCheck"),
     ("POST", re.compile(r"/healthcheck/[^/]+$"), "UpdateHealthCheck"),
+    ("PUT", re.compile(r"^/restore-jobs/?$"), "StartRestoreJob"),
+    ("GET", re.compile(r"^/restore-jobs/?$"), "ListRestoreJobs"),
+    ("GET", re.compile(r"^/restore-jobs/[^/]+$"), "DescribeRestoreJob"),
+    ("GET", re.compile(r"^/backup-vaults/[^/]+/recovery-points/?$"), "ListRecoveryPointsByBackupVault"),
 ]
 
 
@@ -438,10 +444,13 @@ def main():
         promote_clears_source()
         function_errors()  # tests/moto/lambda_errors.py
         replicate_objects()  # tests/moto/s3_replication.py
+        global_cluster_moves()
     app = DomainDispatcherApplication(create_backend_app)
     if not args.no_adapter:
         verify_signature_of_signed_request()
         app = cbor_adapter(readable_error_bodies(app))
+    if not args.no_patch:
+        app = backup_restores(app)
     app = control(app, Control())
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
     print(f"PORT {server.server_address[1]}", flush=True)

@@ -173,11 +173,15 @@ impl Moto {
     /// Seeds the standard estate (see tests/moto/seed.py); `services` > 0 seeds that many
     /// ECS services instead of `web` and `worker`.
     pub fn seed(&self, services: usize) -> Seeded {
+        self.seed_with(&["--services", &services.to_string()])
+    }
+
+    /// Seeds with seed.py's options (`--aurora`, `--backup-vault NAME`, ...).
+    pub fn seed_with(&self, args: &[&str]) -> Seeded {
         let out = Command::new(python())
             .arg(crate_root().join("tests/moto/seed.py"))
             .arg(&self.url)
-            .arg("--services")
-            .arg(services.to_string())
+            .args(args)
             .env_remove("AWS_PROFILE")
             .env_remove("AWS_ENDPOINT_URL")
             .output()
@@ -276,6 +280,28 @@ impl Moto {
         );
     }
 
+    /// Publishes a lag datapoint now: `kind` "aurora" is `AuroraGlobalDBReplicationLag` of a
+    /// cluster (`value` in milliseconds), anything else `ReplicaLag` of an instance (seconds).
+    pub fn put_lag_metric(&self, region: &str, kind: &str, id: &str, value: u64) {
+        let out = Command::new(python())
+            .arg(crate_root().join("tests/moto/lag.py"))
+            .arg(&self.url)
+            .arg(region)
+            .arg(id)
+            .arg(value.to_string())
+            .arg("0")
+            .arg(kind)
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .output()
+            .expect("run tests/moto/lag.py");
+        assert!(
+            out.status.success(),
+            "publishing lag failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// Reads the estate back through boto3, independently of the console's backend (see
     /// tests/moto/state.py for the shape). Every list is sorted: equal states compare equal.
     pub fn state(&self) -> serde_json::Value {
@@ -336,6 +362,14 @@ pub struct Seeded {
     pub standby_tg_arn: String,
     pub zone_id: String,
     pub health_checks: Vec<String>,
+    /// With `--aurora`: the global database's clusters.
+    #[serde(default)]
+    pub primary_cluster_arn: Option<String>,
+    #[serde(default)]
+    pub standby_cluster_arn: Option<String>,
+    /// With `--backup-vault`: the recovery point seeded in it.
+    #[serde(default)]
+    pub recovery_point_arn: Option<String>,
 }
 
 /// Where each region's calls go, and how long one call may take.

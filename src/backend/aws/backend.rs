@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use super::read::{all_unreachable, kind_of, section};
-use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, lambda, rds, route53, sts};
+use super::{AwsBackend, asg, backup, cloudwatch, ecs, elb, endpoint, lambda, rds, route53, sts};
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
 use crate::model::{GlobalReading, Identity, Parts, RegionReading, SectionError, Side};
 
@@ -348,6 +348,24 @@ impl AwsBackend {
                 "",
                 "a command runs on this machine, not through AWS",
             )),
+            Action::StartRestoreJob {
+                side,
+                recovery_point_arn,
+                db,
+                instance_class,
+                subnet_group,
+                security_groups,
+            } => {
+                backup::start_restore(
+                    self.changes(*side),
+                    recovery_point_arn,
+                    db,
+                    instance_class.as_deref(),
+                    subnet_group.as_deref(),
+                    security_groups,
+                )
+                .await
+            }
         }
     }
 }

@@ -124,6 +124,7 @@ pub struct RegionClients {
     pub lambda: aws_sdk_lambda::Client,
     pub s3: aws_sdk_s3::Client,
     pub ecr: aws_sdk_ecr::Client,
+    pub backup: aws_sdk_backup::Client,
 }
 
 /// Route 53 is global; it is reached through the standby region's configuration.
@@ -268,6 +269,7 @@ fn clients_of(
             aws_sdk_s3::Client::from_conf(b.build())
         },
         ecr: client!(aws_sdk_ecr, sdk, ep, counter),
+        backup: client!(aws_sdk_backup, sdk, ep, counter),
     }
 }
 

@@ -162,7 +162,9 @@ impl AwsFleet {
             async { (!instances.is_empty()).then_some(rds::read_instances(c, &instances).await) };
         let clusters_read = futures::future::join_all(members.iter().map(|m| async move {
             match &self.estate(*m).database {
-                Some(db) if db.kind == DatabaseKind::AuroraGlobal => {
+                // Aurora clusters and backup-restore databases (a vault and a restore
+                // job beside the instance) are read per estate.
+                Some(db) if db.kind != DatabaseKind::RdsReplica => {
                     self.backends[m.estate].read_database(m.side, true).await
                 }
                 _ => None,
@@ -255,7 +257,7 @@ impl AwsFleet {
 
         let database = e.database.as_ref().map(|db| {
             let r: Result<DbReading, BackendError> = match db.kind {
-                DatabaseKind::AuroraGlobal => a
+                DatabaseKind::AuroraGlobal | DatabaseKind::BackupRestore => a
                     .clusters
                     .get(index)
                     .cloned()

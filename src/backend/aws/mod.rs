@@ -8,6 +8,7 @@
 
 mod asg;
 mod backend;
+mod backup;
 mod clients;
 mod cloudwatch;
 mod ecr;

@@ -5,7 +5,9 @@ use aws_sdk_rds::types::{DbCluster, DbInstance};
 use super::clients::RegionClients;
 use super::errors::{malformed, sdk_error};
 use crate::backend::{ActionOutcome, BackendError};
-use crate::model::{DbReading, DbRole, Lag};
+use crate::model::{
+    DbDetail, DbReading, DbRole, GlobalClusterReading, GlobalMember, GlobalMove, Lag,
+};
 
 /// The last part of an ARN (`arn:aws:rds:us-east-1:1:cluster:orders` → `orders`).
 pub fn arn_name(arn: &str) -> &str {
@@ -46,6 +48,7 @@ fn instance_reading(db: &DbInstance, fallback_id: &str) -> DbReading {
         instance_class: db.db_instance_class().map(str::to_string),
         arn: db.db_instance_arn().map(str::to_string),
         applied_txn: None,
+        detail: None,
     }
 }
 
@@ -125,6 +128,7 @@ fn cluster_reading(cluster: &DbCluster, fallback_id: &str, role: DbRole) -> DbRe
         instance_class: cluster.db_cluster_instance_class().map(str::to_string),
         arn: cluster.db_cluster_arn().map(str::to_string),
         applied_txn: None,
+        detail: None,
     }
 }
 
@@ -157,9 +161,11 @@ pub async fn read_cluster(
     })?;
     let globals =
         globals.map_err(|e| sdk_error(c.ctx(), "rds:DescribeGlobalClusters", global_cluster, e))?;
-    let members = globals
-        .global_clusters()
-        .first()
+    let global = globals.global_clusters().iter().find(|g| {
+        g.global_cluster_identifier()
+            .is_some_and(|i| i.eq_ignore_ascii_case(global_cluster))
+    });
+    let members = global
         .map(|g| g.global_cluster_members())
         .unwrap_or_default();
     let arn = cluster.db_cluster_arn().unwrap_or_default();
@@ -167,14 +173,48 @@ pub async fn read_cluster(
         .iter()
         .find(|m| m.db_cluster_arn() == Some(arn) && !arn.is_empty());
     let writer = members.iter().find(|m| m.is_writer() == Some(true));
+    // An old writer AWS has not rebuilt as a secondary yet (after a failover with data loss)
+    // replicates from nothing.
+    let resyncing = me
+        .and_then(|m| m.synchronization_status())
+        .is_some_and(|s| s.as_str() == "pending-resync");
     let role = match (me, writer) {
         (Some(m), _) if m.is_writer() == Some(true) => DbRole::Writer,
+        (Some(_), Some(_)) if resyncing => DbRole::Standalone,
         (Some(_), Some(w)) => DbRole::Replica {
             source: w.db_cluster_arn().unwrap_or_default().to_string(),
         },
         _ => DbRole::Standalone,
     };
-    Ok(cluster_reading(cluster, id, role))
+    let mut reading = cluster_reading(cluster, id, role);
+    if resyncing {
+        reading.status = format!("{} (pending-resync)", reading.status);
+    }
+    reading.detail = global.map(|g| {
+        DbDetail::Global(GlobalClusterReading {
+            id: g
+                .global_cluster_identifier()
+                .unwrap_or(global_cluster)
+                .to_string(),
+            status: g.status().unwrap_or("unknown").to_string(),
+            members: members
+                .iter()
+                .map(|m| GlobalMember {
+                    cluster_arn: m.db_cluster_arn().unwrap_or_default().to_string(),
+                    writer: m.is_writer() == Some(true),
+                    sync: m.synchronization_status().map(|s| s.as_str().to_string()),
+                })
+                .collect(),
+            moving: g.failover_state().and_then(|f| {
+                f.status().map(|s| GlobalMove {
+                    status: s.as_str().to_string(),
+                    to_arn: f.to_db_cluster_arn().map(str::to_string),
+                    data_loss: f.is_data_loss_allowed().unwrap_or(false),
+                })
+            }),
+        })
+    });
+    Ok(reading)
 }
 
 pub async fn promote(c: &RegionClients, db: &str) -> Result<ActionOutcome, BackendError> {

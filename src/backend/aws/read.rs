@@ -2,10 +2,10 @@
 //! when every call failed to connect.
 
 use super::cloudwatch::{self, MetricQuery};
-use super::{AwsBackend, rds};
+use super::{AwsBackend, backup, rds};
 use crate::backend::{BackendError, ErrorKind};
 use crate::config::DatabaseKind;
-use crate::model::{DbReading, DbRole, Lag, Section, SectionError, Side};
+use crate::model::{DbDetail, DbReading, DbRole, Lag, Section, SectionError, Side};
 
 /// Outcome of one section for the "is the whole region down?" decision.
 pub(super) fn kind_of<T>(r: &Result<T, BackendError>) -> Option<ErrorKind> {
@@ -49,6 +49,15 @@ impl AwsBackend {
                     futures::join!(rds::read_cluster(c, id, global), lag_of(c, &queries, lag));
                 reading.map(|r| with_lag(r, lag))
             }
+            DatabaseKind::BackupRestore if side == Side::Standby => {
+                let vault = db.backup_vault.as_deref().unwrap_or_default();
+                let (instance, points) = futures::join!(
+                    rds::read_instance(c, id),
+                    backup::read(c, vault, &db.primary)
+                );
+                restorable(id, instance, points)
+            }
+            DatabaseKind::BackupRestore => rds::read_instance(c, id).await,
         };
         Some(result)
     }
@@ -64,6 +73,46 @@ async fn lag_of(
         Some(cloudwatch::latest_values(c, queries).await)
     } else {
         None
+    }
+}
+
+/// The standby of `backup-restore`: the restored instance when there is one, else the
+/// recovery point it would be restored from (role `backup`, its age as the lag: the writes a
+/// restore now would not have). The vault's reading rides along either way.
+fn restorable(
+    id: &str,
+    instance: Result<DbReading, BackendError>,
+    points: Result<crate::model::BackupReading, BackendError>,
+) -> Result<DbReading, BackendError> {
+    match instance {
+        Ok(mut r) => {
+            r.detail = points.ok().map(DbDetail::Backup);
+            Ok(r)
+        }
+        Err(e) if e.kind == ErrorKind::NotFound => {
+            let b = points?;
+            Ok(DbReading {
+                id: id.to_string(),
+                role: DbRole::Backup,
+                status: match (&b.restore_job, &b.recovery_point) {
+                    (Some(j), _) if j.under_way() => "restoring".into(),
+                    (_, Some(_)) => "not restored".into(),
+                    (_, None) => "no recovery point".into(),
+                },
+                lag: b
+                    .recovery_point
+                    .as_ref()
+                    .map(|p| Lag::Known(p.age_secs))
+                    .unwrap_or(Lag::NoData),
+                endpoint: None,
+                engine: None,
+                instance_class: None,
+                arn: None,
+                applied_txn: None,
+                detail: Some(DbDetail::Backup(b)),
+            })
+        }
+        Err(e) => Err(e),
     }
 }
 

@@ -20,6 +20,12 @@ impl World {
         };
         let now = self.now;
         let summary = match action {
+            Action::StartRestoreJob {
+                recovery_point_arn,
+                db,
+                instance_class,
+                ..
+            } => self.start_restore(recovery_point_arn, db, instance_class.as_deref())?,
             Action::PromoteReplica { side, db } => {
                 let duration = self.draw(t::PROMOTION);
                 let Some(d) = self.region_mut(*side).db.as_mut().filter(|d| &d.id == db) else {

@@ -5,7 +5,7 @@ use crate::config::{DatabaseKind, Estate};
 use crate::model::Side;
 use crate::runbook::steps::{
     Check, GlobalSwitchover, Kind, Manual, PromoteReplica, RegisterTargets, Reprotect,
-    ScaleServices, Wait, WriteEndpoint,
+    ScaleServices, SetAsideRestore, Wait, WriteEndpoint,
 };
 
 use super::{Level, has_endpoint, has_targets, healthy, push_group, scale_side, watched};
@@ -32,10 +32,16 @@ pub fn failback(estate: &Estate) -> RunbookSpec {
         .titled("check: both regions reachable, the primary replicates from the standby writer")
         .with_id("preflight"),
     );
-    let rds = estate
+    let rds = estate.database.as_ref().is_some_and(|d| {
+        matches!(
+            d.kind,
+            DatabaseKind::RdsReplica | DatabaseKind::BackupRestore
+        )
+    });
+    let restored = estate
         .database
         .as_ref()
-        .is_some_and(|d| d.kind == DatabaseKind::RdsReplica);
+        .is_some_and(|d| d.kind == DatabaseKind::BackupRestore);
     if rds {
         // Writes stop before the switch, so the replica can catch up to the last one.
         if estate.services().is_empty() {
@@ -129,7 +135,11 @@ pub fn failback(estate: &Estate) -> RunbookSpec {
         steps.push(healthy(Side::Primary).with_id("primary-healthy"));
     }
     steps.extend(super::dns_step(estate, Side::Primary));
-    if estate.database.is_some() {
+    if restored {
+        // A warm standby restored from AWS Backup goes back to having no database: the
+        // restored instance, stale now, is renamed aside (kept, never deleted).
+        steps.push(SetAsideRestore {}.spec().with_id("stale-restore"));
+    } else if estate.database.is_some() {
         steps.push(
             Reprotect {
                 side: Side::Standby,

@@ -4,7 +4,8 @@ use crate::config::runbook::{Condition, RunbookSpec};
 use crate::config::{DatabaseKind, Estate};
 use crate::model::Side;
 use crate::runbook::steps::{
-    Check, ForceDeployment, GlobalFailover, Kind, PromoteReplica, RegisterTargets, WriteEndpoint,
+    Check, ForceDeployment, GlobalFailover, Kind, PromoteReplica, RegisterTargets,
+    RestoreFromBackup, WriteEndpoint,
 };
 
 use super::{Level, has_endpoint, has_targets, healthy, push_group, scale_side, watched};
@@ -12,33 +13,43 @@ use super::{Level, has_endpoint, has_targets, healthy, push_group, scale_side, w
 /// Preflight → write the endpoint → { promote (or global failover) | standby ASGs to
 /// production | standby services to production } → register targets → redeploy the services
 /// that were already running in the standby → move DNS → wait for the standby's health
-/// checks. Nothing in it calls the primary region.
+/// checks. Nothing in it calls the primary region. A database restored from AWS Backup
+/// (`backup-restore`) has no endpoint before the restore: its endpoint is written after it.
 pub fn failover(estate: &Estate) -> RunbookSpec {
     let mut steps = Vec::new();
     let mut require = vec![Condition::RegionReachable(Side::Standby)];
     let mut warn = vec![Condition::RegionReachable(Side::Primary)];
+    let restored = estate
+        .database
+        .as_ref()
+        .is_some_and(|d| d.kind == DatabaseKind::BackupRestore);
     if estate.database.is_some() {
-        require.push(Condition::DatabaseAvailable(Side::Standby));
+        if !restored {
+            require.push(Condition::DatabaseAvailable(Side::Standby));
+        }
         warn.insert(0, Condition::LagBelow(estate.rpo_budget));
     }
     steps.push(
         Check { require, warn }
             .spec()
-            .titled("preflight: standby reachable, replica present")
+            .titled(if restored {
+                "preflight: standby reachable (its database is restored from backup)"
+            } else {
+                "preflight: standby reachable, replica present"
+            })
             .with_id("preflight"),
     );
 
     // The endpoint first: the standby database keeps its endpoint when it is promoted, so
     // every task the scale-up starts already reads the new one.
-    if has_endpoint(estate) {
-        steps.push(
-            WriteEndpoint {
-                side: Side::Standby,
-                database: None,
-            }
-            .spec()
-            .with_id("endpoint"),
-        );
+    let endpoint = WriteEndpoint {
+        side: Side::Standby,
+        database: None,
+    }
+    .spec()
+    .with_id("endpoint");
+    if has_endpoint(estate) && !restored {
+        steps.push(endpoint.clone());
     }
 
     let mut group = Vec::new();
@@ -52,6 +63,7 @@ pub fn failover(estate: &Estate) -> RunbookSpec {
             }
             .spec(),
             DatabaseKind::AuroraGlobal => GlobalFailover { to: Side::Standby }.spec(),
+            DatabaseKind::BackupRestore => RestoreFromBackup {}.spec(),
         };
         group.push(promote.with_id("database"));
     }
@@ -60,8 +72,15 @@ pub fn failover(estate: &Estate) -> RunbookSpec {
         &mut steps,
         group,
         "scale-up",
-        "promote the database, scale the standby to production",
+        if restored {
+            "restore the database, scale the standby to production"
+        } else {
+            "promote the database, scale the standby to production"
+        },
     );
+    if has_endpoint(estate) && restored {
+        steps.push(endpoint);
+    }
     if has_targets(estate) {
         steps.push(
             RegisterTargets {

@@ -342,6 +342,7 @@ mod tests {
             instance_class: None,
             arn: None,
             applied_txn: None,
+            detail: None,
         }));
         r.services = Ok(Vec::new());
         r

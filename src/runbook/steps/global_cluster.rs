@@ -7,6 +7,10 @@
 //! - waits for: that side's cluster is the writer and `available`
 //! - default timeout: 6 minutes (switchover) / 5 minutes (failover); AWS takes 1–2
 //! - fails when: the target cluster is unreadable or has no ARN
+//!
+//! A failover states what it discards: the secondary's replication lag (or, unknown, that
+//! an unknown share is lost), and is confirmed with the region and `DISCARD` typed
+//! (headless: `--allow-data-loss`). A switchover discards nothing.
 
 use std::time::Duration;
 
@@ -17,7 +21,7 @@ use super::read::{db_of, lag_warnings, need_database, role_text};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::{DatabaseKind, Estate};
-use crate::model::{DbRole, Parts, Side};
+use crate::model::{DbRole, Lag, Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -74,6 +78,17 @@ async fn preflight(cx: &StepCx<'_>, to: Side, planned: bool) -> Result<StepPlan,
             });
         } else {
             plan.warnings = lag_warnings(cx.estate(), db.lag);
+            // A failover does not wait for the secondary: what it has not applied is lost.
+            plan.discards = match db.lag {
+                Lag::Known(0) => None,
+                Lag::Known(_) => Some(format!(
+                    "up to {} of writes (the secondary's AuroraGlobalDBReplicationLag)",
+                    db.lag
+                )),
+                lag => Some(format!(
+                    "an unknown share of the writes the writer holds (global replication lag: {lag})"
+                )),
+            };
             plan.actions.push(Action::GlobalFailover {
                 global_cluster: global,
                 target_cluster_arn: arn,

@@ -20,8 +20,10 @@ mod promote_replica;
 mod read;
 mod register_targets;
 mod reprotect;
+mod restore_from_backup;
 mod scale_services;
 mod set_asg_capacity;
+mod set_aside_restore;
 mod wait;
 mod write_endpoint;
 
@@ -47,8 +49,10 @@ pub use move_dns::MoveDns;
 pub use promote_replica::PromoteReplica;
 pub use register_targets::RegisterTargets;
 pub use reprotect::{Reprotect, stale_id};
+pub use restore_from_backup::RestoreFromBackup;
 pub use scale_services::ScaleServices;
 pub use set_asg_capacity::SetAsgCapacity;
+pub use set_aside_restore::SetAsideRestore;
 pub use wait::Wait;
 pub use write_endpoint::WriteEndpoint;
 
@@ -165,6 +169,8 @@ impl Registry {
         r.add::<Command>();
         r.add::<InvokeLambda>();
         r.add::<HttpCheck>();
+        r.add::<RestoreFromBackup>();
+        r.add::<SetAsideRestore>();
         r
     }
 

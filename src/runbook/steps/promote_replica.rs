@@ -103,6 +103,15 @@ impl StepKind for PromoteReplica {
     }
 
     fn validate(&self, estate: &Estate) -> Result<(), String> {
+        // backup-restore: after reprotect the primary holds a cross-region replica of the
+        // restored writer, which the failback promotes.
+        if estate
+            .database
+            .as_ref()
+            .is_some_and(|d| d.kind == DatabaseKind::BackupRestore)
+        {
+            return Ok(());
+        }
         need_database(estate, DatabaseKind::RdsReplica, Self::NAME)
     }
 

@@ -175,6 +175,7 @@ pub fn need_database(
             match kind {
                 crate::config::DatabaseKind::RdsReplica => "rds-replica",
                 crate::config::DatabaseKind::AuroraGlobal => "aurora-global",
+                crate::config::DatabaseKind::BackupRestore => "backup-restore",
             }
         )),
     }

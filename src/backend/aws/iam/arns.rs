@@ -20,7 +20,7 @@ pub(super) fn database_arns(estate: &Estate) -> Vec<String> {
         return Vec::new();
     };
     let kind = match db.kind {
-        DatabaseKind::RdsReplica => "db",
+        DatabaseKind::RdsReplica | DatabaseKind::BackupRestore => "db",
         DatabaseKind::AuroraGlobal => "cluster",
     };
     per_side(estate, |side, r| {
@@ -40,6 +40,23 @@ pub(super) fn global_cluster_arns(estate: &Estate) -> Vec<String> {
         .and_then(|d| d.global_cluster.as_ref())
         .map(|g| vec![format!("arn:aws:rds::*:global-cluster:{g}")])
         .unwrap_or_default()
+}
+
+/// backup-restore: the standby's vault, and the recovery points in it.
+pub(super) fn vault_arns(estate: &Estate) -> (Vec<String>, Vec<String>) {
+    let Some(vault) = estate
+        .database
+        .as_ref()
+        .filter(|d| d.kind == DatabaseKind::BackupRestore)
+        .and_then(|d| d.backup_vault.as_ref())
+    else {
+        return (Vec::new(), Vec::new());
+    };
+    let r = region(estate, Side::Standby);
+    (
+        vec![format!("arn:aws:backup:{r}:*:backup-vault:{vault}")],
+        vec![format!("arn:aws:backup:{r}:*:recovery-point:*")],
+    )
 }
 
 pub(super) fn service_arns(estate: &Estate) -> Vec<String> {

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use crate::config::{DatabaseKind, Estate};
 
+use arns::vault_arns;
 use arns::{
     alarm_arns, asg_arns, database_arns, global_cluster_arns, health_check_arns, parameter_arns,
     primary_check_arns, secret_arns, service_arns, target_group_arns, zone_arns,
@@ -84,6 +85,24 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
                 global_cluster_arns(estate),
             ));
         }
+        Some(DatabaseKind::BackupRestore) => {
+            statements.push(statement(
+                "ReadDatabase",
+                &["rds:DescribeDBInstances"],
+                database_arns(estate),
+            ));
+            statements.push(statement(
+                "ReadRecoveryPoints",
+                &["backup:ListRecoveryPointsByBackupVault"],
+                vault_arns(estate).0,
+            ));
+            // ListRestoreJobs names no resource: it is granted on "*" or not at all.
+            statements.push(statement(
+                "ReadRestoreJobs",
+                &["backup:ListRestoreJobs"],
+                vec!["*".into()],
+            ));
+        }
         None => {}
     }
     statements.push(statement(
@@ -136,6 +155,19 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
                     "OperateGlobalCluster",
                     &["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"],
                     arns,
+                ));
+            }
+            Some(DatabaseKind::BackupRestore) => {
+                statements.push(statement(
+                    "OperateRestore",
+                    &["backup:StartRestoreJob"],
+                    vault_arns(estate).1,
+                ));
+                // AWS Backup restores as its service role, which the caller passes to it.
+                statements.push(statement(
+                    "PassBackupRole",
+                    &["iam:PassRole"],
+                    vec!["arn:aws:iam::*:role/service-role/AWSBackupDefaultServiceRole".into()],
                 ));
             }
             None => {}

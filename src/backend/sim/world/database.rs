@@ -69,9 +69,12 @@ impl World {
                     source: db.global_cluster.clone().unwrap_or_default(),
                 },
             ),
+            // No database runs in the standby: it is restored from the vault on failover.
+            DatabaseKind::BackupRestore => (DbRole::Writer, DbRole::Backup),
         };
         self.primary.db = Some(SimDb::new(&db.primary, writer_role));
-        self.standby.db = Some(SimDb::new(&db.standby, replica_role));
+        self.standby.db =
+            (replica_role != DbRole::Backup).then(|| SimDb::new(&db.standby, replica_role));
         let endpoint = endpoint_of(Side::Primary, &db.primary, &self.estate);
         if let Some(p) = &db.endpoint_parameter {
             self.primary.parameters.insert(p.clone(), endpoint.clone());
@@ -155,6 +158,49 @@ impl World {
         lag
     }
 
+    /// An Aurora global database as `DescribeGlobalClusters` would show it: each region's
+    /// cluster a member, the writer flagged, a move under way while a cluster fails over.
+    fn global_detail(&self) -> crate::model::DbDetail {
+        let cfg = self.estate.database.as_ref();
+        let members = Side::BOTH
+            .iter()
+            .filter_map(|side| {
+                let db = self.region(*side).db.as_ref()?;
+                let writer = db.role == DbRole::Writer;
+                Some(crate::model::GlobalMember {
+                    cluster_arn: self.db_arn(*side, &db.id).replace(":db:", ":cluster:"),
+                    writer,
+                    sync: (!writer).then(|| "connected".to_string()),
+                })
+            })
+            .collect();
+        let moving = Side::BOTH.iter().find_map(|side| {
+            let db = self.region(*side).db.as_ref()?;
+            (db.status == "failing-over" && db.next_role == Some(DbRole::Writer)).then(|| {
+                crate::model::GlobalMove {
+                    status: if db.switchover {
+                        "switching-over".into()
+                    } else {
+                        "failing-over".into()
+                    },
+                    to_arn: Some(self.db_arn(*side, &db.id).replace(":db:", ":cluster:")),
+                    data_loss: !db.switchover,
+                }
+            })
+        });
+        crate::model::DbDetail::Global(crate::model::GlobalClusterReading {
+            id: cfg
+                .and_then(|d| d.global_cluster.clone())
+                .unwrap_or_default(),
+            status: moving
+                .as_ref()
+                .map(|m| m.status.clone())
+                .unwrap_or_else(|| "available".into()),
+            members,
+            moving,
+        })
+    }
+
     /// The database section of a region's reading: the configured database, or not found.
     pub(super) fn read_database(&self, side: Side) -> Option<Section<DbReading>> {
         let cfg = self.estate.database.as_ref()?;
@@ -173,11 +219,83 @@ impl World {
                 instance_class: Some(db.instance_class.clone()),
                 arn: Some(self.db_arn(side, &db.id)),
                 applied_txn: Some(db.held.last()),
+                detail: match cfg.kind {
+                    DatabaseKind::AuroraGlobal => Some(self.global_detail()),
+                    _ => (side == Side::Standby)
+                        .then(|| self.read_vault())
+                        .flatten()
+                        .map(crate::model::DbDetail::Backup),
+                },
             }),
+            _ if side == Side::Standby && self.vault.is_some() => {
+                self.backup_reading(id).ok_or_else(|| {
+                    SectionError::new(ErrorKind::NotFound, "no backup vault".to_string())
+                })
+            }
             _ => Err(SectionError::new(
                 ErrorKind::NotFound,
                 format!("DBInstanceNotFound: DBInstance {id} not found"),
             )),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::Action;
+
+    fn aurora() -> Estate {
+        let mut e = crate::backend::sim::built_in_estate();
+        if let Some(db) = e.database.as_mut() {
+            db.kind = DatabaseKind::AuroraGlobal;
+            db.global_cluster = Some("orders-global".into());
+        }
+        e
+    }
+
+    fn writer_region(w: &World, side: Side) -> Option<String> {
+        let db = w.read_region(side).database?.ok()?;
+        let g = db.global()?;
+        assert_eq!(g.members.len(), 2);
+        g.writer().and_then(|m| m.region()).map(str::to_string)
+    }
+
+    #[test]
+    fn a_global_database_shows_its_members_and_the_writer_moving() {
+        let mut w = World::new(aurora(), 5);
+        assert_eq!(
+            writer_region(&w, Side::Standby).as_deref(),
+            Some("us-east-1")
+        );
+        let arn = w.db_arn(Side::Standby, "orders-db-replica");
+        w.apply(&Action::GlobalFailover {
+            global_cluster: "orders-global".into(),
+            target_cluster_arn: arn,
+            side: Side::Standby,
+        })
+        .expect("failover");
+        let db = w
+            .read_region(Side::Standby)
+            .database
+            .expect("db")
+            .expect("read");
+        let moving = db
+            .global()
+            .and_then(|g| g.moving.clone())
+            .expect("under way");
+        assert!(moving.data_loss);
+        assert_eq!(moving.status, "failing-over");
+        w.advance_to(200.0);
+        assert_eq!(
+            writer_region(&w, Side::Standby).as_deref(),
+            Some("us-west-2")
+        );
+        let db = w
+            .read_region(Side::Standby)
+            .database
+            .expect("db")
+            .expect("read");
+        assert!(db.global().is_some_and(|g| g.moving.is_none()));
     }
 }

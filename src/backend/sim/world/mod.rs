@@ -10,6 +10,7 @@ mod database;
 mod ecs;
 mod reading;
 mod route53;
+mod vault;
 
 pub use ecs::deployment_id;
 
@@ -25,6 +26,7 @@ pub use data::{TxnLog, WRITES_PER_SECOND};
 pub use database::SimDb;
 pub use ecs::{SimService, running};
 pub use route53::SimCheck;
+pub use vault::SimVault;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Region {
@@ -71,6 +73,9 @@ pub struct World {
     /// The application's writes so far.
     pub writes: TxnLog,
     next_change: u64,
+    /// The standby's AWS Backup vault (`backup-restore` only).
+    #[serde(default)]
+    pub vault: Option<SimVault>,
 }
 
 impl World {
@@ -93,6 +98,7 @@ impl World {
             stuck: Vec::new(),
             writes: TxnLog::default(),
             next_change: 1,
+            vault: None,
             now: 0.0,
             rng,
             estate,
@@ -105,6 +111,7 @@ impl World {
         }
         world.seed_checks();
         world.seed_data();
+        world.seed_vault();
         world
     }
 
@@ -151,6 +158,7 @@ impl World {
         self.settle_databases();
         self.prune_target_groups();
         self.move_data();
+        self.tick_vault();
         self.observe_checks();
     }
 
