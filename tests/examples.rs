@@ -5,6 +5,8 @@
 //!
 //! Needs moto (see tests/support/moto.rs); `scripts/test.sh` installs it.
 
+#[path = "common/moto_control.rs"]
+mod moto_control;
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -369,5 +371,119 @@ fn microservices_fail_over_with_the_restore_script_against_moto() {
             ("pricing".to_string(), 2),
             ("inventory".to_string(), 3)
         ]
+    );
+}
+
+/// Warm standby: no replica; the standby database is restored from the newest copy in its
+/// vault (one `StartRestoreJob`), the endpoint written once it exists, the services scaled,
+/// and the failover pair held on the standby by inverting the primary's check.
+#[test]
+fn warm_standby_fails_over_by_restoring_the_newest_backup_against_moto() {
+    let lab = Lab::new("warm-standby");
+    let before = lab.status();
+    let standby_db = &before["standby"]["reading"]["database"];
+    assert_eq!(standby_db["role"]["kind"], "backup", "{standby_db:#}");
+    assert_eq!(before["posture"]["active"], "primary", "{before:#}");
+
+    lab.run("failover", &["--allow-irreversible", "--allow-data-loss"]);
+    let calls = lab.calls("failover");
+    for op in [
+        "backup:StartRestoreJob",
+        "ssm:PutParameter",
+        "route53:UpdateHealthCheck",
+    ] {
+        assert_eq!(
+            calls.iter().filter(|c| *c == op).count(),
+            1,
+            "{op} once in {calls:?}"
+        );
+    }
+    let at = |op: &str| calls.iter().position(|c| c == op).unwrap_or(usize::MAX);
+    assert!(
+        at("backup:StartRestoreJob") < at("ssm:PutParameter"),
+        "the endpoint is written once the restored instance exists: {calls:?}"
+    );
+    let after = lab.status();
+    assert_eq!(after["posture"]["active"], "standby", "{after:#}");
+    let restored = &after["standby"]["reading"]["database"];
+    assert_eq!(restored["id"], "claims-db-dr", "{restored:#}");
+    assert_eq!(restored["role"]["kind"], "writer", "{restored:#}");
+    let dns = &after["global"]["reading"]["dns"];
+    assert_eq!(dns["points_at"], "standby", "{dns:#}");
+    assert_eq!(dns["failover"]["check"]["inverted"], true, "{dns:#}");
+    let report = std::fs::read_dir(lab.dir.path().join("state/runs"))
+        .expect("runs")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "md") && p.to_string_lossy().contains("failover")
+        })
+        .map(|p| std::fs::read_to_string(p).expect("report"))
+        .expect("a drill report");
+    assert!(report.contains("recovery point age"), "{report}");
+}
+
+/// Payments: the Aurora global database failed over with its lag accepted, the failover pair
+/// held on the standby, the run lock claimed in DynamoDB and every event published to the
+/// incident topic; then re-protected (AWS rebuilds the old primary) and failed back by a
+/// switchover.
+#[test]
+fn payments_fails_over_and_back_with_the_lock_and_notifications_against_moto() {
+    let lab = Lab::new("payments");
+    lab.assert_posture("normal", "primary", "as seeded");
+
+    lab.run("failover", &["--allow-irreversible", "--allow-data-loss"]);
+    let calls = lab.calls("failover");
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| *c == "rds:FailoverGlobalCluster")
+            .count(),
+        1,
+        "{calls:?}"
+    );
+    let after = lab.status();
+    assert_eq!(after["posture"]["active"], "standby", "{after:#}");
+    assert_eq!(
+        after["global"]["reading"]["dns"]["failover"]["check"]["inverted"],
+        true
+    );
+    let audit = lab.audit("failover");
+    let event = |e: &str| audit.iter().filter(|l| l["event"] == e).count();
+    // This machine's lock and the shared lease in DynamoDB, each claimed and released once.
+    for store in ["local", "dynamodb"] {
+        for e in ["lock_claimed", "lock_released"] {
+            let n = audit
+                .iter()
+                .filter(|l| l["event"] == e && l["store"] == store)
+                .count();
+            assert_eq!(n, 1, "{e} {store}: {audit:#?}");
+        }
+    }
+    assert!(event("notify_sent") >= 2, "started and finished at least");
+    assert_eq!(event("notify_failed"), 0, "{audit:#?}");
+    let requests = moto_control::requests(&lab.moto.url);
+    assert_eq!(requests.get("PutItem"), Some(&1), "{requests:?}");
+    assert_eq!(
+        requests.get("Publish").copied().unwrap_or(0),
+        event("notify_sent") as u64
+    );
+
+    lab.moto
+        .put_lag_metric("us-east-1", "aurora", "payments-use1", 1000);
+    lab.run("reprotect", &[]);
+    lab.assert_posture("reprotected", "standby", "after reprotect");
+
+    lab.moto
+        .put_lag_metric("us-east-1", "aurora", "payments-use1", 0);
+    lab.run("failback", &["--allow-irreversible"]);
+    lab.assert_posture("normal", "primary", "after failback");
+    let back = lab.calls("failback");
+    assert!(
+        back.iter().any(|c| c == "rds:SwitchoverGlobalCluster"),
+        "{back:?}"
+    );
+    assert!(
+        back.iter().any(|c| c == "route53:UpdateHealthCheck"),
+        "{back:?}"
     );
 }

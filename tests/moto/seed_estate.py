@@ -93,41 +93,51 @@ class Seeder:
 
     def aurora_global(self, db):
         p, s = self.client("rds", "primary"), self.client("rds", "standby")
-        cluster = p.create_db_cluster(
+        p.create_global_cluster(GlobalClusterIdentifier=db["global_cluster"], Engine="aurora-postgresql")
+        p.create_db_cluster(
             DBClusterIdentifier=db["primary"],
             Engine="aurora-postgresql",
-            EngineVersion="15.4",
             MasterUsername="app",
             MasterUserPassword="not-a-secret-1",
-        )["DBCluster"]
-        p.create_global_cluster(
             GlobalClusterIdentifier=db["global_cluster"],
-            SourceDBClusterIdentifier=cluster["DBClusterArn"],
         )
         s.create_db_cluster(
             DBClusterIdentifier=db["standby"],
             Engine="aurora-postgresql",
-            EngineVersion="15.4",
             GlobalClusterIdentifier=db["global_cluster"],
         )
         self.lag("AuroraGlobalDBReplicationLag", "DBClusterIdentifier", db["standby"], scale=1000.0)
 
     def backup_restore(self, db):
         primary = self.primary_instance(db["primary"])
-        backup = self.client("backup", "standby")
-        backup.create_backup_vault(BackupVaultName=db["backup_vault"])
-        # The recovery point itself: moto has none; the harness's backup patch takes them
-        # through its control path.
+        # Where the restore puts the instance: the subnet group and security groups the file
+        # names, in the standby's default VPC.
+        ec2 = self.client("ec2", "standby")
+        vpc = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+        if db.get("subnet_group"):
+            subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+            self.client("rds", "standby").create_db_subnet_group(
+                DBSubnetGroupName=db["subnet_group"],
+                DBSubnetGroupDescription="restored database",
+                SubnetIds=[s["SubnetId"] for s in subnets[:2]],
+            )
+        for i, sg in enumerate(db.get("security_groups", [])):
+            made = ec2.create_security_group(GroupName=f"restored-db-{i}", Description="db", VpcId=vpc)
+            self.ids[sg] = made["GroupId"]
+        self.client("backup", "standby").create_backup_vault(BackupVaultName=db["backup_vault"])
+        # The recovery point a cross-region copy job would have made: moto keeps none; the
+        # harness's backup patch (tests/moto/backup.py) takes it through its control path.
         body = json.dumps(
             {
                 "region": self.regions["standby"],
                 "vault": db["backup_vault"],
                 "resource_arn": primary["DBInstanceArn"],
+                "resource_type": "RDS",
                 "age_seconds": 1800,
             }
         ).encode()
         req = urllib.request.Request(
-            self.url + "/_drconsole/backup/recovery-point", data=body, method="POST"
+            self.url + "/_drconsole_backup/recovery-point", data=body, method="POST"
         )
         req.add_header("Content-Type", "application/json")
         urllib.request.urlopen(req).read()
