@@ -13,7 +13,6 @@ use drconsole::config::Estate;
 use drconsole::exit::{self, Failure};
 use drconsole::runbook::Pace;
 use drconsole::runbook::batch::{BatchMember, SharedOut, run_batch};
-use drconsole::runbook::headless::HeadlessOptions;
 use drconsole::status::fleet::{render_fleet_text, take_fleet};
 
 /// The estates and how they are read.
@@ -54,13 +53,7 @@ pub async fn dispatch(cli: &Cli, paths: &[PathBuf]) -> Result<i32, Failure> {
             Ok(snap.exit_code())
         }
         Some(Command::Run {
-            name,
-            yes,
-            allow_irreversible,
-            allow_data_loss,
-            new,
-            concurrency,
-            take_over,
+            name, concurrency, ..
         }) => {
             if cli.read_only {
                 return Err(Failure::usage("--read-only: runbooks are not available"));
@@ -75,18 +68,7 @@ pub async fn dispatch(cli: &Cli, paths: &[PathBuf]) -> Result<i32, Failure> {
                 }
             }
             let target = connect(cli, estates).await?;
-            let opts = HeadlessOptions {
-                dry_run: cli.dry_run,
-                yes: *yes,
-                allow_irreversible: *allow_irreversible,
-                allow_data_loss: *allow_data_loss,
-                audit_path: cli.audit_log.clone(),
-                state_dir: cli.state_dir.clone(),
-                pace: pace_of(cli, &target),
-                new_run: *new,
-                no_lock: cli.no_lock,
-                take_over: take_over.clone(),
-            };
+            let opts = super::run_options(cli, pace_of(cli, &target));
             let out: SharedOut = Arc::new(Mutex::new(Box::new(std::io::stdout())));
             let result = run_batch(
                 members(&target),

@@ -96,33 +96,13 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             print_out(&format!("{text}\n"))?;
             Ok(exit::OK)
         }
-        Some(Command::Run {
-            name,
-            yes,
-            allow_irreversible,
-            allow_data_loss,
-            new,
-            take_over,
-            ..
-        }) => {
+        Some(Command::Run { name, .. }) => {
             if cli.read_only {
                 return Err(Failure::usage("--read-only: runbooks are not available"));
             }
             let estate = load_estate(path.as_deref())?;
             let target = connect(&cli, path.as_deref(), estate).await?;
-            let pace = pace_of(&cli, &target);
-            let opts = HeadlessOptions {
-                dry_run: cli.dry_run,
-                yes: *yes,
-                allow_irreversible: *allow_irreversible,
-                allow_data_loss: *allow_data_loss,
-                audit_path: cli.audit_log.clone(),
-                state_dir: cli.state_dir.clone(),
-                pace,
-                new_run: *new,
-                no_lock: cli.no_lock,
-                take_over: take_over.clone(),
-            };
+            let opts = run_options(&cli, pace_of(&cli, &target));
             let exit = run_headless(
                 Arc::new(target.estate),
                 target.backend,
@@ -357,6 +337,34 @@ async fn console(cli: &Cli, target: Target, theme: Theme) -> Result<(), Failure>
 }
 
 /// Runbook timeouts follow the simulator's clock when it runs faster than real time.
+/// What `drconsole run` was told (its flags and the global ones), for one estate or several.
+fn run_options(cli: &Cli, pace: Pace) -> HeadlessOptions {
+    let mut opts = HeadlessOptions {
+        dry_run: cli.dry_run,
+        audit_path: cli.audit_log.clone(),
+        state_dir: cli.state_dir.clone(),
+        pace,
+        no_lock: cli.no_lock,
+        ..HeadlessOptions::default()
+    };
+    if let Some(Command::Run {
+        yes,
+        allow_irreversible,
+        allow_data_loss,
+        new,
+        take_over,
+        ..
+    }) = &cli.command
+    {
+        opts.yes = *yes;
+        opts.allow_irreversible = *allow_irreversible;
+        opts.allow_data_loss = *allow_data_loss;
+        opts.new_run = *new;
+        opts.take_over = take_over.clone();
+    }
+    opts
+}
+
 fn pace_of(cli: &Cli, target: &Target) -> Pace {
     match &target.simulator {
         Some(_) => Pace {
