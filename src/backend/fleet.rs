@@ -228,4 +228,22 @@ mod tests {
         );
         assert_eq!(groups[2].members, [m(2, Side::Primary)]);
     }
+
+    #[test]
+    fn keep_only_leaves_the_parts_asked_for_and_marks_the_others_not_read() {
+        let mut r = RegionReading::unread(true);
+        r.database = Some(Err(SectionError::new(crate::model::ErrorKind::Other, "x")));
+        r.services = Ok(Vec::new());
+        r.asgs = Ok(Vec::new());
+        r.target_groups = Ok(Vec::new());
+        r.alarms = Ok(Vec::new());
+        let o = keep_only(r.clone(), overview_parts());
+        assert_eq!(o.asgs, Ok(Vec::new()));
+        assert_eq!(o.alarms, Ok(Vec::new()));
+        assert_eq!(o.database, r.database);
+        assert_eq!(o.services, Err(SectionError::not_read()));
+        assert_eq!(o.target_groups, Err(SectionError::not_read()));
+        let all = keep_only(r.clone(), Parts::REGION);
+        assert_eq!(all, r);
+    }
 }

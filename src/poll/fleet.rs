@@ -433,4 +433,96 @@ mod tests {
         assert_eq!(s.interval, Duration::from_secs(5));
         assert_eq!(s.timeout, Duration::from_secs(7));
     }
+
+    fn rounds(rotation: &mut Rotation, cycles: usize) -> Vec<Vec<usize>> {
+        (0..cycles).map(|_| rotation.turn()).collect()
+    }
+
+    #[test]
+    fn fifty_estates_at_a_5s_poll_are_each_read_within_a_minute_never_all_at_once() {
+        let mut r = Rotation::new(0..50, Duration::from_secs(5));
+        assert_eq!(r.per_cycle(), 5);
+        assert_eq!(r.round(), 10);
+        // The first cycle reads every estate: nothing starts from a section never read.
+        assert_eq!(r.turn(), (0..50).collect::<Vec<_>>());
+        // Then 12 cycles (a minute): every estate at least once, no cycle more than 5.
+        let turns = rounds(&mut r, 12);
+        for t in &turns {
+            assert_eq!(t.len(), 5, "{turns:?}");
+        }
+        for e in 0..50 {
+            assert!(turns.iter().any(|t| t.contains(&e)), "estate {e}: {turns:?}");
+        }
+        // Each estate comes back every 10 cycles: within 12 from any point.
+        let again = rounds(&mut r, 24);
+        for e in 0..50 {
+            let at: Vec<usize> = again
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.contains(&e))
+                .map(|(i, _)| i)
+                .collect();
+            assert!(at.windows(2).all(|w| w[1] - w[0] <= 12), "{e}: {at:?}");
+        }
+    }
+
+    #[test]
+    fn few_estates_are_read_one_per_cycle_and_a_failed_one_again_next_cycle() {
+        let mut r = Rotation::new([4, 7, 9, 7], Duration::from_secs(5));
+        assert_eq!((r.per_cycle(), r.round()), (1, 3));
+        assert_eq!(r.turn(), [4, 7, 9]);
+        assert_eq!(rounds(&mut r, 4), [vec![4], vec![7], vec![9], vec![4]]);
+        r.owe(9);
+        assert_eq!(r.turn(), [9, 7]);
+        assert_eq!(r.turn(), [9]);
+        // A slow poll reads more each cycle: every estate within a minute still.
+        let mut slow = Rotation::new(0..10, Duration::from_secs(30));
+        slow.turn();
+        assert_eq!(slow.per_cycle(), 5);
+        let mut longer = Rotation::new(0..3, Duration::from_secs(120));
+        longer.turn();
+        assert_eq!(longer.turn(), [0, 1, 2]);
+    }
+
+    #[test]
+    fn the_open_estate_and_those_in_turn_read_everything_the_others_the_overviews_parts() {
+        let m = |estate, side| Member { estate, side };
+        let members = [
+            m(0, crate::model::Side::Primary),
+            m(1, crate::model::Side::Standby),
+            m(2, crate::model::Side::Primary),
+        ];
+        let parts = parts_of(&members, Some(2), &[0]);
+        assert_eq!(parts, [Parts::REGION, overview_parts(), Parts::REGION]);
+        assert!(!overview_parts().intersects(rotated_parts()));
+        assert_eq!(overview_parts() | rotated_parts(), Parts::REGION);
+    }
+
+    fn reading(services: &[&str]) -> RegionReading {
+        let mut r = RegionReading::unread(false);
+        r.services = Ok(services.iter().map(|s| ServiceReading::missing(s)).collect());
+        r.target_groups = Ok(Vec::new());
+        r
+    }
+
+    #[test]
+    fn a_reading_without_services_carries_the_last_ones_and_their_time() {
+        let t0 = Instant::now();
+        let t1 = t0 + Duration::from_secs(5);
+        let mut kept = None;
+        // Nothing kept yet: the section stays not read, with no time of its own.
+        let mut r = crate::backend::fleet::keep_only(reading(&["web"]), overview_parts());
+        assert_eq!(merge_kept(&mut r, overview_parts(), &mut kept, t0), None);
+        assert!(r.services.is_err());
+
+        let mut full = reading(&["web", "api"]);
+        assert_eq!(merge_kept(&mut full, Parts::REGION, &mut kept, t0), None);
+        let mut later = crate::backend::fleet::keep_only(reading(&["x"]), overview_parts());
+        assert_eq!(
+            merge_kept(&mut later, overview_parts(), &mut kept, t1),
+            Some(t0)
+        );
+        assert_eq!(later.services, full.services);
+        assert_eq!(later.target_groups, full.target_groups);
+    }
 }
