@@ -345,6 +345,98 @@ async fn cycle(
     Some((failed, any_ok))
 }
 
+/// One region group's polling state: its rotation and each member's kept services and
+/// targets. [`run_group`] drives it on the poll's clock; a caller may drive it by hand.
+pub struct GroupPoll {
+    fleet: Arc<dyn FleetBackend>,
+    group: usize,
+    members: Vec<Member>,
+    settings: PollSettings,
+    rotation: Rotation,
+    kept: Vec<Option<Kept>>,
+}
+
+impl GroupPoll {
+    pub fn new(fleet: Arc<dyn FleetBackend>, group: usize, settings: PollSettings) -> GroupPoll {
+        let members = fleet.groups()[group].members.clone();
+        GroupPoll {
+            rotation: Rotation::new(members.iter().map(|m| m.estate), settings.interval),
+            kept: vec![None; members.len()],
+            fleet,
+            group,
+            members,
+            settings,
+        }
+    }
+
+    pub fn rotation(&self) -> &Rotation {
+        &self.rotation
+    }
+
+    /// Whether estate `estate` has a side in this group.
+    pub fn has(&self, estate: usize) -> bool {
+        self.members.iter().any(|m| m.estate == estate)
+    }
+
+    /// One poll cycle: the overview's parts of every member, everything of `open` and of
+    /// the estates in turn. Returns whether any member was read (`None`: the receiver is
+    /// gone).
+    pub async fn cycle(
+        &mut self,
+        open: Option<usize>,
+        tx: &mpsc::UnboundedSender<FleetEvent>,
+    ) -> Option<bool> {
+        let turn = self.rotation.turn();
+        let parts = parts_of(&self.members, open, &turn);
+        let (failed, any_ok) = cycle(
+            &self.fleet,
+            self.group,
+            &self.members,
+            &parts,
+            self.settings,
+            &mut self.kept,
+            true,
+            tx,
+        )
+        .await?;
+        for e in failed {
+            self.rotation.owe(e);
+        }
+        Some(any_ok)
+    }
+
+    /// Reads estate `estate`'s members whole, at once (its dashboard was opened).
+    pub async fn read_open(
+        &mut self,
+        estate: usize,
+        tx: &mpsc::UnboundedSender<FleetEvent>,
+    ) -> Option<()> {
+        let parts: Vec<Parts> = self
+            .members
+            .iter()
+            .map(|m| {
+                if m.estate == estate {
+                    Parts::REGION
+                } else {
+                    Parts::NONE
+                }
+            })
+            .collect();
+        cycle(
+            &self.fleet,
+            self.group,
+            &self.members,
+            &parts,
+            self.settings,
+            &mut self.kept,
+            false,
+            tx,
+        )
+        .await
+        .map(|_| ())
+    }
+}
+
 async fn run_group(
     fleet: Arc<dyn FleetBackend>,
     group: usize,
@@ -353,25 +445,16 @@ async fn run_group(
     mut open: watch::Receiver<Option<usize>>,
     tx: mpsc::UnboundedSender<FleetEvent>,
 ) {
-    let members = fleet.groups()[group].members.clone();
-    let mut rotation = Rotation::new(members.iter().map(|m| m.estate), settings.interval);
-    let mut kept: Vec<Option<Kept>> = vec![None; members.len()];
+    let mut poll = GroupPoll::new(fleet, group, settings);
     let mut failures = 0u32;
     let mut paused = control.paused.subscribe();
     let mut open_alive = true;
     loop {
         if !*paused.borrow_and_update() {
             let opened = *open.borrow_and_update();
-            let turn = rotation.turn();
-            let parts = parts_of(&members, opened, &turn);
-            let Some((failed, any_ok)) =
-                cycle(&fleet, group, &members, &parts, settings, &mut kept, true, &tx).await
-            else {
+            let Some(any_ok) = poll.cycle(opened, &tx).await else {
                 return;
             };
-            for e in failed {
-                rotation.owe(e);
-            }
             // The region errors when no member could be read.
             failures = if any_ok { 0 } else { failures + 1 };
         }
@@ -398,16 +481,8 @@ async fn run_group(
                         continue;
                     }
                     // An estate opened here is read whole, at once.
-                    let Some(e) = opened.filter(|e| members.iter().any(|m| m.estate == *e)) else {
-                        continue;
-                    };
-                    let parts: Vec<Parts> = members
-                        .iter()
-                        .map(|m| if m.estate == e { Parts::REGION } else { Parts::NONE })
-                        .collect();
-                    if cycle(&fleet, group, &members, &parts, settings, &mut kept, false, &tx)
-                        .await
-                        .is_none()
+                    if let Some(e) = opened.filter(|e| poll.has(*e))
+                        && poll.read_open(e, &tx).await.is_none()
                     {
                         return;
                     }
