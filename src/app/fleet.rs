@@ -3,6 +3,7 @@
 //! whose dashboard is open, and an evacuation of a region: its typed confirmation and each
 //! estate's progress.
 
+use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 use super::{App, FeedState};
@@ -87,6 +88,23 @@ pub struct FleetApp {
     pub now: Instant,
     pub dirty: bool,
     pub should_quit: bool,
+    /// Each estate's readiness verdict with the readings it was decided from: decided again
+    /// when a reading lands, not on every frame.
+    verdicts: RefCell<Vec<Option<(Stamp, Verdict)>>>,
+}
+
+/// When each of an estate's feeds last succeeded and failed: a new reading changes it.
+type Stamp = [Option<Instant>; 6];
+
+fn stamp(a: &App) -> Stamp {
+    [
+        a.primary.fetched_at,
+        a.primary.error_at,
+        a.standby.fetched_at,
+        a.standby.error_at,
+        a.global.fetched_at,
+        a.global.error_at,
+    ]
 }
 
 impl FleetApp {
@@ -105,6 +123,24 @@ impl FleetApp {
             now,
             dirty: true,
             should_quit: false,
+            verdicts: RefCell::new(vec![None; n]),
+        }
+    }
+
+    /// Estate `i`'s readiness verdict, decided again only when one of its readings changed.
+    fn verdict(&self, i: usize, a: &App) -> Verdict {
+        let now = stamp(a);
+        let mut cache = self.verdicts.borrow_mut();
+        if cache.len() <= i {
+            cache.resize(i + 1, None);
+        }
+        match cache[i] {
+            Some((s, v)) if s == now => v,
+            _ => {
+                let v = a.readiness().verdict;
+                cache[i] = Some((now, v));
+                v
+            }
         }
     }
 
@@ -134,7 +170,7 @@ impl FleetApp {
 
     fn row(&self, i: usize, a: &App) -> Row {
         let posture = a.posture();
-        let readiness = a.readiness().verdict;
+        let readiness = self.verdict(i, a);
         let replica = a.replica_side();
         let lag = a
             .region(replica)
