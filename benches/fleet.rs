@@ -67,8 +67,7 @@ fn main() {
         let out = runtime.block_on(async {
             let fleet: Arc<dyn FleetBackend> =
                 Arc::new(AwsFleet::connect(&estates).await.expect("connect"));
-            let settings =
-                PollSettings::new(estates[0].poll_interval(), estates[0].call_timeout.0);
+            let settings = PollSettings::new(estates[0].poll_interval(), estates[0].call_timeout.0);
             let mut polls: Vec<GroupPoll> = (0..fleet.groups().len())
                 .map(|g| GroupPoll::new(fleet.clone(), g, settings))
                 .collect();

@@ -189,7 +189,12 @@ async fn fleet_cycle(
     open: Option<usize>,
 ) -> (
     std::collections::BTreeMap<String, u64>,
-    Vec<(usize, Side, drconsole::model::RegionReading, Option<Instant>)>,
+    Vec<(
+        usize,
+        Side,
+        drconsole::model::RegionReading,
+        Option<Instant>,
+    )>,
 ) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let ((), calls) = calls_during(url, async {
@@ -208,7 +213,12 @@ async fn fleet_cycle(
 
 fn readings(
     rx: &mut tokio::sync::mpsc::UnboundedReceiver<FleetEvent>,
-) -> Vec<(usize, Side, drconsole::model::RegionReading, Option<Instant>)> {
+) -> Vec<(
+    usize,
+    Side,
+    drconsole::model::RegionReading,
+    Option<Instant>,
+)> {
     let mut out = Vec::new();
     while let Ok(e) = rx.try_recv() {
         if let PollEvent::Finished {
@@ -227,7 +237,14 @@ fn readings(
 }
 
 /// Estates whose services were read in this cycle (not carried from an earlier one).
-fn fresh(sent: &[(usize, Side, drconsole::model::RegionReading, Option<Instant>)]) -> Vec<usize> {
+fn fresh(
+    sent: &[(
+        usize,
+        Side,
+        drconsole::model::RegionReading,
+        Option<Instant>,
+    )],
+) -> Vec<usize> {
     let mut v: Vec<usize> = sent
         .iter()
         .filter(|(_, _, _, at)| at.is_none())
@@ -278,7 +295,11 @@ async fn a_full_round_reads_every_estates_services_in_turn_and_the_open_one_ever
         assert_eq!(turn.len(), 1, "cycle {cycle}: {turn:?}");
         assert_eq!(calls.get("DescribeServices"), Some(&4), "{calls:?}");
         assert_eq!(calls.get("DescribeTargetHealth"), Some(&2), "{calls:?}");
-        for op in ["DescribeDBInstances", "GetMetricData", "DescribeAutoScalingGroups"] {
+        for op in [
+            "DescribeDBInstances",
+            "GetMetricData",
+            "DescribeAutoScalingGroups",
+        ] {
             assert_eq!(calls.get(op), Some(&2), "{op}: {calls:?}");
         }
         read_in_round.extend(turn);
@@ -295,7 +316,9 @@ async fn a_full_round_reads_every_estates_services_in_turn_and_the_open_one_ever
     read_in_round.sort();
     assert_eq!(read_in_round, [0, 1, 2], "every estate within the round");
     let average = round_calls as f64 / round as f64;
-    eprintln!("three estates: first cycle {before} calls; a round of {round}: average {average:.1}, most {most}");
+    eprintln!(
+        "three estates: first cycle {before} calls; a round of {round}: average {average:.1}, most {most}"
+    );
     assert!(
         average + 8.0 <= before as f64,
         "average {average} vs {before} before"
@@ -311,14 +334,20 @@ async fn a_full_round_reads_every_estates_services_in_turn_and_the_open_one_ever
     .await;
     let sent = readings(&mut rx);
     assert_eq!(
-        sent.iter().map(|(e, s, _, at)| (*e, *s, *at)).collect::<Vec<_>>(),
+        sent.iter()
+            .map(|(e, s, _, at)| (*e, *s, *at))
+            .collect::<Vec<_>>(),
         [(1, Side::Primary, None), (1, Side::Standby, None)]
     );
     assert_eq!(calls.get("DescribeServices"), Some(&4), "{calls:?}");
     assert_eq!(calls.get("DescribeTargetHealth"), Some(&2), "{calls:?}");
     for cycle in 0..round {
         let (_, sent) = fleet_cycle(&moto.url, &mut polls, Some(1)).await;
-        assert!(fresh(&sent).contains(&1), "cycle {cycle}: {:?}", fresh(&sent));
+        assert!(
+            fresh(&sent).contains(&1),
+            "cycle {cycle}: {:?}",
+            fresh(&sent)
+        );
     }
 }
 

@@ -363,8 +363,16 @@ async fn services_read_in_turn_say_their_age_on_the_readiness_item_and_the_panel
             .unwrap_or_else(|| panic!("{what}:\n{screen}"))
             .to_string()
     };
-    assert!(panel("ECS services").ends_with(" 3s ago ╮"), "{}", panel("ECS services"));
-    assert!(panel("Auto Scaling").ends_with(" 2s ago ╮"), "{}", panel("Auto Scaling"));
+    assert!(
+        panel("ECS services").ends_with(" 3s ago ╮"),
+        "{}",
+        panel("ECS services")
+    );
+    assert!(
+        panel("Auto Scaling").ends_with(" 2s ago ╮"),
+        "{}",
+        panel("Auto Scaling")
+    );
     assert!(screen.contains("3 service(s) · read 3s ago"), "{screen}");
 }
 

@@ -526,7 +526,10 @@ mod tests {
             assert_eq!(t.len(), 5, "{turns:?}");
         }
         for e in 0..50 {
-            assert!(turns.iter().any(|t| t.contains(&e)), "estate {e}: {turns:?}");
+            assert!(
+                turns.iter().any(|t| t.contains(&e)),
+                "estate {e}: {turns:?}"
+            );
         }
         // Each estate comes back every 10 cycles: within 12 from any point.
         let again = rounds(&mut r, 24);
@@ -575,7 +578,10 @@ mod tests {
 
     fn reading(services: &[&str]) -> RegionReading {
         let mut r = RegionReading::unread(false);
-        r.services = Ok(services.iter().map(|s| ServiceReading::missing(s)).collect());
+        r.services = Ok(services
+            .iter()
+            .map(|s| ServiceReading::missing(s))
+            .collect());
         r.target_groups = Ok(Vec::new());
         r
     }

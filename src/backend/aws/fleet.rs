@@ -143,7 +143,11 @@ impl AwsFleet {
         for (i, m) in members.iter().enumerate() {
             let e = self.estate(*m);
             let want = want(i);
-            if let Some(db) = e.database.as_ref().filter(|_| want.contains(Parts::DATABASE)) {
+            if let Some(db) = e
+                .database
+                .as_ref()
+                .filter(|_| want.contains(Parts::DATABASE))
+            {
                 let id = match m.side {
                     Side::Primary => db.primary.as_str(),
                     Side::Standby => db.standby.as_str(),
@@ -164,7 +168,11 @@ impl AwsFleet {
             for a in e.asgs.iter().filter(|_| want.contains(Parts::ASGS)) {
                 push_new(&mut asgs, a.name_in(m.side));
             }
-            for t in e.target_groups.iter().filter(|_| want.contains(Parts::TARGETS)) {
+            for t in e
+                .target_groups
+                .iter()
+                .filter(|_| want.contains(Parts::TARGETS))
+            {
                 let arn = t.arn(m.side);
                 if !groups.iter().any(|(_, a)| *a == arn) {
                     groups.push((t.name.as_str(), arn));
@@ -179,19 +187,21 @@ impl AwsFleet {
         }
         let instances_read =
             async { (!instances.is_empty()).then_some(rds::read_instances(c, &instances).await) };
-        let clusters_read = futures::future::join_all(members.iter().enumerate().map(|(i, m)| async move {
-            let want = want(i);
-            match &self.estate(*m).database {
-                Some(db)
-                    if db.kind == DatabaseKind::AuroraGlobal && want.contains(Parts::DATABASE) =>
-                {
-                    self.backends[m.estate]
-                        .read_database(m.side, want.contains(Parts::LAG))
-                        .await
+        let clusters_read =
+            futures::future::join_all(members.iter().enumerate().map(|(i, m)| async move {
+                let want = want(i);
+                match &self.estate(*m).database {
+                    Some(db)
+                        if db.kind == DatabaseKind::AuroraGlobal
+                            && want.contains(Parts::DATABASE) =>
+                    {
+                        self.backends[m.estate]
+                            .read_database(m.side, want.contains(Parts::LAG))
+                            .await
+                    }
+                    _ => None,
                 }
-                _ => None,
-            }
-        }));
+            }));
         let lag_read = async {
             if queries.is_empty() {
                 return None;
@@ -278,43 +288,47 @@ impl AwsFleet {
             }
         };
 
-        let database = e.database.as_ref().filter(|_| want.contains(Parts::DATABASE)).map(|db| {
-            let r: Result<DbReading, BackendError> = match db.kind {
-                DatabaseKind::AuroraGlobal => a
-                    .clusters
-                    .get(index)
-                    .cloned()
-                    .flatten()
-                    .unwrap_or_else(|| Err(not_read(c, "rds:DescribeDBClusters"))),
-                DatabaseKind::RdsReplica => {
-                    let id = match m.side {
-                        Side::Primary => db.primary.as_str(),
-                        Side::Standby => db.standby.as_str(),
-                    };
-                    match &a.instances {
-                        Some(Ok(found)) => match found.get(id) {
-                            Some(r) => Ok(with_lag(
-                            r.clone(),
-                            a.lag.as_ref().filter(|_| want.contains(Parts::LAG)),
-                            id,
-                        )),
-                            None => Err(BackendError::new(
-                                ErrorKind::NotFound,
-                                &c.label,
-                                "rds:DescribeDBInstances",
-                                id,
-                                format!("DBInstanceNotFound: DBInstance {id} not found."),
-                            )
-                            .with_code("DBInstanceNotFound")),
-                        },
-                        Some(Err(err)) => Err(err.clone()),
-                        None => Err(not_read(c, "rds:DescribeDBInstances")),
+        let database = e
+            .database
+            .as_ref()
+            .filter(|_| want.contains(Parts::DATABASE))
+            .map(|db| {
+                let r: Result<DbReading, BackendError> = match db.kind {
+                    DatabaseKind::AuroraGlobal => a
+                        .clusters
+                        .get(index)
+                        .cloned()
+                        .flatten()
+                        .unwrap_or_else(|| Err(not_read(c, "rds:DescribeDBClusters"))),
+                    DatabaseKind::RdsReplica => {
+                        let id = match m.side {
+                            Side::Primary => db.primary.as_str(),
+                            Side::Standby => db.standby.as_str(),
+                        };
+                        match &a.instances {
+                            Some(Ok(found)) => match found.get(id) {
+                                Some(r) => Ok(with_lag(
+                                    r.clone(),
+                                    a.lag.as_ref().filter(|_| want.contains(Parts::LAG)),
+                                    id,
+                                )),
+                                None => Err(BackendError::new(
+                                    ErrorKind::NotFound,
+                                    &c.label,
+                                    "rds:DescribeDBInstances",
+                                    id,
+                                    format!("DBInstanceNotFound: DBInstance {id} not found."),
+                                )
+                                .with_code("DBInstanceNotFound")),
+                            },
+                            Some(Err(err)) => Err(err.clone()),
+                            None => Err(not_read(c, "rds:DescribeDBInstances")),
+                        }
                     }
-                }
-            };
-            note(&r.as_ref().map(|_| ()).map_err(Clone::clone));
-            r
-        });
+                };
+                note(&r.as_ref().map(|_| ()).map_err(Clone::clone));
+                r
+            });
 
         let services = e
             .ecs
@@ -384,7 +398,11 @@ impl AwsFleet {
         });
 
         let mut targets = Vec::new();
-        for t in e.target_groups.iter().filter(|_| want.contains(Parts::TARGETS)) {
+        for t in e
+            .target_groups
+            .iter()
+            .filter(|_| want.contains(Parts::TARGETS))
+        {
             let (mut r, kind) = a
                 .targets
                 .get(t.arn(m.side))
@@ -412,7 +430,11 @@ impl AwsFleet {
         }
         // A part not asked for stays "not read"; one asked for with nothing to read is empty.
         fn or_empty<T>(want: Parts, p: Parts) -> Result<Vec<T>, SectionError> {
-            if want.contains(p) { Ok(Vec::new()) } else { unread() }
+            if want.contains(p) {
+                Ok(Vec::new())
+            } else {
+                unread()
+            }
         }
         Ok(RegionReading {
             database: match database {
@@ -423,13 +445,17 @@ impl AwsFleet {
             services: services
                 .map(section)
                 .unwrap_or_else(|| or_empty(want, Parts::SERVICES)),
-            asgs: asgs.map(section).unwrap_or_else(|| or_empty(want, Parts::ASGS)),
+            asgs: asgs
+                .map(section)
+                .unwrap_or_else(|| or_empty(want, Parts::ASGS)),
             target_groups: if want.contains(Parts::TARGETS) {
                 Ok(targets)
             } else {
                 unread()
             },
-            alarms: alarms.map(section).unwrap_or_else(|| or_empty(want, Parts::ALARMS)),
+            alarms: alarms
+                .map(section)
+                .unwrap_or_else(|| or_empty(want, Parts::ALARMS)),
             replicated: None,
         })
     }
