@@ -50,7 +50,8 @@ pub const ROUND: Duration = Duration::from_secs(60);
 /// Which estates of a group have their services and target health read in a cycle: all of
 /// them in the first cycle, then in turn, `per_cycle` at a time, so that each is read again
 /// within [`ROUND`] (`ROUND / interval` cycles: 12 at a 5 s poll). Fewer estates than that
-/// are read more often (one per cycle). An estate whose read failed is read again next cycle.
+/// are read more often (one per cycle). An estate whose read failed (while others of its
+/// group answered) is read again in the next cycles, a turn's worth at a time.
 #[derive(Debug, Clone)]
 pub struct Rotation {
     estates: Vec<usize>,
@@ -95,7 +96,10 @@ impl Rotation {
             self.owed.clear();
             return self.estates.clone();
         }
-        let mut out = std::mem::take(&mut self.owed);
+        // Estates owed a read come first, but no more of them than a turn's worth, so that
+        // many failures at once do not make one cycle read them all.
+        let owed = self.owed.len().min(self.per_cycle);
+        let mut out: Vec<usize> = self.owed.drain(..owed).collect();
         for _ in 0..self.per_cycle {
             let e = self.estates[self.next];
             self.next = (self.next + 1) % self.estates.len();
@@ -399,8 +403,11 @@ impl GroupPoll {
             tx,
         )
         .await?;
-        for e in failed {
-            self.rotation.owe(e);
+        // A group in which nothing answered backs off instead; its estates keep their turns.
+        if any_ok {
+            for e in failed {
+                self.rotation.owe(e);
+            }
         }
         Some(any_ok)
     }
@@ -553,6 +560,17 @@ mod tests {
         r.owe(9);
         assert_eq!(r.turn(), [9, 7]);
         assert_eq!(r.turn(), [9]);
+        // Many failures at once are read again a turn's worth at a time, never all at once.
+        let mut r = Rotation::new(0..50, Duration::from_secs(5));
+        r.turn();
+        r.turn();
+        for e in 0..50 {
+            r.owe(e);
+        }
+        assert_eq!(r.turn(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        let turns = rounds(&mut r, 9);
+        assert!(turns.iter().all(|t| t.len() <= 10), "{turns:?}");
+        assert!((5..50).all(|e| turns.iter().any(|t| t.contains(&e))));
         // A slow poll reads more each cycle: every estate within a minute still.
         let mut slow = Rotation::new(0..10, Duration::from_secs(30));
         slow.turn();
