@@ -28,8 +28,8 @@ use drconsole::backend::aws::{AwsBackend, AwsFleet};
 use drconsole::backend::fleet::FleetBackend;
 use drconsole::config::Estate;
 use drconsole::model::Side;
-use drconsole::poll::PollSettings;
 use drconsole::poll::fleet::GroupPoll;
+use drconsole::poll::{PollEvent, PollSettings};
 use drconsole::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -112,8 +112,15 @@ fn main() {
                 .collect();
             let mut overview = FleetApp::new(apps, now);
             drop(tx);
+            let mut failed = 0;
             while let Some(event) = rx.recv().await {
+                if matches!(&event.event, PollEvent::Finished { result: Err(_), .. }) {
+                    failed += 1;
+                }
                 overview.apply_poll(event);
+            }
+            if failed > 0 {
+                eprintln!("{n} estates: {failed} region reading(s) failed (slow machine?)");
             }
             let theme = Theme::dark();
             let mut term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");

@@ -50,8 +50,9 @@ pub const ROUND: Duration = Duration::from_secs(60);
 /// Which estates of a group have their services and target health read in a cycle: all of
 /// them in the first cycle, then in turn, `per_cycle` at a time, so that each is read again
 /// within [`ROUND`] (`ROUND / interval` cycles: 12 at a 5 s poll). Fewer estates than that
-/// are read more often (one per cycle). An estate whose read failed (while others of its
-/// group answered) is read again in the next cycles, a turn's worth at a time.
+/// are read more often (one per cycle). An estate whose read failed is read again in the
+/// next cycles, a turn's worth at a time (a group that failed whole is not read again all
+/// at once).
 #[derive(Debug, Clone)]
 pub struct Rotation {
     estates: Vec<usize>,
@@ -403,11 +404,8 @@ impl GroupPoll {
             tx,
         )
         .await?;
-        // A group in which nothing answered backs off instead; its estates keep their turns.
-        if any_ok {
-            for e in failed {
-                self.rotation.owe(e);
-            }
+        for e in failed {
+            self.rotation.owe(e);
         }
         Some(any_ok)
     }
