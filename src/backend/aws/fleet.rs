@@ -10,6 +10,10 @@
 //! - Auto Scaling: one `DescribeAutoScalingGroups` per 100 names;
 //! - ELBv2: one `DescribeTargetHealth` per distinct target group.
 //!
+//! Each call asks only for the members that want its part this cycle (the poller reads ECS
+//! services and target health in turn, see `poll::fleet`); a part not asked for is `not
+//! read`, as in `AwsBackend::read_parts`.
+//!
 //! Then each estate gets the reading its own backend would have made: the same sections,
 //! the same errors (a failed batch fails that section for every estate in it), and the same
 //! rule that a side is unreachable only when every call it needed failed to connect.
