@@ -5,7 +5,7 @@
 //!
 //! The fleet's figures are the average and the most of any cycle over a full minute of 5 s
 //! cycles (12, a full round of the rotation), after the first cycle (which reads everything,
-//! shown apart).
+//! shown apart). `FLEET_ESTATES=1,50` measures only those sizes.
 //!
 //! `cargo bench --bench fleet` (optimised), or `cargo test --bench fleet` (a debug build: the
 //! same calls, slower frames). Needs the moto virtualenv, see tests/support/moto.rs. Seeding
@@ -57,7 +57,13 @@ fn main() {
         "estates  services  fleet calls/cycle (avg, max; first)  fleet wall  |  N consoles calls/cycle  N consoles wall  |  overview frame"
     );
     let mut one_estate_calls = None;
-    for n in [1usize, 5, 20, 50] {
+    // `FLEET_ESTATES=50` measures only the sizes given (comma-separated); the first is the base.
+    let sizes: Vec<usize> = std::env::var("FLEET_ESTATES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .filter(|v: &Vec<usize>| !v.is_empty())
+        .unwrap_or_else(|| vec![1, 5, 20, 50]);
+    for n in sizes {
         let m = moto::Moto::start();
         let seeded = m.seed_fleet(n, SERVICES, &[]);
         let estates: Vec<Estate> = seeded
