@@ -200,7 +200,7 @@ pub(crate) async fn fleet_console(
         .iter()
         .map(|e| (e.poll_interval(), e.call_timeout.0))
         .collect();
-    poll::fleet::spawn_fleet(target.fleet.clone(), settings, control.clone(), poll_tx);
+    let open = poll::fleet::spawn_fleet(target.fleet.clone(), settings, control.clone(), poll_tx);
     let opts = drconsole::runbook::HeadlessOptions {
         dry_run: cli.dry_run,
         audit_path: cli.audit_log.clone(),
@@ -217,7 +217,8 @@ pub(crate) async fn fleet_console(
         opts,
         drconsole::runbook::batch::DEFAULT_CONCURRENCY,
         theme,
-    );
+    )
+    .with_open(open);
     run_fleet_interactive(event_loop, input_tx, &mut state)
         .await
         .map_err(|e| Failure::io(format!("the terminal: {e:#}")))

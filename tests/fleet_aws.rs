@@ -21,8 +21,8 @@ use drconsole::backend::aws::{AwsBackend, AwsFleet};
 use drconsole::backend::fleet::FleetBackend;
 use drconsole::config::Estate;
 use drconsole::model::{Lag, Scope, Side};
-use drconsole::poll::PollEvent;
-use drconsole::poll::Reading;
+use drconsole::poll::fleet::{FleetEvent, GroupPoll};
+use drconsole::poll::{PollEvent, PollSettings, Reading};
 use drconsole::posture::PostureState;
 use drconsole::readiness::Verdict;
 use serde_json::Value;
@@ -179,6 +179,176 @@ async fn the_overview_shows_each_estates_readings_and_the_one_without_a_replica_
         (s.normal, s.degraded, s.failed_over, s.unknown),
         (2, 1, 0, 0)
     );
+}
+
+/// Every group's cycle once, at once; the calls it made and the region readings it sent,
+/// with the time of their services where older.
+async fn fleet_cycle(
+    url: &str,
+    polls: &mut [GroupPoll],
+    open: Option<usize>,
+) -> (
+    std::collections::BTreeMap<String, u64>,
+    Vec<(
+        usize,
+        Side,
+        drconsole::model::RegionReading,
+        Option<Instant>,
+    )>,
+) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let ((), calls) = calls_during(url, async {
+        futures::future::join_all(polls.iter_mut().map(|p| {
+            let tx = tx.clone();
+            async move {
+                p.cycle(open, &tx).await.expect("receiver");
+            }
+        }))
+        .await;
+    })
+    .await;
+    drop(tx);
+    (calls, readings(&mut rx))
+}
+
+fn readings(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<FleetEvent>,
+) -> Vec<(
+    usize,
+    Side,
+    drconsole::model::RegionReading,
+    Option<Instant>,
+)> {
+    let mut out = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        if let PollEvent::Finished {
+            scope: Scope::Region(side),
+            result,
+            ..
+        } = e.event
+        {
+            let Ok(Reading::Region(r)) = result else {
+                panic!("estate {} {side}: {result:?}", e.estate);
+            };
+            out.push((e.estate, side, *r, e.services_at));
+        }
+    }
+    out
+}
+
+/// Estates whose services were read in this cycle (not carried from an earlier one).
+fn fresh(
+    sent: &[(
+        usize,
+        Side,
+        drconsole::model::RegionReading,
+        Option<Instant>,
+    )],
+) -> Vec<usize> {
+    let mut v: Vec<usize> = sent
+        .iter()
+        .filter(|(_, _, _, at)| at.is_none())
+        .map(|(e, ..)| *e)
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_round_reads_every_estates_services_in_turn_and_the_open_one_every_cycle() {
+    let moto = Moto::start();
+    let seeded = moto.seed_fleet(3, 12, &[]);
+    let estates = estates(&seeded);
+    let fleet: std::sync::Arc<dyn FleetBackend> =
+        std::sync::Arc::new(AwsFleet::connect(&estates).await.expect("connect"));
+    let settings = PollSettings::new(estates[0].poll_interval(), estates[0].call_timeout.0);
+    let mut polls: Vec<GroupPoll> = (0..fleet.groups().len())
+        .map(|g| GroupPoll::new(fleet.clone(), g, settings))
+        .collect();
+    let round = polls[0].rotation().round();
+    assert_eq!(round, 3, "one estate per cycle at a 5 s poll");
+
+    // The first cycle reads everything, as every cycle did before.
+    let (first, sent) = fleet_cycle(&moto.url, &mut polls, None).await;
+    assert_eq!(fresh(&sent), [0, 1, 2]);
+    assert_eq!(first.get("DescribeServices"), Some(&12), "{first:?}");
+    assert_eq!(first.get("DescribeTargetHealth"), Some(&6), "{first:?}");
+    let before = total(&first);
+
+    // The estates read alone, to compare each share with.
+    let mut alone = Vec::new();
+    for e in &estates {
+        alone.push(AwsBackend::connect(e).await.expect("connect"));
+    }
+
+    // A full round: one estate's services and targets per cycle, each estate once.
+    let mut round_calls = 0;
+    let mut most = 0;
+    let mut read_in_round = Vec::new();
+    for cycle in 0..round {
+        let (calls, sent) = fleet_cycle(&moto.url, &mut polls, None).await;
+        eprintln!("cycle {cycle}: {} calls {calls:?}", total(&calls));
+        round_calls += total(&calls);
+        most = most.max(total(&calls));
+        let turn = fresh(&sent);
+        assert_eq!(turn.len(), 1, "cycle {cycle}: {turn:?}");
+        assert_eq!(calls.get("DescribeServices"), Some(&4), "{calls:?}");
+        assert_eq!(calls.get("DescribeTargetHealth"), Some(&2), "{calls:?}");
+        for op in [
+            "DescribeDBInstances",
+            "GetMetricData",
+            "DescribeAutoScalingGroups",
+        ] {
+            assert_eq!(calls.get(op), Some(&2), "{op}: {calls:?}");
+        }
+        read_in_round.extend(turn);
+        // Each estate's share is what its own read returns: the parts read now, and the
+        // services and targets carried (nothing changed in between).
+        for (e, side, reading, at) in &sent {
+            let own = alone[*e].read_region(*side).await.expect("own reading");
+            assert_eq!(reading, &own, "estate {e} {side}");
+            if !read_in_round.ends_with(&[*e]) {
+                assert!(at.is_some(), "estate {e} carries its services' time");
+            }
+        }
+    }
+    read_in_round.sort();
+    assert_eq!(read_in_round, [0, 1, 2], "every estate within the round");
+    let average = round_calls as f64 / round as f64;
+    eprintln!(
+        "three estates: first cycle {before} calls; a round of {round}: average {average:.1}, most {most}"
+    );
+    assert!(
+        average + 8.0 <= before as f64,
+        "average {average} vs {before} before"
+    );
+
+    // Opening estate 1 reads it whole at once, and then every cycle.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let ((), calls) = calls_during(&moto.url, async {
+        for p in polls.iter_mut() {
+            p.read_open(1, &tx).await.expect("receiver");
+        }
+    })
+    .await;
+    let sent = readings(&mut rx);
+    assert_eq!(
+        sent.iter()
+            .map(|(e, s, _, at)| (*e, *s, *at))
+            .collect::<Vec<_>>(),
+        [(1, Side::Primary, None), (1, Side::Standby, None)]
+    );
+    assert_eq!(calls.get("DescribeServices"), Some(&4), "{calls:?}");
+    assert_eq!(calls.get("DescribeTargetHealth"), Some(&2), "{calls:?}");
+    for cycle in 0..round {
+        let (_, sent) = fleet_cycle(&moto.url, &mut polls, Some(1)).await;
+        assert!(
+            fresh(&sent).contains(&1),
+            "cycle {cycle}: {:?}",
+            fresh(&sent)
+        );
+    }
 }
 
 struct Dir {

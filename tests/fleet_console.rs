@@ -16,8 +16,10 @@ use drconsole::config::Estate;
 use drconsole::console::Input;
 use drconsole::console::fleet::FleetLoop;
 use drconsole::model::{Scope, Side};
-use drconsole::poll::{PollControl, PollEvent, Reading};
+use drconsole::poll::fleet::GroupPoll;
+use drconsole::poll::{PollControl, PollEvent, PollSettings, Reading};
 use drconsole::posture::PostureState;
+use drconsole::readiness::Verdict;
 use drconsole::runbook::Pace;
 use drconsole::runbook::batch::BatchMember;
 use drconsole::runbook::headless::HeadlessOptions;
@@ -296,4 +298,110 @@ async fn with_the_active_region_unreadable_the_evacuation_is_of_the_region_servi
     assert_eq!(e.estates, [0, 1, 2]);
     f.key(KeyCode::Esc);
     assert!(f.state.evacuation.is_none());
+}
+
+/// Every group's cycle once, as the pollers make it, applied to the overview.
+async fn cycle(f: &mut Fixture, polls: &mut [GroupPoll], open: Option<usize>) {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    for p in polls.iter_mut() {
+        p.cycle(open, &tx).await.expect("receiver");
+    }
+    drop(tx);
+    while let Some(event) = rx.recv().await {
+        f.state.apply_poll(event);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn services_read_in_turn_say_their_age_on_the_readiness_item_and_the_panel() {
+    let mut f = Fixture::new();
+    let fleet: Arc<dyn FleetBackend> = f.fleet.clone();
+    let settings = PollSettings::new(Duration::from_secs(5), Duration::from_secs(5));
+    let mut polls: Vec<GroupPoll> = (0..fleet.groups().len())
+        .map(|g| GroupPoll::new(fleet.clone(), g, settings))
+        .collect();
+    f.poll().await; // Route 53, read per estate
+    // The first cycle reads every estate whole; the second, one estate's services (0).
+    cycle(&mut f, &mut polls, None).await;
+    assert!(f.state.apps.iter().all(|a| a.services_read_at == [None; 2]));
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    cycle(&mut f, &mut polls, None).await;
+    assert_eq!(f.state.apps[0].services_read_at, [None; 2]);
+    let read_at = f.state.apps[1].services_read_at[1].expect("carried, with its time");
+    let region_at = f.state.apps[1].standby.fetched_at.expect("read");
+    assert!(read_at + Duration::from_secs(1) < region_at);
+
+    // 2 s after the region was read, its services are 3 s old: the item that depends on
+    // them says so.
+    let now = region_at + Duration::from_secs(2);
+    for a in &mut f.state.apps {
+        a.now = now;
+    }
+    f.state.now = now;
+    let item = |a: &App| {
+        a.readiness()
+            .items
+            .into_iter()
+            .find(|i| i.label == "standby services defined")
+            .expect("services item")
+    };
+    let carried = item(&f.state.apps[1]);
+    assert!(carried.detail.ends_with(" · read 3s ago"), "{carried:?}");
+    let readiness = f.state.apps[1].readiness();
+    assert_eq!(readiness.verdict, Verdict::Ready, "{readiness:#?}");
+    let own = item(&f.state.apps[0]);
+    assert!(!own.detail.contains("read"), "{own:?}");
+
+    // Its dashboard's services panel shows that age, the ASG panel the region's.
+    f.state.open = Some(1);
+    let screen = f.screen(160, 48);
+    eprintln!("{screen}");
+    let panel = |what: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(&format!("STANDBY us-west-2 · {what}")))
+            .unwrap_or_else(|| panic!("{what}:\n{screen}"))
+            .to_string()
+    };
+    assert!(
+        panel("ECS services").ends_with(" 3s ago ╮"),
+        "{}",
+        panel("ECS services")
+    );
+    assert!(
+        panel("Auto Scaling").ends_with(" 2s ago ╮"),
+        "{}",
+        panel("Auto Scaling")
+    );
+    assert!(screen.contains("3 service(s) · read 3s ago"), "{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enter_tells_the_pollers_which_estate_is_open_and_esc_that_none_is() {
+    let mut f = Fixture::new();
+    f.poll().await;
+    let (tx, rx) = tokio::sync::watch::channel(None);
+    let (input, polls) = (mpsc::unbounded_channel().1, mpsc::unbounded_channel().1);
+    let mut event_loop = FleetLoop::new(
+        input,
+        polls,
+        PollControl::default(),
+        f.sims.clone(),
+        Vec::new(),
+        HeadlessOptions::default(),
+        4,
+        Theme::dark(),
+    )
+    .with_open(tx);
+    event_loop.handle_input(
+        Input::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        &mut f.state,
+    );
+    let open = f.state.open.expect("open");
+    assert_eq!(*rx.borrow(), Some(open));
+    event_loop.handle_input(
+        Input::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+        &mut f.state,
+    );
+    assert_eq!(*rx.borrow(), None);
 }

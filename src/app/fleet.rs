@@ -3,12 +3,15 @@
 //! whose dashboard is open, and an evacuation of a region: its typed confirmation and each
 //! estate's progress.
 
-use std::time::Instant;
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
 
 use super::{App, FeedState};
-use crate::model::{Lag, Side};
+use crate::model::{Lag, Scope, Side};
+use crate::poll::PollEvent;
+use crate::poll::fleet::FleetEvent;
 use crate::posture::PostureState;
-use crate::readiness::Verdict;
+use crate::readiness::{Readiness, Verdict};
 
 /// How an estate stands in an evacuation.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +88,23 @@ pub struct FleetApp {
     pub now: Instant,
     pub dirty: bool,
     pub should_quit: bool,
+    /// Each estate's readiness verdict with the readings it was decided from: decided again
+    /// when a reading lands, not on every frame.
+    verdicts: RefCell<Vec<Option<(Stamp, Verdict)>>>,
+}
+
+/// When each of an estate's feeds last succeeded and failed: a new reading changes it.
+type Stamp = [Option<Instant>; 6];
+
+fn stamp(a: &App) -> Stamp {
+    [
+        a.primary.fetched_at,
+        a.primary.error_at,
+        a.standby.fetched_at,
+        a.standby.error_at,
+        a.global.fetched_at,
+        a.global.error_at,
+    ]
 }
 
 impl FleetApp {
@@ -103,6 +123,24 @@ impl FleetApp {
             now,
             dirty: true,
             should_quit: false,
+            verdicts: RefCell::new(vec![None; n]),
+        }
+    }
+
+    /// Estate `i`'s readiness verdict, decided again only when one of its readings changed.
+    fn verdict(&self, i: usize, a: &App) -> Verdict {
+        let now = stamp(a);
+        let mut cache = self.verdicts.borrow_mut();
+        if cache.len() <= i {
+            cache.resize(i + 1, None);
+        }
+        match cache[i] {
+            Some((s, v)) if s == now => v,
+            _ => {
+                let v = a.readiness().verdict;
+                cache[i] = Some((now, v));
+                v
+            }
         }
     }
 
@@ -132,7 +170,7 @@ impl FleetApp {
 
     fn row(&self, i: usize, a: &App) -> Row {
         let posture = a.posture();
-        let readiness = a.readiness().verdict;
+        let readiness = self.verdict(i, a);
         let replica = a.replica_side();
         let lag = a
             .region(replica)
@@ -195,6 +233,24 @@ impl FleetApp {
         }
     }
 
+    /// A poll reaches its estate: a region's reading with the time its services and targets
+    /// were read, when earlier.
+    pub fn apply_poll(&mut self, event: FleetEvent) {
+        let Some(app) = self.apps.get_mut(event.estate) else {
+            return;
+        };
+        if let PollEvent::Finished {
+            scope: Scope::Region(side),
+            result: Ok(_),
+            ..
+        } = &event.event
+        {
+            app.services_read_at[side_index(*side)] = event.services_at;
+        }
+        app.apply_poll(event.event);
+        self.dirty = true;
+    }
+
     /// Normal (ready, serving from the primary), degraded (or split brain), failed over (or
     /// re-protected in the standby), unknown.
     pub fn summary(&self) -> Summary {
@@ -255,6 +311,36 @@ impl FleetApp {
         self.batch
             .iter()
             .any(|b| matches!(b, Some(BatchState::Queued | BatchState::Running(_))))
+    }
+}
+
+fn side_index(side: Side) -> usize {
+    match side {
+        Side::Primary => 0,
+        Side::Standby => 1,
+    }
+}
+
+impl App {
+    /// How old a side's services and target health are, where they were read before the
+    /// rest of its reading (the fleet reads them in turn); `None` when read with it.
+    pub fn services_age(&self, side: Side) -> Option<Duration> {
+        let at = self.services_read_at[side_index(side)]?;
+        let region = self.region(side).fetched_at?;
+        (at < region).then(|| self.now.saturating_duration_since(at))
+    }
+
+    /// Says on the readiness items that depend on services how old their reading is, where
+    /// it is older than the region's.
+    pub(super) fn mark_services_age(&self, r: &mut Readiness) {
+        let Some(age) = self.services_age(r.side) else {
+            return;
+        };
+        let label = format!("{} services defined", r.side);
+        for item in r.items.iter_mut().filter(|i| i.label == label) {
+            item.detail
+                .push_str(&format!(" · read {}", crate::timefmt::age(Some(age))));
+        }
     }
 }
 

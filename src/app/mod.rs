@@ -98,6 +98,9 @@ pub struct App {
     pub should_quit: bool,
     /// Set when the screen needs drawing.
     pub dirty: bool,
+    /// When each side's ECS services and target health were read, where that was before the
+    /// rest of its reading (the fleet reads them in turn); `None` when read with it.
+    pub services_read_at: [Option<Instant>; 2],
 }
 
 impl App {
@@ -131,6 +134,7 @@ impl App {
             quit_armed: false,
             should_quit: false,
             dirty: true,
+            services_read_at: [None; 2],
         }
     }
 
@@ -209,12 +213,14 @@ impl App {
     /// Readiness of the side standing by, as the posture says which one that is.
     pub fn readiness(&self) -> Readiness {
         let active = self.posture().active.unwrap_or(Side::Primary);
-        readiness::evaluate(
+        let mut r = readiness::evaluate(
             &self.estate,
             active,
             [self.primary.data.as_ref(), self.standby.data.as_ref()],
             self.global.data.as_ref(),
-        )
+        );
+        self.mark_services_age(&mut r);
+        r
     }
 
     /// A side's account as read, against the estate file's pin.

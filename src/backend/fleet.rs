@@ -11,7 +11,18 @@ use async_trait::async_trait;
 
 use super::{Backend, BackendError};
 use crate::config::Estate;
-use crate::model::{RegionReading, Side};
+use crate::model::{Parts, RegionReading, SectionError, Side};
+
+/// What the fleet overview needs of every estate on every cycle: its rows and the posture
+/// and readiness verdicts use the database and its lag, the ASGs and the alarms.
+pub fn overview_parts() -> Parts {
+    Parts::DATABASE | Parts::LAG | Parts::ASGS | Parts::ALARMS
+}
+
+/// What is read in turn (ECS services, target health): per estate, with no batched form.
+pub fn rotated_parts() -> Parts {
+    Parts::SERVICES | Parts::TARGETS
+}
 
 /// One estate's side in a region group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +97,43 @@ pub trait FleetBackend: Send + Sync {
     fn backend(&self, estate: usize) -> Arc<dyn Backend>;
     fn groups(&self) -> &[RegionGroup];
     /// Every member of group `group`, in the group's member order.
-    async fn read_group(&self, group: usize) -> Vec<Result<RegionReading, BackendError>>;
+    async fn read_group(&self, group: usize) -> Vec<Result<RegionReading, BackendError>> {
+        let all = vec![Parts::REGION; self.groups().get(group).map_or(0, |g| g.members.len())];
+        self.read_group_parts(group, &all).await
+    }
+    /// Member `i` of group `group` reads only `parts[i]`; a section not asked for is
+    /// [`SectionError::not_read`]. A member asked for [`Parts::NONE`] is not read at all (its
+    /// entry is an unread reading, to be ignored).
+    async fn read_group_parts(
+        &self,
+        group: usize,
+        parts: &[Parts],
+    ) -> Vec<Result<RegionReading, BackendError>>;
+}
+
+/// Leaves only `parts` of a reading, the others not read (what a backend that reads
+/// everything returns when asked for less).
+pub fn keep_only(mut r: RegionReading, parts: Parts) -> RegionReading {
+    let parts = parts.normalized();
+    fn unread<T>() -> Result<T, SectionError> {
+        Err(SectionError::not_read())
+    }
+    if !parts.contains(Parts::DATABASE) {
+        r.database = r.database.map(|_| unread());
+    }
+    if !parts.contains(Parts::SERVICES) {
+        r.services = unread();
+    }
+    if !parts.contains(Parts::ASGS) {
+        r.asgs = unread();
+    }
+    if !parts.contains(Parts::TARGETS) {
+        r.target_groups = unread();
+    }
+    if !parts.contains(Parts::ALARMS) {
+        r.alarms = unread();
+    }
+    r
 }
 
 /// A fleet whose members are read one by one through their own backends (the simulator).
@@ -112,14 +159,28 @@ impl FleetBackend for PerEstate {
     fn groups(&self) -> &[RegionGroup] {
         &self.groups
     }
-    async fn read_group(&self, group: usize) -> Vec<Result<RegionReading, BackendError>> {
+    async fn read_group_parts(
+        &self,
+        group: usize,
+        parts: &[Parts],
+    ) -> Vec<Result<RegionReading, BackendError>> {
         let Some(g) = self.groups.get(group) else {
             return Vec::new();
         };
-        let reads = g
-            .members
-            .iter()
-            .map(|m| async move { self.backends[m.estate].read_region(m.side).await });
+        let reads = g.members.iter().enumerate().map(|(i, m)| async move {
+            let want = parts.get(i).copied().unwrap_or(Parts::REGION);
+            let backend = &self.backends[m.estate];
+            if want.is_empty() {
+                return Ok(RegionReading::unread(false));
+            }
+            if want.contains(Parts::REGION) {
+                return backend.read_region(m.side).await;
+            }
+            backend
+                .read_parts(m.side, want)
+                .await
+                .map(|r| keep_only(r, want))
+        });
         futures::future::join_all(reads).await
     }
 }
@@ -166,5 +227,23 @@ mod tests {
             [m(0, Side::Standby), m(1, Side::Primary)]
         );
         assert_eq!(groups[2].members, [m(2, Side::Primary)]);
+    }
+
+    #[test]
+    fn keep_only_leaves_the_parts_asked_for_and_marks_the_others_not_read() {
+        let mut r = RegionReading::unread(true);
+        r.database = Some(Err(SectionError::new(crate::model::ErrorKind::Other, "x")));
+        r.services = Ok(Vec::new());
+        r.asgs = Ok(Vec::new());
+        r.target_groups = Ok(Vec::new());
+        r.alarms = Ok(Vec::new());
+        let o = keep_only(r.clone(), overview_parts());
+        assert_eq!(o.asgs, Ok(Vec::new()));
+        assert_eq!(o.alarms, Ok(Vec::new()));
+        assert_eq!(o.database, r.database);
+        assert_eq!(o.services, Err(SectionError::not_read()));
+        assert_eq!(o.target_groups, Err(SectionError::not_read()));
+        let all = keep_only(r.clone(), Parts::REGION);
+        assert_eq!(all, r);
     }
 }

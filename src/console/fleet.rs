@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Terminal;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::{Input, forward_signals, spawn_input_thread};
 use crate::app::fleet::{BatchState, FleetApp};
@@ -31,6 +31,9 @@ pub struct FleetLoop {
     pub run_options: HeadlessOptions,
     pub concurrency: usize,
     pub theme: Theme,
+    /// Tells the pollers which estate's dashboard is open (read whole, at once, then every
+    /// cycle).
+    pub open: Option<watch::Sender<Option<usize>>>,
     progress_tx: mpsc::UnboundedSender<BatchProgress>,
     progress: mpsc::UnboundedReceiver<BatchProgress>,
 }
@@ -57,8 +60,26 @@ impl FleetLoop {
             run_options,
             concurrency,
             theme,
+            open: None,
             progress_tx,
             progress,
+        }
+    }
+
+    /// The pollers' open-estate sender ([`crate::poll::fleet::spawn_fleet`]).
+    pub fn with_open(mut self, open: watch::Sender<Option<usize>>) -> FleetLoop {
+        self.open = Some(open);
+        self
+    }
+
+    /// Tells the pollers which estate is open now.
+    fn opened(&self, fleet: &FleetApp) {
+        if let Some(tx) = &self.open {
+            tx.send_if_modified(|o| {
+                let changed = *o != fleet.open;
+                *o = fleet.open;
+                changed
+            });
         }
     }
 
@@ -157,6 +178,7 @@ impl FleetLoop {
         if let Some(i) = fleet.open {
             if key.code == KeyCode::Esc {
                 fleet.open = None;
+                self.opened(fleet);
                 return;
             }
             let app = &mut fleet.apps[i];
@@ -191,7 +213,10 @@ impl FleetLoop {
             KeyCode::Char('q') => fleet.should_quit = true,
             KeyCode::Up | KeyCode::Char('k') => fleet.select(-1),
             KeyCode::Down | KeyCode::Char('j') => fleet.select(1),
-            KeyCode::Enter => fleet.open = fleet.selected_estate(),
+            KeyCode::Enter => {
+                fleet.open = fleet.selected_estate();
+                self.opened(fleet);
+            }
             KeyCode::Char('/') => fleet.filtering = true,
             KeyCode::Esc => fleet.filter.clear(),
             KeyCode::Char('r') => self.control.refresh_now(),
@@ -287,10 +312,7 @@ impl FleetLoop {
 
 /// A poll reaches its estate's dashboard.
 pub fn apply_poll(event: FleetEvent, fleet: &mut FleetApp) {
-    if let Some(app) = fleet.apps.get_mut(event.estate) {
-        app.apply_poll(event.event);
-        fleet.dirty = true;
-    }
+    fleet.apply_poll(event);
 }
 
 /// An evacuation's progress reaches the overview.

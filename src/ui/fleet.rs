@@ -129,7 +129,12 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
         ),
         theme.muted,
     )];
+    // Lines below the table's bottom would be cut: they are not built.
+    let room = table.height.saturating_sub(2) as usize;
     for (i, r) in rows.iter().enumerate() {
+        if lines.len() >= room {
+            break;
+        }
         let selected = i == fleet.selected;
         let mark = |st: Style| {
             if selected {

@@ -46,8 +46,19 @@ pub fn block<'a>(
     width: u16,
 ) -> Block<'a> {
     let feed = app.region(side);
-    let state = app.state_of(side);
-    let tag = super::freshness(theme, state, feed.age(app.now));
+    let mut state = app.state_of(side);
+    let mut age = feed.age(app.now);
+    // Services and target health read in turn (the fleet) say their own, older, age.
+    if let Some(older) = app
+        .services_age(side)
+        .filter(|_| matches!(panel, Panel::Services | Panel::Health))
+    {
+        age = Some(older);
+        if state == FeedState::Fresh && older > app.interval() * 2 {
+            state = FeedState::Stale;
+        }
+    }
+    let tag = super::freshness(theme, state, age);
     let room = (width as usize).saturating_sub(super::fit::width(&tag.content) + 3);
     super::block(
         app,

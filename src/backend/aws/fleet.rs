@@ -10,6 +10,10 @@
 //! - Auto Scaling: one `DescribeAutoScalingGroups` per 100 names;
 //! - ELBv2: one `DescribeTargetHealth` per distinct target group.
 //!
+//! Each call asks only for the members that want its part this cycle (the poller reads ECS
+//! services and target health in turn, see `poll::fleet`); a part not asked for is `not
+//! read`, as in `AwsBackend::read_parts`.
+//!
 //! Then each estate gets the reading its own backend would have made: the same sections,
 //! the same errors (a failed batch fails that section for every estate in it), and the same
 //! rule that a side is unreachable only when every call it needed failed to connect.
@@ -26,8 +30,8 @@ use crate::backend::fleet::{FleetBackend, Member, RegionGroup, region_groups};
 use crate::backend::{Backend, BackendError, ErrorKind};
 use crate::config::{DatabaseKind, Estate};
 use crate::model::{
-    AlarmReading, AlarmState, AsgReading, DbReading, DbRole, Lag, RegionReading, ServiceReading,
-    Side, TargetGroupReading,
+    AlarmReading, AlarmState, AsgReading, DbReading, DbRole, Lag, Parts, RegionReading,
+    SectionError, ServiceReading, Side, TargetGroupReading,
 };
 
 /// `GetMetricData` takes at most 500 queries.
@@ -80,29 +84,39 @@ impl FleetBackend for AwsFleet {
         &self.groups
     }
 
-    async fn read_group(&self, group: usize) -> Vec<Result<RegionReading, BackendError>> {
+    async fn read_group_parts(
+        &self,
+        group: usize,
+        parts: &[Parts],
+    ) -> Vec<Result<RegionReading, BackendError>> {
         let Some(g) = self.groups.get(group) else {
             return Vec::new();
         };
         let Some(first) = g.members.first() else {
             return Vec::new();
         };
+        let want = |i: usize| parts.get(i).copied().unwrap_or(Parts::REGION).normalized();
         // S3 and ECR readiness are per estate (their own cadence and cache), read beside the
-        // group's batched answers.
+        // group's batched answers, for every member that is read.
         let (answers, replicated) = futures::join!(
-            self.ask(&g.members, *first),
-            futures::future::join_all(
-                g.members
-                    .iter()
-                    .map(|m| self.backends[m.estate].read_replicated(m.side))
-            )
+            self.ask(&g.members, &want, *first),
+            futures::future::join_all(g.members.iter().enumerate().map(|(i, m)| async move {
+                if want(i).is_empty() {
+                    None
+                } else {
+                    self.backends[m.estate].read_replicated(m.side).await
+                }
+            }))
         );
         g.members
             .iter()
             .zip(replicated)
             .enumerate()
             .map(|(i, (m, replicated))| {
-                let mut r = self.reading_of(*m, i, &answers)?;
+                if want(i).is_empty() {
+                    return Ok(RegionReading::unread(false));
+                }
+                let mut r = self.reading_of(*m, i, want(i), &answers)?;
                 r.replicated = replicated;
                 Ok(r)
             })
@@ -117,7 +131,12 @@ impl AwsFleet {
 
     /// Every call of the group, at once, through the first member's clients (they share the
     /// credentials, region and endpoint).
-    async fn ask(&self, members: &[Member], first: Member) -> Answers {
+    async fn ask(
+        &self,
+        members: &[Member],
+        want: &(dyn Fn(usize) -> Parts + Sync),
+        first: Member,
+    ) -> Answers {
         let c = self.backends[first.estate].clients(first.side);
         let mut instances: Vec<&str> = Vec::new();
         let mut queries: Vec<MetricQuery> = Vec::new();
@@ -125,51 +144,70 @@ impl AwsFleet {
         let mut asgs: Vec<&str> = Vec::new();
         let mut groups: Vec<(&str, &str)> = Vec::new();
         let mut alarms: Vec<&str> = Vec::new();
-        for m in members {
+        for (i, m) in members.iter().enumerate() {
             let e = self.estate(*m);
-            if let Some(db) = &e.database {
+            let want = want(i);
+            if let Some(db) = e
+                .database
+                .as_ref()
+                .filter(|_| want.contains(Parts::DATABASE))
+            {
                 let id = match m.side {
                     Side::Primary => db.primary.as_str(),
                     Side::Standby => db.standby.as_str(),
                 };
                 if db.kind == DatabaseKind::RdsReplica {
                     push_new(&mut instances, id);
-                    if !queries.iter().any(|q| q.value == id) {
+                    if want.contains(Parts::LAG) && !queries.iter().any(|q| q.value == id) {
                         queries.push(MetricQuery::replica_lag(id));
                     }
                 }
             }
-            if let Some(ecs) = &e.ecs {
+            if let Some(ecs) = e.ecs.as_ref().filter(|_| want.contains(Parts::SERVICES)) {
                 let names = services.entry(ecs.cluster(m.side)).or_default();
                 for s in e.services() {
                     push_new(names, s.name.as_str());
                 }
             }
-            for a in &e.asgs {
+            for a in e.asgs.iter().filter(|_| want.contains(Parts::ASGS)) {
                 push_new(&mut asgs, a.name_in(m.side));
             }
-            for t in &e.target_groups {
+            for t in e
+                .target_groups
+                .iter()
+                .filter(|_| want.contains(Parts::TARGETS))
+            {
                 let arn = t.arn(m.side);
                 if !groups.iter().any(|(_, a)| *a == arn) {
                     groups.push((t.name.as_str(), arn));
                 }
             }
             for a in e.alarms.iter().filter(|a| a.region == m.side) {
+                if !want.contains(Parts::ALARMS) {
+                    break;
+                }
                 push_new(&mut alarms, a.name.as_str());
             }
         }
         let instances_read =
             async { (!instances.is_empty()).then_some(rds::read_instances(c, &instances).await) };
-        let clusters_read = futures::future::join_all(members.iter().map(|m| async move {
-            match &self.estate(*m).database {
-                // Aurora clusters and backup-restore databases (a vault and a restore
-                // job beside the instance) are read per estate.
-                Some(db) if db.kind != DatabaseKind::RdsReplica => {
-                    self.backends[m.estate].read_database(m.side, true).await
+        let clusters_read =
+            futures::future::join_all(members.iter().enumerate().map(|(i, m)| async move {
+                let want = want(i);
+                match &self.estate(*m).database {
+                    Some(db)
+                        // Aurora clusters and backup-restore databases (a vault and a
+                        // restore job beside the instance) are read per estate.
+                        if db.kind != DatabaseKind::RdsReplica
+                            && want.contains(Parts::DATABASE) =>
+                    {
+                        self.backends[m.estate]
+                            .read_database(m.side, want.contains(Parts::LAG))
+                            .await
+                    }
+                    _ => None,
                 }
-                _ => None,
-            }
-        }));
+            }));
         let lag_read = async {
             if queries.is_empty() {
                 return None;
@@ -241,6 +279,7 @@ impl AwsFleet {
         &self,
         m: Member,
         index: usize,
+        want: Parts,
         a: &Answers,
     ) -> Result<RegionReading, BackendError> {
         let backend = &self.backends[m.estate];
@@ -255,44 +294,52 @@ impl AwsFleet {
             }
         };
 
-        let database = e.database.as_ref().map(|db| {
-            let r: Result<DbReading, BackendError> = match db.kind {
-                DatabaseKind::AuroraGlobal | DatabaseKind::BackupRestore => a
-                    .clusters
-                    .get(index)
-                    .cloned()
-                    .flatten()
-                    .unwrap_or_else(|| Err(not_read(c, "rds:DescribeDBClusters"))),
-                DatabaseKind::RdsReplica => {
-                    let id = match m.side {
-                        Side::Primary => db.primary.as_str(),
-                        Side::Standby => db.standby.as_str(),
-                    };
-                    match &a.instances {
-                        Some(Ok(found)) => match found.get(id) {
-                            Some(r) => Ok(with_lag(r.clone(), a.lag.as_ref(), id)),
-                            None => Err(BackendError::new(
-                                ErrorKind::NotFound,
-                                &c.label,
-                                "rds:DescribeDBInstances",
-                                id,
-                                format!("DBInstanceNotFound: DBInstance {id} not found."),
-                            )
-                            .with_code("DBInstanceNotFound")),
-                        },
-                        Some(Err(err)) => Err(err.clone()),
-                        None => Err(not_read(c, "rds:DescribeDBInstances")),
+        let database = e
+            .database
+            .as_ref()
+            .filter(|_| want.contains(Parts::DATABASE))
+            .map(|db| {
+                let r: Result<DbReading, BackendError> = match db.kind {
+                    DatabaseKind::AuroraGlobal | DatabaseKind::BackupRestore => a
+                        .clusters
+                        .get(index)
+                        .cloned()
+                        .flatten()
+                        .unwrap_or_else(|| Err(not_read(c, "rds:DescribeDBClusters"))),
+                    DatabaseKind::RdsReplica => {
+                        let id = match m.side {
+                            Side::Primary => db.primary.as_str(),
+                            Side::Standby => db.standby.as_str(),
+                        };
+                        match &a.instances {
+                            Some(Ok(found)) => match found.get(id) {
+                                Some(r) => Ok(with_lag(
+                                    r.clone(),
+                                    a.lag.as_ref().filter(|_| want.contains(Parts::LAG)),
+                                    id,
+                                )),
+                                None => Err(BackendError::new(
+                                    ErrorKind::NotFound,
+                                    &c.label,
+                                    "rds:DescribeDBInstances",
+                                    id,
+                                    format!("DBInstanceNotFound: DBInstance {id} not found."),
+                                )
+                                .with_code("DBInstanceNotFound")),
+                            },
+                            Some(Err(err)) => Err(err.clone()),
+                            None => Err(not_read(c, "rds:DescribeDBInstances")),
+                        }
                     }
-                }
-            };
-            note(&r.as_ref().map(|_| ()).map_err(Clone::clone));
-            r
-        });
+                };
+                note(&r.as_ref().map(|_| ()).map_err(Clone::clone));
+                r
+            });
 
         let services = e
             .ecs
             .as_ref()
-            .filter(|_| !e.services().is_empty())
+            .filter(|_| !e.services().is_empty() && want.contains(Parts::SERVICES))
             .map(|ecs| {
                 let r = match a.services.get(ecs.cluster(m.side)) {
                     Some(Ok(found)) => Ok(e
@@ -312,7 +359,7 @@ impl AwsFleet {
                 r
             });
 
-        let asgs = (!e.asgs.is_empty()).then(|| {
+        let asgs = (!e.asgs.is_empty() && want.contains(Parts::ASGS)).then(|| {
             let r = match &a.asgs {
                 Some(Ok(found)) => Ok(e
                     .asgs
@@ -338,7 +385,7 @@ impl AwsFleet {
             .filter(|x| x.region == m.side)
             .map(|x| x.name.as_str())
             .collect();
-        let alarms = (!mine.is_empty()).then(|| {
+        let alarms = (!mine.is_empty() && want.contains(Parts::ALARMS)).then(|| {
             let r = match &a.alarms {
                 Some(Ok(found)) => Ok(mine
                     .iter()
@@ -357,7 +404,11 @@ impl AwsFleet {
         });
 
         let mut targets = Vec::new();
-        for t in &e.target_groups {
+        for t in e
+            .target_groups
+            .iter()
+            .filter(|_| want.contains(Parts::TARGETS))
+        {
             let (mut r, kind) = a
                 .targets
                 .get(t.arn(m.side))
@@ -383,15 +434,41 @@ impl AwsFleet {
                 format!("region unreachable: every call failed: {message}"),
             ));
         }
+        // A part not asked for stays "not read"; one asked for with nothing to read is empty.
+        fn or_empty<T>(want: Parts, p: Parts) -> Result<Vec<T>, SectionError> {
+            if want.contains(p) {
+                Ok(Vec::new())
+            } else {
+                unread()
+            }
+        }
         Ok(RegionReading {
-            database: database.map(section),
-            services: services.map(section).unwrap_or_else(|| Ok(Vec::new())),
-            asgs: asgs.map(section).unwrap_or_else(|| Ok(Vec::new())),
-            target_groups: Ok(targets),
-            alarms: alarms.map(section).unwrap_or_else(|| Ok(Vec::new())),
+            database: match database {
+                Some(d) => Some(section(d)),
+                None if e.database.is_some() => Some(unread()),
+                None => None,
+            },
+            services: services
+                .map(section)
+                .unwrap_or_else(|| or_empty(want, Parts::SERVICES)),
+            asgs: asgs
+                .map(section)
+                .unwrap_or_else(|| or_empty(want, Parts::ASGS)),
+            target_groups: if want.contains(Parts::TARGETS) {
+                Ok(targets)
+            } else {
+                unread()
+            },
+            alarms: alarms
+                .map(section)
+                .unwrap_or_else(|| or_empty(want, Parts::ALARMS)),
             replicated: None,
         })
     }
+}
+
+fn unread<T>() -> Result<T, SectionError> {
+    Err(SectionError::not_read())
 }
 
 fn push_new<'a>(list: &mut Vec<&'a str>, item: &'a str) {
