@@ -31,15 +31,53 @@ pub struct Evacuation {
     pub runbook: String,
     /// The estates it runs on (indices into the fleet).
     pub estates: Vec<usize>,
-    /// What has been typed so far; the phrase is `REGION N`.
+    /// What has been typed so far; the phrase is `REGION N` (and `DISCARD`).
     pub typed: String,
+    /// The writes an unplanned failover may discard, as the replicas' lag reads now: said
+    /// before the phrase is typed, and accepted by typing `DISCARD` in it.
+    pub data_loss: Option<String>,
 }
 
 impl Evacuation {
-    /// What must be typed: the region and the number of estates, `us-east-1 3`.
+    /// What must be typed: the region and the number of estates, `us-east-1 3`, and
+    /// `DISCARD` when the failover may lose writes (`us-east-1 3 DISCARD`), as one estate's
+    /// promotion asks.
     pub fn phrase(&self) -> String {
-        format!("{} {}", self.region, self.estates.len())
+        let discard = if self.data_loss.is_some() {
+            " DISCARD"
+        } else {
+            ""
+        };
+        format!("{} {}{discard}", self.region, self.estates.len())
     }
+}
+
+/// What a failover of `rows` may discard: the largest replica lag, and the estates whose lag
+/// is unknown (no data, or replication stopped); `None` when every lag reads 0.
+fn data_loss(rows: &[&Row]) -> Option<String> {
+    let known: Vec<u64> = rows
+        .iter()
+        .filter_map(|r| r.lag.known())
+        .map(|d| d.as_secs())
+        .collect();
+    let unknown: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.lag.known().is_none())
+        .map(|r| r.name.as_str())
+        .collect();
+    let worst = known.iter().copied().max().unwrap_or(0);
+    let mut parts = Vec::new();
+    if worst > 0 {
+        let lagging = known.iter().filter(|s| **s > 0).count();
+        parts.push(format!(
+            "up to {} of writes in {lagging} estate(s)",
+            crate::timefmt::secs(worst)
+        ));
+    }
+    if !unknown.is_empty() {
+        parts.push(format!("an unknown share in {}", unknown.join(", ")));
+    }
+    (!parts.is_empty()).then(|| format!("DATA LOSS: {}", parts.join("; ")))
 }
 
 /// One row of the overview.
@@ -289,11 +327,23 @@ impl FleetApp {
             .filter(|(_, o)| serving(o) == (side, region.clone()))
             .map(|(i, _)| i)
             .collect();
+        // A failback is planned (writes stopped, caught up): nothing to discard.
+        let data_loss = (side == Side::Primary)
+            .then(|| {
+                let rows = self.rows();
+                let chosen: Vec<&Row> = rows
+                    .iter()
+                    .filter(|r| estates.contains(&r.estate))
+                    .collect();
+                data_loss(&chosen)
+            })
+            .flatten();
         self.evacuation = Some(Evacuation {
             region,
             runbook: runbook.into(),
             estates,
             typed: String::new(),
+            data_loss,
         });
         self.dirty = true;
         self.evacuation.as_ref()

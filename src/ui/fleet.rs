@@ -210,17 +210,21 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
     frame.render_widget(Paragraph::new(lines).block(block), table);
 
     let footer = match (&fleet.evacuation, &fleet.notice) {
-        (Some(e), _) => Line::from(vec![
-            Span::styled(" EVACUATE ", theme.danger),
-            Span::raw(format!(
+        (Some(e), _) => {
+            let mut spans = vec![Span::styled(" EVACUATE ", theme.danger)];
+            if let Some(loss) = &e.data_loss {
+                spans.push(Span::styled(format!(" {loss} "), theme.danger));
+            }
+            spans.push(Span::raw(format!(
                 " {} {} estate(s) active in {}: type {} then Enter · Esc cancel  > {}",
                 e.runbook,
                 e.estates.len(),
                 e.region,
                 e.phrase(),
                 e.typed
-            )),
-        ]),
+            )));
+            Line::from(spans)
+        }
         (None, Some(n)) => Line::styled(format!(" {n}"), theme.warning),
         (None, None) => Line::styled(
             " ↑↓ select  Enter open  Esc back  / filter  x evacuate region  r refresh  q quit",
