@@ -95,6 +95,34 @@ pub struct DbReading {
     pub detail: Option<DbDetail>,
 }
 
+impl DbReading {
+    /// The standby of `backup-restore` while no database runs there (`id`: the name a
+    /// restore creates): its status says whether a restore is under way, and its lag is the
+    /// newest recovery point's age (the writes a restore now would lack).
+    pub fn restorable(id: &str, b: BackupReading) -> DbReading {
+        DbReading {
+            id: id.to_string(),
+            role: DbRole::Backup,
+            status: match (&b.restore_job, &b.recovery_point) {
+                (Some(j), _) if j.under_way() => "restoring".into(),
+                (_, Some(_)) => "not restored".into(),
+                (_, None) => "no recovery point".into(),
+            },
+            lag: b
+                .recovery_point
+                .as_ref()
+                .map(|p| Lag::Known(p.age_secs))
+                .unwrap_or(Lag::NoData),
+            endpoint: None,
+            engine: None,
+            instance_class: None,
+            arn: None,
+            applied_txn: None,
+            detail: Some(DbDetail::Backup(b)),
+        }
+    }
+}
+
 /// What one kind of database adds to its reading.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

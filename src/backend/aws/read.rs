@@ -89,29 +89,7 @@ fn restorable(
             r.detail = points.ok().map(DbDetail::Backup);
             Ok(r)
         }
-        Err(e) if e.kind == ErrorKind::NotFound => {
-            let b = points?;
-            Ok(DbReading {
-                id: id.to_string(),
-                role: DbRole::Backup,
-                status: match (&b.restore_job, &b.recovery_point) {
-                    (Some(j), _) if j.under_way() => "restoring".into(),
-                    (_, Some(_)) => "not restored".into(),
-                    (_, None) => "no recovery point".into(),
-                },
-                lag: b
-                    .recovery_point
-                    .as_ref()
-                    .map(|p| Lag::Known(p.age_secs))
-                    .unwrap_or(Lag::NoData),
-                endpoint: None,
-                engine: None,
-                instance_class: None,
-                arn: None,
-                applied_txn: None,
-                detail: Some(DbDetail::Backup(b)),
-            })
-        }
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(DbReading::restorable(id, points?)),
         Err(e) => Err(e),
     }
 }

@@ -9,9 +9,7 @@ use super::data::TxnSet;
 use super::database::SimDb;
 use crate::backend::{BackendError, ErrorKind};
 use crate::config::DatabaseKind;
-use crate::model::{
-    BackupReading, DbDetail, DbReading, DbRole, Lag, RecoveryPoint, RestoreJob, Side,
-};
+use crate::model::{BackupReading, DbReading, DbRole, RecoveryPoint, RestoreJob, Side};
 
 /// A copy of the primary lands in the vault this often.
 pub const BACKUP_EVERY: f64 = 3600.0;
@@ -202,27 +200,7 @@ impl World {
 
     /// The standby of `backup-restore` while no database runs there: the vault's reading.
     pub(super) fn backup_reading(&self, id: &str) -> Option<DbReading> {
-        let b = self.read_vault()?;
-        Some(DbReading {
-            id: id.to_string(),
-            role: DbRole::Backup,
-            status: match (&b.restore_job, &b.recovery_point) {
-                (Some(j), _) if j.under_way() => "restoring".into(),
-                (_, Some(_)) => "not restored".into(),
-                (_, None) => "no recovery point".into(),
-            },
-            lag: b
-                .recovery_point
-                .as_ref()
-                .map(|p| Lag::Known(p.age_secs))
-                .unwrap_or(Lag::NoData),
-            endpoint: None,
-            engine: None,
-            instance_class: None,
-            arn: None,
-            applied_txn: None,
-            detail: Some(DbDetail::Backup(b)),
-        })
+        Some(DbReading::restorable(id, self.read_vault()?))
     }
 }
 
@@ -237,6 +215,7 @@ fn sim_time(t: f64) -> String {
 mod tests {
     use super::*;
     use crate::config::Estate;
+    use crate::model::Lag;
 
     fn estate() -> Estate {
         let mut e = crate::backend::sim::built_in_estate();
