@@ -51,22 +51,29 @@ pub async fn read_health_checks(
                 (r, Some(kind))
             }
             Ok(out) => {
-                let observations = out.health_check_observations();
-                r.checkers_total = observations.len() as u32;
-                r.checkers_ok = observations
-                    .iter()
-                    .filter(|o| {
-                        o.status_report()
-                            .and_then(|s| s.status())
-                            .is_some_and(|s| s.starts_with("Success"))
-                    })
-                    .count() as u32;
+                (r.checkers_ok, r.checkers_total) = checkers(&out);
                 r.healthy = route53_healthy(r.checkers_ok, r.checkers_total);
                 (r, None)
             }
         }
     });
     futures::future::join_all(calls).await
+}
+
+/// How many of a check's checkers report success, of how many report at all.
+fn checkers(
+    out: &aws_sdk_route53::operation::get_health_check_status::GetHealthCheckStatusOutput,
+) -> (u32, u32) {
+    let observations = out.health_check_observations();
+    let ok = observations
+        .iter()
+        .filter(|o| {
+            o.status_report()
+                .and_then(|s| s.status())
+                .is_some_and(|s| s.starts_with("Success"))
+        })
+        .count() as u32;
+    (ok, observations.len() as u32)
 }
 
 /// The record as DNS serves it: for a swap, the first record set with its name and type, its
@@ -233,16 +240,8 @@ pub async fn read_primary_check(g: &GlobalClients, id: &str) -> PrimaryCheckRead
     }
     match status {
         Ok(out) => {
-            let observations = out.health_check_observations();
-            let ok = observations
-                .iter()
-                .filter(|o| {
-                    o.status_report()
-                        .and_then(|s| s.status())
-                        .is_some_and(|s| s.starts_with("Success"))
-                })
-                .count() as u32;
-            r.observed_healthy = route53_healthy(ok, observations.len() as u32);
+            let (ok, total) = checkers(&out);
+            r.observed_healthy = route53_healthy(ok, total);
         }
         Err(e) => {
             let e = sdk_error(g.ctx(), "route53:GetHealthCheckStatus", id, e).to_string();
