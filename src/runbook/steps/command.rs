@@ -28,6 +28,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::once::{self, Once};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::{Action, ActionOutcome};
 use crate::config::Estate;
@@ -164,40 +165,24 @@ impl StepKind for Command {
 
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
         let action = self.action(cx.estate())?;
-        let d = action.describe();
-        if cx.memo.calls_done.contains(&d) {
-            return Ok(StepPlan {
-                current: "ran in this run, exit 0".into(),
-                target: "exit 0".into(),
-                ..StepPlan::default()
-            });
-        }
-        let mut warnings = vec![
-            "a program may not be safe to run twice: confirming runs it, and a retry runs it again"
-                .to_string(),
-        ];
-        if cx.memo.in_flight_for(&action).is_some() {
-            warnings.push(
-                "it was started before the run stopped and how it ended is unknown: confirming runs it again"
+        Ok(once::plan(
+            cx,
+            action,
+            Once {
+                done: "ran in this run, exit 0",
+                not_done: "not run",
+                target: "exit 0",
+                target_done: "exit 0",
+                twice: "a program may not be safe to run twice: confirming runs it, and a retry runs it again"
                     .into(),
-            );
-        }
-        Ok(StepPlan {
-            actions: vec![action],
-            current: "not run".into(),
-            target: "exit 0".into(),
-            warnings,
-            ..StepPlan::default()
-        })
+                in_flight: "it was started before the run stopped and how it ended is unknown: confirming runs it again",
+            },
+        ))
     }
 
     async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
-        let d = self.action(cx.estate())?.describe();
-        if cx.memo.calls_done.contains(&d) {
-            Ok(Verdict::Done("exit 0".into()))
-        } else {
-            Ok(Verdict::Pending("not run".into()))
-        }
+        let action = self.action(cx.estate())?;
+        Ok(once::verify(cx, &action, "exit 0", "not run"))
     }
 }
 

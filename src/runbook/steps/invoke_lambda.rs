@@ -23,6 +23,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::once::{self, Once};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::Estate;
@@ -98,39 +99,29 @@ impl StepKind for InvokeLambda {
     }
 
     async fn preflight(&self, cx: &StepCx<'_>) -> Result<StepPlan, StepError> {
-        let action = self.action();
-        let d = action.describe();
-        if cx.memo.calls_done.contains(&d) {
-            return Ok(StepPlan {
-                current: "invoked in this run, answered without error".into(),
-                target: "invoked once".into(),
-                ..StepPlan::default()
-            });
-        }
-        let mut warnings = vec![format!(
-            "an invocation is not idempotent: confirming invokes {}, and a retry invokes it again",
-            self.function
-        )];
-        if cx.memo.in_flight_for(&action).is_some() {
-            warnings.push(
-                "it was invoked before the run stopped and its answer is unknown: confirming invokes it again"
-                    .into(),
-            );
-        }
-        Ok(StepPlan {
-            actions: vec![action],
-            current: "not invoked".into(),
-            target: "invoked once, answered without error".into(),
-            warnings,
-            ..StepPlan::default()
-        })
+        Ok(once::plan(
+            cx,
+            self.action(),
+            Once {
+                done: "invoked in this run, answered without error",
+                not_done: "not invoked",
+                target: "invoked once, answered without error",
+                target_done: "invoked once",
+                twice: format!(
+                    "an invocation is not idempotent: confirming invokes {}, and a retry invokes it again",
+                    self.function
+                ),
+                in_flight: "it was invoked before the run stopped and its answer is unknown: confirming invokes it again",
+            },
+        ))
     }
 
     async fn verify(&self, cx: &StepCx<'_>) -> Result<Verdict, StepError> {
-        if cx.memo.calls_done.contains(&self.action().describe()) {
-            Ok(Verdict::Done("invoked, answered without error".into()))
-        } else {
-            Ok(Verdict::Pending("not invoked".into()))
-        }
+        Ok(once::verify(
+            cx,
+            &self.action(),
+            "invoked, answered without error",
+            "not invoked",
+        ))
     }
 }

@@ -16,6 +16,7 @@ mod invert_health_check;
 mod invoke_lambda;
 mod manual;
 mod move_dns;
+mod once;
 mod promote_replica;
 mod read;
 mod register_targets;
