@@ -189,7 +189,7 @@ async fn dns_and_endpoint_actions() {
 
     let param = EndpointStore::SsmParameter("/orders/db/endpoint".into());
     assert_eq!(
-        aws.read_endpoint(Side::Standby, &param).await.expect("get"),
+        stored(aws.read_endpoint(Side::Standby, &param).await.expect("get")),
         Some(seeded.primary_db_endpoint.clone())
     );
     let out = aws
@@ -202,12 +202,12 @@ async fn dns_and_endpoint_actions() {
         .expect("put parameter");
     assert!(out.summary.contains("version 2"), "{}", out.summary);
     assert_eq!(
-        aws.read_endpoint(Side::Standby, &param).await.expect("get"),
+        stored(aws.read_endpoint(Side::Standby, &param).await.expect("get")),
         Some(seeded.standby_db_endpoint.clone())
     );
     // Absent in the other region: None, not an error.
     assert_eq!(
-        aws.read_endpoint(Side::Primary, &param).await.expect("get"),
+        stored(aws.read_endpoint(Side::Primary, &param).await.expect("get")),
         None
     );
 
@@ -221,20 +221,27 @@ async fn dns_and_endpoint_actions() {
         .await
         .expect("put secret value");
     assert!(out.change_id.is_some(), "version id: {out:?}");
+    // The endpoint is shown (a host name is no secret), the value it replaced is not.
     assert!(
-        !out.summary.contains(&seeded.standby_db_endpoint),
-        "secret values stay out of logs"
+        out.summary.contains(&seeded.standby_db_endpoint)
+            && !out.summary.contains(&seeded.primary_db_endpoint),
+        "{}",
+        out.summary
     );
     assert_eq!(
-        aws.read_endpoint(Side::Standby, &secret)
-            .await
-            .expect("get"),
+        stored(
+            aws.read_endpoint(Side::Standby, &secret)
+                .await
+                .expect("get")
+        ),
         Some(seeded.standby_db_endpoint.clone())
     );
     assert_eq!(
-        aws.read_endpoint(Side::Primary, &secret)
-            .await
-            .expect("get"),
+        stored(
+            aws.read_endpoint(Side::Primary, &secret)
+                .await
+                .expect("get")
+        ),
         None
     );
 }
@@ -269,4 +276,15 @@ async fn global_cluster_actions_are_a_moto_gap() {
         assert_eq!(err.region, "us-west-2 (standby)");
         assert_ne!(err.kind, ErrorKind::Unreachable, "{err}");
     }
+}
+
+/// The endpoint a store holds, as text (`None`: the store does not exist).
+fn stored(v: Option<drconsole::backend::StoredEndpoint>) -> Option<String> {
+    v.map(|s| {
+        s.endpoint
+            .expect("an endpoint can be written")
+            .expect("an endpoint is there")
+            .expose()
+            .clone()
+    })
 }

@@ -46,6 +46,7 @@ async fn snapshot_matches_what_was_seeded() {
             instance_class: Some("db.t3.micro".into()),
             arn: Some(seeded.primary_db_arn.clone()),
             applied_txn: None,
+            pending_resync: false,
             detail: None,
         }
     );
@@ -68,6 +69,7 @@ async fn snapshot_matches_what_was_seeded() {
             instance_class: Some("db.t3.micro".into()),
             arn: Some(seeded.standby_db_arn.clone()),
             applied_txn: None,
+            pending_resync: false,
             detail: None,
         }
     );

@@ -51,7 +51,7 @@ impl Backend for Slow {
         &self,
         s: Side,
         e: &EndpointStore,
-    ) -> Result<Option<String>, BackendError> {
+    ) -> Result<Option<drconsole::backend::StoredEndpoint>, BackendError> {
         self.inner.read_endpoint(s, e).await
     }
 }

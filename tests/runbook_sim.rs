@@ -255,6 +255,7 @@ async fn write_endpoint_reads_back_and_is_idempotent() {
         .await
         .unwrap()
         .unwrap();
+    let v = v.endpoint.unwrap().unwrap().into_exposed();
     assert!(v.starts_with("orders-db-replica."), "{v}");
 }
 
@@ -1550,7 +1551,7 @@ impl Backend for Faulty {
                 "Rate exceeded",
             )),
             Reply::ServerError => Err(fail(
-                drconsole::model::ErrorKind::Other,
+                drconsole::model::ErrorKind::ServerSide,
                 "InternalFailure",
                 "We encountered an internal error",
             )),
@@ -1566,7 +1567,7 @@ impl Backend for Faulty {
         &self,
         side: Side,
         store: &EndpointStore,
-    ) -> Result<Option<String>, drconsole::backend::BackendError> {
+    ) -> Result<Option<drconsole::backend::StoredEndpoint>, drconsole::backend::BackendError> {
         self.inner.read_endpoint(side, store).await
     }
 }

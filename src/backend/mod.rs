@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod aws;
+pub mod endpoint_value;
 pub mod error;
 pub mod fleet;
 pub mod sim;
@@ -10,6 +11,7 @@ pub mod sim;
 use async_trait::async_trait;
 
 pub use action::{Action, ActionOutcome, EndpointStore};
+pub use endpoint_value::{EndpointKey, StoredEndpoint};
 pub use error::{BackendError, ErrorKind};
 
 use crate::model::{DataLedger, GlobalReading, Identity, Parts, RegionReading, Side};
@@ -63,10 +65,11 @@ pub trait Backend: Send + Sync {
         None
     }
 
-    /// Reads back a stored database endpoint (SSM parameter or secret) in one region.
+    /// Reads back a stored database endpoint (SSM parameter or secret) in one region: where
+    /// it sits in the value and what is there (`None`: the parameter or secret does not exist).
     async fn read_endpoint(
         &self,
         side: Side,
         store: &EndpointStore,
-    ) -> Result<Option<String>, BackendError>;
+    ) -> Result<Option<StoredEndpoint>, BackendError>;
 }

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Deserializer};
 
 use super::Region;
+use crate::model::SecretString;
 
 /// `[coordination]`: the DynamoDB table holding one item per estate (partition key `estate`,
 /// a String). drconsole never creates the table.
@@ -20,16 +21,100 @@ pub struct Coordination {
 }
 
 /// `[notify]`: where run events are sent. Either, both, or neither.
+///
+/// A webhook URL is a secret (whoever has it can post to the channel): it is written in the
+/// file (`webhook_url`) or read from the environment variable the file names
+/// (`webhook_url_env`), never both, and never shown: errors name the key or the variable.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Notify {
     #[serde(default, deserialize_with = "topic_arn")]
     pub sns_topic_arn: Option<String>,
-    #[serde(default, deserialize_with = "webhook")]
-    pub webhook_url: Option<String>,
+    /// Checked by [`Notify::resolve`], not while parsing: a parse error quotes the file's line.
+    #[serde(default)]
+    pub webhook_url: Option<SecretString>,
+    /// The environment variable holding the webhook URL.
+    #[serde(default)]
+    pub webhook_url_env: Option<String>,
+    /// The webhook's URL as resolved when the file was loaded.
+    #[serde(skip)]
+    pub webhook: Option<SecretString>,
 }
 
+/// What an error about a webhook URL says instead of the URL.
+const NOT_SHOWN: &str = "(the value is not shown: a webhook URL is a secret)";
+
 impl Notify {
+    /// Resolves the webhook's URL: from the file, or from the environment variable it names
+    /// (read now, once). On failure, the key to report and what is wrong, never the value.
+    pub fn resolve(&mut self) -> Result<(), (String, String)> {
+        self.resolve_with(&|name| std::env::var(name))
+    }
+
+    pub fn resolve_with(
+        &mut self,
+        env: &dyn Fn(&str) -> Result<String, std::env::VarError>,
+    ) -> Result<(), (String, String)> {
+        let fail = |key: &str, m: String| Err((format!("notify.{key}"), m));
+        self.webhook = match (&self.webhook_url, &self.webhook_url_env) {
+            (Some(_), Some(_)) => {
+                return fail(
+                    "webhook_url_env",
+                    "expected webhook_url or webhook_url_env, not both".into(),
+                );
+            }
+            (Some(url), None) => {
+                if let Err(why) = check_webhook(url.expose()) {
+                    return fail("webhook_url", format!("{why} {NOT_SHOWN}"));
+                }
+                Some(url.clone())
+            }
+            (None, Some(name)) => {
+                let valid_name = !name.is_empty()
+                    && !name.starts_with(|c: char| c.is_ascii_digit())
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !valid_name {
+                    return fail(
+                        "webhook_url_env",
+                        format!(
+                            "expected the name of an environment variable (letters, digits, _), found {name:?}"
+                        ),
+                    );
+                }
+                let url = match env(name) {
+                    Ok(v) if v.trim().is_empty() => {
+                        return fail(
+                            "webhook_url_env",
+                            format!("the environment variable {name} is empty: expected the webhook URL in it"),
+                        );
+                    }
+                    Ok(v) => SecretString::from(v),
+                    Err(std::env::VarError::NotPresent) => {
+                        return fail(
+                            "webhook_url_env",
+                            format!("the environment variable {name} is not set: expected the webhook URL in it"),
+                        );
+                    }
+                    Err(std::env::VarError::NotUnicode(_)) => {
+                        return fail(
+                            "webhook_url_env",
+                            format!("the environment variable {name} is not valid UTF-8"),
+                        );
+                    }
+                };
+                if let Err(why) = check_webhook(url.expose()) {
+                    return fail(
+                        "webhook_url_env",
+                        format!("the environment variable {name}: {why} {NOT_SHOWN}"),
+                    );
+                }
+                Some(url)
+            }
+            (None, None) => None,
+        };
+        Ok(())
+    }
+
     /// The region an SNS topic lives in, from its ARN (`arn:PARTITION:sns:REGION:ACCOUNT:NAME`).
     pub fn topic_region(arn: &str) -> Option<&str> {
         arn.split(':').nth(3)
@@ -78,13 +163,8 @@ pub fn check_topic_arn(arn: &str) -> Result<(), String> {
     }
 }
 
-fn webhook<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let url = String::deserialize(d)?;
-    check_webhook(&url).map_err(serde::de::Error::custom)?;
-    Ok(Some(url))
-}
-
-/// `http://` or `https://`, a host, no spaces or control characters.
+/// `http://` or `https://`, a host, no spaces or control characters. What is wrong is said
+/// without the URL.
 pub fn check_webhook(url: &str) -> Result<(), String> {
     let lower = url.to_ascii_lowercase();
     let rest = lower
@@ -96,9 +176,7 @@ pub fn check_webhook(url: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "expected an http:// or https:// URL with a host and no credentials, found {url:?}"
-        ))
+        Err("expected an http:// or https:// URL with a host and no credentials".to_string())
     }
 }
 
@@ -126,5 +204,58 @@ mod tests {
         assert!(check_webhook("https://user:pw@host/x").is_err());
         assert!(check_webhook("https:///x").is_err());
         assert!(check_webhook("https://h/a b").is_err());
+        let e = check_webhook("ftp://hooks.example.com/T0/SECRETPATH").unwrap_err();
+        assert!(!e.contains("SECRETPATH"), "{e}");
+    }
+
+    fn notify(url: Option<&str>, env: Option<&str>) -> Notify {
+        Notify {
+            sns_topic_arn: None,
+            webhook_url: url.map(SecretString::from),
+            webhook_url_env: env.map(str::to_string),
+            webhook: None,
+        }
+    }
+
+    #[test]
+    fn a_webhook_comes_from_the_file_or_from_the_variable_it_names() {
+        use std::env::VarError;
+        let env = |name: &str| match name {
+            "HOOK" => Ok("https://hooks.example.com/services/T0/B0/SECRETPATH".to_string()),
+            "EMPTY" => Ok("  ".to_string()),
+            "BAD" => Ok("hooks.example.com/SECRETPATH".to_string()),
+            _ => Err(VarError::NotPresent),
+        };
+        let mut n = notify(None, Some("HOOK"));
+        n.resolve_with(&env).unwrap();
+        assert_eq!(
+            n.webhook.as_ref().map(|w| w.expose().as_str()),
+            Some("https://hooks.example.com/services/T0/B0/SECRETPATH")
+        );
+        let mut n = notify(Some("http://127.0.0.1:9/hook"), None);
+        n.resolve_with(&env).unwrap();
+        assert!(n.webhook.is_some());
+        let mut n = notify(None, None);
+        n.resolve_with(&env).unwrap();
+        assert!(n.webhook.is_none());
+
+        let err = |url: Option<&str>, var: Option<&str>| {
+            notify(url, var).resolve_with(&env).unwrap_err()
+        };
+        let (k, m) = err(None, Some("MISSING"));
+        assert_eq!(k, "notify.webhook_url_env");
+        assert!(m.contains("MISSING is not set"), "{m}");
+        let (_, m) = err(None, Some("EMPTY"));
+        assert!(m.contains("EMPTY is empty"), "{m}");
+        let (_, m) = err(None, Some("BAD"));
+        assert!(m.contains("BAD") && !m.contains("SECRETPATH"), "{m}");
+        let (k, m) = err(Some("https://hooks.example.com/x"), Some("HOOK"));
+        assert_eq!(k, "notify.webhook_url_env");
+        assert!(m.contains("not both"), "{m}");
+        let (k, m) = err(Some("hooks.example.com/SECRETPATH"), None);
+        assert_eq!(k, "notify.webhook_url");
+        assert!(!m.contains("SECRETPATH"), "{m}");
+        let (_, m) = err(None, Some("1BAD-NAME"));
+        assert!(m.contains("environment variable"), "{m}");
     }
 }

@@ -28,9 +28,14 @@ impl Estate {
         {
             return Err(invalid(origin, text, &key, message));
         }
-        let estate: Estate =
+        let mut estate: Estate =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(origin, text, &e))?;
         estate.validate(origin, text)?;
+        if let Some(n) = estate.notify.as_mut()
+            && let Err((key, message)) = n.resolve()
+        {
+            return Err(invalid(origin, text, &key, message));
+        }
         if let Err((key, message)) = extra(&estate) {
             return Err(invalid(origin, text, &key, message));
         }

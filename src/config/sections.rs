@@ -48,6 +48,9 @@ pub struct Database {
     pub global_cluster: Option<String>,
     pub endpoint_parameter: Option<String>,
     pub endpoint_secret: Option<String>,
+    /// The key of a JSON `endpoint_secret` that holds the host (default `host`); every other
+    /// key is kept. Written explicitly, it also says the secret must be a JSON object.
+    pub endpoint_secret_key: Option<String>,
     /// Instance class for the replica recreated on failback (defaults to the source's).
     pub replica_class: Option<String>,
     /// backup-restore: the AWS Backup vault in the standby region holding the copies.
@@ -76,6 +79,9 @@ impl std::fmt::Display for Database {
                 }
                 if let Some(s) = s {
                     write!(f, " · endpoint secret {s}")?;
+                    if let Some(k) = &self.endpoint_secret_key {
+                        write!(f, " (key {k})")?;
+                    }
                 }
             }
         }

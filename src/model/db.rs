@@ -89,6 +89,11 @@ pub struct DbReading {
     /// The last transaction id the database applied (only the simulator knows it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_txn: Option<u64>,
+    /// An Aurora member AWS has not rebuilt as a secondary yet, after a failover with data
+    /// loss (`SynchronizationStatus: pending-resync`): it replicates from nothing. Beside
+    /// `status`, never in it, so that a check of the status reads AWS's own word.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending_resync: bool,
     /// What the kind of database adds: an Aurora global database's members, or the
     /// recovery point a warm standby restores from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,6 +123,7 @@ impl DbReading {
             instance_class: None,
             arn: None,
             applied_txn: None,
+            pending_resync: false,
             detail: Some(DbDetail::Backup(b)),
         }
     }

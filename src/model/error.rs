@@ -16,6 +16,8 @@ pub enum ErrorKind {
     Credentials,
     /// The resource does not exist.
     NotFound,
+    /// AWS answered with its own failure (HTTP 5xx): a change may have been applied.
+    ServerSide,
     Other,
 }
 

@@ -7,6 +7,7 @@ mod parts;
 mod region;
 mod replicated;
 mod route53;
+mod secret;
 mod section;
 
 pub use account::{
@@ -18,6 +19,7 @@ pub use db::{
     Lag, RecoveryPoint, RestoreJob,
 };
 pub use error::{ErrorKind, Section, SectionError};
+pub use secret::{REDACTED, Secret, SecretString, url_origin};
 pub use parts::Parts;
 pub use region::{
     AlarmReading, AlarmState, AsgReading, Deployment, RegionReading, ServiceReading,

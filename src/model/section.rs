@@ -107,6 +107,7 @@ mod tests {
             instance_class: None,
             arn: None,
             applied_txn: None,
+            pending_resync: false,
             detail: None,
         };
         let reading = region(Some(Ok(db)));

@@ -19,6 +19,7 @@ fn db(id: &str, role: DbRole, region: &str) -> Section<DbReading> {
         instance_class: None,
         arn: Some(format!("arn:aws:rds:{region}:123456789012:db:{id}")),
         applied_txn: None,
+        pending_resync: false,
         detail: None,
     })
 }

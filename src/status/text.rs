@@ -64,7 +64,11 @@ pub fn render_text(snap: &Snapshot) -> String {
                         DbRole::Replica { source } => format!("{} of {source}", db.role),
                         role => role.to_string(),
                     },
-                    db.status,
+                    if db.pending_resync {
+                        format!("{} (pending-resync)", db.status)
+                    } else {
+                        db.status.clone()
+                    },
                     match db.role {
                         DbRole::Replica { .. } => lag_text(db.lag),
                         // A writer has no replica lag: nothing to report, not missing data.

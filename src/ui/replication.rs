@@ -187,6 +187,12 @@ fn db_line<'a>(app: &App, theme: &Theme, side: Side, compact: bool) -> Line<'a> 
             if !compact || db.status != "available" {
                 spans.push(Span::styled(format!(" · {}", db.status), style));
             }
+            if db.pending_resync {
+                spans.push(Span::styled(
+                    " · pending resync",
+                    super::data_style(theme, state, t.warning),
+                ));
+            }
             if let Some(extra) = detail_text(db, compact) {
                 spans.push(Span::styled(
                     extra,

@@ -61,7 +61,7 @@ impl Backend for Counting {
         &self,
         side: Side,
         store: &EndpointStore,
-    ) -> Result<Option<String>, BackendError> {
+    ) -> Result<Option<drconsole::backend::StoredEndpoint>, BackendError> {
         self.inner.read_endpoint(side, store).await
     }
     async fn read_parts(&self, side: Side, parts: Parts) -> Result<RegionReading, BackendError> {

@@ -233,8 +233,9 @@ impl Backend for AwsBackend {
         &self,
         side: Side,
         store: &EndpointStore,
-    ) -> Result<Option<String>, BackendError> {
-        endpoint::read(self.clients(side), store).await
+    ) -> Result<Option<crate::backend::StoredEndpoint>, BackendError> {
+        let key = crate::backend::EndpointKey::of(&self.estate);
+        endpoint::read(self.clients(side), store, &key).await
     }
 }
 
@@ -308,7 +309,8 @@ impl AwsBackend {
                 .await
             }
             Action::WriteEndpoint { side, store, value } => {
-                endpoint::write(self.changes(*side), store, value).await
+                let key = crate::backend::EndpointKey::of(&self.estate);
+                endpoint::write(self.changes(*side), store, &key, value).await
             }
             Action::UpsertAlias {
                 zone_id,

@@ -81,6 +81,15 @@ pub fn kind_of_status(status: u16) -> ErrorKind {
     }
 }
 
+/// An answer no other kind explains, with an HTTP status of AWS's own failure (5xx, or 408:
+/// the request timed out inside AWS): the call may have been applied.
+pub fn server_side(kind: ErrorKind, status: Option<u16>) -> ErrorKind {
+    match (kind, status) {
+        (ErrorKind::Other, Some(s)) if s >= 500 || s == 408 => ErrorKind::ServerSide,
+        (k, _) => k,
+    }
+}
+
 fn has_credentials_error(err: &(dyn StdError + 'static)) -> bool {
     let mut cur: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = cur {
@@ -129,6 +138,7 @@ where
                 (None, Some(s)) => kind_of_status(s),
                 (None, None) => ErrorKind::Other,
             };
+            let kind = server_side(kind, status);
             // Without an error code the detail would dump the raw answer: say less.
             let text = match (&aws_message, &code, status) {
                 (Some(m), _, _) => m.clone(),
@@ -209,5 +219,17 @@ mod tests {
         assert_eq!(kind_of_code("DBInstanceNotFound"), ErrorKind::NotFound);
         assert_eq!(kind_of_code("NoSuchHealthCheck"), ErrorKind::NotFound);
         assert_eq!(kind_of_code("InvalidParameterValue"), ErrorKind::Other);
+    }
+
+    #[test]
+    fn aws_own_failures_are_server_side_by_status() {
+        let k = |c: &str, s| server_side(kind_of_code(c), Some(s));
+        assert_eq!(k("InternalFailure", 500), ErrorKind::ServerSide);
+        assert_eq!(k("ServiceUnavailable", 503), ErrorKind::ServerSide);
+        assert_eq!(k("RequestTimeout", 408), ErrorKind::ServerSide);
+        assert_eq!(k("InvalidParameterValue", 400), ErrorKind::Other);
+        // A throttled answer stays throttled whatever its status.
+        assert_eq!(k("ThrottlingException", 503), ErrorKind::Throttled);
+        assert_eq!(server_side(ErrorKind::Other, None), ErrorKind::Other);
     }
 }

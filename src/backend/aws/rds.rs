@@ -48,6 +48,7 @@ fn instance_reading(db: &DbInstance, fallback_id: &str) -> DbReading {
         instance_class: db.db_instance_class().map(str::to_string),
         arn: db.db_instance_arn().map(str::to_string),
         applied_txn: None,
+        pending_resync: false,
         detail: None,
     }
 }
@@ -128,6 +129,7 @@ fn cluster_reading(cluster: &DbCluster, fallback_id: &str, role: DbRole) -> DbRe
         instance_class: cluster.db_cluster_instance_class().map(str::to_string),
         arn: cluster.db_cluster_arn().map(str::to_string),
         applied_txn: None,
+        pending_resync: false,
         detail: None,
     }
 }
@@ -187,9 +189,7 @@ pub async fn read_cluster(
         _ => DbRole::Standalone,
     };
     let mut reading = cluster_reading(cluster, id, role);
-    if resyncing {
-        reading.status = format!("{} (pending-resync)", reading.status);
-    }
+    reading.pending_resync = resyncing;
     reading.detail = global.map(|g| {
         DbDetail::Global(GlobalClusterReading {
             id: g

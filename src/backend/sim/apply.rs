@@ -294,16 +294,46 @@ impl World {
                 format!("health check {health_check}: Inverted {before} → {inverted}")
             }
             Action::WriteEndpoint { side, store, value } => {
+                let key = crate::backend::EndpointKey::of(&self.estate);
+                let label = region(self, *side);
                 let region = self.region_mut(*side);
-                let (map, name) = match store {
-                    EndpointStore::SsmParameter(n) => (&mut region.parameters, n),
-                    EndpointStore::Secret(n) => (&mut region.secrets, n),
-                };
-                let before = map.insert(name.clone(), value.clone());
-                format!(
-                    "{name}: {} → {value}",
-                    before.unwrap_or_else(|| "(unset)".into())
-                )
+                match store {
+                    EndpointStore::SsmParameter(n) => {
+                        let before = region.parameters.insert(n.clone(), value.clone());
+                        format!(
+                            "parameter {n}: {} → {value}",
+                            before.unwrap_or_else(|| "(unset)".into())
+                        )
+                    }
+                    // As on AWS: a secret is edited, never created, and a JSON secret keeps
+                    // every key but the endpoint's.
+                    EndpointStore::Secret(n) => {
+                        let refused = |kind, why: String| {
+                            Err(BackendError::new(kind, &label, action.api_call(), n, why)
+                                .with_code(crate::backend::endpoint_value::NOT_EDITABLE))
+                        };
+                        let Some(current) = region.secrets.get(n) else {
+                            return refused(
+                                ErrorKind::NotFound,
+                                "the secret does not exist (drconsole edits a secret, it never creates one)".into(),
+                            );
+                        };
+                        let current = crate::model::SecretString::from(current.as_str());
+                        let located =
+                            crate::backend::endpoint_value::locate_in_secret(&current, &key);
+                        let edited = match crate::backend::endpoint_value::edit_secret(
+                            &current, &key, value,
+                        ) {
+                            Ok(v) => v,
+                            Err(why) => return refused(ErrorKind::Other, why),
+                        };
+                        region.secrets.insert(n.clone(), edited.into_exposed());
+                        match located.key {
+                            Some(k) => format!("secret {n}: key {k} = {value}, every other key kept"),
+                            None => format!("secret {n}: value = {value}"),
+                        }
+                    }
+                }
             }
             Action::InvokeLambda {
                 side,

@@ -275,7 +275,7 @@ impl Backend for Simulator {
         &self,
         side: Side,
         store: &EndpointStore,
-    ) -> Result<Option<String>, BackendError> {
+    ) -> Result<Option<super::StoredEndpoint>, BackendError> {
         self.gate(Some(side), "read endpoint").await?;
         Ok(self.world().read_endpoint(side, store))
     }

@@ -41,7 +41,7 @@ impl ConfigError {
             line,
             column,
             message: escape_controls(err.message().trim()),
-            snippet,
+            snippet: without_secret(snippet),
         }
     }
 
@@ -91,6 +91,20 @@ fn position(text: &str, offset: usize) -> (usize, usize, String) {
     let column = text[line_start..offset].chars().count() + 1;
     let snippet = text[line_start..].lines().next().unwrap_or("");
     (line, column, printable(snippet))
+}
+
+/// A line of the file that writes a secret (`webhook_url = "…"`) is shown with its value
+/// replaced: an error must not print a secret the file holds.
+fn without_secret(line: String) -> String {
+    let Some((key, _)) = line.split_once('=') else {
+        return line;
+    };
+    // Also `notify = { webhook_url = "…" }` and a quoted key.
+    if line.contains("webhook_url") && !line.contains("webhook_url_env") {
+        format!("{key}= {}", crate::model::REDACTED)
+    } else {
+        line
+    }
 }
 
 /// A line of the file as shown under an error: each control character (which could clear or

@@ -61,6 +61,7 @@ pub(super) fn database(e: &Estate) -> Result<(), Failure> {
             "parameter name",
         ),
         ("endpoint_secret", &db.endpoint_secret, "secret name"),
+        ("endpoint_secret_key", &db.endpoint_secret_key, "JSON key"),
         ("replica_class", &db.replica_class, "instance class"),
         ("backup_vault", &db.backup_vault, "backup vault name"),
         ("subnet_group", &db.subnet_group, "DB subnet group name"),
@@ -70,6 +71,12 @@ pub(super) fn database(e: &Estate) -> Result<(), Failure> {
         if let Some(v) = value {
             non_empty(format!("database.{key}"), v, what)?;
         }
+    }
+    if db.endpoint_secret_key.is_some() && db.endpoint_secret.is_none() {
+        return fail(
+            "database.endpoint_secret_key",
+            "endpoint_secret_key names the key of a JSON endpoint_secret: expected endpoint_secret too",
+        );
     }
     for (i, sg) in db.security_groups.iter().flatten().enumerate() {
         non_empty(

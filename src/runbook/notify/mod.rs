@@ -1,6 +1,7 @@
 //! Run events sent to the incident channel: an SNS topic (`[notify] sns_topic_arn`, published
-//! in the topic's own region) and/or a webhook (`[notify] webhook_url`, a JSON body with a
-//! Slack-compatible `text` field).
+//! in the topic's own region) and/or a webhook (`[notify] webhook_url` or `webhook_url_env`, a
+//! JSON body with a Slack-compatible `text` field). The webhook's URL is a secret: it is shown
+//! as its scheme and host only, in labels and in errors.
 //!
 //! A background task per destination, fed by the run's events, sends each message in order
 //! with a few retries. It never holds the run up and never fails it: a message that cannot
@@ -51,8 +52,8 @@ pub async fn sinks(ctx: &RunContext) -> Vec<Arc<dyn Sink>> {
     if let Some(arn) = &n.sns_topic_arn {
         out.push(Arc::new(sns::Topic::connect(&ctx.estate, arn).await));
     }
-    if let Some(url) = &n.webhook_url {
-        out.push(Arc::new(webhook::Webhook::new(url)));
+    if let Some(url) = &n.webhook {
+        out.push(Arc::new(webhook::Webhook::new(url.clone())));
     }
     out
 }

@@ -342,6 +342,7 @@ mod tests {
             instance_class: None,
             arn: None,
             applied_txn: None,
+            pending_resync: false,
             detail: None,
         }));
         r.services = Ok(Vec::new());

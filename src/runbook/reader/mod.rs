@@ -76,27 +76,17 @@ pub struct ActError {
     pub maybe_applied: bool,
 }
 
-/// Error codes of AWS's own failures (HTTP 5xx): the call may have been applied.
-fn server_side(code: &str) -> bool {
-    code.contains("Internal")
-        || code.contains("Unavailable")
-        || matches!(
-            code,
-            "ServerException" | "ServiceFailure" | "ServiceException" | "RequestTimeout"
-        )
-}
-
 /// Whether a failed change may have been applied: true unless AWS answered with an error that
 /// refuses the call (throttling, access, credentials, a missing resource, a client error
-/// carrying its code).
+/// carrying its code). Decided on the error's kind and whether AWS gave a code, never on text.
 pub fn may_have_applied(e: &BackendError) -> bool {
     match e.kind {
         ErrorKind::Throttled
         | ErrorKind::AccessDenied
         | ErrorKind::Credentials
         | ErrorKind::NotFound => false,
-        ErrorKind::Unreachable => true,
-        ErrorKind::Other => e.code.as_deref().is_none_or(server_side),
+        ErrorKind::Unreachable | ErrorKind::ServerSide => true,
+        ErrorKind::Other => e.code.is_none(),
     }
 }
 
@@ -355,10 +345,15 @@ impl Reader {
         &self,
         side: Side,
         store: &EndpointStore,
-    ) -> Result<Option<String>, StepError> {
+    ) -> Result<Option<crate::backend::StoredEndpoint>, StepError> {
         if let Some(v) = self.readings.predicted_endpoint(side, store) {
             self.readings.note_prediction_used();
-            return Ok(Some(v));
+            // What an earlier step would write: an endpoint, no secret.
+            return Ok(Some(crate::backend::StoredEndpoint {
+                key: None,
+                endpoint: Ok(Some(crate::model::SecretString::from(v))),
+                showable: true,
+            }));
         }
         let b = self.backend.clone();
         self.call(Some(side), "read endpoint", || {

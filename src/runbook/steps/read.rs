@@ -23,9 +23,15 @@ pub fn section<'a, T>(s: &'a Section<T>, what: &str, side: Side) -> Result<&'a T
         .map_err(|e| StepError::missing(format!("{side} {what}: {e}")))
 }
 
-/// `orders-db replica, available`.
+/// `orders-db replica, available` (`…, available, pending resync` for an old Aurora writer
+/// not rebuilt yet).
 pub fn role_text(db: &DbReading) -> String {
-    format!("{} {}, {}", db.id, db.role, db.status)
+    let resync = if db.pending_resync {
+        ", pending resync"
+    } else {
+        ""
+    };
+    format!("{} {}, {}{resync}", db.id, db.role, db.status)
 }
 
 /// What promoting a replica with this lag would lose, against the estate's RPO budget.

@@ -42,6 +42,21 @@ impl SimDb {
     }
 }
 
+/// The simulated secret: JSON credentials shaped like the ones RDS keeps, the endpoint under
+/// the estate's `endpoint_secret_key`. It holds no password: the simulated world is saved in
+/// the run journal, where no secret may be.
+fn sim_secret(db: &crate::config::Database, endpoint: &str) -> String {
+    let key = db.endpoint_secret_key.as_deref().unwrap_or("host");
+    let mut v = serde_json::json!({
+        "username": "app",
+        "engine": "postgres",
+        "port": 5432,
+        "dbname": db.primary,
+    });
+    v[key] = serde_json::Value::String(endpoint.to_string());
+    v.to_string()
+}
+
 pub fn endpoint_of(side: Side, id: &str, estate: &Estate) -> String {
     format!(
         "{id}.c9akciq32.{}.rds.amazonaws.com",
@@ -81,8 +96,9 @@ impl World {
             self.standby.parameters.insert(p.clone(), endpoint.clone());
         }
         if let Some(s) = &db.endpoint_secret {
-            self.primary.secrets.insert(s.clone(), endpoint.clone());
-            self.standby.secrets.insert(s.clone(), endpoint);
+            let value = sim_secret(&db, &endpoint);
+            self.primary.secrets.insert(s.clone(), value.clone());
+            self.standby.secrets.insert(s.clone(), value);
         }
     }
 
@@ -219,6 +235,7 @@ impl World {
                 instance_class: Some(db.instance_class.clone()),
                 arn: Some(self.db_arn(side, &db.id)),
                 applied_txn: Some(db.held.last()),
+                pending_resync: false,
                 detail: match cfg.kind {
                     DatabaseKind::AuroraGlobal => Some(self.global_detail()),
                     _ => (side == Side::Standby)

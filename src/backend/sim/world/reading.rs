@@ -53,11 +53,26 @@ impl World {
         }
     }
 
-    pub fn read_endpoint(&self, side: Side, store: &EndpointStore) -> Option<String> {
+    /// As the AWS backend reads it: a parameter whole, a secret by the estate's
+    /// `endpoint_secret_key` rules.
+    pub fn read_endpoint(
+        &self,
+        side: Side,
+        store: &EndpointStore,
+    ) -> Option<crate::backend::StoredEndpoint> {
+        use crate::backend::endpoint_value::{EndpointKey, locate_in_secret};
         let region = self.region(side);
         match store {
-            EndpointStore::SsmParameter(n) => region.parameters.get(n).cloned(),
-            EndpointStore::Secret(n) => region.secrets.get(n).cloned(),
+            EndpointStore::SsmParameter(n) => region
+                .parameters
+                .get(n)
+                .map(|v| crate::backend::StoredEndpoint::parameter(v.clone(), false)),
+            EndpointStore::Secret(n) => region.secrets.get(n).map(|v| {
+                locate_in_secret(
+                    &crate::model::SecretString::from(v.as_str()),
+                    &EndpointKey::of(&self.estate),
+                )
+            }),
         }
     }
 }
