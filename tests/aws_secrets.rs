@@ -93,12 +93,15 @@ fn files(dir: &Path) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
     let mut todo = vec![dir.to_path_buf()];
     while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
+        // A file may go while it is listed (a lock released): what is there is read.
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 todo.push(p);
-            } else {
-                let bytes = std::fs::read(&p).expect("read file");
+            } else if let Ok(bytes) = std::fs::read(&p) {
                 out.push((p, String::from_utf8_lossy(&bytes).into_owned()));
             }
         }
@@ -182,6 +185,49 @@ impl Fixture {
     }
 }
 
+/// A runbook that writes the endpoint, then holds the lock past a renewal of its lease.
+const HOLD: &str = r#"
+[[runbooks.hold.steps]]
+kind = "write_endpoint"
+
+[[runbooks.hold.steps]]
+kind = "command"
+program = "/bin/sleep"
+args = ["12"]
+"#;
+
+/// What a run leaves while it runs: the shared lock item and the files of the state
+/// directory (the holder file is removed when the lock is released), read every 200 ms.
+struct Watch {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<(Vec<String>, Vec<(PathBuf, String)>)>,
+}
+
+impl Watch {
+    fn start(fx: &Fixture) -> Watch {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (url, stop, dir) = (fx.moto.url.clone(), done.clone(), fx.dir.path().to_path_buf());
+        let thread = std::thread::spawn(move || {
+            let (mut items, mut seen) = (Vec::new(), Vec::new());
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let item = coordination_at(&url, &["item", STANDBY, TABLE, "orders"]);
+                if item.trim() != "null" {
+                    items.push(item);
+                }
+                seen.extend(files(&dir));
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            (items, seen)
+        });
+        Watch { done, thread }
+    }
+
+    fn stop(self) -> (Vec<String>, Vec<(PathBuf, String)>) {
+        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.thread.join().expect("watcher")
+    }
+}
+
 fn events<'a>(audit: &'a [Value], event: &str) -> Vec<&'a Value> {
     audit.iter().filter(|l| l["event"] == event).collect()
 }
@@ -192,9 +238,13 @@ fn closed_port() -> u16 {
 }
 
 fn coordination(moto: &Moto, what: &[&str]) -> String {
+    coordination_at(&moto.url, what)
+}
+
+fn coordination_at(url: &str, what: &[&str]) -> String {
     let out = Command::new(moto::python())
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/coordination.py"))
-        .arg(&moto.url)
+        .arg(url)
         .args(what)
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_ENDPOINT_URL")
@@ -219,7 +269,7 @@ fn a_failover_edits_the_json_secret_keeps_the_secure_string_and_writes_no_secret
             serde_json::from_str(&coordination(moto, &["setup", STANDBY, TABLE])).expect("JSON");
         queue = setup["queue_url"].as_str().expect("queue").to_string();
         format!(
-            "[coordination]\ntable = \"{TABLE}\"\n\n[notify]\nsns_topic_arn = \"{}\"\nwebhook_url = \"{hook}\"\n",
+            "[coordination]\ntable = \"{TABLE}\"\n\n[notify]\nsns_topic_arn = \"{}\"\nwebhook_url = \"{hook}\"\n{HOLD}",
             setup["topic_arn"].as_str().expect("topic")
         )
     });
@@ -232,11 +282,32 @@ fn a_failover_edits_the_json_secret_keeps_the_secure_string_and_writes_no_secret
         ),
     );
 
+    let watch = Watch::start(&fx);
     let run = fx.run(
         &["--yes", "--allow-irreversible", "--allow-data-loss"],
         "failover",
     );
+    let (mut items, mut during) = watch.stop();
     assert_eq!(run.code, Some(0), "{}", run.output());
+    // A drill that rewrites the endpoint and then holds the lock a while: the shared item
+    // and the holder file carry its progress (renewed while it runs).
+    let watch = Watch::start(&fx);
+    let mut cmd = fx.command(&["run", "hold"]);
+    cmd.args(["--yes", "--audit-log"])
+        .arg(fx.dir.path().join("audit-hold.jsonl"))
+        .arg("--state-dir")
+        .arg(fx.dir.path().join("state"));
+    let hold = run_limited(cmd, RUN_LIMIT);
+    let (more_items, more_files) = watch.stop();
+    assert_eq!(hold.code, Some(0), "{}", hold.output());
+    items.extend(more_items);
+    during.extend(more_files);
+    assert!(
+        items.iter().any(|i| i.contains("host="))
+            && during.iter().any(|(_, t)| t.contains("host=")),
+        "the lock item and the holder file were read while a run held them, with the \
+         endpoint step's progress in them:\n{items:?}\n{during:?}"
+    );
     let audit = fx.audit("failover");
     // The webhook was tried, and failed: what could have leaked was produced.
     let failed = events(&audit, "notify_failed");
@@ -279,18 +350,18 @@ fn a_failover_edits_the_json_secret_keeps_the_secure_string_and_writes_no_secret
         (done.code, done.output())
     };
     let status_text = run_limited(fx.command(&["status"]), RUN_LIMIT).output();
-    let item = coordination(&fx.moto, &["item", STANDBY, TABLE, "orders"]);
-    assert!(item.contains("orders"), "the run's item exists: {item}");
     let published = coordination(&fx.moto, &["messages", STANDBY, &queue]);
     assert!(published.contains("failover"), "notifications published: {published}");
     let mut texts = vec![
         ("run output".to_string(), run.output()),
+        ("hold output".to_string(), hold.output()),
         ("status --json".to_string(), status_json),
         ("status".to_string(), status_text),
-        ("lock item".to_string(), item),
+        ("lock items".to_string(), items.join("\n")),
         ("SNS messages".to_string(), published),
     ];
-    let written = files(fx.dir.path());
+    let mut written = files(fx.dir.path());
+    written.extend(during);
     assert!(
         written.iter().any(|(p, _)| p.to_string_lossy().contains("state")),
         "the run kept its state under the directory searched: {written:?}"
@@ -345,7 +416,7 @@ fn a_json_secret_without_the_key_is_refused_at_preflight_with_no_change() {
     assert_refused(
         &fx,
         "no-key",
-        "the secret is a JSON object without the key \"host\" (its keys: username, password, port)",
+        "the secret is a JSON object without the key \"host\" (its keys: password, port, username)",
     );
 }
 

@@ -197,3 +197,41 @@ fn a_saved_world_restores_and_runs_on_as_the_original() {
         world.read_region(Side::Standby)
     );
 }
+
+#[tokio::test]
+async fn a_json_secret_has_its_endpoint_key_edited_and_the_rest_kept() {
+    let text = BUILT_IN_ESTATE.replace(
+        "endpoint_parameter = \"/orders/db/endpoint\"",
+        "endpoint_parameter = \"/orders/db/endpoint\"\nendpoint_secret = \"orders/db\"",
+    );
+    let estate = Estate::parse(&text, "test").expect("estate");
+    let sim = Simulator::new(estate, 42, SimClock::manual());
+    let store = EndpointStore::Secret("orders/db".into());
+    let before = sim
+        .read_endpoint(Side::Standby, &store)
+        .await
+        .expect("read")
+        .expect("seeded");
+    assert_eq!(before.key.as_deref(), Some("host"));
+    assert!(before.shown("x").starts_with("host=orders-db."), "{before:?}");
+    let out = sim
+        .act(&Action::WriteEndpoint {
+            side: Side::Standby,
+            store: store.clone(),
+            value: "new.example.com".into(),
+        })
+        .await
+        .expect("write");
+    assert!(out.summary.contains("key host = new.example.com"), "{out:?}");
+    let raw = sim.world().standby.secrets["orders/db"].clone();
+    let v: serde_json::Value = serde_json::from_str(&raw).expect("still JSON");
+    assert_eq!(v["host"], "new.example.com");
+    assert_eq!(v["port"], 5432, "a number stays a number");
+    assert_eq!(v["username"], "app");
+    let after = sim
+        .read_endpoint(Side::Standby, &store)
+        .await
+        .expect("read")
+        .expect("there");
+    assert!(after.holds("new.example.com"));
+}
