@@ -83,7 +83,9 @@ fn set_secret(moto: &Moto, value: &str) {
 fn secret(moto: &Moto) -> String {
     let out = boto(
         moto,
-        &format!("print(c('secretsmanager').get_secret_value(SecretId={SECRET:?})['SecretString'])"),
+        &format!(
+            "print(c('secretsmanager').get_secret_value(SecretId={SECRET:?})['SecretString'])"
+        ),
     );
     out.trim_end_matches('\n').to_string()
 }
@@ -126,13 +128,11 @@ impl Fixture {
         let moto = Moto::start();
         let notify = sections(&moto);
         let seeded = moto.seed(0);
-        let toml = seeded
-            .estate_toml(&Endpoints::both(&moto.url))
-            .replacen(
-                "endpoint_secret = \"orders/db\"\n",
-                &format!("endpoint_secret = \"orders/db\"\n{database_extra}"),
-                1,
-            );
+        let toml = seeded.estate_toml(&Endpoints::both(&moto.url)).replacen(
+            "endpoint_secret = \"orders/db\"\n",
+            &format!("endpoint_secret = \"orders/db\"\n{database_extra}"),
+            1,
+        );
         let toml = format!("{toml}\n{notify}");
         let dir = tempfile::tempdir().expect("temp dir");
         let config_dir = tempfile::tempdir().expect("temp dir");
@@ -172,7 +172,10 @@ impl Fixture {
             .arg("--state-dir")
             .arg(self.dir.path().join("state"));
         let done = run_limited(cmd, RUN_LIMIT);
-        eprintln!("run failover {flags:?}: exit {:?} in {:.1?}", done.code, done.took);
+        eprintln!(
+            "run failover {flags:?}: exit {:?} in {:.1?}",
+            done.code, done.took
+        );
         done
     }
 
@@ -206,7 +209,11 @@ struct Watch {
 impl Watch {
     fn start(fx: &Fixture) -> Watch {
         let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (url, stop, dir) = (fx.moto.url.clone(), done.clone(), fx.dir.path().to_path_buf());
+        let (url, stop, dir) = (
+            fx.moto.url.clone(),
+            done.clone(),
+            fx.dir.path().to_path_buf(),
+        );
         let thread = std::thread::spawn(move || {
             let (mut items, mut seen) = (Vec::new(), Vec::new());
             while !stop.load(std::sync::atomic::Ordering::SeqCst) {
@@ -351,7 +358,10 @@ fn a_failover_edits_the_json_secret_keeps_the_secure_string_and_writes_no_secret
     };
     let status_text = run_limited(fx.command(&["status"]), RUN_LIMIT).output();
     let published = coordination(&fx.moto, &["messages", STANDBY, &queue]);
-    assert!(published.contains("failover"), "notifications published: {published}");
+    assert!(
+        published.contains("failover"),
+        "notifications published: {published}"
+    );
     let mut texts = vec![
         ("run output".to_string(), run.output()),
         ("hold output".to_string(), hold.output()),
@@ -363,7 +373,9 @@ fn a_failover_edits_the_json_secret_keeps_the_secure_string_and_writes_no_secret
     let mut written = files(fx.dir.path());
     written.extend(during);
     assert!(
-        written.iter().any(|(p, _)| p.to_string_lossy().contains("state")),
+        written
+            .iter()
+            .any(|(p, _)| p.to_string_lossy().contains("state")),
         "the run kept its state under the directory searched: {written:?}"
     );
     texts.extend(
@@ -373,7 +385,10 @@ fn a_failover_edits_the_json_secret_keeps_the_secure_string_and_writes_no_secret
     );
     for (what, text) in &texts {
         for secret in [PASSWORD, HOOK_PATH, "HOOKPATH7e2a"] {
-            assert!(!text.contains(secret), "{what} holds a secret ({secret}):\n{text}");
+            assert!(
+                !text.contains(secret),
+                "{what} holds a secret ({secret}):\n{text}"
+            );
         }
     }
     // What is shown instead: the key and the endpoint.
@@ -393,7 +408,11 @@ fn assert_refused(fx: &Fixture, label: &str, reason: &str) {
     );
     assert_ne!(run.code, Some(0), "{}", run.output());
     assert!(run.output().contains(reason), "{}", run.output());
-    assert!(run.output().contains("nothing was changed"), "{}", run.output());
+    assert!(
+        run.output().contains("nothing was changed"),
+        "{}",
+        run.output()
+    );
     let audit = fx.audit(label);
     assert!(
         events(&audit, "call").is_empty(),
@@ -454,7 +473,8 @@ fn check(toml: &str, env: &[(&str, &str)]) -> (Option<i32>, String) {
     )
 }
 
-const ESTATE: &str = "name = \"orders\"\n\n[primary]\nregion = \"us-east-1\"\n\n[standby]\nregion = \"us-west-2\"\n";
+const ESTATE: &str =
+    "name = \"orders\"\n\n[primary]\nregion = \"us-east-1\"\n\n[standby]\nregion = \"us-west-2\"\n";
 
 #[test]
 fn check_names_a_bad_webhook_key_and_never_prints_the_url() {
@@ -463,7 +483,10 @@ fn check_names_a_bad_webhook_key_and_never_prints_the_url() {
         "https://user:HOOKPATH7e2a@hooks.example.com/x",
         "https://hooks.example.com/services/ HOOKPATH7e2a",
     ] {
-        let (code, out) = check(&format!("{ESTATE}\n[notify]\nwebhook_url = \"{bad}\"\n"), &[]);
+        let (code, out) = check(
+            &format!("{ESTATE}\n[notify]\nwebhook_url = \"{bad}\"\n"),
+            &[],
+        );
         assert_eq!(code, Some(drconsole::exit::CONFIG), "{out}");
         assert!(out.contains("notify.webhook_url"), "{out}");
         assert!(!out.contains("HOOKPATH7e2a"), "{out}");
@@ -506,7 +529,9 @@ fn webhook_url_env_reads_the_url_from_the_environment() {
     assert!(!out.contains("HOOKPATH7e2a"), "{out}");
 
     let (code, out) = check(
-        &format!("{ESTATE}\n[notify]\nwebhook_url_env = \"DRC_TEST_HOOK\"\nwebhook_url = \"{url}\"\n"),
+        &format!(
+            "{ESTATE}\n[notify]\nwebhook_url_env = \"DRC_TEST_HOOK\"\nwebhook_url = \"{url}\"\n"
+        ),
         &[("DRC_TEST_HOOK", &url)],
     );
     assert_eq!(code, Some(drconsole::exit::CONFIG), "{out}");

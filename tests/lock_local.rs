@@ -88,10 +88,8 @@ fn in_simulation_notifications_are_audited_and_never_sent() {
     let hook = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     hook.set_nonblocking(true).unwrap();
     let mut estate = built_in_estate();
-    let url = drconsole::model::SecretString::from(format!(
-        "http://{}/hook",
-        hook.local_addr().unwrap()
-    ));
+    let url =
+        drconsole::model::SecretString::from(format!("http://{}/hook", hook.local_addr().unwrap()));
     estate.notify = Some(Notify {
         sns_topic_arn: Some("arn:aws:sns:us-west-2:123456789012:dr-events".into()),
         webhook_url: Some(url.clone()),

@@ -311,7 +311,9 @@ mod tests {
     #[test]
     fn refusals_say_what_is_wrong_without_the_value() {
         let missing = SecretString::from(r#"{"username":"u","password":"hunter2"}"#);
-        let e = locate_in_secret(&missing, &key(false)).endpoint.unwrap_err();
+        let e = locate_in_secret(&missing, &key(false))
+            .endpoint
+            .unwrap_err();
         assert!(e.contains("without the key \"host\""), "{e}");
         assert!(e.contains("username, password"), "{e}");
         assert!(!e.contains("hunter2"), "{e}");

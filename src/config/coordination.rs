@@ -85,14 +85,18 @@ impl Notify {
                     Ok(v) if v.trim().is_empty() => {
                         return fail(
                             "webhook_url_env",
-                            format!("the environment variable {name} is empty: expected the webhook URL in it"),
+                            format!(
+                                "the environment variable {name} is empty: expected the webhook URL in it"
+                            ),
                         );
                     }
                     Ok(v) => SecretString::from(v),
                     Err(std::env::VarError::NotPresent) => {
                         return fail(
                             "webhook_url_env",
-                            format!("the environment variable {name} is not set: expected the webhook URL in it"),
+                            format!(
+                                "the environment variable {name} is not set: expected the webhook URL in it"
+                            ),
                         );
                     }
                     Err(std::env::VarError::NotUnicode(_)) => {
@@ -239,9 +243,8 @@ mod tests {
         n.resolve_with(&env).unwrap();
         assert!(n.webhook.is_none());
 
-        let err = |url: Option<&str>, var: Option<&str>| {
-            notify(url, var).resolve_with(&env).unwrap_err()
-        };
+        let err =
+            |url: Option<&str>, var: Option<&str>| notify(url, var).resolve_with(&env).unwrap_err();
         let (k, m) = err(None, Some("MISSING"));
         assert_eq!(k, "notify.webhook_url_env");
         assert!(m.contains("MISSING is not set"), "{m}");

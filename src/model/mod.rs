@@ -19,7 +19,6 @@ pub use db::{
     Lag, RecoveryPoint, RestoreJob,
 };
 pub use error::{ErrorKind, Section, SectionError};
-pub use secret::{REDACTED, Secret, SecretString, url_origin};
 pub use parts::Parts;
 pub use region::{
     AlarmReading, AlarmState, AsgReading, Deployment, RegionReading, ServiceReading,
@@ -32,6 +31,7 @@ pub use route53::{
     DnsReading, FailoverReading, FailoverRecord, GlobalReading, HealthCheckReading,
     PrimaryCheckReading, failover_answer, route53_healthy,
 };
+pub use secret::{REDACTED, Secret, SecretString, url_origin};
 
 use std::fmt;
 

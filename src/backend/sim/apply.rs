@@ -329,7 +329,9 @@ impl World {
                         };
                         region.secrets.insert(n.clone(), edited.into_exposed());
                         match located.key {
-                            Some(k) => format!("secret {n}: key {k} = {value}, every other key kept"),
+                            Some(k) => {
+                                format!("secret {n}: key {k} = {value}, every other key kept")
+                            }
                             None => format!("secret {n}: value = {value}"),
                         }
                     }

@@ -213,7 +213,10 @@ async fn a_json_secret_has_its_endpoint_key_edited_and_the_rest_kept() {
         .expect("read")
         .expect("seeded");
     assert_eq!(before.key.as_deref(), Some("host"));
-    assert!(before.shown("x").starts_with("host=orders-db."), "{before:?}");
+    assert!(
+        before.shown("x").starts_with("host=orders-db."),
+        "{before:?}"
+    );
     let out = sim
         .act(&Action::WriteEndpoint {
             side: Side::Standby,
@@ -222,7 +225,10 @@ async fn a_json_secret_has_its_endpoint_key_edited_and_the_rest_kept() {
         })
         .await
         .expect("write");
-    assert!(out.summary.contains("key host = new.example.com"), "{out:?}");
+    assert!(
+        out.summary.contains("key host = new.example.com"),
+        "{out:?}"
+    );
     let raw = sim.world().standby.secrets["orders/db"].clone();
     let v: serde_json::Value = serde_json::from_str(&raw).expect("still JSON");
     assert_eq!(v["host"], "new.example.com");

@@ -137,9 +137,6 @@ mod tests {
             "for url (https://hooks.example.com/services/T0/B0/XYZ) and /services/T0/B0/XYZ",
             &url,
         );
-        assert_eq!(
-            t,
-            "for url (https://hooks.example.com) and ‹redacted›"
-        );
+        assert_eq!(t, "for url (https://hooks.example.com) and ‹redacted›");
     }
 }

@@ -212,6 +212,15 @@ pub fn iam_policy(estate: &Estate, operate: bool) -> Value {
             &["ssm:PutParameter", "ssm:GetParameter"],
             parameter_arns(estate),
         ));
+        // The parameter's type and KMS key, so that a SecureString is written back as one:
+        // DescribeParameters names no resource, it is granted on "*" or not at all.
+        if !parameter_arns(estate).is_empty() {
+            statements.push(statement(
+                "ReadEndpointParameterType",
+                &["ssm:DescribeParameters"],
+                vec!["*".into()],
+            ));
+        }
         statements.push(statement(
             "OperateEndpointSecret",
             &[

@@ -170,6 +170,7 @@ fn operate_policy_adds_scoped_mutations() {
             "arn:aws:ssm:us-west-2:*:parameter/orders/db/endpoint"
         ]
     );
+    assert_eq!(resources_of(&p, "ssm:DescribeParameters"), ["*"]);
     assert_eq!(
         resources_of(&p, "secretsmanager:PutSecretValue"),
         [
@@ -188,7 +189,8 @@ fn operate_policy_adds_scoped_mutations() {
                 [
                     "ReadUnscoped",
                     "ReadCallerIdentity",
-                    "OptionalReadAccountAlias"
+                    "OptionalReadAccountAlias",
+                    "ReadEndpointParameterType"
                 ]
                 .contains(&sid),
                 "{sid} on *"

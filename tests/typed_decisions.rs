@@ -1,0 +1,60 @@
+//! Decisions are made on typed values, never on text: no code outside tests reads an error's
+//! message or code text, or writes a flag into a status string that checks then read. The one
+//! place AWS error codes become kinds is where SDK errors are converted
+//! (src/backend/aws/errors.rs).
+
+use std::path::{Path, PathBuf};
+
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read src").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            sources(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The file's lines up to its test module (`#[cfg(test)]`), with their numbers. A file named
+/// `tests.rs` is all test.
+fn code_lines(path: &Path) -> Vec<(usize, String)> {
+    if path.file_name().is_some_and(|n| n == "tests.rs") {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(path).expect("read source");
+    text.lines()
+        .enumerate()
+        .take_while(|(_, l)| !l.trim_start().starts_with("#[cfg(test)]"))
+        .map(|(i, l)| (i + 1, l.to_string()))
+        .collect()
+}
+
+#[test]
+fn no_decision_reads_an_error_text_or_a_decorated_status() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    sources(&root.join("src"), &mut files);
+    assert!(files.len() > 50, "the sources were found: {}", files.len());
+    let forbidden = [
+        "code.contains(",
+        "code.starts_with(",
+        "message.contains(",
+        "message.starts_with(",
+        "error.contains(",
+        ".status = format!(",
+    ];
+    let converter = root.join("src/backend/aws/errors.rs");
+    let mut found = Vec::new();
+    for f in &files {
+        for (n, line) in code_lines(f) {
+            for pat in forbidden {
+                let allowed = f == &converter && pat.starts_with("code.");
+                if line.contains(pat) && !allowed {
+                    found.push(format!("{}:{n}: {}", f.display(), line.trim()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "decisions on text:\n{}", found.join("\n"));
+}
