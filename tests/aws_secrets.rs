@@ -199,11 +199,14 @@ program = "/bin/sleep"
 args = ["12"]
 "#;
 
+/// The lock items read, and the files seen.
+type Seen = (Vec<String>, Vec<(PathBuf, String)>);
+
 /// What a run leaves while it runs: the shared lock item and the files of the state
 /// directory (the holder file is removed when the lock is released), read every 200 ms.
 struct Watch {
     done: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    thread: std::thread::JoinHandle<(Vec<String>, Vec<(PathBuf, String)>)>,
+    thread: std::thread::JoinHandle<Seen>,
 }
 
 impl Watch {
@@ -229,7 +232,7 @@ impl Watch {
         Watch { done, thread }
     }
 
-    fn stop(self) -> (Vec<String>, Vec<(PathBuf, String)>) {
+    fn stop(self) -> Seen {
         self.done.store(true, std::sync::atomic::Ordering::SeqCst);
         self.thread.join().expect("watcher")
     }
