@@ -16,13 +16,22 @@ use drconsole::model::Side;
 use drconsole::poll::{PollEvent, Reading};
 
 async fn app_of(estate: Estate) -> App {
+    app_with(estate, |_, _| {}).await
+}
+
+/// As read from the simulator, each region's reading passed through `edit` first.
+async fn app_with(
+    estate: Estate,
+    edit: impl Fn(Side, &mut drconsole::model::RegionReading),
+) -> App {
     let sim = Simulator::new(estate.clone(), 7, SimClock::manual());
     let t0 = Instant::now();
     let mut app = App::new(estate, "SIMULATION".into(), true, t0);
     for _ in 0..3 {
         sim.clock().advance(Duration::from_secs(5));
         for side in Side::BOTH {
-            let reading = sim.read_region(side).await.expect("read");
+            let mut reading = sim.read_region(side).await.expect("read");
+            edit(side, &mut reading);
             app.apply_poll(PollEvent::Finished {
                 scope: drconsole::model::Scope::Region(side),
                 at: t0,
@@ -87,4 +96,29 @@ async fn an_aurora_global_database_shows_its_writer_region_and_members() {
         big.contains("· global orders-global: writer us-east-1, 2 members"),
         "{big}"
     );
+}
+
+/// An old Aurora writer AWS has not rebuilt yet (`pending-resync`) says so beside its status,
+/// from its own field: the status stays AWS's word.
+#[tokio::test]
+async fn an_old_writer_pending_resync_says_so_beside_its_status() {
+    let app = app_with(with_kind(DatabaseKind::AuroraGlobal), |side, r| {
+        if side == Side::Primary
+            && let Some(Ok(db)) = r.database.as_mut()
+        {
+            db.pending_resync = true;
+        }
+    })
+    .await;
+    for (w, h) in [(160, 48), (80, 24)] {
+        let text = screen::render_at(&app, w, h);
+        assert!(text.contains("pending resync"), "{w}x{h}:\n{text}");
+        assert_eq!(
+            text.matches("pending resync").count(),
+            1,
+            "{w}x{h}:\n{text}"
+        );
+    }
+    let plain = app_of(with_kind(DatabaseKind::AuroraGlobal)).await;
+    assert!(!screen::render_at(&plain, 160, 48).contains("pending resync"));
 }
