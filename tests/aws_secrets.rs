@@ -402,7 +402,7 @@ fn a_failover_edits_the_json_secret_keeps_the_secure_string_and_writes_no_secret
     );
 }
 
-/// A run refused at the write_endpoint preflight: the reason, no change in moto, no call.
+/// A run refused at its preflight: the reason, no change in moto, no call.
 fn assert_refused(fx: &Fixture, label: &str, reason: &str) {
     let before = fx.moto.state();
     let run = fx.run(
@@ -411,8 +411,10 @@ fn assert_refused(fx: &Fixture, label: &str, reason: &str) {
     );
     assert_ne!(run.code, Some(0), "{}", run.output());
     assert!(run.output().contains(reason), "{}", run.output());
+    // Refused by the runbook's first step, which changes nothing.
     assert!(
-        run.output().contains("nothing was changed"),
+        run.output()
+            .contains("preflight failed: check failed: standby endpoint stores writable"),
         "{}",
         run.output()
     );

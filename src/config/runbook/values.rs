@@ -43,6 +43,9 @@ pub enum Condition {
     ReplicaOf(Side),
     /// The side's replica has applied everything its writer holds (lag 0).
     CaughtUp(Side),
+    /// The side's endpoint stores can take a new endpoint without damage: a JSON secret holds
+    /// `endpoint_secret_key`, a plain one is plain while no key is named.
+    EndpointWritable(Side),
 }
 
 impl fmt::Display for Condition {
@@ -66,6 +69,7 @@ impl fmt::Display for Condition {
                 write!(f, "{s} database replicates from the {} writer", s.other())
             }
             Condition::CaughtUp(s) => write!(f, "{s} replica caught up (lag 0)"),
+            Condition::EndpointWritable(s) => write!(f, "{s} endpoint stores writable"),
         }
     }
 }
@@ -204,7 +208,8 @@ impl Condition {
             | Condition::DatabaseAvailable(s)
             | Condition::DatabaseWriter(s)
             | Condition::RegionHealthy(s)
-            | Condition::CaughtUp(s) => vec![*s],
+            | Condition::CaughtUp(s)
+            | Condition::EndpointWritable(s) => vec![*s],
             Condition::ReplicaOf(_) => Side::BOTH.to_vec(),
         }
     }
@@ -223,6 +228,17 @@ fn validate_condition(c: &Condition, estate: &Estate) -> Result<(), String> {
         | Condition::CaughtUp(_) => {
             if estate.database.is_none() {
                 return Err(format!("{c}: expected a [database] section"));
+            }
+        }
+        Condition::EndpointWritable(_) => {
+            if !estate
+                .database
+                .as_ref()
+                .is_some_and(|d| d.endpoint_parameter.is_some() || d.endpoint_secret.is_some())
+            {
+                return Err(format!(
+                    "{c}: expected [database] endpoint_parameter or endpoint_secret"
+                ));
             }
         }
         Condition::HealthCheckHealthy(h) => {

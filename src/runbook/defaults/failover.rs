@@ -27,6 +27,11 @@ pub fn failover(estate: &Estate) -> RunbookSpec {
         if !restored {
             require.push(Condition::DatabaseAvailable(Side::Standby));
         }
+        // A secret that cannot take the endpoint is refused before the first change, even
+        // where the endpoint is written after the restore.
+        if has_endpoint(estate) {
+            require.push(Condition::EndpointWritable(Side::Standby));
+        }
         warn.insert(0, Condition::LagBelow(estate.rpo_budget));
     }
     steps.push(

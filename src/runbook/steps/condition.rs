@@ -110,6 +110,22 @@ pub async fn eval(c: &Condition, r: &Reader) -> Result<(bool, String), StepError
                 },
             ))
         }
+        Condition::EndpointWritable(side) => {
+            let mut seen = Vec::new();
+            for store in super::read::stores(estate) {
+                let name = super::write_endpoint::store_name(&store);
+                match r.endpoint(*side, &store).await? {
+                    Some(s) => {
+                        if let Err(why) = s.endpoint {
+                            return Ok((false, format!("{name} in {side}: {why}")));
+                        }
+                        seen.push(format!("{name} writable"));
+                    }
+                    None => seen.push(format!("{name} not there yet")),
+                }
+            }
+            Ok((true, seen.join(", ")))
+        }
         Condition::RegionReachable(side) => match r.read(*side, probe(estate)).await {
             Ok(_) => Ok((true, format!("{side} reachable"))),
             Err(e) => Ok((false, e.to_string())),

@@ -132,7 +132,7 @@ impl StepKind for WriteEndpoint {
     }
 }
 
-fn store_name(store: &EndpointStore) -> String {
+pub(super) fn store_name(store: &EndpointStore) -> String {
     match store {
         EndpointStore::SsmParameter(n) => format!("parameter {n}"),
         EndpointStore::Secret(n) => format!("secret {n}"),
