@@ -91,7 +91,8 @@ fn main() {
             }
             let refused = t.elapsed();
             let t = Instant::now();
-            table.renew(&mut mine, LEASE).await.expect("renew");
+            let until = tokio::time::Instant::now() + LEASE;
+            table.renew(&mut mine, LEASE, until).await.expect("renew");
             let renewed = t.elapsed();
             let t = Instant::now();
             table.release(mine.lease_version).await.expect("release");

@@ -179,7 +179,7 @@ pub(crate) async fn fleet_console(
             let backend = target.fleet.backend(i);
             let mut app = App::new(
                 e.clone(),
-                backend.mode(),
+                backend.mode().label(),
                 !target.simulators.is_empty(),
                 now,
             );
@@ -276,7 +276,7 @@ async fn connect(cli: &Cli, path: Option<&Path>, estate: Estate) -> Result<Targe
 async fn console(cli: &Cli, target: Target, theme: Theme) -> Result<(), Failure> {
     let mut app = App::new(
         target.estate.clone(),
-        target.backend.mode(),
+        target.backend.mode().label(),
         target.simulator.is_some(),
         Instant::now(),
     );

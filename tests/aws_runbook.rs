@@ -743,13 +743,35 @@ fn default_failover_reprotect_failback_against_moto() {
     audit.call("database", "rds:PromoteReadReplica orders-db (primary)");
     for s in &seeded.services {
         audit.call(
-            "stop-writes",
+            "stop-services",
             &format!(
                 "ecs:UpdateService orders/{} (standby) desiredCount=0",
                 s.name
             ),
         );
     }
+    // The app tier's ASG in the active (standby) region stops too, min/max/desired to 0,
+    // before the lag gate; the plan names the writers drconsole cannot stop.
+    audit.call(
+        "stop-asgs",
+        "autoscaling:UpdateAutoScalingGroup orders-web (standby) min=0 max=0 desired=0",
+    );
+    let confirmed_other = audit
+        .events("acknowledged")
+        .iter()
+        .any(|l| l["step"] == "stop-other-writers");
+    assert!(
+        confirmed_other,
+        "the manual checkpoint acknowledged\n{}",
+        audit.text
+    );
+    assert!(
+        run.stdout
+            .contains("manual: stop every other writer to orders-db-replica in us-west-2")
+            && run.stdout.contains("Lambda functions, scheduled jobs"),
+        "the plan names what it cannot stop:\n{}",
+        run.stdout
+    );
     // Nothing discarded: the promotion is confirmed without --allow-data-loss.
     let confirmations = audit.confirmations();
     let promote = confirmations
@@ -772,6 +794,25 @@ fn default_failover_reprotect_failback_against_moto() {
     assert!(
         at("stop-writes") < at("caught-up") && at("caught-up") < at("database"),
         "{done:?}"
+    );
+    // Each writer stopped, and the checkpoint acknowledged, before the lag gate was waited on.
+    for id in ["stop-services", "stop-asgs", "stop-other-writers"] {
+        assert!(at(id) < at("caught-up"), "{id}: {done:?}");
+    }
+    let waited: Vec<String> = audit
+        .events("state")
+        .iter()
+        .map(|l| format!("{}:{}", text(&l["step"]), text(&l["state"])))
+        .collect();
+    let first = |what: &str| {
+        waited
+            .iter()
+            .position(|s| s == what)
+            .unwrap_or_else(|| panic!("{what}: {waited:?}"))
+    };
+    assert!(
+        first("stop-asgs:done") < first("caught-up:preflight"),
+        "the ASGs are at 0 before the lag gate is read: {waited:?}"
     );
     eprintln!(
         "failover, reprotect and failback against moto in {:.1?}",

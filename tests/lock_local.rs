@@ -100,6 +100,7 @@ fn in_simulation_notifications_are_audited_and_never_sent() {
         table: "drconsole-runs".into(),
         region: None,
         profile: None,
+        lease: None,
     });
     let dir = tempfile::tempdir().unwrap();
     let speed = 600.0;

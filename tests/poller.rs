@@ -25,8 +25,10 @@ struct Slow {
 
 #[async_trait]
 impl Backend for Slow {
-    fn mode(&self) -> String {
-        "test".into()
+    fn mode(&self) -> drconsole::backend::BackendMode {
+        drconsole::backend::BackendMode::Aws {
+            label: "test".into(),
+        }
     }
     async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
         if side == Side::Primary {

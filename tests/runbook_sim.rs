@@ -993,6 +993,59 @@ async fn the_whole_lifecycle_loses_only_what_the_outage_took() {
             .unwrap_or_else(|| panic!("{id} in {order:?}"))
     };
     assert!(at("stop-writes") < at("caught-up") && at("caught-up") < at("database"));
+    // Every writer the estate names stops in the active (standby) region before the lag
+    // gate: the ECS services, and each ASG (the web tier and the batch workers) to 0/0/0,
+    // waited for until no instance runs; the audit log shows it in that order.
+    let audit = h.audit();
+    let run_id = &s.run_id;
+    let this_run: Vec<&serde_json::Value> =
+        audit.iter().filter(|l| l["run_id"] == *run_id).collect();
+    let line_of = |pred: &dyn Fn(&serde_json::Value) -> bool, what: &str| {
+        this_run
+            .iter()
+            .position(|l| pred(l))
+            .unwrap_or_else(|| panic!("{what} in the audit log: {this_run:#?}"))
+    };
+    let gate = line_of(
+        &|l| l["step"] == "caught-up" && l["event"] == "state",
+        "the lag gate",
+    );
+    for asg in h.estate.asgs.iter().map(|a| a.name_in(Side::Standby)) {
+        let call = line_of(
+            &|l| {
+                l["event"] == "call"
+                    && l["step"] == "stop-asgs"
+                    && l["describe"]
+                        == format!(
+                            "autoscaling:UpdateAutoScalingGroup {asg} (standby) min=0 max=0 desired=0"
+                        )
+                        .as_str()
+            },
+            asg,
+        );
+        assert!(call < gate, "{asg} stopped before the lag gate");
+    }
+    let stopped = line_of(
+        &|l| l["step"] == "stop-asgs" && l["event"] == "state" && l["state"] == "done",
+        "the ASGs at 0",
+    );
+    assert!(
+        stopped < gate,
+        "no instance runs before the lag gate is read"
+    );
+    let other = ev
+        .iter()
+        .find_map(|e| match e {
+            RunEvent::AwaitingConfirmation(p) if p.step == "stop-other-writers" => {
+                p.instruction.clone()
+            }
+            _ => None,
+        })
+        .expect("the writers it cannot stop are named, and acknowledged");
+    assert!(
+        other.contains("orders-web, orders-batch") && other.contains("Lambda functions"),
+        "{other}"
+    );
     let promote = ev
         .iter()
         .find_map(|e| match e {
@@ -1504,7 +1557,7 @@ impl Faulty {
 
 #[async_trait::async_trait]
 impl Backend for Faulty {
-    fn mode(&self) -> String {
+    fn mode(&self) -> drconsole::backend::BackendMode {
         self.inner.mode()
     }
     async fn read_region(

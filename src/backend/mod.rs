@@ -16,10 +16,41 @@ pub use error::{BackendError, ErrorKind};
 
 use crate::model::{DataLedger, GlobalReading, Identity, Parts, RegionReading, Side};
 
+/// What a backend is. Decisions (the shared run lock, notifications) read the variant; the
+/// screen and the audit log show [`BackendMode::label`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendMode {
+    /// The built-in simulated estate: no call leaves this process.
+    Simulation,
+    /// AWS, through the SDK. `label`: regions, profiles and endpoints, for display only.
+    Aws { label: String },
+}
+
+impl BackendMode {
+    /// Whether every call stays in this process (no AWS, no coordination table).
+    pub fn is_simulation(&self) -> bool {
+        matches!(self, BackendMode::Simulation)
+    }
+
+    /// What the header shows: `SIMULATION`, or the AWS regions and profiles.
+    pub fn label(&self) -> String {
+        match self {
+            BackendMode::Simulation => "SIMULATION".into(),
+            BackendMode::Aws { label } => label.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for BackendMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
 #[async_trait]
 pub trait Backend: Send + Sync {
-    /// What the header shows: `SIMULATION`, or the AWS profile and account.
-    fn mode(&self) -> String;
+    /// What this backend is (the simulator or AWS), and its label for the header.
+    fn mode(&self) -> BackendMode;
 
     /// Everything the dashboard shows for one region, in as few calls as AWS allows.
     async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError>;

@@ -2,9 +2,11 @@
 //! (run events to an SNS topic and/or a webhook). Both optional; their values are checked as
 //! they are read, so that a typo fails at load time.
 
+use std::time::Duration;
+
 use serde::{Deserialize, Deserializer};
 
-use super::Region;
+use super::{HumanDuration, Region};
 use crate::model::SecretString;
 
 /// `[coordination]`: the DynamoDB table holding one item per estate (partition key `estate`,
@@ -18,6 +20,27 @@ pub struct Coordination {
     pub region: Option<Region>,
     /// Default: the standby region's profile.
     pub profile: Option<String>,
+    /// How long the run lock's lease lasts without a renewal (default 60 s, 10 s to 10 min):
+    /// how soon another operator may take over a run that stopped answering, and how long
+    /// the holder keeps acting without reaching the table. It is renewed every sixth of it.
+    #[serde(default, deserialize_with = "lease")]
+    pub lease: Option<HumanDuration>,
+}
+
+/// The shortest and longest lease `[coordination] lease` accepts.
+pub const LEASE_RANGE: (Duration, Duration) =
+    (Duration::from_secs(10), Duration::from_secs(10 * 60));
+
+fn lease<'de, D: Deserializer<'de>>(d: D) -> Result<Option<HumanDuration>, D::Error> {
+    let h = HumanDuration::deserialize(d)?;
+    let (lo, hi) = LEASE_RANGE;
+    if h.0 < lo || h.0 > hi {
+        return Err(serde::de::Error::custom(format!(
+            "expected a lease between 10s and 10m, found {}",
+            humantime::format_duration(h.0)
+        )));
+    }
+    Ok(Some(h))
 }
 
 /// `[notify]`: where run events are sent. Either, both, or neither.

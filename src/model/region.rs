@@ -68,6 +68,10 @@ pub struct AsgReading {
     /// Instance ids that are InService (what gets registered with target groups).
     #[serde(default)]
     pub instances: Vec<String>,
+    /// Instances not yet terminated, in any lifecycle state (pending, InService, Standby,
+    /// terminating): each may still run the application, and write.
+    #[serde(default)]
+    pub running: u32,
 }
 
 impl AsgReading {
@@ -80,6 +84,7 @@ impl AsgReading {
             desired: 0,
             in_service: 0,
             instances: Vec::new(),
+            running: 0,
         }
     }
 }

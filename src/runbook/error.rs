@@ -27,6 +27,9 @@ pub enum StepError {
     },
     /// The step's record could not be made durable, so it must not act.
     Journal(String),
+    /// The run lock's fence refused the change (the lease is lost, ran out, or would end
+    /// before the call could): nothing was sent, and the run stops, unfinished.
+    Fenced(String),
     /// What the step ran answered that it failed: a program's exit status, a Lambda
     /// function's error, an HTTP answer other than the one expected.
     Failed(String),
@@ -75,6 +78,7 @@ impl fmt::Display for StepError {
                 humantime::format_duration(*after)
             ),
             StepError::Journal(m) => write!(f, "the run's record cannot be written: {m}"),
+            StepError::Fenced(m) => f.write_str(m),
             StepError::Failed(m) => f.write_str(m),
         }
     }

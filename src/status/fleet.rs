@@ -58,7 +58,7 @@ pub async fn take_fleet(estates: &[Estate], fleet: &dyn FleetBackend) -> FleetSn
                 identity_once(backend.as_ref(), Side::Primary, t),
                 identity_once(backend.as_ref(), Side::Standby, t),
             );
-            (backend.mode(), g, pi, si)
+            (backend.mode().label(), g, pi, si)
         }
     }));
     let (groups, per_estate) = tokio::join!(groups, per_estate);

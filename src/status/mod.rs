@@ -82,7 +82,7 @@ pub async fn take(estate: &Estate, backend: &dyn Backend) -> Snapshot {
         identity_once(backend, Side::Primary, timeout),
         identity_once(backend, Side::Standby, timeout),
     );
-    assemble(estate, backend.mode(), [p, s], g, [pi, si])
+    assemble(estate, backend.mode().label(), [p, s], g, [pi, si])
 }
 
 /// A snapshot of one estate from reads already made (the fleet reads regions by group).

@@ -34,7 +34,7 @@ impl Counting {
 
 #[async_trait]
 impl Backend for Counting {
-    fn mode(&self) -> String {
+    fn mode(&self) -> drconsole::backend::BackendMode {
         self.inner.mode()
     }
     fn data_ledger(&self) -> Option<drconsole::model::DataLedger> {

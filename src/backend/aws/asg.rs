@@ -32,6 +32,11 @@ fn reading(g: &AutoScalingGroup, name: &str) -> AsgReading {
         desired: count(g.desired_capacity()),
         in_service: instances.len() as u32,
         instances,
+        running: g
+            .instances()
+            .iter()
+            .filter(|i| i.lifecycle_state() != Some(&LifecycleState::Terminated))
+            .count() as u32,
     }
 }
 

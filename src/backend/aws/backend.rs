@@ -10,8 +10,10 @@ use crate::model::{GlobalReading, Identity, Parts, RegionReading, SectionError, 
 
 #[async_trait]
 impl Backend for AwsBackend {
-    fn mode(&self) -> String {
-        self.mode.clone()
+    fn mode(&self) -> crate::backend::BackendMode {
+        crate::backend::BackendMode::Aws {
+            label: self.mode.clone(),
+        }
     }
 
     async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {

@@ -51,6 +51,16 @@ pub fn change_retries() -> RetryConfig {
     RetryConfig::disabled()
 }
 
+/// How the run lock's conditional writes (claim, renewal, release in the coordination table)
+/// are retried by the SDK: never. A conditional write whose answer is lost may have been
+/// applied; the SDK would send it again, and the copy would fail its own condition (the
+/// version it expects is the one the first copy replaced), so the holder would take its own
+/// renewal for a lost lease. The lock reads the item instead (src/runbook/lock/dynamo.rs):
+/// holder and version show whether the write was applied.
+pub fn conditional_write_retries() -> RetryConfig {
+    RetryConfig::disabled()
+}
+
 /// Counts HTTP attempts (retries included) per operation, e.g. `ECS.DescribeServices`.
 #[derive(Debug, Clone, Default)]
 pub struct CallCounter {

@@ -28,7 +28,7 @@ mod s3;
 mod sts;
 
 pub use clients::CallCounter;
-pub use clients::load_sdk_config;
+pub use clients::{conditional_write_retries, load_sdk_config};
 pub use fleet::AwsFleet;
 pub use iam::iam_policy;
 

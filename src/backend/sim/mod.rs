@@ -186,8 +186,8 @@ impl Simulator {
 
 #[async_trait]
 impl Backend for Simulator {
-    fn mode(&self) -> String {
-        "SIMULATION".into()
+    fn mode(&self) -> crate::backend::BackendMode {
+        crate::backend::BackendMode::Simulation
     }
 
     fn data_ledger(&self) -> Option<crate::model::DataLedger> {

@@ -62,6 +62,14 @@ async fn act(
     p: &StepPlan,
     limit: Duration,
 ) -> Result<(), StepError> {
+    // The run lock's fence first, for a program run here as for an AWS call: a change is
+    // made only while the lease surely covers it to its timeout.
+    let call_limit = if a.is_local() {
+        limit
+    } else {
+        reader.act_limit(a)
+    };
+    reader.admit(call_limit).await?;
     let d = a.describe();
     let intent = Intent {
         action: a.clone(),

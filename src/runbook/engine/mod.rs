@@ -88,7 +88,7 @@ impl Engine {
                 "run_started"
             },
             json!({"runbook": runbook, "mode": self.ctx.mode, "user": self.ctx.user,
-                   "estate": self.ctx.estate.name, "backend": self.ctx.backend.mode(),
+                   "estate": self.ctx.estate.name, "backend": self.ctx.backend.mode().label(),
                    "accounts": super::accounts::audit_fields(&self.ctx.accounts)}),
         );
         self.rec.emit(RunEvent::Started {

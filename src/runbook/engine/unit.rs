@@ -163,6 +163,21 @@ impl Engine {
                     .log(Level::Error, Some(id), format!("stopping: {e}"));
                 return Flow::Abort(format!("stopped automatically at {id}: {e}"));
             }
+            // Nor one that no longer surely holds the run lock: stopped before the change,
+            // unfinished, so that a resume (or another operator) reads AWS again.
+            if let Some((id, e)) = failed
+                .iter()
+                .find(|(_, e)| matches!(e, StepError::Fenced(_)))
+            {
+                self.rec
+                    .audit(Some(id), "fenced", json!({"error": e.to_string()}));
+                self.rec.log(
+                    Level::Error,
+                    Some(id),
+                    format!("stopping before the change: {e}"),
+                );
+                return Flow::Suspend(format!("stopped at {id} before its change: {e}"));
+            }
             if !failed.is_empty() {
                 match self.fail_gate(&unit_id, group, &members, failed).await {
                     Decision::Abort(r) => return Flow::Abort(r),

@@ -24,7 +24,10 @@ use crate::config::{Estate, RegionConfig};
 /// One estate's item in the coordination table.
 #[derive(Debug, Clone)]
 pub struct Table {
+    /// Conditional writes: one attempt each (see [`Table::connect`]).
     client: Client,
+    /// Consistent reads of the item, retried as reads are.
+    reads: Client,
     pub table: String,
     pub estate: String,
     /// Where the table is read: `drconsole-runs in us-west-2`.
@@ -49,12 +52,28 @@ pub enum ClaimError {
     Unreachable(String),
 }
 
+/// How a renewal succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renewed {
+    /// This write was applied, and answered.
+    Now,
+    /// This write was applied, its answer lost: the item, read back, shows it.
+    Resolved,
+    /// An earlier write of this holder, whose answer was lost, had been applied: the item
+    /// holds its version and expiry, which `mine` now carries.
+    Earlier,
+}
+
 /// Why a renewal did not succeed.
 #[derive(Debug)]
 pub enum RenewError {
     /// The lease is no longer ours: another holder (if the item could be read) has it.
     Lost(Option<Box<Holder>>),
+    /// The table did not answer (nothing known to be applied): try again.
     Unreachable(String),
+    /// The write failed its condition and the item could not be read before `until`: whether
+    /// the lease is still ours is unknown.
+    Unresolved(String),
 }
 
 fn s(v: &str) -> AttributeValue {
@@ -86,9 +105,13 @@ where
 }
 
 impl Table {
-    /// The table's client: its region (default the standby's), its profile (default the
+    /// The table's clients: its region (default the standby's), its profile (default the
     /// standby's), and the standby's `endpoint_url` when it has one (an emulator or a VPC
-    /// endpoint reaches DynamoDB the way it reaches the standby).
+    /// endpoint reaches DynamoDB the way it reaches the standby). Each call is bounded by the
+    /// estate's call timeout and a sixth of the lease, so that several renewals fit in one
+    /// lease; writes are sent once ([`conditional_write_retries`]).
+    ///
+    /// [`conditional_write_retries`]: crate::backend::aws::conditional_write_retries
     pub async fn connect(estate: &Estate, c: &Coordination) -> Table {
         let region = c
             .region
@@ -100,17 +123,36 @@ impl Table {
             endpoint_url: estate.standby.endpoint_url.clone(),
             account_id: None,
         };
-        let sdk = crate::backend::aws::load_sdk_config(&cfg, estate.call_timeout.0).await;
-        let mut b = aws_sdk_dynamodb::config::Builder::from(&sdk);
-        if let Some(url) = &cfg.endpoint_url {
-            b = b.endpoint_url(url);
-        }
+        let lease = c.lease.map_or(super::LEASE, |l| l.0);
+        let timeout = estate
+            .call_timeout
+            .0
+            .min(lease / 6)
+            .max(Duration::from_secs(1));
+        let sdk = crate::backend::aws::load_sdk_config(&cfg, timeout).await;
+        let build = |sdk: &aws_config::SdkConfig| {
+            let mut b = aws_sdk_dynamodb::config::Builder::from(sdk);
+            if let Some(url) = &cfg.endpoint_url {
+                b = b.endpoint_url(url);
+            }
+            Client::from_conf(b.build())
+        };
+        let writes_cfg = sdk
+            .to_builder()
+            .retry_config(crate::backend::aws::conditional_write_retries())
+            .build();
         Table {
-            client: Client::from_conf(b.build()),
+            reads: build(&sdk),
+            client: build(&writes_cfg),
             table: c.table.clone(),
             estate: estate.name.clone(),
             label: format!("{} in {}", c.table, region),
         }
+    }
+
+    /// Whether `h` is `mine`, written by this very run (holder and run).
+    fn ours(h: &Holder, mine: &Holder) -> bool {
+        h.run_id == mine.run_id && h.host == mine.host && h.pid == mine.pid && h.user == mine.user
     }
 
     fn item(&self, h: &Holder) -> HashMap<String, AttributeValue> {
@@ -162,7 +204,7 @@ impl Table {
     /// The current holder, read consistently.
     pub async fn read(&self) -> Result<Option<Holder>, String> {
         let out = self
-            .client
+            .reads
             .get_item()
             .table_name(&self.table)
             .key("estate", s(&self.estate))
@@ -194,18 +236,31 @@ impl Table {
                 .condition_expression("attribute_not_exists(estate)")
                 .send()
                 .await;
-            match put {
+            // A write that failed without an answer (timeout, connection lost, a server error)
+            // may have been applied: the item says, as it does after a failed condition.
+            let lost_answer = match put {
                 Ok(_) => return Ok(Claimed::Fresh(mine)),
                 Err(e)
                     if e.as_service_error()
-                        .is_some_and(|se| se.is_conditional_check_failed_exception()) => {}
-                Err(e) => return Err(unreachable(err_text(&e))),
-            }
-            let Some(current) = self.read().await.map_err(ClaimError::Unreachable)? else {
+                        .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+                {
+                    None
+                }
+                Err(e) => Some(err_text(&e)),
+            };
+            let current = match (self.read().await, &lost_answer) {
+                (Ok(c), _) => c,
+                (Err(_), Some(why)) => return Err(unreachable(why.clone())),
+                (Err(e), None) => return Err(ClaimError::Unreachable(e)),
+            };
+            let Some(current) = current else {
+                if let Some(why) = lost_answer {
+                    return Err(unreachable(why)); // not applied, and the table is failing
+                }
                 continue; // released in between: try again
             };
-            // Our own write, whose answer was lost and retried.
-            if current.run_id == me.run_id && current.host == me.host && current.pid == me.pid {
+            // Our own write, whose answer was lost.
+            if Self::ours(&current, me) {
                 return Ok(Claimed::Fresh(current));
             }
             let expired = current.expired(Utc::now());
@@ -245,9 +300,26 @@ impl Table {
                     if e.as_service_error()
                         .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
                 {
-                    continue; // someone else wrote first: look again
+                    continue; // someone else wrote first (or our answer was lost): look again
                 }
-                Err(e) => return Err(unreachable(err_text(&e))),
+                Err(e) => match self.read().await {
+                    // Applied, its answer lost: ours.
+                    Ok(Some(h)) if Self::ours(&h, me) && h.lease_version == mine.lease_version => {
+                        return Ok(if dead_here {
+                            Claimed::Reclaimed {
+                                now: h,
+                                from: Box::new(current),
+                            }
+                        } else {
+                            Claimed::TakenOver {
+                                now: h,
+                                from: Box::new(current),
+                            }
+                        });
+                    }
+                    Ok(_) => continue,
+                    Err(_) => return Err(unreachable(err_text(&e))),
+                },
             }
         }
         match self.read().await {
@@ -265,7 +337,19 @@ impl Table {
 
     /// Renews `mine`'s lease and writes its progress, on the condition that the lease is still
     /// the version it holds. On success `mine` carries the new version and expiry.
-    pub async fn renew(&self, mine: &mut Holder, lease: Duration) -> Result<(), RenewError> {
+    ///
+    /// A write that fails its condition, or whose answer is lost, is resolved by reading the
+    /// item (consistently): still this run's, at the version it wrote → renewed; someone
+    /// else's (or gone) → lost. After a failed condition the read is tried again until
+    /// `until` (the lease as this holder knows it, nearly over); an answer lost with the read
+    /// failing too is only "unreachable" (nothing known applied), and the next renewal
+    /// resolves it.
+    pub async fn renew(
+        &self,
+        mine: &mut Holder,
+        lease: Duration,
+        until: tokio::time::Instant,
+    ) -> Result<Renewed, RenewError> {
         let next = mine.lease_version + 1;
         let expires = Utc::now() + lease;
         let res = self
@@ -285,25 +369,56 @@ impl Table {
             .expression_attribute_values(":run", s(&mine.run_id))
             .send()
             .await;
-        match res {
+        let condition_failed = match res {
             Ok(_) => {
                 mine.lease_version = next;
                 mine.expires_at = Some(expires);
-                Ok(())
+                return Ok(Renewed::Now);
             }
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
             {
-                Err(RenewError::Lost(
-                    self.read().await.ok().flatten().map(Box::new),
-                ))
+                None
             }
-            Err(e) => Err(RenewError::Unreachable(format!(
-                "{}: {}",
-                self.label,
-                err_text(&e)
-            ))),
+            Err(e) => Some(format!("{}: {}", self.label, err_text(&e))),
+        };
+        let seen = match condition_failed {
+            // The answer was lost: one read tells whether it was applied.
+            Some(why) => match self.read().await {
+                Ok(h) => h,
+                Err(_) => return Err(RenewError::Unreachable(why)),
+            },
+            None => self.read_until(until).await?,
+        };
+        match seen {
+            Some(h) if Self::ours(&h, mine) && h.lease_version == next => {
+                mine.lease_version = next;
+                mine.expires_at = h.expires_at;
+                Ok(if h.expires_at.map(millis) == Some(millis(expires)) {
+                    Renewed::Resolved
+                } else {
+                    Renewed::Earlier
+                })
+            }
+            // Not applied, still ours: the table failed before writing.
+            Some(h) if Self::ours(&h, mine) && h.lease_version == mine.lease_version => Err(
+                RenewError::Unreachable(format!("{}: the renewal was not applied", self.label)),
+            ),
+            other => Err(RenewError::Lost(other.map(Box::new))),
+        }
+    }
+
+    /// The item, read again (every second) until it answers or `until` comes.
+    async fn read_until(&self, until: tokio::time::Instant) -> Result<Option<Holder>, RenewError> {
+        loop {
+            match self.read().await {
+                Ok(h) => return Ok(h),
+                Err(e) if tokio::time::Instant::now() + Duration::from_secs(1) >= until => {
+                    return Err(RenewError::Unresolved(e));
+                }
+                Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+            }
         }
     }
 

@@ -452,15 +452,33 @@ impl Reader {
         )
     }
 
-    /// Makes one change. Retried only while AWS throttles it, and not at all when it is
-    /// irreversible; a failure after which it may have been applied says so.
-    pub async fn act(&self, action: &Action) -> Result<ActionOutcome, ActError> {
-        if let Some(Err(why)) = self.fence.as_ref().map(|f| f.check()) {
-            return Err(ActError {
-                error: StepError::refused(why),
-                maybe_applied: false,
-            });
+    /// How long `action` may take through [`Reader::act`], on the clock tokio sleeps on.
+    pub fn act_limit(&self, action: &Action) -> Duration {
+        // A call that lasts as long as what it runs (a Lambda function) has its own bound.
+        action
+            .call_timeout()
+            .map(|t| t.max(self.estate.call_timeout.0))
+            .map_or(self.call_timeout(), |t| self.pace.wall(t))
+    }
+
+    /// Asks the run lock's fence whether a change that may last `limit` may be made now
+    /// (waiting, briefly, for a longer lease when it needs one).
+    pub async fn admit(&self, limit: Duration) -> Result<(), StepError> {
+        match &self.fence {
+            None => Ok(()),
+            Some(f) => f.admit(limit).await.map_err(StepError::Fenced),
         }
+    }
+
+    /// Makes one change. Retried only while AWS throttles it, and not at all when it is
+    /// irreversible; a failure after which it may have been applied says so. The fence is
+    /// asked before the first attempt and again before each resend.
+    pub async fn act(&self, action: &Action) -> Result<ActionOutcome, ActError> {
+        let limit = self.act_limit(action);
+        self.admit(limit).await.map_err(|error| ActError {
+            error,
+            maybe_applied: false,
+        })?;
         let b = self.backend.clone();
         let side = action.side();
         let attempts = if action.irreversible() {
@@ -468,18 +486,31 @@ impl Reader {
         } else {
             THROTTLE_ATTEMPTS
         };
-        // A call that lasts as long as what it runs (a Lambda function) has its own bound.
-        let limit = action
-            .call_timeout()
-            .map(|t| t.max(self.estate.call_timeout.0))
-            .map_or(self.call_timeout(), |t| self.pace.wall(t));
+        let sent = std::sync::atomic::AtomicU32::new(0);
         let result = self
             .call_with(side, action.api_call(), attempts, limit, || {
                 let b = b.clone();
                 let a = action.clone();
-                async move { b.act(&a).await }
+                let resend = sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0;
+                async move {
+                    if resend && let Err(e) = self.admit(limit).await {
+                        return Ok(Err(e));
+                    }
+                    b.act(&a).await.map(Ok)
+                }
             })
             .await;
+        let result = match result {
+            Ok(Err(error)) => {
+                // Throttled before, refused by the fence now: nothing was applied.
+                return Err(ActError {
+                    error,
+                    maybe_applied: false,
+                });
+            }
+            Ok(Ok(out)) => Ok(out),
+            Err(e) => Err(e),
+        };
         // Answered or not, what was read of what it changes may be stale now.
         for (scope, parts) in action.affects() {
             self.readings.changed(scope, parts);

@@ -82,6 +82,7 @@ pub fn region(estate: &Estate, action: &Action, side: Side, r: &mut RegionReadin
                 a.max = capacity.max;
                 a.desired = capacity.desired;
                 a.in_service = capacity.desired;
+                a.running = capacity.desired;
                 let want = capacity.desired as usize;
                 a.instances.truncate(want);
                 let mut k = 0;

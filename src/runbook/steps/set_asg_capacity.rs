@@ -2,7 +2,8 @@
 //!
 //! - inputs: `side`, `to` (`production` | `standby` | `{ min, max, desired }`), `asgs` (default: all)
 //! - calls: `autoscaling:UpdateAutoScalingGroup`, only for groups not already at the capacity
-//! - waits for: the capacity set and InService ≥ desired, for every group named
+//! - waits for: the capacity set and InService ≥ desired, for every group named; at desired
+//!   0, until no instance runs (terminating ones included: each may still write)
 //! - default timeout: 10 minutes (an instance takes 2–5 to be InService)
 //! - fails when: a group does not exist
 
@@ -111,6 +112,15 @@ impl StepKind for SetAsgCapacity {
             let name = asg.name_in(self.side);
             let want = self.to.for_asg(asg);
             match read.iter().find(|a| a.name == name) {
+                // Down to none (writers stopped): done only once no instance runs at all,
+                // terminating ones included.
+                Some(a)
+                    if want.desired == 0
+                        && (a.min, a.max, a.desired) == (want.min, want.max, 0)
+                        && a.running > 0 =>
+                {
+                    waiting.push(format!("{name}: {} instances still running", a.running))
+                }
                 Some(a)
                     if (a.min, a.max, a.desired) == (want.min, want.max, want.desired)
                         && a.in_service >= want.desired => {}

@@ -142,6 +142,7 @@ impl World {
                             desired: a.desired,
                             in_service: in_service.len() as u32,
                             instances: in_service,
+                            running: a.instances.len() as u32,
                         }
                     }
                 }
