@@ -68,7 +68,7 @@ pub struct Cli {
 }
 
 /// The exit codes, as `--help` lists them (`crate::exit` names each one).
-const EXIT_CODES: &str = "\
+pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
   0   done: run completed or nothing to do, status ready, check valid
   1   run: a step failed or the run stopped (resumable); status: degraded or split brain
@@ -145,6 +145,21 @@ pub enum Command {
         /// Include the actions runbooks need to change things.
         #[arg(long)]
         operate: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// bash: `drconsole completions bash > ~/.local/share/bash-completion/completions/drconsole`;
+    /// zsh: into a directory of `$fpath` as `_drconsole`; fish: into
+    /// `~/.config/fish/completions/drconsole.fish`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: crate::manual::Shell,
+    },
+    /// Print the manual page (roff): `drconsole man | man -l -`.
+    Man {
+        /// A command whose own page to print (`drconsole man run`); without it, drconsole(1).
+        command: Option<String>,
     },
 }
 

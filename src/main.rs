@@ -73,6 +73,10 @@ fn real_main(colour: bool) -> Result<i32, Failure> {
 }
 
 async fn dispatch(cli: Cli) -> Result<i32, Failure> {
+    // Generated from the command line alone: no estate file is looked for.
+    if let Some(command @ (Command::Completions { .. } | Command::Man { .. })) = &cli.command {
+        return generated(command);
+    }
     let paths = config::locate_all(&cli.config).map_err(Failure::estate)?;
     if paths.len() > 1 {
         return fleet::dispatch(&cli, &paths).await;
@@ -114,6 +118,7 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             .map_err(run_failure)?;
             Ok(exit.code)
         }
+        Some(command @ (Command::Completions { .. } | Command::Man { .. })) => generated(command),
         Some(Command::Status { json }) => {
             let estate = load_estate(path.as_deref())?;
             let target = connect(&cli, path.as_deref(), estate).await?;
@@ -226,6 +231,20 @@ pub(crate) async fn fleet_console(
 
 /// Writes a command's output. A reader that went away (`| head`) is not a failure: the
 /// command's outcome stands.
+/// `completions` and `man`: text generated from the command line's definitions.
+fn generated(command: &Command) -> Result<i32, Failure> {
+    let bytes = match command {
+        Command::Completions { shell } => drconsole::manual::completions(*shell),
+        Command::Man { command } => {
+            drconsole::manual::man_page(command.as_deref()).map_err(Failure::usage)?
+        }
+        _ => return Err(Failure::internal("not a generated text")),
+    };
+    let text = String::from_utf8(bytes).map_err(Failure::internal)?;
+    print_out(&text)?;
+    Ok(exit::OK)
+}
+
 pub(crate) fn print_out(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
