@@ -82,6 +82,7 @@ pub async fn dispatch(cli: &Cli, paths: &[PathBuf]) -> Result<i32, Failure> {
             Ok(result.code())
         }
         Some(Command::Check) | Some(Command::IamPolicy { .. }) => Ok(exit::OK),
+        Some(Command::Init(args)) => super::init_cmd::run(args).await,
         None => {
             let theme = super::console_theme(cli)?;
             let target = connect(cli, estates).await?;
