@@ -46,8 +46,13 @@ struct Lab {
 
 impl Lab {
     fn new(fixture: &str, seed_args: &[&str]) -> Lab {
+        Lab::from_dir(&fixtures().join(fixture), seed_args)
+    }
+
+    /// `src` holds `seed.toml` and the state files.
+    fn from_dir(src: &Path, seed_args: &[&str]) -> Lab {
         let moto = Moto::start();
-        let src = fixtures().join(fixture);
+        let fixture = src.display();
         let out = Command::new(moto::python())
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/seed_terraform.py"))
             .arg(&moto.url)
@@ -73,7 +78,7 @@ impl Lab {
         ids.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
         let dir = tempfile::tempdir().expect("temp dir");
         let mut states = Vec::new();
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(&src)
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(src)
             .expect("fixture dir")
             .map(|e| e.expect("entry").path())
             .filter(|p| p.file_name().is_some_and(|n| n != "seed.toml"))
@@ -250,8 +255,20 @@ fn ecs_mysql_from_one_state_with_provider_aliases_never_prints_the_secret() {
         ),
         "{text}"
     );
-    assert!(text.contains("endpoint_secret = \"tickets/db\""), "{text}");
-    assert!(text.contains("endpoint_secret_key = \"host\""), "{text}");
+    // Written with its key when the checker knows `endpoint_secret_key`; else left commented
+    // out with a CHECK: never the bare secret, which failover would overwrite whole.
+    let keyed = "\nendpoint_secret = \"tickets/db\"\nendpoint_secret_key = \"host\"\n";
+    let commented = "\n# endpoint_secret = \"tickets/db\"\n# endpoint_secret_key = \"host\"\n";
+    assert!(
+        text.contains(keyed)
+            || (text.contains(commented) && text.contains("# CHECK: the secret is JSON")),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("\nendpoint_secret = ").count(),
+        text.matches("\nendpoint_secret_key = ").count(),
+        "a JSON secret is never written without its key: {text}"
+    );
     assert!(text.contains("primary_cluster = \"tickets\"\nstandby_cluster = \"tickets-dr\""));
     assert!(
         text.contains("name = \"tickets-worker\"\nproduction = 2\nstandby = 1"),
@@ -419,4 +436,135 @@ fn unreachable_aws_is_one_line_exit_69() {
     assert_eq!(done.stderr.trim().lines().count(), 1, "{}", done.output());
     assert!(done.stderr.contains("nothing written"), "{}", done.output());
     assert!(!dir.path().join("out.toml").exists());
+}
+
+/// Twelve ECS services in each region's cluster, with the replica, a group, a target group, a
+/// record and its checks: the calls `init` makes, batched where AWS allows (ten services per
+/// `DescribeServices`, every group of a region in one `DescribeAutoScalingGroups`).
+#[test]
+fn a_twelve_service_estate_is_read_in_batched_calls() {
+    use serde_json::json;
+    let src = tempfile::tempdir().expect("dir");
+    let (p, s) = ("us-east-1", "us-west-2");
+    let acct = "123456789012";
+    let names: Vec<String> = (1..=12).map(|i| format!("svc-{i:02}")).collect();
+    let mut seed = String::from(
+        "name = \"fleet\"\n[primary]\nregion = \"us-east-1\"\n[standby]\nregion = \"us-west-2\"\n\
+         [database]\nkind = \"rds-replica\"\nprimary = \"fleet-db\"\nstandby = \"fleet-db-replica\"\n\
+         endpoint_parameter = \"/fleet/db/endpoint\"\n\
+         [ecs]\nprimary_cluster = \"fleet\"\nstandby_cluster = \"fleet\"\n",
+    );
+    for n in &names {
+        seed.push_str(&format!(
+            "[[ecs.services]]\nname = \"{n}\"\nproduction = 3\nstandby = 1\n"
+        ));
+    }
+    seed.push_str(
+        "[[asgs]]\nname = \"fleet-web\"\nproduction = { min = 2, max = 6, desired = 2 }\n\
+         standby = { min = 0, max = 6, desired = 0 }\n",
+    );
+    std::fs::write(src.path().join("seed.toml"), seed).expect("seed");
+    let res = |kind: &str, name: &str, key: Option<&str>, attrs: Value| {
+        let mut inst = json!({"attributes": attrs});
+        if let Some(k) = key {
+            inst["index_key"] = json!(k);
+        }
+        json!({"mode": "managed", "type": kind, "name": name,
+               "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+               "instances": [inst]})
+    };
+    let mut resources = vec![
+        res(
+            "aws_db_instance",
+            "primary",
+            None,
+            json!({"identifier": "fleet-db",
+            "arn": format!("arn:aws:rds:{p}:{acct}:db:fleet-db")}),
+        ),
+        res(
+            "aws_db_instance",
+            "replica",
+            None,
+            json!({"identifier": "fleet-db-replica",
+            "arn": format!("arn:aws:rds:{s}:{acct}:db:fleet-db-replica"),
+            "replicate_source_db": format!("arn:aws:rds:{p}:{acct}:db:fleet-db")}),
+        ),
+        res(
+            "aws_ssm_parameter",
+            "endpoint",
+            None,
+            json!({"name": "/fleet/db/endpoint",
+            "arn": format!("arn:aws:ssm:{s}:{acct}:parameter/fleet/db/endpoint")}),
+        ),
+    ];
+    for region in [p, s] {
+        let cluster = format!("arn:aws:ecs:{region}:{acct}:cluster/fleet");
+        resources.push(res(
+            "aws_ecs_cluster",
+            region,
+            None,
+            json!({"name": "fleet", "arn": cluster}),
+        ));
+        resources.push(res("aws_autoscaling_group", region, None, json!({
+            "name": "fleet-web",
+            "arn": format!("arn:aws:autoscaling:{region}:{acct}:autoScalingGroup:1:autoScalingGroupName/fleet-web")})));
+        for n in &names {
+            resources.push(res(
+                "aws_ecs_service",
+                region,
+                Some(n),
+                json!({
+                "name": n, "cluster": cluster,
+                "id": format!("arn:aws:ecs:{region}:{acct}:service/fleet/{n}")}),
+            ));
+        }
+    }
+    let state = json!({"version": 4, "terraform_version": "1.9.8", "serial": 1,
+                       "lineage": "x", "resources": resources});
+    std::fs::write(
+        src.path().join("fleet.tfstate"),
+        serde_json::to_string_pretty(&state).expect("json"),
+    )
+    .expect("state");
+
+    let lab = Lab::from_dir(src.path(), &[]);
+    let mut cmd = drconsole(lab.dir.path());
+    cmd.args(["init", "--primary", p, "--standby", s, "-o", "estate.toml"])
+        .args(["--endpoint-url", &lab.moto.url])
+        .arg("--terraform-state")
+        .arg(&lab.states[0])
+        .env("DRCONSOLE_INIT_CALLS", "1");
+    let done = run_limited(cmd, LIMIT);
+    assert_eq!(done.code, Some(0), "{}", done.output());
+    let text = std::fs::read_to_string(lab.estate()).expect("estate");
+    assert_eq!(text.matches("[[ecs.services]]").count(), 12, "{text}");
+    assert_eq!(
+        text.matches("production = 3\nstandby = 1").count(),
+        12,
+        "{text}"
+    );
+    let line = done
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("init: ") && l.contains(" AWS calls: "))
+        .unwrap_or_else(|| panic!("no call count: {}", done.output()));
+    let count = |op: &str| -> u64 {
+        line.split(&format!("\"{op}\": "))
+            .nth(1)
+            .and_then(|r| r.split([',', '}']).next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    // Twelve services: two DescribeServices per cluster (10 + 2), not twelve.
+    assert_eq!(count("ECS.DescribeServices"), 4, "{line}");
+    assert_eq!(count("Auto Scaling.DescribeAutoScalingGroups"), 2, "{line}");
+    assert_eq!(count("RDS.DescribeDBInstances"), 2, "{line}");
+    assert_eq!(count("SSM.GetParameter"), 1, "{line}");
+    let total: u64 = line
+        .split("AWS calls: ")
+        .next()
+        .and_then(|h| h.trim_start_matches("init: ").trim().parse().ok())
+        .unwrap_or(u64::MAX);
+    assert_eq!(total, 9, "{line}");
+    eprintln!("12-service estate: {line}; took {:?}", done.took);
 }

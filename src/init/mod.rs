@@ -11,6 +11,9 @@ pub mod pair;
 pub mod terraform;
 pub mod write;
 
+#[cfg(test)]
+mod tests;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
