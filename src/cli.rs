@@ -140,6 +140,8 @@ pub enum Command {
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
         concurrency: u16,
     },
+    /// Write an estate file from Terraform state, confirmed by reading AWS (read-only).
+    Init(Box<InitArgs>),
     /// Print a least-privilege IAM policy for the estate.
     IamPolicy {
         /// Include the actions runbooks need to change things.
@@ -161,6 +163,43 @@ pub enum Command {
         /// A command whose own page to print (`drconsole man run`); without it, drconsole(1).
         command: Option<String>,
     },
+}
+
+/// `drconsole init`: where the estate is, what describes it, where to write it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InitArgs {
+    /// The region that serves traffic (e.g. us-east-1).
+    #[arg(long, value_name = "REGION")]
+    pub primary: String,
+    /// The region failed over to.
+    #[arg(long, value_name = "REGION")]
+    pub standby: String,
+    /// Terraform state: the JSON of `terraform show -json`, or a terraform.tfstate (v4).
+    /// Repeat it for one state per region.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub terraform_state: Vec<PathBuf>,
+    /// Where to write the estate (`-`: standard output); default NAME.toml.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write the file even when something required is missing, with the gaps marked.
+    #[arg(long)]
+    pub draft: bool,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// The estate's name (default: from the primary database, cluster or group).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// AWS profile for the primary region (also written into the estate).
+    #[arg(long, value_name = "PROFILE")]
+    pub primary_profile: Option<String>,
+    /// AWS profile for the standby region (also written into the estate).
+    #[arg(long, value_name = "PROFILE")]
+    pub standby_profile: Option<String>,
+    /// Endpoint for every AWS call, both regions: a local emulator or a VPC endpoint (also
+    /// written into the estate).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
 }
 
 /// What the command line asks for.

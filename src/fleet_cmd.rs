@@ -85,6 +85,7 @@ pub async fn dispatch(cli: &Cli, paths: &[PathBuf]) -> Result<i32, Failure> {
         | Some(Command::IamPolicy { .. })
         | Some(Command::Completions { .. })
         | Some(Command::Man { .. }) => Ok(exit::OK),
+        Some(Command::Init(args)) => super::init_cmd::run(args).await,
         None => {
             let theme = super::console_theme(cli)?;
             let target = connect(cli, estates).await?;

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod exit;
+pub mod init;
 pub mod manual;
 pub mod model;
 pub mod poll;

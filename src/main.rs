@@ -21,6 +21,8 @@ use drconsole::ui::theme::Theme;
 
 #[path = "fleet_cmd.rs"]
 mod fleet;
+#[path = "init_cmd.rs"]
+mod init_cmd;
 
 /// What the console runs against.
 struct Target {
@@ -77,12 +79,16 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
     if let Some(command @ (Command::Completions { .. } | Command::Man { .. })) = &cli.command {
         return generated(command);
     }
+    if let Some(Command::Init(args)) = &cli.command {
+        return init_cmd::run(args).await;
+    }
     let paths = config::locate_all(&cli.config).map_err(Failure::estate)?;
     if paths.len() > 1 {
         return fleet::dispatch(&cli, &paths).await;
     }
     let path = paths.into_iter().next();
     match &cli.command {
+        Some(Command::Init(args)) => init_cmd::run(args).await,
         Some(Command::Check) => {
             let Some(path) = path else {
                 return Err(Failure::config(

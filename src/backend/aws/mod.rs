@@ -11,6 +11,7 @@ mod backend;
 mod backup;
 mod clients;
 mod cloudwatch;
+mod discover;
 mod ecr;
 mod ecs;
 mod elb;
@@ -29,6 +30,7 @@ mod sts;
 
 pub use clients::CallCounter;
 pub use clients::{conditional_write_retries, load_sdk_config};
+pub use discover::Discovery;
 pub use fleet::AwsFleet;
 pub use iam::iam_policy;
 
