@@ -140,6 +140,13 @@ pub enum Command {
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
         concurrency: u16,
     },
+    /// Poll and evaluate the runbooks without a terminal, serving OpenMetrics for Prometheus
+    /// at /metrics (and /healthz). Read-only. Several estates: one `estate` label each.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:9464 (port 0 picks a free one).
+        #[arg(long, value_name = "ADDR")]
+        metrics: std::net::SocketAddr,
+    },
     /// Print a least-privilege IAM policy for the estate.
     IamPolicy {
         /// Include the actions runbooks need to change things.
