@@ -18,7 +18,13 @@ use serde_json::{Value, json};
 use support::{Endpoints, Moto, moto};
 
 /// Creates or updates `user` with `policy` (through tests/moto/principal.py): its keys.
-fn principal(server: &Moto, dir: &Path, user: &str, policy: &Value, enforce: bool) -> (String, String) {
+fn principal(
+    server: &Moto,
+    dir: &Path,
+    user: &str,
+    policy: &Value,
+    enforce: bool,
+) -> (String, String) {
     let file = dir.join(format!("{user}.json"));
     std::fs::write(&file, policy.to_string()).expect("write policy");
     let mut cmd = Command::new(moto::python());
@@ -30,7 +36,11 @@ fn principal(server: &Moto, dir: &Path, user: &str, policy: &Value, enforce: boo
         cmd.arg("--enforce");
     }
     let out = cmd.output().expect("run principal.py");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let keys: Value = serde_json::from_slice(&out.stdout).expect("keys");
     (
         keys["access_key_id"].as_str().expect("key id").into(),
@@ -116,8 +126,8 @@ fn a_denied_promotion_is_action_required_until_it_is_allowed() {
         "failover   action required: database: rds:PromoteReadReplica denied",
         "{text}"
     );
-    let json: Value = serde_json::from_str(&status(&config, dir.path(), &keys, true))
-        .expect("status --json");
+    let json: Value =
+        serde_json::from_str(&status(&config, dir.path(), &keys, true)).expect("status --json");
     status_schema::assert_conforms(&json);
     let failover = &json["evaluations"][0];
     assert_eq!(failover["runbook"], "failover", "{json:#}");
@@ -129,9 +139,19 @@ fn a_denied_promotion_is_action_required_until_it_is_allowed() {
     );
 
     // 2. Allowed: the next evaluation passes.
-    let keys = principal(&server, dir.path(), "dr-operator", &operator_policy(&estate, None), false);
+    let keys = principal(
+        &server,
+        dir.path(),
+        "dr-operator",
+        &operator_policy(&estate, None),
+        false,
+    );
     let text = status(&config, dir.path(), &keys, false);
-    assert_eq!(evaluation_line(&text, "failover"), "failover   passed", "{text}");
+    assert_eq!(
+        evaluation_line(&text, "failover"),
+        "failover   passed",
+        "{text}"
+    );
 
     // 3. A caller allowed everything the runbooks do but not iam:SimulatePrincipalPolicy,
     //    with IAM enforced: the dry run reads what it needs, the permissions are not
@@ -154,8 +174,9 @@ fn a_denied_promotion_is_action_required_until_it_is_allowed() {
     let text = status(&config, dir.path(), &keys, false);
     let line = evaluation_line(&text, "failover");
     assert!(
-        line.starts_with("failover   not evaluated: the standby caller may not simulate its policies")
-            && line.contains("iam:SimulatePrincipalPolicy"),
+        line.starts_with(
+            "failover   not evaluated: the standby caller may not simulate its policies"
+        ) && line.contains("iam:SimulatePrincipalPolicy"),
         "{text}"
     );
 
@@ -164,5 +185,8 @@ fn a_denied_promotion_is_action_required_until_it_is_allowed() {
     for op in moto_control::CHANGES {
         assert!(!requests.contains_key(*op), "{op} was called: {requests:?}");
     }
-    assert!(requests.contains_key("SimulatePrincipalPolicy"), "{requests:?}");
+    assert!(
+        requests.contains_key("SimulatePrincipalPolicy"),
+        "{requests:?}"
+    );
 }

@@ -67,7 +67,8 @@ fn serve(args: &[&str], env: &[(&str, &str)], home: &Path) -> Served {
 /// One GET on loopback: status code and body.
 fn get(port: u16, path: &str) -> (u16, String, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
     write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
     let mut answer = String::new();
     s.read_to_string(&mut answer).expect("read");
@@ -150,7 +151,11 @@ fn two_simulated_estates_are_served_as_openmetrics_with_one_label_each() {
     .expect("simulated estate");
     let mut args: Vec<String> = vec!["--simulate".into()];
     for name in ["orders", "payments"] {
-        let text = base.replacen("name = \"orders (simulated)\"", &format!("name = \"{name}\""), 1);
+        let text = base.replacen(
+            "name = \"orders (simulated)\"",
+            &format!("name = \"{name}\""),
+            1,
+        );
         assert_ne!(text, base);
         let path = home.path().join(format!("{name}.toml"));
         std::fs::write(&path, text).expect("write estate");
@@ -162,40 +167,89 @@ fn two_simulated_estates_are_served_as_openmetrics_with_one_label_each() {
 
     let (families, _) = until(served.port, Duration::from_secs(60), |f| {
         ["orders", "payments"].iter().all(|e| {
-            value(f, "drconsole_evaluation", &[("estate", e), ("runbook", "failover"), ("outcome", "passed")])
-                == Some(1.0)
+            value(
+                f,
+                "drconsole_evaluation",
+                &[
+                    ("estate", e),
+                    ("runbook", "failover"),
+                    ("outcome", "passed"),
+                ],
+            ) == Some(1.0)
         })
     });
     let (code, content_type, body) = get(served.port, "/metrics");
     assert_eq!(code, 200);
-    assert_eq!(content_type, "application/openmetrics-text; version=1.0.0; charset=utf-8");
+    assert_eq!(
+        content_type,
+        "application/openmetrics-text; version=1.0.0; charset=utf-8"
+    );
     for estate in ["orders", "payments"] {
         let e = [("estate", estate)];
-        assert_eq!(value(&families, "drconsole_standby_ready", &[("estate", estate), ("side", "standby")]), Some(1.0), "{body}");
         assert_eq!(
-            value(&families, "drconsole_posture", &[("estate", estate), ("state", "normal")]),
+            value(
+                &families,
+                "drconsole_standby_ready",
+                &[("estate", estate), ("side", "standby")]
+            ),
+            Some(1.0),
+            "{body}"
+        );
+        assert_eq!(
+            value(
+                &families,
+                "drconsole_posture",
+                &[("estate", estate), ("state", "normal")]
+            ),
             Some(1.0)
         );
         assert_eq!(
-            value(&families, "drconsole_readiness_check", &[("estate", estate), ("check", "replica replicating"), ("result", "pass")]),
+            value(
+                &families,
+                "drconsole_readiness_check",
+                &[
+                    ("estate", estate),
+                    ("check", "replica replicating"),
+                    ("result", "pass")
+                ]
+            ),
             Some(1.0)
         );
         let lag = value(&families, "drconsole_replica_lag_seconds", &e).expect("lag");
         assert!(lag >= 0.0 && lag < 300.0, "{lag}");
-        assert_eq!(value(&families, "drconsole_rpo_budget_seconds", &e), Some(300.0));
+        assert_eq!(
+            value(&families, "drconsole_rpo_budget_seconds", &e),
+            Some(300.0)
+        );
         for scope in ["primary", "standby", "route53"] {
             assert_eq!(
-                value(&families, "drconsole_region_reachable", &[("estate", estate), ("scope", scope)]),
+                value(
+                    &families,
+                    "drconsole_region_reachable",
+                    &[("estate", estate), ("scope", scope)]
+                ),
                 Some(1.0),
                 "{scope}"
             );
-            let age = value(&families, "drconsole_reading_age_seconds", &[("estate", estate), ("scope", scope)])
-                .expect("age");
+            let age = value(
+                &families,
+                "drconsole_reading_age_seconds",
+                &[("estate", estate), ("scope", scope)],
+            )
+            .expect("age");
             assert!(age < 60.0, "{scope} {age}");
         }
         for aspect in ["permissions", "plan", "drift"] {
             assert_eq!(
-                value(&families, "drconsole_evaluation_aspect", &[("estate", estate), ("aspect", aspect), ("outcome", "passed")]),
+                value(
+                    &families,
+                    "drconsole_evaluation_aspect",
+                    &[
+                        ("estate", estate),
+                        ("aspect", aspect),
+                        ("outcome", "passed")
+                    ]
+                ),
                 Some(1.0),
                 "{aspect}"
             );
@@ -204,10 +258,21 @@ fn two_simulated_estates_are_served_as_openmetrics_with_one_label_each() {
     }
     let types: Vec<(String, String)> = families
         .iter()
-        .map(|f| (f["name"].as_str().unwrap_or("").into(), f["type"].as_str().unwrap_or("").into()))
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap_or("").into(),
+                f["type"].as_str().unwrap_or("").into(),
+            )
+        })
         .collect();
-    assert!(types.contains(&("drconsole_aws_calls".into(), "counter".into())), "{types:?}");
-    assert!(types.contains(&("drconsole_replica_lag_seconds".into(), "gauge".into())), "{types:?}");
+    assert!(
+        types.contains(&("drconsole_aws_calls".into(), "counter".into())),
+        "{types:?}"
+    );
+    assert!(
+        types.contains(&("drconsole_replica_lag_seconds".into(), "gauge".into())),
+        "{types:?}"
+    );
 
     let (code, _, body) = get(served.port, "/healthz");
     assert_eq!((code, body.as_str()), (200, "ok\n"));
@@ -260,7 +325,11 @@ fn set_standby_max(server: &Moto, region: &str, max: u32) {
         .args(["-c", &script])
         .output()
         .expect("run boto3");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -279,8 +348,11 @@ fn a_lowered_standby_max_flips_readiness_and_the_evaluation_within_two_polls() {
 
     // The standby's principal may do what the runbooks do (iam-policy --operate).
     let policy = home.path().join("operator.json");
-    std::fs::write(&policy, drconsole::backend::aws::iam_policy(&estate, true).to_string())
-        .expect("policy");
+    std::fs::write(
+        &policy,
+        drconsole::backend::aws::iam_policy(&estate, true).to_string(),
+    )
+    .expect("policy");
     let out = Command::new(moto::python())
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/principal.py"))
         .arg(&server.url)
@@ -288,18 +360,40 @@ fn a_lowered_standby_max_flips_readiness_and_the_evaluation_within_two_polls() {
         .arg(&policy)
         .output()
         .expect("principal.py");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let keys: Value = serde_json::from_slice(&out.stdout).expect("keys");
     let env = [
-        ("AWS_ACCESS_KEY_ID", keys["access_key_id"].as_str().expect("id")),
-        ("AWS_SECRET_ACCESS_KEY", keys["secret_access_key"].as_str().expect("secret")),
+        (
+            "AWS_ACCESS_KEY_ID",
+            keys["access_key_id"].as_str().expect("id"),
+        ),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            keys["secret_access_key"].as_str().expect("secret"),
+        ),
         ("AWS_EC2_METADATA_DISABLED", "true"),
     ];
-    let served = serve(&["--config", config.to_str().expect("utf-8")], &env, home.path());
+    let served = serve(
+        &["--config", config.to_str().expect("utf-8")],
+        &env,
+        home.path(),
+    );
     let e = [("estate", "orders")];
     let ready = |f: &[Value]| value(f, "drconsole_standby_ready", &e);
     let failover = |f: &[Value], outcome: &str| {
-        value(f, "drconsole_evaluation", &[("estate", "orders"), ("runbook", "failover"), ("outcome", outcome)])
+        value(
+            f,
+            "drconsole_evaluation",
+            &[
+                ("estate", "orders"),
+                ("runbook", "failover"),
+                ("outcome", outcome),
+            ],
+        )
     };
 
     let (f, _) = until(served.port, Duration::from_secs(60), |f| {
@@ -317,10 +411,22 @@ fn a_lowered_standby_max_flips_readiness_and_the_evaluation_within_two_polls() {
     assert_eq!(ready(&f), Some(0.0), "{}", json!(f));
     assert_eq!(failover(&f, "action_required"), Some(1.0));
     assert_eq!(
-        value(&f, "drconsole_evaluation_aspect", &[("estate", "orders"), ("runbook", "failover"), ("aspect", "drift"), ("outcome", "action_required")]),
+        value(
+            &f,
+            "drconsole_evaluation_aspect",
+            &[
+                ("estate", "orders"),
+                ("runbook", "failover"),
+                ("aspect", "drift"),
+                ("outcome", "action_required")
+            ]
+        ),
         Some(1.0)
     );
-    assert!(took <= within, "flipped after {took:?}, more than two poll intervals");
+    assert!(
+        took <= within,
+        "flipped after {took:?}, more than two poll intervals"
+    );
 
     set_standby_max(&server, &seeded.standby_region, 10);
     let (f, took) = until(served.port, Duration::from_secs(30), |f| {
@@ -332,10 +438,28 @@ fn a_lowered_standby_max_flips_readiness_and_the_evaluation_within_two_polls() {
 
     // Calls by operation are counted, and serving changed nothing (the two
     // UpdateAutoScalingGroup calls are the test's own).
-    assert!(value(&f, "drconsole_aws_calls_total", &[("estate", "orders"), ("operation", "RDS.DescribeDBInstances")]).is_some_and(|n| n > 0.0));
+    assert!(
+        value(
+            &f,
+            "drconsole_aws_calls_total",
+            &[
+                ("estate", "orders"),
+                ("operation", "RDS.DescribeDBInstances")
+            ]
+        )
+        .is_some_and(|n| n > 0.0)
+    );
     let requests = moto_control::requests(&server.url);
     for op in moto_control::CHANGES {
-        let expected = if *op == "UpdateAutoScalingGroup" { 2 } else { 0 };
-        assert_eq!(requests.get(*op).copied().unwrap_or(0), expected, "{op}: {requests:?}");
+        let expected = if *op == "UpdateAutoScalingGroup" {
+            2
+        } else {
+            0
+        };
+        assert_eq!(
+            requests.get(*op).copied().unwrap_or(0),
+            expected,
+            "{op}: {requests:?}"
+        );
     }
 }

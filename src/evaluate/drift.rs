@@ -88,7 +88,10 @@ fn side_findings(
                 if db.role == DbRole::Writer {
                     out.push(finding(
                         Outcome::ActionRequired,
-                        format!("{side} database {} is a writer, the estate expects a replica", db.id),
+                        format!(
+                            "{side} database {} is a writer, the estate expects a replica",
+                            db.id
+                        ),
                     ));
                 }
             }
@@ -132,25 +135,21 @@ fn side_findings(
                         Outcome::ActionRequired,
                         format!("{side} ASG {name} not found"),
                     )),
-                    Some(a) if !active && a.max < cfg.production.desired => {
-                        out.push(finding(
-                            Outcome::ActionRequired,
-                            format!(
-                                "{side} ASG {name} max {} < production {}",
-                                a.max, cfg.production.desired
-                            ),
-                        ))
-                    }
-                    Some(a) if active && a.desired > cfg.production.desired => {
-                        out.push(finding(
-                            Outcome::ActionRequired,
-                            format!(
-                                "{side} ASG {name} runs {} instance(s), more than production {}: \
+                    Some(a) if !active && a.max < cfg.production.desired => out.push(finding(
+                        Outcome::ActionRequired,
+                        format!(
+                            "{side} ASG {name} max {} < production {}",
+                            a.max, cfg.production.desired
+                        ),
+                    )),
+                    Some(a) if active && a.desired > cfg.production.desired => out.push(finding(
+                        Outcome::ActionRequired,
+                        format!(
+                            "{side} ASG {name} runs {} instance(s), more than production {}: \
                                  the other side would come up short",
-                                a.desired, cfg.production.desired
-                            ),
-                        ))
-                    }
+                            a.desired, cfg.production.desired
+                        ),
+                    )),
                     Some(_) => {}
                 }
             }

@@ -18,7 +18,9 @@ use chrono::Utc;
 
 use crate::backend::Backend;
 use crate::config::Estate;
-use crate::model::{Aspect, AspectResult, Evaluation, Finding, Outcome, RegionReading, Scope, Side};
+use crate::model::{
+    Aspect, AspectResult, Evaluation, Finding, Outcome, RegionReading, Scope, Side,
+};
 use crate::poll::{Reading, read_once};
 use crate::posture::{Posture, PostureState};
 

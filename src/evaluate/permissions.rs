@@ -74,7 +74,10 @@ pub async fn check(
             }
         }
         // Calls a step does not name (iam:PassRole for a restore) are reported as such.
-        for p in permissions.iter().filter(|p| p.decision != Decision::Allowed) {
+        for p in permissions
+            .iter()
+            .filter(|p| p.decision != Decision::Allowed)
+        {
             let named = calls
                 .iter()
                 .flat_map(|(_, a)| a.iter())

@@ -39,6 +39,11 @@ pub async fn dry_run(
         Arc::new(Readings::default()),
     )
     .touching(&sides_of(&steps, estate));
+    // Every part of each region the run calls, read once up front: a step planned on what an
+    // earlier one would leave (targets after the scale-up) finds all of it to predict on.
+    for side in sides_of(&steps, estate) {
+        let _ = reader.region(side).await;
+    }
     let mut planned = Planned::default();
     let memo = StepMemo::default();
     for unit in &steps {

@@ -72,7 +72,12 @@ pub fn console(
     backend: Arc<dyn Backend>,
 ) -> mpsc::UnboundedReceiver<Vec<Evaluation>> {
     let (tx, rx) = mpsc::unbounded_channel();
-    let interval = estate.evaluate_interval.0;
+    let interval = interval(&estate);
     spawn(estate, backend, interval, Arc::new(Notify::new()), tx);
     rx
+}
+
+/// `evaluate_interval`, never shorter than a poll.
+pub fn interval(estate: &Estate) -> Duration {
+    estate.evaluate_interval.0.max(estate.poll_interval())
 }

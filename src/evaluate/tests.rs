@@ -117,13 +117,24 @@ async fn a_ready_estate_passes_every_aspect_without_a_change() {
     assert_eq!(e.outcome, Outcome::Passed, "{e:#?}");
     assert_eq!(e.headline(), "passed");
     for a in [Aspect::Plan, Aspect::Permissions, Aspect::Drift] {
-        assert_eq!(e.aspect(a).map(|r| r.outcome), Some(Outcome::Passed), "{a:?}: {e:#?}");
+        assert_eq!(
+            e.aspect(a).map(|r| r.outcome),
+            Some(Outcome::Passed),
+            "{a:?}: {e:#?}"
+        );
     }
     // The plan makes calls (promote, scale, DNS) and every one was simulated.
     let permissions = e.aspect(Aspect::Permissions).expect("permissions");
-    assert!(permissions.summary.ends_with("call(s) allowed"), "{permissions:?}");
+    assert!(
+        permissions.summary.ends_with("call(s) allowed"),
+        "{permissions:?}"
+    );
     assert!(!permissions.summary.starts_with("0 "), "{permissions:?}");
-    assert_eq!(wrapped.changes.load(Ordering::SeqCst), 0, "an evaluation changed AWS");
+    assert_eq!(
+        wrapped.changes.load(Ordering::SeqCst),
+        0,
+        "an evaluation changed AWS"
+    );
 }
 
 #[tokio::test]
@@ -153,8 +164,7 @@ async fn a_caller_that_may_not_simulate_is_not_evaluated_never_passed() {
         Some(Outcome::NotEvaluated)
     );
     assert!(
-        e.headline().starts_with("not evaluated: ")
-            && e.headline().contains("may not simulate"),
+        e.headline().starts_with("not evaluated: ") && e.headline().contains("may not simulate"),
         "{}",
         e.headline()
     );
@@ -190,7 +200,10 @@ async fn a_lowered_standby_max_is_drift_on_the_next_readings_and_clears_when_res
     let restored = with_drift(&e, &estate, Side::Primary, [Some(&primary), Some(&standby)]);
     assert_eq!(restored.outcome, Outcome::Passed, "{restored:#?}");
     // A region not read leaves the drift as it was.
-    assert_eq!(with_drift(&lowered, &estate, Side::Primary, [None, Some(&standby)]), lowered);
+    assert_eq!(
+        with_drift(&lowered, &estate, Side::Primary, [None, Some(&standby)]),
+        lowered
+    );
 }
 
 #[tokio::test]
@@ -224,8 +237,17 @@ fn the_posture_chooses_the_runbooks() {
         active: None,
         detail: String::new(),
     };
-    assert_eq!(applicable(&estate, &posture(PostureState::Normal)), ["failover"]);
-    assert_eq!(applicable(&estate, &posture(PostureState::FailedOver)), ["reprotect"]);
-    assert_eq!(applicable(&estate, &posture(PostureState::Reprotected)), ["failback"]);
+    assert_eq!(
+        applicable(&estate, &posture(PostureState::Normal)),
+        ["failover"]
+    );
+    assert_eq!(
+        applicable(&estate, &posture(PostureState::FailedOver)),
+        ["reprotect"]
+    );
+    assert_eq!(
+        applicable(&estate, &posture(PostureState::Reprotected)),
+        ["failback"]
+    );
     assert!(applicable(&estate, &posture(PostureState::SplitBrain)).is_empty());
 }

@@ -59,7 +59,8 @@ impl Family {
         } else {
             MetricType::Gauge
         };
-        let mut metric = encoder.encode_descriptor(self.name, self.help, self.unit.as_ref(), kind)?;
+        let mut metric =
+            encoder.encode_descriptor(self.name, self.help, self.unit.as_ref(), kind)?;
         for (labels, value) in &self.samples {
             let sample = metric.encode_family(labels)?;
             if self.counter {
@@ -210,7 +211,13 @@ impl Estates {
                 Verdict::Degraded => ready.push(vlabels.clone(), 0.0),
                 Verdict::Unknown => {}
             }
-            one_hot(&mut verdict, &vlabels, "verdict", &VERDICTS, view.readiness.verdict);
+            one_hot(
+                &mut verdict,
+                &vlabels,
+                "verdict",
+                &VERDICTS,
+                view.readiness.verdict,
+            );
             for item in &view.readiness.items {
                 let mut l = base.clone();
                 l.push(("check", item.label.clone()));
@@ -272,7 +279,10 @@ impl Estates {
                 }
             }
             if let Some(at) = s.evaluated {
-                evaluation_age.push(base.clone(), now.saturating_duration_since(at).as_secs_f64());
+                evaluation_age.push(
+                    base.clone(),
+                    now.saturating_duration_since(at).as_secs_f64(),
+                );
             }
             for (op, n) in s.backend.calls_by_operation().unwrap_or_default() {
                 let mut l = base.clone();

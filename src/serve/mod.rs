@@ -52,7 +52,7 @@ pub fn watch(
     crate::evaluate::schedule::spawn(
         estate.clone(),
         backend,
-        estate.evaluate_interval.0,
+        crate::evaluate::schedule::interval(&estate),
         Arc::new(Notify::new()),
         eval_tx,
     );

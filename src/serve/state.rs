@@ -113,7 +113,8 @@ impl EstateState {
             self.global.data.as_ref(),
         );
         let active = posture.active.unwrap_or(Side::Primary);
-        let readiness = readiness::evaluate(&self.estate, active, readings, self.global.data.as_ref());
+        let readiness =
+            readiness::evaluate(&self.estate, active, readings, self.global.data.as_ref());
         let evaluations = self
             .evaluations
             .iter()

@@ -50,7 +50,10 @@ async fn unknown_lag_is_absent_and_stopped_replication_says_so() {
     let text = render(&registry(estates)).expect("encode");
     let lag = samples(&text, "drconsole_replica_lag_seconds");
     assert_eq!(lag.len(), 1, "{text}");
-    assert!(lag[0].starts_with("drconsole_replica_lag_seconds{estate=\"known\"} "), "{lag:?}");
+    assert!(
+        lag[0].starts_with("drconsole_replica_lag_seconds{estate=\"known\"} "),
+        "{lag:?}"
+    );
     assert_eq!(
         samples(&text, "drconsole_replication_stopped"),
         [
@@ -63,7 +66,9 @@ async fn unknown_lag_is_absent_and_stopped_replication_says_so() {
     // Every estate has its own series; the exposition ends as OpenMetrics does.
     for estate in ["known", "stopped", "nodata"] {
         assert!(
-            text.contains(&format!("drconsole_posture{{estate=\"{estate}\",state=\"normal\"}} 1")),
+            text.contains(&format!(
+                "drconsole_posture{{estate=\"{estate}\",state=\"normal\"}} 1"
+            )),
             "{text}"
         );
     }

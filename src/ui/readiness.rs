@@ -77,7 +77,10 @@ fn evaluation_lines<'a>(
                     theme.text,
                 ),
                 Span::styled(e.headline(), style),
-                Span::styled(format!(" · {}", crate::timefmt::age(Some(*age))), theme.muted),
+                Span::styled(
+                    format!(" · {}", crate::timefmt::age(Some(*age))),
+                    theme.muted,
+                ),
             ];
             Line::from(fit::truncate_spans(spans, width))
         })

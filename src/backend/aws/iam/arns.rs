@@ -196,7 +196,10 @@ pub(crate) fn calls_of(estate: &Estate, action: &Action) -> Vec<(String, String)
             side,
             cluster,
             service,
-        } => one(format!("arn:aws:ecs:{}:*:service/{cluster}/{service}", r(*side))),
+        } => one(format!(
+            "arn:aws:ecs:{}:*:service/{cluster}/{service}",
+            r(*side)
+        )),
         Action::SetAsgCapacity { side, asg, .. } => one(format!(
             "arn:aws:autoscaling:{}:*:autoScalingGroup:*:autoScalingGroupName/{asg}",
             r(*side)
@@ -217,9 +220,10 @@ pub(crate) fn calls_of(estate: &Estate, action: &Action) -> Vec<(String, String)
                 r(*side),
                 name.trim_start_matches('/')
             )),
-            EndpointStore::Secret(name) => {
-                one(format!("arn:aws:secretsmanager:{}:*:secret:{name}-*", r(*side)))
-            }
+            EndpointStore::Secret(name) => one(format!(
+                "arn:aws:secretsmanager:{}:*:secret:{name}-*",
+                r(*side)
+            )),
         },
         Action::InvokeLambda { side, function, .. } if function.starts_with("arn:") => {
             let _ = side;

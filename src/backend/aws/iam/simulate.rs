@@ -143,7 +143,9 @@ mod tests {
     #[test]
     fn a_role_session_is_simulated_as_its_role_and_a_user_as_itself() {
         assert_eq!(
-            policy_source(&id("arn:aws:sts::123456789012:assumed-role/DROperator/alice")),
+            policy_source(&id(
+                "arn:aws:sts::123456789012:assumed-role/DROperator/alice"
+            )),
             Some("arn:aws:iam::123456789012:role/DROperator".into())
         );
         assert_eq!(
