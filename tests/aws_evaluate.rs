@@ -171,7 +171,15 @@ fn a_denied_promotion_is_action_required_until_it_is_allowed() {
     monitor = json!({"Version": "2012-10-17",
                      "Statement": [{"Effect": "Allow", "Action": all, "Resource": "*"}]});
     let keys = principal(&server, dir.path(), "dr-monitor", &monitor, true);
-    let text = status(&config, dir.path(), &keys, false);
+    // moto answers Route 53's REST calls SignatureDoesNotMatch once IAM is enforced: the
+    // estate without its DNS record and health checks (the posture then follows the database).
+    let (cut, to) = (
+        toml.find("[dns]").expect("[dns]"),
+        toml.find("[[alarms]]").expect("[[alarms]]"),
+    );
+    let without_dns = dir.path().join("no-dns.toml");
+    std::fs::write(&without_dns, format!("{}{}", &toml[..cut], &toml[to..])).expect("write");
+    let text = status(&without_dns, dir.path(), &keys, false);
     let line = evaluation_line(&text, "failover");
     assert!(
         line.starts_with(

@@ -402,8 +402,9 @@ fn a_lowered_standby_max_flips_readiness_and_the_evaluation_within_two_polls() {
     assert_eq!(ready(&f), Some(1.0), "{f:#?}");
     assert_eq!(failover(&f, "passed"), Some(1.0), "{}", json!(f));
 
-    // Two poll intervals, and the time one read of a region takes against moto.
-    let within = poll * 2 + Duration::from_secs(1);
+    // Two poll intervals, plus the longest a poll cycle may take (the call timeout, 5 s) for
+    // the read under way when the ASG changed; the scrape and parse of each check count too.
+    let within = poll * 2 + Duration::from_secs(5);
     set_standby_max(&server, &seeded.standby_region, 2);
     let (f, took) = until(served.port, Duration::from_secs(30), |f| {
         ready(f) == Some(0.0) && failover(f, "action_required") == Some(1.0)
