@@ -117,7 +117,7 @@ impl Evaluation {
             .chain(findings.iter().map(|f| f.outcome))
             .max()
             .unwrap_or(Outcome::NotEvaluated);
-        findings.sort_by(|a, b| b.outcome.cmp(&a.outcome));
+        findings.sort_by_key(|f| std::cmp::Reverse(f.outcome));
         Evaluation {
             runbook: runbook.to_string(),
             outcome,
