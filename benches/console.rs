@@ -303,6 +303,7 @@ fn spawn_console_with(
             runner,
             run: None,
             theme: Theme::dark(),
+            evaluations: None,
         }
         .run(&mut terminal, &mut app)
         .await

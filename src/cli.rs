@@ -142,6 +142,13 @@ pub enum Command {
     },
     /// Write an estate file from Terraform state, confirmed by reading AWS (read-only).
     Init(Box<InitArgs>),
+    /// Poll and evaluate the runbooks without a terminal, serving OpenMetrics for Prometheus
+    /// at /metrics (and /healthz). Read-only. Several estates: one `estate` label each.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:9464 (port 0 picks a free one).
+        #[arg(long, value_name = "ADDR")]
+        metrics: std::net::SocketAddr,
+    },
     /// Print a least-privilege IAM policy for the estate.
     IamPolicy {
         /// Include the actions runbooks need to change things.

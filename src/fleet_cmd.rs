@@ -84,7 +84,8 @@ pub async fn dispatch(cli: &Cli, paths: &[PathBuf]) -> Result<i32, Failure> {
         Some(Command::Check)
         | Some(Command::IamPolicy { .. })
         | Some(Command::Completions { .. })
-        | Some(Command::Man { .. }) => Ok(exit::OK),
+        | Some(Command::Man { .. })
+        | Some(Command::Serve { .. }) => Ok(exit::OK),
         Some(Command::Init(args)) => super::init_cmd::run(args).await,
         None => {
             let theme = super::console_theme(cli)?;

@@ -83,6 +83,16 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
         return init_cmd::run(args).await;
     }
     let paths = config::locate_all(&cli.config).map_err(Failure::estate)?;
+    if let Some(Command::Serve { metrics }) = &cli.command {
+        let opts = drconsole::serve::ServeOptions {
+            addr: *metrics,
+            simulate: cli.simulate,
+            seed: cli.seed,
+            sim_speed: cli.sim_speed,
+            state_dir: cli.state_dir.clone(),
+        };
+        return drconsole::serve::command(&paths, opts).await;
+    }
     if paths.len() > 1 {
         return fleet::dispatch(&cli, &paths).await;
     }
@@ -125,10 +135,17 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             Ok(exit.code)
         }
         Some(command @ (Command::Completions { .. } | Command::Man { .. })) => generated(command),
+        Some(Command::Serve { .. }) => Err(Failure::internal(
+            "serve is dispatched before an estate is chosen",
+        )),
         Some(Command::Status { json }) => {
             let estate = load_estate(path.as_deref())?;
             let target = connect(&cli, path.as_deref(), estate).await?;
-            let snap = drconsole::status::take(&target.estate, target.backend.as_ref()).await;
+            let snap = drconsole::status::take_evaluated(
+                &Arc::new(target.estate.clone()),
+                &target.backend,
+            )
+            .await;
             let text = if *json {
                 let json = serde_json::to_string_pretty(&snap).map_err(Failure::internal)?;
                 format!("{json}\n")
@@ -356,6 +373,10 @@ async fn console(cli: &Cli, target: Target, theme: Theme) -> Result<(), Failure>
         runner,
         run: None,
         theme,
+        evaluations: Some(drconsole::evaluate::schedule::console(
+            Arc::new(target.estate.clone()),
+            target.backend.clone(),
+        )),
     };
     console::run_interactive(event_loop, input_tx, &mut app)
         .await

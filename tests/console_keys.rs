@@ -77,6 +77,7 @@ fn console(read_only: bool, resume: Option<(Arc<Simulator>, TempDir)>) -> Consol
             runner,
             run: None,
             theme: Theme::dark(),
+            evaluations: None,
         },
         backend,
         sim,

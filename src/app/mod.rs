@@ -101,6 +101,8 @@ pub struct App {
     /// When each side's ECS services and target health were read, where that was before the
     /// rest of its reading (the fleet reads them in turn); `None` when read with it.
     pub services_read_at: [Option<Instant>; 2],
+    /// Each runbook's latest evaluation as it arrived (see [`App::evaluations`]), and when.
+    pub evaluated: Option<(Vec<crate::model::Evaluation>, Instant)>,
 }
 
 impl App {
@@ -135,7 +137,27 @@ impl App {
             should_quit: false,
             dirty: true,
             services_read_at: [None; 2],
+            evaluated: None,
         }
+    }
+
+    /// The runbooks' evaluations with their drift judged on the latest readings (the rest
+    /// is as of the last evaluation), and the evaluation's age.
+    pub fn evaluations(&self) -> Vec<(crate::model::Evaluation, Duration)> {
+        let Some((list, at)) = &self.evaluated else {
+            return Vec::new();
+        };
+        let active = self.posture().active.unwrap_or(Side::Primary);
+        let readings = [self.primary.data.as_ref(), self.standby.data.as_ref()];
+        let age = self.now.saturating_duration_since(*at);
+        list.iter()
+            .map(|e| {
+                (
+                    crate::evaluate::schedule::with_drift(e, &self.estate, active, readings),
+                    age,
+                )
+            })
+            .collect()
     }
 
     pub fn region(&self, side: Side) -> &Feed<RegionReading> {

@@ -14,7 +14,12 @@ pub use action::{Action, ActionOutcome, EndpointStore};
 pub use endpoint_value::{EndpointKey, StoredEndpoint};
 pub use error::{BackendError, ErrorKind};
 
-use crate::model::{DataLedger, GlobalReading, Identity, Parts, RegionReading, Side};
+use std::collections::BTreeMap;
+
+use crate::model::{
+    DataLedger, GlobalReading, Identity, Parts, Permission, QuotaKind, QuotaReading, RegionReading,
+    Side,
+};
 
 /// What a backend is. Decisions (the shared run lock, notifications) read the variant; the
 /// screen and the audit log show [`BackendMode::label`].
@@ -93,6 +98,47 @@ pub trait Backend: Send + Sync {
 
     /// Writes acknowledged and lost so far, where the backend can count them (the simulator).
     fn data_ledger(&self) -> Option<DataLedger> {
+        None
+    }
+
+    /// Whether the principal `side`'s credentials resolve to may make each call of `actions`
+    /// on the resources they name (IAM policy simulation: `iam:SimulatePrincipalPolicy`).
+    /// Only reads. A backend, or a caller, that cannot simulate says so with an error: the
+    /// permissions are then "not evaluated", never "passed".
+    async fn simulate_actions(
+        &self,
+        side: Side,
+        actions: &[Action],
+    ) -> Result<Vec<Permission>, BackendError> {
+        let _ = actions;
+        Err(BackendError::new(
+            ErrorKind::Other,
+            &side.to_string(),
+            "iam:SimulatePrincipalPolicy",
+            "",
+            "this backend does not simulate IAM policies",
+        ))
+    }
+
+    /// The applied Service Quotas values of `kinds` in `side`. Only reads.
+    async fn quotas(
+        &self,
+        side: Side,
+        kinds: &[QuotaKind],
+    ) -> Result<Vec<QuotaReading>, BackendError> {
+        let _ = kinds;
+        Err(BackendError::new(
+            ErrorKind::Other,
+            &side.to_string(),
+            "servicequotas:GetServiceQuota",
+            "",
+            "this backend does not read service quotas",
+        ))
+    }
+
+    /// AWS calls made so far by operation (`RDS.DescribeDBInstances`), where the backend
+    /// counts them.
+    fn calls_by_operation(&self) -> Option<BTreeMap<String, u64>> {
         None
     }
 

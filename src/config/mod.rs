@@ -52,6 +52,10 @@ pub struct Estate {
     /// of it and red past it, and the drill report compares the achieved RTO with it.
     #[serde(default)]
     pub rto_objective: Option<HumanDuration>,
+    /// How often the runbooks are evaluated (permissions simulated, dry run, drift), read-only;
+    /// the first evaluation comes at start.
+    #[serde(default = "defaults::evaluate_interval")]
+    pub evaluate_interval: HumanDuration,
     pub primary: RegionConfig,
     pub standby: RegionConfig,
     pub database: Option<Database>,
@@ -101,6 +105,9 @@ mod defaults {
     }
     pub fn failback_settle() -> HumanDuration {
         HumanDuration(Duration::from_secs(30))
+    }
+    pub fn evaluate_interval() -> HumanDuration {
+        HumanDuration(Duration::from_secs(30 * 60))
     }
 }
 

@@ -37,6 +37,18 @@ pub struct Loop {
     pub run: Option<RunHandle>,
     /// How the screen is styled.
     pub theme: Theme,
+    /// The runbooks' evaluations as they are made (see [`crate::evaluate::schedule`]).
+    pub evaluations: Option<mpsc::UnboundedReceiver<Vec<crate::model::Evaluation>>>,
+}
+
+/// The next evaluation; never resolves when none are made.
+async fn next_evaluation(
+    rx: &mut Option<mpsc::UnboundedReceiver<Vec<crate::model::Evaluation>>>,
+) -> Option<Vec<crate::model::Evaluation>> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The next event of the run in progress; never resolves when there is none.
@@ -111,6 +123,10 @@ impl Loop {
                     // The engine is gone: its last event has been applied.
                     None => self.engine_gone(app),
                 },
+                Some(evaluations) = next_evaluation(&mut self.evaluations) => {
+                    app.evaluated = Some((evaluations, Instant::now()));
+                    app.dirty = true;
+                }
                 _ = tick.tick() => { app.dirty = true; }
             }
             // Take whatever else has already arrived before drawing once.

@@ -3,6 +3,7 @@
 mod account;
 mod db;
 mod error;
+mod evaluation;
 mod parts;
 mod region;
 mod replicated;
@@ -19,6 +20,10 @@ pub use db::{
     Lag, RecoveryPoint, RestoreJob,
 };
 pub use error::{ErrorKind, Section, SectionError};
+pub use evaluation::{
+    Aspect, AspectResult, Decision, Evaluation, Finding, Outcome, Permission, QuotaKind,
+    QuotaReading,
+};
 pub use parts::Parts;
 pub use region::{
     AlarmReading, AlarmState, AsgReading, Deployment, RegionReading, ServiceReading,

@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::backend::Backend;
 use crate::config::Estate;
 use crate::exit;
-use crate::model::{GlobalReading, IdentityError, RegionReading, Scope, Side};
+use crate::model::{Evaluation, GlobalReading, IdentityError, RegionReading, Scope, Side};
 use crate::poll::{Feed, FeedState, Reading, identity_once, read_once};
 use crate::posture::{self, Posture, PostureState};
 use crate::readiness::{self, Readiness, Verdict};
@@ -42,7 +42,8 @@ pub struct RegionReport {
 
 /// The version of the JSON shape. Fields may be added without changing it (readers ignore
 /// what they do not know); renaming, removing or changing the type of a field raises it.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: `evaluations` (each runbook's permissions, plan and drift).
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Serialize)]
 pub struct Snapshot {
@@ -57,6 +58,9 @@ pub struct Snapshot {
     /// Which region writes and serves, read from AWS now.
     pub posture: Posture,
     pub readiness: Readiness,
+    /// Each runbook the posture allows, evaluated now (read-only): empty when not evaluated
+    /// (several estates at once).
+    pub evaluations: Vec<Evaluation>,
 }
 
 impl Snapshot {
@@ -148,7 +152,29 @@ pub fn assemble(
         global,
         posture,
         readiness,
+        evaluations: Vec::new(),
     }
+}
+
+/// A snapshot with every applicable runbook evaluated on its readings (permissions simulated,
+/// a dry run, drift): what `drconsole status` prints for one estate.
+pub async fn take_evaluated(
+    estate: &std::sync::Arc<Estate>,
+    backend: &std::sync::Arc<dyn Backend>,
+) -> Snapshot {
+    let mut snap = take(estate, backend.as_ref()).await;
+    let region = |r: &RegionReport| {
+        r.report
+            .reading
+            .clone()
+            .ok_or_else(|| r.report.error.clone().unwrap_or_else(|| "not read".into()))
+    };
+    let readings = crate::evaluate::Snapshot {
+        regions: [region(&snap.primary), region(&snap.standby)],
+        posture: snap.posture.clone(),
+    };
+    snap.evaluations = crate::evaluate::evaluate_on(estate, backend, &readings).await;
+    snap
 }
 
 fn report<T>(feed: Feed<T>, now: Instant, interval: Duration) -> ScopeReport<T> {

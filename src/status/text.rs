@@ -176,6 +176,16 @@ pub fn render_text(snap: &Snapshot) -> String {
             i.detail
         ));
     }
+    if !snap.evaluations.is_empty() {
+        line(String::new());
+        line("EVALUATION".into());
+        for e in &snap.evaluations {
+            line(format!("  {:<10} {}", e.runbook, e.headline()));
+            for f in e.findings.iter().skip(1) {
+                line(format!("  {:<10}   {}: {}", "", f.outcome, f.line()));
+            }
+        }
+    }
     out
 }
 

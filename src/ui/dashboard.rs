@@ -46,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let top_min = if short {
         4
     } else {
-        (app.readiness().items.len() as u16 + 2).max(9)
+        ((app.readiness().items.len() + app.evaluations().len()) as u16 + 2).max(9)
     };
     let body = area.height.saturating_sub(3);
     let room = body.saturating_sub(top_min + asgs + health + idle);

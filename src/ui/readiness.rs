@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::fit;
 use super::theme::Theme;
 use crate::app::{App, FeedState, Panel};
-use crate::model::Side;
+use crate::model::{Evaluation, Outcome, Side};
 use crate::readiness::{Check, Item, Readiness, Verdict};
 
 /// The panel's frame: its title (shortened when the verdict would not fit beside it) and the
@@ -51,6 +51,42 @@ fn panel<'a>(app: &App, theme: &Theme, readiness: &Readiness, width: u16) -> Blo
     )
 }
 
+fn outcome_mark(theme: &Theme, outcome: Outcome) -> (&'static str, Style) {
+    match outcome {
+        Outcome::Passed => ("✔", theme.healthy),
+        Outcome::ActionRequired => ("✘", theme.critical),
+        Outcome::NotEvaluated => ("?", theme.muted),
+    }
+}
+
+/// One line per evaluated runbook: `✘ failover  action required: database: … · 4m ago`.
+fn evaluation_lines<'a>(
+    theme: &Theme,
+    evaluations: &[(Evaluation, std::time::Duration)],
+    pad: usize,
+    width: usize,
+) -> Vec<Line<'a>> {
+    evaluations
+        .iter()
+        .map(|(e, age)| {
+            let (mark, style) = outcome_mark(theme, e.outcome);
+            let spans = vec![
+                Span::styled(format!(" {mark} "), style),
+                Span::styled(
+                    format!("{:<pad$}", fit::truncate(&e.runbook, pad.saturating_sub(1))),
+                    theme.text,
+                ),
+                Span::styled(e.headline(), style),
+                Span::styled(
+                    format!(" · {}", crate::timefmt::age(Some(*age))),
+                    theme.muted,
+                ),
+            ];
+            Line::from(fit::truncate_spans(spans, width))
+        })
+        .collect()
+}
+
 fn mark(theme: &Theme, check: Check) -> (&'static str, Style) {
     let t = theme;
     match check {
@@ -90,6 +126,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Line::from(fit::truncate_spans(spans, width))
         })
         .collect();
+    let mut lines = lines;
+    lines.extend(evaluation_lines(theme, &app.evaluations(), pad, width));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -108,6 +146,9 @@ pub fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .collect();
     let passing = readiness.items.len() - not_passing.len();
     let mut lines: Vec<Line> = Vec::new();
+    // The evaluations first: one line each, worth more than a passing count.
+    let evaluations = app.evaluations();
+    let rows = rows.saturating_sub(evaluations.len().min(rows / 2));
     let room = if passing > 0 {
         rows.saturating_sub(1)
     } else {
@@ -144,5 +185,12 @@ pub fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ),
         ]));
     }
+    let shown = evaluations.len().min(inner.height as usize / 2);
+    let pad = evaluations
+        .iter()
+        .map(|(e, _)| fit::width(&e.runbook) + 1)
+        .max()
+        .unwrap_or(0);
+    lines.extend(evaluation_lines(theme, &evaluations[..shown], pad, width));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

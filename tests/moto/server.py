@@ -25,7 +25,10 @@ and exits when its stdin closes (so it never outlives the test that started it).
    step waiting for "no longer a replica" never finishes. The patch also answers
    DBInstanceNotFound for an unknown instance, where moto answers 500.
 
-3. `control` (outermost): what a test needs to see and to break, under `/_drconsole/`:
+3. `simulate_principal_policy_patch` (tests/moto/simulate.py): IAM's SimulatePrincipalPolicy,
+   which moto lacks, on top of moto's own IAM policy evaluation.
+
+4. `control` (outermost): what a test needs to see and to break, under `/_drconsole/`:
    - `GET /_drconsole/requests`: the requests moto handled, by operation (`UpdateService`,
      `PromoteReadReplica`, `ChangeResourceRecordSets`...), and those answered throttled.
    - `POST /_drconsole/throttle?percent=N`: answer N % of the requests (spread evenly: never
@@ -64,6 +67,7 @@ from lambda_errors import function_errors
 from s3_replication import replicate_objects
 from backup import backup_restores  # this directory: AWS Backup recovery points and restores
 from global_cluster import global_cluster_moves  # this directory: an Aurora global patch
+from simulate import simulate_principal_policy_patch  # this directory: IAM policy simulation
 
 CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 JSON_TARGET = "GraniteServiceVersion20100801."
@@ -445,6 +449,7 @@ def main():
         function_errors()  # tests/moto/lambda_errors.py
         replicate_objects()  # tests/moto/s3_replication.py
         global_cluster_moves()
+        simulate_principal_policy_patch()  # tests/moto/simulate.py
     app = DomainDispatcherApplication(create_backend_app)
     if not args.no_adapter:
         verify_signature_of_signed_request()

@@ -4,9 +4,14 @@
 use async_trait::async_trait;
 
 use super::read::{all_unreachable, kind_of, section};
-use super::{AwsBackend, asg, backup, cloudwatch, ecs, elb, endpoint, lambda, rds, route53, sts};
+use super::{
+    AwsBackend, asg, backup, cloudwatch, ecs, elb, endpoint, iam, lambda, quotas, rds, route53, sts,
+};
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
-use crate::model::{GlobalReading, Identity, Parts, RegionReading, SectionError, Side};
+use crate::model::{
+    GlobalReading, Identity, Parts, Permission, QuotaKind, QuotaReading, RegionReading, Scope,
+    SectionError, Side,
+};
 
 #[async_trait]
 impl Backend for AwsBackend {
@@ -164,6 +169,37 @@ impl Backend for AwsBackend {
             *self.identity_cache(side) = Some(identity.clone());
         }
         Ok(identity)
+    }
+
+    async fn simulate_actions(
+        &self,
+        side: Side,
+        actions: &[Action],
+    ) -> Result<Vec<Permission>, BackendError> {
+        let identity = self.identity(side).await?;
+        iam::simulate::simulate(self.clients(side), &self.estate, &identity, actions).await
+    }
+
+    async fn quotas(
+        &self,
+        side: Side,
+        kinds: &[QuotaKind],
+    ) -> Result<Vec<QuotaReading>, BackendError> {
+        quotas::read_quotas(self.clients(side), side, kinds).await
+    }
+
+    fn calls_by_operation(&self) -> Option<std::collections::BTreeMap<String, u64>> {
+        let mut all = std::collections::BTreeMap::new();
+        for scope in [
+            Scope::Region(Side::Primary),
+            Scope::Region(Side::Standby),
+            Scope::Global,
+        ] {
+            for (op, n) in self.calls(scope).snapshot() {
+                *all.entry(op).or_default() += n;
+            }
+        }
+        Some(all)
     }
 
     async fn read_global(&self) -> Result<GlobalReading, BackendError> {

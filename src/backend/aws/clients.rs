@@ -135,6 +135,7 @@ pub struct RegionClients {
     pub s3: aws_sdk_s3::Client,
     pub ecr: aws_sdk_ecr::Client,
     pub backup: aws_sdk_backup::Client,
+    pub quotas: aws_sdk_servicequotas::Client,
 }
 
 /// Route 53 is global; it is reached through the standby region's configuration.
@@ -280,6 +281,7 @@ fn clients_of(
         },
         ecr: client!(aws_sdk_ecr, sdk, ep, counter),
         backup: client!(aws_sdk_backup, sdk, ep, counter),
+        quotas: client!(aws_sdk_servicequotas, sdk, ep, counter),
     }
 }
 

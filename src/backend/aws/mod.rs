@@ -21,6 +21,7 @@ mod fleet;
 mod iam;
 mod lambda;
 mod profile;
+mod quotas;
 mod rds;
 mod read;
 mod replicated;

@@ -218,6 +218,25 @@ impl Backend for Simulator {
 
     /// The identity is read once and kept by the AWS backend, so a region gone dark since
     /// does not hide it: neither does the simulator's.
+    /// The simulated principals hold the policy `iam-policy --operate` writes: every call a
+    /// runbook plans is allowed, on credentials that still work.
+    async fn simulate_actions(
+        &self,
+        side: Side,
+        actions: &[crate::backend::Action],
+    ) -> Result<Vec<crate::model::Permission>, BackendError> {
+        self.gate(Some(side), "iam:SimulatePrincipalPolicy").await?;
+        Ok(actions
+            .iter()
+            .filter(|a| !a.is_local())
+            .map(|a| crate::model::Permission {
+                action: a.api_call().to_string(),
+                resource: a.describe(),
+                decision: crate::model::Decision::Allowed,
+            })
+            .collect())
+    }
+
     async fn identity(&self, side: Side) -> Result<Identity, BackendError> {
         self.accounts().identity(side)
     }

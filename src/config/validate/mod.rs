@@ -149,6 +149,13 @@ fn durations(e: &Estate) -> Result<(), Failure> {
         MIN_CALL_TIMEOUT,
         MAX_CALL_TIMEOUT,
     )?;
+    // An evaluation is a dry run of a runbook; it never comes more often than a poll.
+    within(
+        "evaluate_interval",
+        e.evaluate_interval.0,
+        Duration::from_secs(1),
+        Duration::from_secs(24 * 3600),
+    )?;
     positive("lag_warning", e.lag_warning.0)?;
     positive("rpo_budget", e.rpo_budget.0)?;
     if let Some(rto) = e.rto_objective {

@@ -1,5 +1,6 @@
 //! The ARNs of the estate's resources in both regions, for scoping the policy's statements.
 
+use crate::backend::{Action, EndpointStore};
 use crate::config::{DatabaseKind, Estate};
 use crate::model::Side;
 
@@ -164,4 +165,83 @@ pub(super) fn secret_arns(estate: &Estate) -> Vec<String> {
     per_side(estate, |_, r| {
         vec![format!("arn:aws:secretsmanager:{r}:*:secret:{name}-*")]
     })
+}
+
+/// The resources one planned call names, as ARNs in the same forms as the policy's
+/// statements (`*` for the account), with the IAM actions it needs on each: what the
+/// policy simulation of a runbook's plan asks about. A program run on the operator's
+/// machine needs none.
+pub(crate) fn calls_of(estate: &Estate, action: &Action) -> Vec<(String, String)> {
+    let r = |side: Side| region(estate, side).to_string();
+    let api = action.api_call().to_string();
+    let one = |arn: String| vec![(api.clone(), arn)];
+    match action {
+        Action::PromoteReplica { side, db } | Action::RenameDb { side, from: db, .. } => {
+            one(format!("arn:aws:rds:{}:*:db:{db}", r(*side)))
+        }
+        Action::CreateReplica { side, replica, .. } => {
+            one(format!("arn:aws:rds:{}:*:db:{replica}", r(*side)))
+        }
+        Action::GlobalSwitchover { global_cluster, .. }
+        | Action::GlobalFailover { global_cluster, .. } => {
+            one(format!("arn:aws:rds::*:global-cluster:{global_cluster}"))
+        }
+        Action::ScaleService {
+            side,
+            cluster,
+            service,
+            ..
+        }
+        | Action::ForceDeployment {
+            side,
+            cluster,
+            service,
+        } => one(format!(
+            "arn:aws:ecs:{}:*:service/{cluster}/{service}",
+            r(*side)
+        )),
+        Action::SetAsgCapacity { side, asg, .. } => one(format!(
+            "arn:aws:autoscaling:{}:*:autoScalingGroup:*:autoScalingGroupName/{asg}",
+            r(*side)
+        )),
+        Action::RegisterTargets {
+            target_group_arn, ..
+        } => one(target_group_arn.clone()),
+        Action::UpsertRecord { zone_id, .. } | Action::UpsertAlias { zone_id, .. } => one(format!(
+            "arn:aws:route53:::hostedzone/{}",
+            zone_id.trim_start_matches("/hostedzone/")
+        )),
+        Action::InvertHealthCheck { health_check, .. } => {
+            one(format!("arn:aws:route53:::healthcheck/{health_check}"))
+        }
+        Action::WriteEndpoint { side, store, .. } => match store {
+            EndpointStore::SsmParameter(name) => one(format!(
+                "arn:aws:ssm:{}:*:parameter/{}",
+                r(*side),
+                name.trim_start_matches('/')
+            )),
+            EndpointStore::Secret(name) => one(format!(
+                "arn:aws:secretsmanager:{}:*:secret:{name}-*",
+                r(*side)
+            )),
+        },
+        Action::InvokeLambda { side, function, .. } if function.starts_with("arn:") => {
+            let _ = side;
+            one(function.clone())
+        }
+        Action::InvokeLambda { side, function, .. } => {
+            one(format!("arn:aws:lambda:{}:*:function:{function}", r(*side)))
+        }
+        Action::RunCommand { .. } => Vec::new(),
+        // AWS Backup restores as its service role, which the caller passes to it.
+        Action::StartRestoreJob {
+            recovery_point_arn, ..
+        } => vec![
+            (api.clone(), recovery_point_arn.clone()),
+            (
+                "iam:PassRole".into(),
+                "arn:aws:iam::*:role/service-role/AWSBackupDefaultServiceRole".into(),
+            ),
+        ],
+    }
 }

@@ -6,6 +6,7 @@ mod arns;
 mod invoke;
 mod replicated;
 mod run_lock;
+pub(crate) mod simulate;
 #[cfg(test)]
 mod tests;
 
