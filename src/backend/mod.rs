@@ -9,7 +9,7 @@ pub mod sim;
 
 use async_trait::async_trait;
 
-pub use action::{Action, ActionOutcome, EndpointStore};
+pub use action::{Action, ActionOutcome, EndpointStore, restore_token};
 pub use error::{BackendError, ErrorKind};
 
 use crate::model::{DataLedger, GlobalReading, Identity, Parts, RegionReading, Side};
