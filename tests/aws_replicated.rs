@@ -1,11 +1,13 @@
 //! S3 replication and ECR images read by the AWS backend against moto, judged by the readiness
 //! checklist. moto keeps a bucket's replication rules but replicates nothing and reports no
 //! `x-amz-replication-status`: the harness patch tests/moto/s3_replication.py replicates new
-//! objects at once, as AWS reports them (`COMPLETED`, or `FAILED` without a destination).
-//! `PENDING` (replication under way) is instant in moto and is covered by the simulator and
-//! the readiness unit tests.
+//! objects as AWS reports them: `PENDING` for a few reads, then `COMPLETED`, or `FAILED`
+//! without a destination.
 
 mod support;
+
+#[path = "common/moto_control.rs"]
+mod control;
 
 use aws_config::BehaviorVersion;
 use drconsole::backend::Backend;
@@ -210,11 +212,37 @@ async fn readings(toml: &str) -> (RegionReading, RegionReading) {
 #[tokio::test]
 async fn each_bucket_and_tag_is_judged_from_what_aws_reports() {
     let moto = Moto::start();
+    // Replication under way for a few reads of each object, then done.
+    control::in_progress(&moto.url, 4);
     seed(&moto).await;
     let toml = estate_toml(&moto.url);
     let estate = support::estate(&toml);
     let (p, s) = readings(&toml).await;
     let r = evaluate(&estate, Side::Primary, [Some(&p), Some(&s)], None);
+    for (bucket, key) in [
+        ("orders-assets", "img/1.png"),
+        ("orders-uploads", "u/1.bin"),
+    ] {
+        let it = find(&r.items, &format!("S3 {bucket} replication"));
+        assert_eq!(
+            (it.check, it.detail.clone()),
+            (Check::Warn, format!("PENDING · newest {key}")),
+            "replication under way is a warning, neither done nor failed"
+        );
+    }
+    // New backends read the buckets again (one backend reads them once a minute), until the
+    // harness has finished the replication.
+    let mut r = r;
+    for _ in 0..8 {
+        let pending = find(&r.items, "S3 orders-assets replication")
+            .detail
+            .starts_with("PENDING");
+        if !pending {
+            break;
+        }
+        let (p, s) = readings(&toml).await;
+        r = evaluate(&estate, Side::Primary, [Some(&p), Some(&s)], None);
+    }
     let items = &r.items;
     let it = find(items, "S3 orders-assets replication");
     assert_eq!(

@@ -151,3 +151,108 @@ fn a_failover_under_throttling_applies_each_change_once() {
     );
     assert_eq!(changes.get("PromoteReadReplica"), Some(&1), "{changes:?}");
 }
+
+/// Throttling that outlasts every retry (a Region-wide event): for 60 seconds from the start
+/// of a failover, the harness answers every request, whatever its attempt, with the
+/// protocol's throttling error. The reads back off while it lasts (the run's log says the
+/// region is throttling, not unreachable); no change is sent before a fresh read succeeds; the
+/// one run completes, and moto applies each change exactly once.
+#[test]
+fn a_failover_through_sixty_seconds_of_throttling_completes_with_each_change_sent_once() {
+    let (server, dir, path) = seeded();
+    let seeding = control::changes(&server.url);
+    let state = dir.path().join("state");
+    let audit = dir.path().join("audit.jsonl");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
+    cmd.args([
+        "run",
+        "failover",
+        "--yes",
+        "--allow-irreversible",
+        "--allow-data-loss",
+        "--config",
+        path.to_str().expect("utf-8 path"),
+        "--state-dir",
+        state.to_str().expect("utf-8 path"),
+        "--audit-log",
+        audit.to_str().expect("utf-8 path"),
+    ])
+    .env("HOME", dir.path())
+    .env("XDG_STATE_HOME", dir.path().join("xdg"))
+    .env("NO_COLOR", "1")
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    for (k, v) in moto::test_env() {
+        cmd.env(k, v);
+    }
+    for k in moto::UNSET_ENV {
+        cmd.env_remove(k);
+    }
+    let began = Instant::now();
+    let child = cmd.spawn().expect("start drconsole");
+    // The storm begins once the run has started: from its first step on, every call is
+    // throttled for 60 seconds.
+    while !std::fs::read_to_string(&audit).is_ok_and(|t| t.contains("\"run_started\"")) {
+        assert!(began.elapsed().as_secs() < 60, "the run did not start");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    control::throttle_for(&server.url, 60, None, None);
+    let out = child.wait_with_output().expect("run drconsole");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!(
+        "failover through 60 s of throttling: exit {:?} after {:.1?}",
+        out.status.code(),
+        began.elapsed()
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "one run, completed\nstdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let throttled: u64 = control::throttled(&server.url).values().sum();
+    assert!(throttled > 0, "the harness throttled nothing");
+    let text = std::fs::read_to_string(&audit).expect("audit log");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("audit line"))
+        .collect();
+    let said = |event: &str, word: &str| {
+        lines
+            .iter()
+            .any(|l| l["event"] == event && l["text"].as_str().is_some_and(|t| t.contains(word)))
+    };
+    assert!(
+        said("throttled", "busy, not unreachable"),
+        "the log says the region throttles:\n{stdout}"
+    );
+    assert!(said("throttling_ended", "answers again"), "{stdout}");
+    // Each change moto applied is one answered call of the run, by operation: none twice.
+    let changes: std::collections::BTreeMap<String, u64> = control::changes(&server.url)
+        .into_iter()
+        .map(|(op, n)| (op.clone(), n - seeding.get(&op).copied().unwrap_or(0)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let mut answered: std::collections::BTreeMap<String, u64> = Default::default();
+    for l in lines.iter().filter(|l| l["event"] == "result") {
+        let call = l["call"].as_str().unwrap_or_default();
+        let op = call.rsplit(':').next().unwrap_or(call).to_string();
+        *answered.entry(op).or_default() += 1;
+    }
+    eprintln!("changes applied: {changes:?}; answered: {answered:?}");
+    assert!(!changes.is_empty());
+    for (op, n) in &changes {
+        assert_eq!(
+            answered.get(op),
+            Some(n),
+            "{op}: moto applied {n}; {answered:?}"
+        );
+    }
+    assert_eq!(changes.get("PromoteReadReplica"), Some(&1), "{changes:?}");
+    // A figure, not a check: changes the storm refused (each resent after a fresh read).
+    let refused: u64 = control::CHANGES
+        .iter()
+        .filter_map(|op| control::throttled(&server.url).get(*op).copied())
+        .sum();
+    eprintln!("changes refused as throttled (and sent again after a fresh read): {refused}");
+}

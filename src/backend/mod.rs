@@ -10,7 +10,7 @@ pub mod sim;
 
 use async_trait::async_trait;
 
-pub use action::{Action, ActionOutcome, EndpointStore};
+pub use action::{Action, ActionOutcome, EndpointStore, restore_token};
 pub use endpoint_value::{EndpointKey, StoredEndpoint};
 pub use error::{BackendError, ErrorKind};
 

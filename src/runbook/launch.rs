@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use chrono::Utc;
+use serde_json::json;
 use tokio::sync::mpsc;
 
 use super::api::{Level, RunContext, RunError, RunEvent, RunHandle, RunMode, RunSummary};
@@ -12,7 +13,7 @@ use super::engine::Engine;
 use super::journal::{Journal, Metrics, RunOutcome, StepRecord, StepStatus};
 use super::lock::{self, Holder};
 use super::plan::StepMemo;
-use super::reader::Reader;
+use super::reader::{Reader, Throttle};
 use super::recorder::Recorder;
 use super::step::{Step, compile, sides_of};
 use crate::config::runbook::{RunbookSpec, assign_ids};
@@ -164,7 +165,18 @@ fn launch(ctx: RunContext, mut journal: Journal, steps: Vec<Step>, resumed: bool
             },
         )
         .touching(&sides)
-        .fenced(background.fence.clone());
+        .fenced(background.fence.clone())
+        .reporting_throttles({
+            let rec = rec.clone();
+            Arc::new(move |t: Throttle| {
+                let (event, level) = match &t {
+                    Throttle::Began { .. } => ("throttled", Level::Warn),
+                    Throttle::Ended { .. } => ("throttling_ended", Level::Info),
+                };
+                rec.audit(None, event, json!({"text": t.to_string()}));
+                rec.log(level, None, t.to_string());
+            })
+        });
         // The journal must exist before anything else happens: a run that cannot keep one
         // does not start.
         let summary = match rec.flush().await {

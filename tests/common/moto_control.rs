@@ -98,3 +98,67 @@ pub fn restore_seconds(url: &str, seconds: u32) {
         &format!("/_drconsole_backup/restore-seconds?seconds={seconds}"),
     );
 }
+
+/// The parameters each call of `operation` carried, in order (the harness keeps them for
+/// FailoverGlobalCluster, SwitchoverGlobalCluster, PromoteReadReplica and StartRestoreJob).
+pub fn params(url: &str, operation: &str) -> Vec<Value> {
+    send(url, "GET", "/_drconsole/requests")["params"][operation]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// How many reads each in-progress state of the harness lasts from now on (0: at once).
+pub fn in_progress(url: &str, describes: u32) {
+    send(
+        url,
+        "POST",
+        &format!("/_drconsole/in-progress?describes={describes}"),
+    );
+}
+
+/// The harness treats `region` as unreachable (its requests are never answered), or back.
+pub fn dark(url: &str, region: &str, dark: bool) {
+    send(
+        url,
+        "POST",
+        &format!("/_drconsole/dark?region={region}&dark={}", u8::from(dark)),
+    );
+}
+
+/// Every request (of `service`'s signing name, in `region`, when given) is answered
+/// throttled for the next `seconds`, whatever its attempt.
+pub fn throttle_for(url: &str, seconds: u32, service: Option<&str>, region: Option<&str>) {
+    let mut path = format!("/_drconsole/throttle?seconds={seconds}");
+    if let Some(s) = service {
+        path.push_str(&format!("&service={s}"));
+    }
+    if let Some(r) = region {
+        path.push_str(&format!("&region={r}"));
+    }
+    send(url, "POST", &path);
+}
+
+/// Seeds a recovery point in the harness's AWS Backup (tests/moto/backup.py) with `status`.
+pub fn recovery_point(
+    url: &str,
+    region: &str,
+    vault: &str,
+    resource_arn: &str,
+    age_seconds: u32,
+    status: &str,
+) -> String {
+    let q = |s: &str| s.replace(':', "%3A").replace('/', "%2F");
+    let v = send(
+        url,
+        "POST",
+        &format!(
+            "/_drconsole_backup/recovery-point?region={region}&vault={vault}&resource_arn={}&age_seconds={age_seconds}&status={status}",
+            q(resource_arn)
+        ),
+    );
+    v["RecoveryPointArn"]
+        .as_str()
+        .expect("recovery point arn")
+        .to_string()
+}

@@ -2,28 +2,45 @@
 
 moto 5.x keeps AWS Backup vaults and plans but no recovery points and no restore jobs:
 ListRecoveryPointsByBackupVault, StartRestoreJob, DescribeRestoreJob and ListRestoreJobs are
-not implemented. This WSGI layer answers them (REST-JSON, as the AWS Backup API reference
-describes them), in front of moto:
+not implemented. This WSGI layer answers them (REST-JSON), in front of moto, as the AWS Backup
+API reference describes them:
+https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html,
+https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeRestoreJob.html,
+https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListRestoreJobs.html,
+https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListRecoveryPointsByBackupVault.html.
 
 - `GET /backup-vaults/{name}/recovery-points` (ListRecoveryPointsByBackupVault):
   the vault's points, filtered by `resourceArn` and `resourceType`; a vault moto does not
-  know is `ResourceNotFoundException`.
+  know is `ResourceNotFoundException`. A point has the `Status` it was seeded with: a
+  `CREATING` one (a backup or copy job still running) reads `CREATING` for
+  `progress.describes()` listings, then `COMPLETED`; `PARTIAL`, `EXPIRED`, `DELETING` stay.
 - `PUT /restore-jobs` (StartRestoreJob): `RecoveryPointArn`, `Metadata`, `IdempotencyToken`,
-  `ResourceType`. A token seen before answers that job's id and starts nothing (as AWS
-  does for an hour). The job is `RUNNING`; `RESTORE_SECONDS` later, at the next read, it is
-  `COMPLETED` and the DB instance named by the `DBInstanceIdentifier` metadata exists in
-  moto's RDS backend of the vault's region (`DBInstanceClass`, `DBSubnetGroupName` and
-  `VpcSecurityGroupIds` (a JSON array) applied), its ARN the job's `CreatedResourceArn`.
-  An instance of that name already there fails the job (`FAILED`), as RDS would refuse it.
+  `ResourceType`. "Retrying a successful request with the same idempotency token results in a
+  success message with no action taken": a token seen in the last hour answers that job's id
+  and starts nothing; tokens time out after an hour. A job is `PENDING` for
+  `progress.describes()` reads of it (ListRestoreJobs, DescribeRestoreJob), then `RUNNING` for
+  as many reads and at least `RESTORE_SECONDS`, then it ends: `COMPLETED`, the DB instance
+  named by the `DBInstanceIdentifier` metadata created in moto's RDS backend of the vault's
+  region (`DBInstanceClass`, `DBSubnetGroupName` and `VpcSecurityGroupIds` (a JSON array)
+  applied), its ARN the job's `CreatedResourceArn`; or `FAILED`, with a `StatusMessage`,
+  where RDS would refuse the restore: an instance of that name already there
+  (`DBInstanceAlreadyExists`), or a `DBSubnetGroupName` RDS does not know
+  (`DBSubnetGroupNotFoundFault`).
 - `GET /restore-jobs/{id}` (DescribeRestoreJob), `GET /restore-jobs` (ListRestoreJobs,
   filtered by `resourceType`, `status` and `createdAfter`).
 - `POST /_drconsole_backup/recovery-point` with `{"region", "vault", "resource_arn",
-  "resource_type", "age_seconds"}`: a test seeds a completed recovery point (what an AWS
-  Backup plan or a cross-region copy job would have made); answers `{"RecoveryPointArn"}`.
-  `POST /_drconsole_backup/restore-seconds?seconds=N` sets how long a restore takes.
+  "resource_type", "age_seconds", "status"}` (a JSON body, or the same as query parameters):
+  a test seeds a recovery point (what an AWS Backup plan or a cross-region copy job would
+  have made; `COMPLETED` unless `status` says otherwise); answers `{"RecoveryPointArn"}`.
+  `POST /_drconsole_backup/restore-seconds?seconds=N` sets how long a restore runs at least.
+
+What it cannot model: the 10-30 minutes a restore takes (here seconds and a count of reads),
+`ABORTED` jobs, restore testing, and every other reason RDS may fail a restore (quotas, KMS
+keys, option groups).
 
 The region of a call is its signature's credential scope.
 """
+
 
 import datetime
 import json
@@ -36,8 +53,11 @@ import uuid
 from moto.backup.models import backup_backends
 from moto.rds.models import rds_backends
 
+import progress
+
 ACCOUNT = "123456789012"
 RESTORE_SECONDS = [1.0]
+TOKEN_SECONDS = 3600  # "Idempotency tokens time out after one hour"
 SCOPE = re.compile(r"Credential=[^/]+/\d+/([^/]+)/")
 POINTS = re.compile(r"^/backup-vaults/([^/]+)/recovery-points/?$")
 JOB = re.compile(r"^/restore-jobs/([^/]+)$")
@@ -73,18 +93,59 @@ def _error(start_response, status, code, message):
     return [body]
 
 
-def _settle(state):
-    """Completes the jobs whose time has come: the instance appears in moto's RDS."""
+def _advance(state, region):
+    """One read of the region's jobs and points: each in-progress state counts it."""
     now = time.time()
     for job in state.jobs:
-        if job["status"] != "RUNNING" or now < job["created"] + RESTORE_SECONDS[0]:
+        if job["region"] != region:
+            continue
+        if job["status"] == "PENDING":
+            if job["reads"] >= progress.describes():
+                job["status"] = "RUNNING"
+                job["running_since"] = now
+                job["reads"] = 0
+            else:
+                job["reads"] += 1
+        elif job["status"] == "RUNNING" and job["reads"] < progress.describes():
+            job["reads"] += 1
+    _settle(state)
+
+
+def _advance_points(state, region):
+    for point in state.points:
+        if point["region"] == region and point["status"] == "CREATING":
+            if point["reads"] >= progress.describes():
+                point["status"] = "COMPLETED"
+                point["completed"] = time.time()
+            else:
+                point["reads"] += 1
+
+
+def _settle(state):
+    """Ends the running jobs whose time has come: the instance appears in moto's RDS, or the
+    job fails where RDS would refuse the restore."""
+    now = time.time()
+    for job in state.jobs:
+        if (
+            job["status"] != "RUNNING"
+            or job["reads"] < progress.describes()
+            or now < job["running_since"] + RESTORE_SECONDS[0]
+        ):
             continue
         rds = rds_backends[ACCOUNT][job["region"]]
         meta = job["metadata"]
         name = meta.get("DBInstanceIdentifier", "")
-        if not name or name in rds.databases:
+        subnet_group = meta.get("DBSubnetGroupName")
+        failure = None
+        if not name:
+            failure = "no DBInstanceIdentifier in the restore metadata"
+        elif name in rds.databases:
+            failure = f"DBInstanceAlreadyExists: DB instance {name} already exists"
+        elif subnet_group and subnet_group not in rds.subnet_groups:
+            failure = f"DBSubnetGroupNotFoundFault: DB subnet group {subnet_group} does not exist"
+        if failure:
             job["status"] = "FAILED"
-            job["message"] = f"DBInstanceAlreadyExists: {name}" if name else "no DBInstanceIdentifier"
+            job["message"] = failure
             job["completed"] = now
             continue
         kwargs = {
@@ -95,8 +156,8 @@ def _settle(state):
             "master_user_password": "not-a-secret-1",
             "allocated_storage": 20,
         }
-        if meta.get("DBSubnetGroupName"):
-            kwargs["db_subnet_group_name"] = meta["DBSubnetGroupName"]
+        if subnet_group:
+            kwargs["db_subnet_group_name"] = subnet_group
         if meta.get("VpcSecurityGroupIds"):
             kwargs["vpc_security_group_ids"] = json.loads(meta["VpcSecurityGroupIds"])
         database = rds.create_db_instance(kwargs)
@@ -113,7 +174,7 @@ def _job_document(job):
         "CreationDate": job["created"],
         "Status": job["status"],
         "ResourceType": job["resource_type"],
-        "PercentDone": "100.00%" if job["status"] == "COMPLETED" else "0.00%",
+        "PercentDone": {"COMPLETED": "100.00%", "RUNNING": "50.00%"}.get(job["status"], "0.00%"),
     }
     if job.get("completed"):
         doc["CompletionDate"] = job["completed"]
@@ -144,7 +205,7 @@ def backup_restores(app):
         method = environ.get("REQUEST_METHOD", "")
         query = {k: v[0] for k, v in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()}
         if path == "/_drconsole_backup/recovery-point" and method == "POST":
-            seed = _read_json(environ)
+            seed = _read_json(environ) or dict(query)
             arn = f"arn:aws:backup:{seed['region']}:{ACCOUNT}:recovery-point:{uuid.uuid4()}"
             with state.lock:
                 state.points.append(
@@ -155,6 +216,8 @@ def backup_restores(app):
                         "resource_arn": seed["resource_arn"],
                         "resource_type": seed.get("resource_type", "RDS"),
                         "created": time.time() - float(seed.get("age_seconds", 0)),
+                        "status": seed.get("status", "COMPLETED"),
+                        "reads": 0,
                     }
                 )
             return _answer(start_response, "200 OK", {"RecoveryPointArn": arn})
@@ -171,8 +234,9 @@ def backup_restores(app):
                     start_response, "404 Not Found", "ResourceNotFoundException", f"Backup vault {vault} not found"
                 )
             with state.lock:
+                _advance_points(state, region)
                 found = [
-                    p
+                    dict(p)
                     for p in state.points
                     if p["region"] == region
                     and p["vault"] == vault
@@ -190,9 +254,9 @@ def backup_restores(app):
                             "BackupVaultArn": f"arn:aws:backup:{region}:{ACCOUNT}:backup-vault:{vault}",
                             "ResourceArn": p["resource_arn"],
                             "ResourceType": p["resource_type"],
-                            "Status": "COMPLETED",
+                            "Status": p["status"],
                             "CreationDate": p["created"],
-                            "CompletionDate": p["created"],
+                            **({"CompletionDate": p.get("completed", p["created"])} if p["status"] == "COMPLETED" else {}),
                         }
                         for p in found
                     ]
@@ -207,8 +271,9 @@ def backup_restores(app):
                         start_response, "404 Not Found", "ResourceNotFoundException", f"Recovery point {point} not found"
                     )
                 token = request.get("IdempotencyToken")
-                if token and token in state.tokens:
-                    return _answer(start_response, "200 OK", {"RestoreJobId": state.tokens[token]})
+                seen = state.tokens.get(token) if token else None
+                if seen and time.time() < seen[1] + TOKEN_SECONDS:
+                    return _answer(start_response, "200 OK", {"RestoreJobId": seen[0]})
                 job_id = str(uuid.uuid4()).upper()
                 state.jobs.append(
                     {
@@ -217,17 +282,18 @@ def backup_restores(app):
                         "point": point,
                         "metadata": request.get("Metadata") or {},
                         "resource_type": request.get("ResourceType", "RDS"),
-                        "status": "RUNNING",
+                        "status": "PENDING",
+                        "reads": 0,
                         "created": time.time(),
                     }
                 )
                 if token:
-                    state.tokens[token] = job_id
+                    state.tokens[token] = (job_id, time.time())
             return _answer(start_response, "200 OK", {"RestoreJobId": job_id})
         job = JOB.match(path)
         if job and method == "GET":
             with state.lock:
-                _settle(state)
+                _advance(state, region)
                 found = [j for j in state.jobs if j["id"] == job.group(1) and j["region"] == region]
                 if not found:
                     return _error(
@@ -237,7 +303,7 @@ def backup_restores(app):
         if path.rstrip("/") == "/restore-jobs" and method == "GET":
             after = _since(query.get("createdAfter"))
             with state.lock:
-                _settle(state)
+                _advance(state, region)
                 found = [
                     _job_document(j)
                     for j in state.jobs

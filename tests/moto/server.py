@@ -21,8 +21,9 @@ and exits when its stdin closes (so it never outlives the test that started it).
 
 2. `promote_clears_source` patch of moto's RDS backend. moto's PromoteReadReplica
    leaves `ReadReplicaSourceDBInstanceIdentifier` set on the promoted instance and
-   the instance in its source's replica list; AWS clears both. Without the patch a
-   step waiting for "no longer a replica" never finishes. The patch also answers
+   the instance in its source's replica list; AWS clears both once the promotion is done,
+   after the instance was `modifying` for a while. The patch shows `modifying` for
+   `progress.describes()` describes, then `available` without a source. It also answers
    DBInstanceNotFound for an unknown instance, where moto answers 500.
 
 3. `simulate_principal_policy_patch` (tests/moto/simulate.py): IAM's SimulatePrincipalPolicy,
@@ -36,8 +37,19 @@ and exits when its stdin closes (so it never outlives the test that started it).
      moto. A request's fourth and later attempts (the SDK's `amz-sdk-request` header) are
      let through, so that the outcome does not depend on luck: a client that makes at least
      four attempts always gets its answer; one that makes two loses about one call in eleven.
+   - `POST /_drconsole/throttle?seconds=N[&service=S][&region=R]`: every request (of the
+     signing name S, `rds`, `ecs`..., in the Region R, when given) is answered throttled for
+     the next N seconds, whatever its attempt: throttling that outlasts every retry, as in a
+     Region-wide event. A throttled request never reaches moto (AWS refused it).
    - `POST /_drconsole/lose-reply?operation=Op`: the next `Op` is applied by moto, and its
      answer withheld for a minute: a reply lost after the change was made.
+   - `POST /_drconsole/in-progress?describes=N`: how many reads each in-progress state lasts
+     (progress.py; 2 unless a test says otherwise).
+   - `POST /_drconsole/dark?region=R&dark=1|0`: the Region R is unreachable (its requests are
+     held `DARK_HOLD_SECONDS` and answered with nothing) or back; patches that depend on it
+     read it (a switchover needs its primary).
+   - `GET /_drconsole/requests` also answers `params`: the parameters each call of
+     `RECORD_PARAMS` carried, in order.
 """
 
 import argparse
@@ -60,9 +72,12 @@ from moto.moto_server.werkzeug_app import (
 )
 from botocore.awsrequest import AWSRequest
 from moto.iam import access_control
+from moto.rds.exceptions import RDSClientError
 from moto.rds import models as rds_models
+from moto.rds import responses as rds_responses
 from werkzeug.serving import make_server
 
+import progress  # this directory: in-progress states and dark regions, shared by the patches
 from lambda_errors import function_errors
 from s3_replication import replicate_objects
 from backup import backup_restores  # this directory: AWS Backup recovery points and restores
@@ -286,31 +301,72 @@ def readable_error_bodies(app):
     return middleware
 
 
+def _finish_promotion(backend, database):
+    """The promotion is done: the instance is `available` and forgets its source, and the
+    source forgets it."""
+    source_id = database.drconsole_promoted_from
+    database.drconsole_promoting = None
+    database.drconsole_promoted_from = None
+    database.status = "available"
+    try:
+        source = backend.find_db_from_id(source_id)
+    except Exception:  # the source may be gone already
+        source = None
+    if source is not None:
+        for ref in (database.db_instance_arn, database.db_instance_identifier):
+            if ref in source.replicas:
+                source.replicas.remove(ref)
+    database.source_db_instance_identifier = None
+
+
 def promote_clears_source():
-    """Patch: a promoted replica forgets its source, and the source forgets the replica."""
+    """Patch: PromoteReadReplica as the RDS API reference describes it
+    (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_PromoteReadReplica.html, and
+    the DB instance statuses of the RDS User Guide): the answer and the next `describes()`
+    DescribeDBInstances of the instance's Region show it `modifying`, still naming its source;
+    the describe after them finds it `available`, without a source, and gone from its source's
+    replica list. A second promotion while it is `modifying` is `InvalidDBInstanceState`, and an
+    unknown instance `DBInstanceNotFound` (moto answers 500)."""
     original = rds_models.RDSBackend.promote_read_replica
 
     def promote_read_replica(self, db_kwargs):
-        # moto indexes its dict directly (a missing instance is a 500); AWS says DBInstanceNotFound.
         database = self.describe_db_instances(db_kwargs["db_instance_identifier"])[0]
-        source_id = database.source_db_instance_identifier if database.is_replica else None
-        result = original(self, db_kwargs)
-        if source_id:
-            try:
-                source = self.find_db_from_id(source_id)
-            except Exception:  # the source may be gone already
-                source = None
-            if source is not None:
-                for ref in (database.db_instance_arn, database.db_instance_identifier):
-                    if ref in source.replicas:
-                        source.replicas.remove(ref)
-            database.source_db_instance_identifier = None
-        return result
+        with progress.LOCK:
+            if getattr(database, "drconsole_promoting", None) is not None:
+                raise RDSClientError(
+                    "InvalidDBInstanceState",
+                    f"DB instance {db_kwargs['db_instance_identifier']} is modifying: a promotion is under way.",
+                )
+            source_id = database.source_db_instance_identifier if database.is_replica else None
+            result = original(self, db_kwargs)
+            if source_id:
+                database.drconsole_promoted_from = source_id
+                database.drconsole_promoting = progress.describes()
+                database.status = "modifying"
+                if database.drconsole_promoting == 0:
+                    _finish_promotion(self, database)
+            return result
+
+    def describe_db_instances(self, _original=rds_responses.RDSResponse.describe_db_instances):
+        with progress.LOCK:
+            for database in list(self.backend.databases.values()):
+                remaining = getattr(database, "drconsole_promoting", None)
+                if remaining is None:
+                    continue
+                if remaining > 0:
+                    database.drconsole_promoting = remaining - 1
+                else:
+                    _finish_promotion(self.backend, database)
+        return _original(self)
 
     rds_models.RDSBackend.promote_read_replica = promote_read_replica
+    rds_models.DBInstance.drconsole_promoting = None
+    rds_models.DBInstance.drconsole_promoted_from = None
+    rds_responses.RDSResponse.describe_db_instances = describe_db_instances
 
 
 CONTROL_PREFIX = "/_drconsole/"
+DARK_HOLD_SECONDS = 60
 THROTTLE_XML = (
     b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
     b"<Message>Rate exceeded</Message></Error><RequestId>moto-throttle</RequestId></ErrorResponse>"
@@ -348,17 +404,55 @@ def operation_of(environ, body):
     return f"{method} {path}"
 
 
+# Changes whose parameters the request log keeps, for tests that check what was sent (that a
+# failover carried AllowDataLoss, which token a restore sent).
+RECORD_PARAMS = {
+    "FailoverGlobalCluster",
+    "SwitchoverGlobalCluster",
+    "PromoteReadReplica",
+    "StartRestoreJob",
+}
+# The signing name of each service in a credential scope, and the protocol's name for it.
+SERVICE_OF_SCOPE = re.compile(r"Credential=[^/]+/\d+/[^/]+/([^/]+)/")
+
+
+def params_of(environ, body):
+    """A request's parameters: the query protocol's form, or a JSON body."""
+    text = body.decode("utf-8", "replace")
+    if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        return {k: v[0] for k, v in urllib.parse.parse_qs(text).items()}
+    try:
+        document = json.loads(text) if text.strip() else {}
+    except ValueError:
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
 class Control:
     def __init__(self):
         self.lock = threading.Lock()
         self.requests = {}
         self.throttled = {}
+        self.params = {}
         self.percent = 0
         self.seen = 0
         self.lose = set()
+        # Throttling that outlasts every retry: until `until` (time.time()), every request
+        # of `service` (signing name, e.g. `rds`) in `region`, or of any when None.
+        self.storm = None
 
     def throttle_now(self, environ):
         """Whether this request is answered throttled (see the module's note)."""
+        with self.lock:
+            storm = self.storm
+        if storm is not None and time.time() < storm["until"]:
+            auth = environ.get("HTTP_AUTHORIZATION", "")
+            service = SERVICE_OF_SCOPE.search(auth)
+            region = progress.region_of(environ)
+            if storm["service"] in (None, service.group(1) if service else None) and storm[
+                "region"
+            ] in (None, region):
+                return True
         attempt = re.search(r"attempt=(\d+)", environ.get("HTTP_AMZ_SDK_REQUEST", ""))
         if attempt and int(attempt.group(1)) >= 4:
             return False
@@ -375,11 +469,23 @@ class Control:
         path = environ.get("PATH_INFO", "")[len(CONTROL_PREFIX) :]
         query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
         with self.lock:
-            if path == "throttle":
+            if path == "throttle" and "seconds" in query:
+                self.storm = {
+                    "until": time.time() + float(query["seconds"][0]),
+                    "service": query.get("service", [None])[0],
+                    "region": query.get("region", [None])[0],
+                }
+            elif path == "throttle":
                 self.percent = int(query.get("percent", ["0"])[0])
+            elif path == "in-progress":
+                progress.set_describes(query.get("describes", ["2"])[0])
+            elif path == "dark":
+                progress.set_dark(query["region"][0], query.get("dark", ["1"])[0] == "1")
             elif path == "lose-reply":
                 self.lose.add(query["operation"][0])
-            answer = json.dumps({"requests": self.requests, "throttled": self.throttled}).encode()
+            answer = json.dumps(
+                {"requests": self.requests, "throttled": self.throttled, "params": self.params}
+            ).encode()
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(answer)))])
         return [answer]
 
@@ -408,10 +514,19 @@ def control(app, state):
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
         operation = operation_of(environ, body)
+        region = progress.region_of(environ)
+        if region and progress.is_dark(region):
+            # AWS's endpoint in a dark Region does not answer: the client's timeout ends it.
+            time.sleep(DARK_HOLD_SECONDS)
+            start_response("504 Gateway Timeout", [("Content-Length", "0")])
+            return [b""]
         if state.throttle_now(environ):
             state.count(state.throttled, operation)
             return throttled_answer(environ, start_response)
         state.count(state.requests, operation)
+        if operation in RECORD_PARAMS:
+            with state.lock:
+                state.params.setdefault(operation, []).append(params_of(environ, body))
         with state.lock:
             lose = operation in state.lose
             state.lose.discard(operation)

@@ -390,19 +390,23 @@ impl AwsBackend {
             )),
             Action::StartRestoreJob {
                 side,
-                recovery_point_arn,
+                recovery_point_arn: recovery_point,
                 db,
                 instance_class,
                 subnet_group,
                 security_groups,
+                token,
             } => {
                 backup::start_restore(
                     self.changes(*side),
-                    recovery_point_arn,
-                    db,
-                    instance_class.as_deref(),
-                    subnet_group.as_deref(),
-                    security_groups,
+                    backup::Restore {
+                        recovery_point,
+                        db,
+                        instance_class: instance_class.as_deref(),
+                        subnet_group: subnet_group.as_deref(),
+                        security_groups,
+                        token,
+                    },
                 )
                 .await
             }

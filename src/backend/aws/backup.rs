@@ -143,18 +143,6 @@ pub async fn read(
     })
 }
 
-/// The idempotency token of a restore: the same point into the same instance is one job
-/// (AWS Backup keeps a token for an hour), so a call resent after a lost reply starts none.
-pub fn idempotency_token(recovery_point: &str, db: &str) -> String {
-    // FNV-1a: the same on every build, so a resumed run sends the same token.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in recovery_point.bytes().chain([0]).chain(db.bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("drconsole-{h:016x}")
-}
-
 /// The restore metadata AWS Backup takes for an RDS instance: the parameters of
 /// `RestoreDBInstanceFromDBSnapshot` by name, lists as JSON arrays.
 pub fn restore_metadata(
@@ -179,32 +167,42 @@ pub fn restore_metadata(
     m
 }
 
+/// What one `StartRestoreJob` restores, and under which idempotency token.
+pub struct Restore<'a> {
+    pub recovery_point: &'a str,
+    pub db: &'a str,
+    pub instance_class: Option<&'a str>,
+    pub subnet_group: Option<&'a str>,
+    pub security_groups: &'a [String],
+    /// From the plan ([`crate::backend::restore_token`]): a resend is the same job.
+    pub token: &'a str,
+}
+
 /// `StartRestoreJob` of an RDS recovery point into a new instance.
 pub async fn start_restore(
     c: &RegionClients,
-    recovery_point: &str,
-    db: &str,
-    instance_class: Option<&str>,
-    subnet_group: Option<&str>,
-    security_groups: &[String],
+    r: Restore<'_>,
 ) -> Result<ActionOutcome, BackendError> {
     let op = "backup:StartRestoreJob";
     let mut req = c
         .backup
         .start_restore_job()
-        .recovery_point_arn(recovery_point)
-        .resource_type("RDS")
-        .idempotency_token(idempotency_token(recovery_point, db));
-    for (k, v) in restore_metadata(db, instance_class, subnet_group, security_groups) {
+        .recovery_point_arn(r.recovery_point)
+        .resource_type("RDS");
+    // An action journalled before tokens were planned has none: AWS then starts a job.
+    if !r.token.is_empty() {
+        req = req.idempotency_token(r.token);
+    }
+    for (k, v) in restore_metadata(r.db, r.instance_class, r.subnet_group, r.security_groups) {
         req = req.metadata(k, v);
     }
     let out = req
         .send()
         .await
-        .map_err(|e| sdk_error(c.ctx(), op, recovery_point, e))?;
+        .map_err(|e| sdk_error(c.ctx(), op, r.recovery_point, e))?;
     let id = out.restore_job_id().unwrap_or_default().to_string();
     Ok(ActionOutcome {
-        summary: format!("{db} in {}: restore job {id} started", c.label),
+        summary: format!("{} in {}: restore job {id} started", r.db, c.label),
         change_id: Some(id).filter(|i| !i.is_empty()),
     })
 }
@@ -234,14 +232,6 @@ mod tests {
             restore_metadata("x", None, None, &[]),
             vec![("DBInstanceIdentifier", "x".to_string())]
         );
-    }
-
-    #[test]
-    fn one_token_per_point_and_instance() {
-        let a = idempotency_token("arn:rp:1", "db");
-        assert_eq!(a, idempotency_token("arn:rp:1", "db"));
-        assert_ne!(a, idempotency_token("arn:rp:2", "db"));
-        assert_ne!(a, idempotency_token("arn:rp:1", "db2"));
     }
 
     #[test]

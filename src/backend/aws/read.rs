@@ -57,7 +57,14 @@ impl AwsBackend {
                 );
                 restorable(id, instance, points)
             }
-            DatabaseKind::BackupRestore => rds::read_instance(c, id).await,
+            // The primary of a backup-restore estate holds, once re-protected, a cross-region
+            // replica of the restored writer: its lag is read as any replica's.
+            DatabaseKind::BackupRestore => {
+                let queries = [MetricQuery::replica_lag(id)];
+                let (reading, lag) =
+                    futures::join!(rds::read_instance(c, id), lag_of(c, &queries, lag));
+                reading.map(|r| with_lag(r, lag))
+            }
         };
         Some(result)
     }

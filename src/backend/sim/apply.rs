@@ -24,8 +24,9 @@ impl World {
                 recovery_point_arn,
                 db,
                 instance_class,
+                token,
                 ..
-            } => self.start_restore(recovery_point_arn, db, instance_class.as_deref())?,
+            } => self.start_restore(recovery_point_arn, db, instance_class.as_deref(), token)?,
             Action::PromoteReplica { side, db } => {
                 let duration = self.draw(t::PROMOTION);
                 let Some(d) = self.region_mut(*side).db.as_mut().filter(|d| &d.id == db) else {

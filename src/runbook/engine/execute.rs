@@ -169,12 +169,15 @@ async fn verify_until(
     let mut last_detail = String::new();
     let mut last_miss: Option<f64> = None;
     let mut last_err_primary: bool;
+    let run_id = rec.run_id();
     loop {
         let read_at = rec.now();
         let memo = rec.memo(id);
         let cx = StepCx {
             reader,
             memo: &memo,
+            run_id: &run_id,
+            step_id: id,
         };
         match s.verify(&cx).await {
             Ok(Verdict::Done(d)) => {
@@ -195,6 +198,12 @@ async fn verify_until(
                     rec.log(Level::Info, Some(id), format!("waiting: {d}"));
                     last_detail = d;
                 }
+            }
+            // What the step started answered that it failed (a restore job FAILED): no later
+            // read will show the target; waiting out the timeout would only hide it.
+            Err(e @ StepError::Failed(_)) => {
+                rec.log(Level::Error, Some(id), format!("failed: {e}"));
+                return Err(e);
             }
             Err(e) => {
                 last_miss = Some(read_at);

@@ -37,9 +37,12 @@ impl Engine {
             return Some(p);
         }
         let memo = self.rec.memo(id);
+        let run_id = self.rec.run_id();
         let cx = StepCx {
             reader: &self.reader,
             memo: &memo,
+            run_id: &run_id,
+            step_id: id,
         };
         match s.verify(&cx).await {
             // A dry run never calls a prediction "already at target".

@@ -46,13 +46,17 @@ impl Engine {
             }
             // Whether this unit's plans rest on a dry run's predictions.
             let _ = self.reader.used_prediction();
+            let run_id = self.rec.run_id();
             let plans = join_all(todo.iter().map(|s| {
                 let reader = &self.reader;
                 let memo = self.rec.memo(s.id());
+                let run_id = &run_id;
                 async move {
                     s.preflight(&StepCx {
                         reader,
                         memo: &memo,
+                        run_id,
+                        step_id: s.id(),
                     })
                     .await
                 }

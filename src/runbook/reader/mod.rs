@@ -1,12 +1,16 @@
 //! Reads and calls through the backend with the estate's call timeout: a dark region's calls
 //! may never return, so nothing here waits without a bound.
 //!
-//! Retries: a read that AWS throttles is retried (with backoff) up to [`THROTTLE_ATTEMPTS`]
-//! times. A change is retried only when AWS answered that it was throttled, which is a
-//! refusal (nothing was applied), and never when it is irreversible. Any other failure of a
-//! change is returned at once, marked [`ActError::maybe_applied`] when AWS did not say it
-//! refused (no answer in time, connection lost, a server error): the engine then reads AWS
-//! again before anything is repeated.
+//! Retries: a read that AWS throttles is retried, backing off (0.5 s doubling up to
+//! [`MAX_BACKOFF`]), for as long as the throttling lasts, up to [`THROTTLE_PATIENCE`]: in a
+//! Region-wide event AWS throttles for minutes, and a region that throttles is busy, not
+//! unreachable. The run's log says when a region starts and stops throttling it. A change is
+//! retried only when AWS answered that it was throttled, which is a refusal (nothing was
+//! applied), and never when it is irreversible; it is never resent blind: what it changes is
+//! read again (fresh, backing off while that read is throttled too) before it is sent again.
+//! Any other failure of a change is returned at once, marked [`ActError::maybe_applied`] when
+//! AWS did not say it refused (no answer in time, connection lost, a server error): the engine
+//! then reads AWS again before anything is repeated.
 //!
 //! Reads go through a cache shared by the run's steps (see [`cache`]): each step asks for the
 //! parts it plans or verifies from, and steps asking in the same tick share one read. A region
@@ -56,6 +60,36 @@ pub struct Reader {
     touches: [bool; 2],
     /// Asked before every change: closed once the run lock is no longer surely held.
     fence: Option<Arc<crate::runbook::lock::Fence>>,
+    /// Told when a scope starts and stops throttling the run's calls (the run's log).
+    on_throttle: Option<Arc<dyn Fn(Throttle) + Send + Sync>>,
+    /// Since when each scope (primary, standby, Route 53) has been throttling, if it is.
+    throttled: Arc<std::sync::Mutex<[Option<tokio::time::Instant>; 3]>>,
+}
+
+/// A scope's throttling began or ended, for the run's log.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Throttle {
+    /// `region` (e.g. `us-west-2 (standby)`, or `route53`) throttles the calls: they back off.
+    Began { region: String, call: String },
+    /// It answers again, after throttling for `after`.
+    Ended { region: String, after: Duration },
+}
+
+impl std::fmt::Display for Throttle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Throttle::Began { region, call } => write!(
+                f,
+                "{region} is throttling ({call} answered Throttling): backing off and retrying; \
+                 the region is busy, not unreachable, and no change is sent before a fresh read"
+            ),
+            Throttle::Ended { region, after } => write!(
+                f,
+                "{region} answers again after throttling for {}",
+                crate::timefmt::secs(after.as_secs())
+            ),
+        }
+    }
 }
 
 /// The newest reading of a region the run does not call, and how old it is.
@@ -65,8 +99,17 @@ pub struct Known {
     pub reading: Result<RegionReading, String>,
 }
 
-/// Attempts of a throttled read, or of a throttled reversible change.
-pub const THROTTLE_ATTEMPTS: u32 = 3;
+/// How long a throttled read (or a throttled reversible change) keeps being retried, in
+/// estate time, before its error is returned.
+pub const THROTTLE_PATIENCE: Duration = Duration::from_secs(5 * 60);
+/// The longest wait between two attempts of a throttled call.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+/// The wait before attempt `attempt + 1` of a throttled call: 0.5 s doubling, capped.
+pub fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(500u64.saturating_mul(1 << attempt.saturating_sub(1).min(10)))
+        .min(MAX_BACKOFF)
+}
 
 /// Why a change failed, and whether it may have been applied all the same.
 #[derive(Debug, Clone)]
@@ -74,6 +117,26 @@ pub struct ActError {
     pub error: StepError,
     /// AWS did not say it refused the call: it may have been applied.
     pub maybe_applied: bool,
+}
+
+/// The first part of a reading that AWS answered throttled.
+fn throttled_section(r: &RegionReading) -> Option<&crate::model::SectionError> {
+    fn t<T>(s: &crate::model::Section<T>) -> Option<&crate::model::SectionError> {
+        s.as_ref().err().filter(|e| e.kind == ErrorKind::Throttled)
+    }
+    r.database
+        .as_ref()
+        .and_then(t)
+        .or_else(|| t(&r.services))
+        .or_else(|| t(&r.asgs))
+        .or_else(|| t(&r.target_groups))
+        .or_else(|| t(&r.alarms))
+        .or_else(|| r.replicated.as_ref().and_then(t))
+}
+
+/// The slot of a scope (a region, or Route 53 when `None`) in per-scope tables.
+fn scope_index(side: Option<Side>) -> usize {
+    side.map_or(2, cache::index)
 }
 
 /// Whether a failed change may have been applied: true unless AWS answered with an error that
@@ -104,6 +167,61 @@ impl Reader {
             readings,
             touches: [true, true],
             fence: None,
+            on_throttle: None,
+            throttled: Arc::new(std::sync::Mutex::new([None; 3])),
+        }
+    }
+
+    /// `report` is told when a region starts and stops throttling the run's calls.
+    pub fn reporting_throttles(mut self, report: Arc<dyn Fn(Throttle) + Send + Sync>) -> Reader {
+        self.on_throttle = Some(report);
+        self
+    }
+
+    /// Whether `side` (`None`: Route 53) is throttling the run's calls now.
+    pub fn is_throttled(&self, side: Option<Side>) -> bool {
+        self.throttled
+            .lock()
+            .map(|t| t[scope_index(side)].is_some())
+            .unwrap_or(false)
+    }
+
+    /// Notes that a call to `side` was throttled (`Some(call)`) or answered (`None`), and
+    /// reports the start or the end of a throttling episode.
+    fn note_throttle(&self, side: Option<Side>, call: Option<&str>) {
+        let now = tokio::time::Instant::now();
+        let ended = {
+            let Ok(mut t) = self.throttled.lock() else {
+                return;
+            };
+            let slot = &mut t[scope_index(side)];
+            match (call, *slot) {
+                (Some(_), None) => {
+                    *slot = Some(now);
+                    None
+                }
+                (None, Some(since)) => {
+                    *slot = None;
+                    Some(now - since)
+                }
+                _ => return,
+            }
+        };
+        let region = side
+            .map(|s| self.region_label(s))
+            .unwrap_or_else(|| "route53".into());
+        let note = match (call, ended) {
+            (_, Some(after)) => Throttle::Ended {
+                region,
+                after: self.pace.estate(after),
+            },
+            (call, None) => Throttle::Began {
+                region,
+                call: call.unwrap_or_default().to_string(),
+            },
+        };
+        if let Some(report) = &self.on_throttle {
+            report(note);
         }
     }
 
@@ -153,7 +271,8 @@ impl Reader {
         format!("{} ({side})", self.estate.region(side).region)
     }
 
-    /// Runs one backend read with the timeout; throttling is retried with a short backoff.
+    /// Runs one backend read with the timeout; throttling is retried, backing off, while it
+    /// lasts (up to [`THROTTLE_PATIENCE`]).
     pub async fn call<T, F, Fut>(
         &self,
         side: Option<Side>,
@@ -164,16 +283,17 @@ impl Reader {
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<T, BackendError>>,
     {
-        self.call_with(side, what, THROTTLE_ATTEMPTS, self.call_timeout(), f)
+        self.call_with(side, what, true, self.call_timeout(), f)
             .await
     }
 
-    /// Runs one backend call with the timeout, at most `attempts` times while it is throttled.
+    /// Runs one backend call with the timeout; while it is throttled, and `patient`, it is
+    /// tried again after a backoff, up to [`THROTTLE_PATIENCE`].
     async fn call_with<T, F, Fut>(
         &self,
         side: Option<Side>,
         what: &str,
-        attempts: u32,
+        patient: bool,
         limit: Duration,
         f: F,
     ) -> Result<T, BackendError>
@@ -181,6 +301,8 @@ impl Reader {
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<T, BackendError>>,
     {
+        let began = tokio::time::Instant::now();
+        let patience = self.pace.wall(THROTTLE_PATIENCE);
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -205,11 +327,19 @@ impl Reader {
                 )),
             };
             match result {
-                Err(e) if e.kind == ErrorKind::Throttled && attempt < attempts => {
-                    let backoff = Duration::from_millis(500 * 2u64.pow(attempt - 1));
-                    tokio::time::sleep(self.pace.wall(backoff)).await;
+                Err(e) if e.kind == ErrorKind::Throttled => {
+                    self.note_throttle(side, Some(what));
+                    if !patient || began.elapsed() >= patience {
+                        return Err(e);
+                    }
+                    tokio::time::sleep(self.pace.wall(backoff(attempt))).await;
                 }
-                other => return other,
+                other => {
+                    if other.is_ok() {
+                        self.note_throttle(side, None);
+                    }
+                    return other;
+                }
             }
         }
     }
@@ -228,6 +358,7 @@ impl Reader {
         }
         let b = self.backend.clone();
         let slot = &self.readings.sides[cache::index(side)];
+        let label = self.region_label(side);
         let read = self
             .through_cache(
                 Some(side),
@@ -236,7 +367,22 @@ impl Reader {
                 "describe",
                 |missing| {
                     let b = b.clone();
-                    async move { b.read_parts(side, missing).await }
+                    let label = label.clone();
+                    async move {
+                        let r = b.read_parts(side, missing).await?;
+                        // A part AWS throttled is the read throttled: backed off and read
+                        // again while it lasts, never taken as the state.
+                        match throttled_section(&r) {
+                            Some(e) => Err(BackendError::new(
+                                ErrorKind::Throttled,
+                                &label,
+                                "describe",
+                                "",
+                                e.message.clone(),
+                            )),
+                            None => Ok(r),
+                        }
+                    }
                 },
             )
             .await?;
@@ -470,46 +616,79 @@ impl Reader {
         }
     }
 
+    /// Reads again, fresh, the parts `action` changes (a region the run does not call
+    /// answers with what is known of it). `false` when it changes nothing drconsole reads
+    /// (a function, a program): then nothing tells a resend from a blind one.
+    async fn read_again(&self, action: &Action) -> Result<bool, StepError> {
+        if let Action::WriteEndpoint { side, store, .. } = action {
+            self.endpoint(*side, store).await?;
+            return Ok(true);
+        }
+        let affects = action.affects();
+        if affects.is_empty() {
+            return Ok(false);
+        }
+        for (scope, parts) in affects {
+            self.readings.changed(scope, parts);
+            match scope {
+                Some(side) => {
+                    self.read(side, parts).await?;
+                }
+                None => {
+                    self.global_parts(parts).await?;
+                }
+            }
+        }
+        Ok(true)
+    }
+
     /// Makes one change. Retried only while AWS throttles it, and not at all when it is
-    /// irreversible; a failure after which it may have been applied says so. The fence is
-    /// asked before the first attempt and again before each resend.
+    /// irreversible; never resent blind: what it changes is read again first. A failure after
+    /// which it may have been applied says so. The run lock's fence is asked before the first
+    /// sending and again before each resend.
     pub async fn act(&self, action: &Action) -> Result<ActionOutcome, ActError> {
-        let limit = self.act_limit(action);
-        self.admit(limit).await.map_err(|error| ActError {
-            error,
-            maybe_applied: false,
-        })?;
         let b = self.backend.clone();
         let side = action.side();
-        let attempts = if action.irreversible() {
-            1
-        } else {
-            THROTTLE_ATTEMPTS
-        };
-        let sent = std::sync::atomic::AtomicU32::new(0);
-        let result = self
-            .call_with(side, action.api_call(), attempts, limit, || {
-                let b = b.clone();
-                let a = action.clone();
-                let resend = sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0;
-                async move {
-                    if resend && let Err(e) = self.admit(limit).await {
-                        return Ok(Err(e));
+        // A call that lasts as long as what it runs (a Lambda function) has its own bound.
+        let limit = self.act_limit(action);
+        let began = tokio::time::Instant::now();
+        let mut attempt = 0;
+        let result = loop {
+            attempt += 1;
+            // Asked before each sending: a resend after throttling as much as the first.
+            self.admit(limit).await.map_err(|error| ActError {
+                error,
+                maybe_applied: false,
+            })?;
+            let sent = self
+                .call_with(side, action.api_call(), false, limit, || {
+                    let b = b.clone();
+                    let a = action.clone();
+                    async move { b.act(&a).await }
+                })
+                .await;
+            match sent {
+                Err(e)
+                    if e.kind == ErrorKind::Throttled
+                        && !action.irreversible()
+                        && began.elapsed() < self.pace.wall(THROTTLE_PATIENCE) =>
+                {
+                    // Refused: nothing was applied. Back off, then read what it changes again
+                    // (fresh, and patiently while that read is throttled too) before resending.
+                    tokio::time::sleep(self.pace.wall(backoff(attempt))).await;
+                    match self.read_again(action).await {
+                        Ok(true) => {}
+                        Ok(false) => break Err(e),
+                        Err(error) => {
+                            return Err(ActError {
+                                error,
+                                maybe_applied: false,
+                            });
+                        }
                     }
-                    b.act(&a).await.map(Ok)
                 }
-            })
-            .await;
-        let result = match result {
-            Ok(Err(error)) => {
-                // Throttled before, refused by the fence now: nothing was applied.
-                return Err(ActError {
-                    error,
-                    maybe_applied: false,
-                });
+                other => break other,
             }
-            Ok(Ok(out)) => Ok(out),
-            Err(e) => Err(e),
         };
         // Answered or not, what was read of what it changes may be stale now.
         for (scope, parts) in action.affects() {

@@ -4,9 +4,15 @@
 //! - inputs: `to` (default `standby`)
 //! - calls: `rds:SwitchoverGlobalCluster` (planned: syncs first, no data loss; needs both
 //!   regions) / `rds:FailoverGlobalCluster` (irreversible, may lose un-replicated writes)
-//! - waits for: that side's cluster is the writer and `available`
+//! - waits for: that side's cluster is the writer and `available`, and no switchover or
+//!   failover under way (`FailoverState`)
 //! - default timeout: 6 minutes (switchover) / 5 minutes (failover); AWS takes 1–2
 //! - fails when: the target cluster is unreadable or has no ARN
+//!
+//! A switchover or failover already under way (the global cluster's `FailoverState`: `pending`,
+//! `switching-over`, `failing-over`, `cancelling`; another operator's, or this run's whose
+//! reply was lost) is never planned again: one moving the writer to this side is waited for;
+//! one moving it elsewhere refuses the step until it ends (AWS would refuse a second move).
 //!
 //! A failover states what it discards: the secondary's replication lag (or, unknown, that
 //! an unknown share is lost), and is confirmed with the region and `DISCARD` typed
@@ -21,7 +27,7 @@ use super::read::{db_of, lag_warnings, need_database, role_text};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::{DatabaseKind, Estate};
-use crate::model::{DbRole, Lag, Parts, Side};
+use crate::model::{DbReading, DbRole, Lag, Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{StepPlan, Verdict};
 
@@ -51,6 +57,26 @@ impl Kind for GlobalFailover {
     const NAME: &'static str = "global_failover";
 }
 
+/// A switchover or failover under way (`FailoverState`), as a person reads it:
+/// `global cluster orders-global failing-over to orders-cluster-dr`, and whether it moves the
+/// writer to `db`.
+fn move_under_way(db: &DbReading) -> Option<(String, bool)> {
+    let g = db.global()?;
+    let m = g.moving.as_ref()?;
+    let to = m.to_arn.as_deref().unwrap_or("an unnamed cluster");
+    let ours = m.to_arn.as_deref().is_some_and(|a| {
+        Some(a) == db.arn.as_deref() || a.rsplit(':').next() == Some(db.id.as_str())
+    });
+    let to = to.rsplit(':').next().unwrap_or(to);
+    Some((
+        format!(
+            "global cluster {} {} to {to} (FailoverState)",
+            g.id, m.status
+        ),
+        ours,
+    ))
+}
+
 /// Planned (switchover) or not (failover): the only difference between the two kinds.
 async fn preflight(cx: &StepCx<'_>, to: Side, planned: bool) -> Result<StepPlan, StepError> {
     let reading = cx.reader.read(to, Parts::DATABASE | Parts::LAG).await?;
@@ -62,6 +88,16 @@ async fn preflight(cx: &StepCx<'_>, to: Side, planned: bool) -> Result<StepPlan,
         ..StepPlan::default()
     };
     let global = cx.estate().global_cluster().unwrap_or_default().to_string();
+    if let Some((text, ours)) = move_under_way(db) {
+        if !ours {
+            return Err(StepError::refused(format!(
+                "{text}: another move is under way; plan again once it has ended"
+            )));
+        }
+        plan.warnings
+            .push(format!("{text}: waiting for it, not starting another"));
+        return Ok(plan);
+    }
     if db.role != DbRole::Writer && db.status == "available" {
         let arn = db.arn.clone().ok_or_else(|| {
             StepError::missing(format!("{to} cluster {} has no ARN in its reading", db.id))
@@ -105,7 +141,9 @@ async fn preflight(cx: &StepCx<'_>, to: Side, planned: bool) -> Result<StepPlan,
 async fn verify(cx: &StepCx<'_>, to: Side) -> Result<Verdict, StepError> {
     let reading = cx.reader.read(to, Parts::DATABASE).await?;
     let db = db_of(&reading, to)?;
-    if db.role == DbRole::Writer && db.status == "available" {
+    if let Some((text, _)) = move_under_way(db) {
+        Ok(Verdict::Pending(format!("{}; {text}", role_text(db))))
+    } else if db.role == DbRole::Writer && db.status == "available" {
         Ok(Verdict::Done(format!("{} is the writer", db.id)))
     } else {
         Ok(Verdict::Pending(role_text(db)))

@@ -69,6 +69,10 @@ use crate::model::Side;
 pub struct StepCx<'a> {
     pub reader: &'a Reader,
     pub memo: &'a StepMemo,
+    /// The run and the step: stable across retries and resumes of this run (what an
+    /// idempotency token is made of).
+    pub run_id: &'a str,
+    pub step_id: &'a str,
 }
 
 impl StepCx<'_> {

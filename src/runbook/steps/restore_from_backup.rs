@@ -4,8 +4,9 @@
 //! - inputs: none: the recovery point is the vault's newest completed one, the instance the
 //!   estate's `standby` name, with its `subnet_group`, `security_groups` and `instance_class`
 //! - calls: `backup:StartRestoreJob` (restore metadata `DBInstanceIdentifier`,
-//!   `DBInstanceClass`, `DBSubnetGroupName`, `VpcSecurityGroupIds`, and one idempotency token
-//!   per recovery point and instance). Not irreversible: it creates an instance, which can be
+//!   `DBInstanceClass`, `DBSubnetGroupName`, `VpcSecurityGroupIds`, and an idempotency token
+//!   of the run, the step, the recovery point, the instance and the job it replaces, if any:
+//!   see [`crate::backend::restore_token`]). Not irreversible: it creates an instance, which can be
 //!   deleted, and changes nothing that exists (the primary and the vault are untouched); the
 //!   writes newer than the recovery point are stated in the plan, and `y` confirms it.
 //! - waits for: the restore job `COMPLETED`, then the DB instance `available`
@@ -117,6 +118,10 @@ impl StepKind for RestoreFromBackup {
             ));
             return Ok(plan);
         }
+        // A job of this point that ended (completed, its instance since gone; or failed):
+        // restoring again replaces it, under a token of its own. AWS would answer the first
+        // job's token with the first job, and start nothing.
+        let replaces = backup.restore_job.as_ref().map(|j| j.id.as_str());
         if let Some(job) = backup
             .restore_job
             .as_ref()
@@ -150,6 +155,13 @@ impl StepKind for RestoreFromBackup {
             instance_class: cfg.instance_class.clone(),
             subnet_group: cfg.subnet_group.clone(),
             security_groups: cfg.security_groups.clone().unwrap_or_default(),
+            token: crate::backend::restore_token(
+                cx.run_id,
+                cx.step_id,
+                &point.arn,
+                &cfg.standby,
+                replaces,
+            ),
         });
         Ok(plan)
     }
@@ -161,9 +173,10 @@ impl StepKind for RestoreFromBackup {
             && matches!(job.status.as_str(), "FAILED" | "ABORTED")
             && db.role == DbRole::Backup
         {
-            return Err(StepError::refused(format!(
-                "restore job {} is {}",
-                job.id, job.status
+            return Err(StepError::Failed(format!(
+                "restore job {} is {}: AWS Backup did not restore {}; its status message says why \
+                 (backup:DescribeRestoreJob); a retry starts a new job",
+                job.id, job.status, db.id
             )));
         }
         if db.role != DbRole::Backup && db.status == "available" {

@@ -33,6 +33,9 @@ pub struct SimJob {
     pub instance_class: Option<String>,
     pub done_at: f64,
     pub status: String,
+    /// The idempotency token it was started with.
+    #[serde(default)]
+    pub token: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -132,12 +135,14 @@ impl World {
         }
     }
 
-    /// `StartRestoreJob`: one job per recovery point and instance (the idempotency token).
+    /// `StartRestoreJob`: a token seen before answers its job and starts nothing, as AWS
+    /// Backup does (an empty token is none).
     pub fn start_restore(
         &mut self,
         point: &str,
         db: &str,
         instance_class: Option<&str>,
+        token: &str,
     ) -> Result<String, BackendError> {
         let duration = self.draw(RESTORE);
         let now = self.now;
@@ -158,7 +163,11 @@ impl World {
         if !v.points.iter().any(|p| p.arn == point) {
             return Err(not_found(format!("recovery point {point} not found")));
         }
-        if let Some(j) = v.jobs.iter().find(|j| j.point == point && j.db == db) {
+        if let Some(j) = v
+            .jobs
+            .iter()
+            .find(|j| !token.is_empty() && j.token == token)
+        {
             return Ok(format!("{db}: restore job {} already started", j.id));
         }
         let id = format!("sim-restore-{:04}", v.jobs.len() + 1);
@@ -169,6 +178,7 @@ impl World {
             instance_class: instance_class.map(str::to_string),
             done_at: now + duration,
             status: "RUNNING".into(),
+            token: token.to_string(),
         });
         Ok(format!("{db}: restore job {id} started"))
     }
@@ -251,11 +261,11 @@ mod tests {
             .backup()
             .and_then(|b| b.recovery_point.clone())
             .expect("a point");
-        w.start_restore(&point.arn, "orders-db-dr", None)
+        w.start_restore(&point.arn, "orders-db-dr", None, "token-1")
             .expect("restore");
-        // The same point into the same instance again starts nothing.
+        // The same token again starts nothing.
         let again = w
-            .start_restore(&point.arn, "orders-db-dr", None)
+            .start_restore(&point.arn, "orders-db-dr", None, "token-1")
             .expect("again");
         assert!(again.contains("already started"), "{again}");
         assert_eq!(w.vault.as_ref().map(|v| v.jobs.len()), Some(1));
