@@ -46,6 +46,7 @@ impl Engine {
             }
             // Whether this unit's plans rest on a dry run's predictions.
             let _ = self.reader.used_prediction();
+            let run_started = self.rec.lock().started_at;
             let plans = join_all(todo.iter().map(|s| {
                 let reader = &self.reader;
                 let memo = self.rec.memo(s.id());
@@ -53,6 +54,7 @@ impl Engine {
                     s.preflight(&StepCx {
                         reader,
                         memo: &memo,
+                        run_started,
                     })
                     .await
                 }
