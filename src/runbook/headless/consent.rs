@@ -5,7 +5,6 @@
 
 use super::HeadlessOptions;
 use crate::runbook::journal::Journal;
-use crate::runbook::plan::StepMemo;
 use crate::runbook::reader::Reader;
 use crate::runbook::step::Step;
 use crate::runbook::steps::StepCx;
@@ -37,9 +36,7 @@ pub async fn missing(
             if !s.irreversible() && !s.consent_from_state() {
                 continue;
             }
-            let memo = record
-                .map(|r| r.memo.clone())
-                .unwrap_or_else(StepMemo::default);
+            let memo = record.map(|r| r.memo.clone()).unwrap_or_default();
             let cx = StepCx {
                 reader,
                 memo: &memo,

@@ -186,7 +186,7 @@ pub async fn run_headless(
     let pick = pick_run(&ctx, name, &opts, refuse_all, &mut out);
     if mode == RunMode::Live {
         let journal = match &pick {
-            Pick::Resume(_, j) => Some(j.as_ref()),
+            Pick::Resume(_, j) => Some(&**j),
             _ => None,
         };
         let missing = missing_consent(&ctx, &reader, name, journal, &opts).await;
