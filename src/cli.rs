@@ -122,13 +122,21 @@ pub enum Command {
         /// Also confirm irreversible steps (promote a replica, global failover).
         #[arg(long)]
         allow_irreversible: bool,
-        /// Also accept a step that discards acknowledged writes (a promotion while the old
-        /// writer is reachable and ahead): what `DISCARD` typed in the console accepts.
+        /// Also accept a step whose data loss is not known to be zero (a promotion, a global
+        /// failover or a restore: lag above 0, replication stopped, or no lag reported):
+        /// what `DISCARD` typed in the console accepts. With several estates, also an estate
+        /// whose loss at its promotion is unknown.
         #[arg(long)]
         allow_data_loss: bool,
+        /// Run again STEP, a program or function started by an earlier run of this runbook
+        /// whose outcome is unknown (the run stopped while it ran); repeatable. Without it,
+        /// such a run is refused before any change.
+        #[arg(long, value_name = "STEP")]
+        rerun_unknown: Vec<String>,
         /// Start a new run. Without it, an unfinished run of the runbook is resumed, and a
         /// runbook whose last run completed is not run again. Unfinished runs of the runbook
-        /// are marked aborted (abandoned) in their journals and the audit log.
+        /// are marked aborted (abandoned) in their journals and the audit log, unless the
+        /// estate's run lock is held on this machine (a live run is never abandoned).
         #[arg(long)]
         new: bool,
         /// Take over the run lock from USER@HOST, whose lease has expired (a live lease

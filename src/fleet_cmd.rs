@@ -72,6 +72,7 @@ pub async fn dispatch(cli: &Cli, paths: &[PathBuf]) -> Result<i32, Failure> {
             let out: SharedOut = Arc::new(Mutex::new(Box::new(std::io::stdout())));
             let result = run_batch(
                 members(&target),
+                Vec::new(),
                 name,
                 opts,
                 usize::from(*concurrency),

@@ -398,11 +398,13 @@ fn run_options(cli: &Cli, pace: Pace) -> HeadlessOptions {
         yes,
         allow_irreversible,
         allow_data_loss,
+        rerun_unknown,
         new,
         take_over,
         ..
     }) = &cli.command
     {
+        opts.rerun_unknown = rerun_unknown.clone();
         opts.yes = *yes;
         opts.allow_irreversible = *allow_irreversible;
         opts.allow_data_loss = *allow_data_loss;

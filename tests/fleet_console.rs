@@ -420,3 +420,84 @@ async fn enter_tells_the_pollers_which_estate_is_open_and_esc_that_none_is() {
     );
     assert_eq!(*rx.borrow(), None);
 }
+
+/// The phrase accepts the loss the evacuation showed. One estate's primary goes dark after the
+/// phrase was shown: its replica's lag grows past it, so that estate stops at its promotion,
+/// changes nothing, and the batch report says why; the others fail over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_estate_whose_lag_grew_past_what_was_confirmed_stops_and_says_why() {
+    let mut f = Fixture::new();
+    f.poll().await;
+    f.key(KeyCode::Char('x'));
+    let e = f.state.evacuation.clone().expect("offered");
+    assert_eq!(e.estates.len(), 3);
+    let shown = e.shown.iter().filter_map(|s| s.up_to_secs).max();
+    assert!(shown.is_some(), "{:?}", e.shown);
+    // After the phrase is shown, the first estate's primary goes dark: its lag grows (the
+    // simulator runs 1000 times faster than real time).
+    f.sims[0].toggle(drconsole::backend::sim::Fault::PrimaryDark);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let phrase = e.phrase();
+    f.typed(&phrase);
+    f.key(KeyCode::Enter);
+    assert!(f.state.evacuation.is_none());
+    let began = Instant::now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        f.event_loop.pump_progress(&mut f.state);
+        if f.state
+            .batch
+            .iter()
+            .all(|b| matches!(b, Some(BatchState::Done(_))))
+        {
+            break;
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(120),
+            "{:?}",
+            f.state.batch
+        );
+    }
+    assert_eq!(
+        f.state.batch[0],
+        Some(BatchState::Done(3)),
+        "{:?}",
+        f.state.batch
+    );
+    assert_eq!(
+        f.state.batch[1],
+        Some(BatchState::Done(0)),
+        "{:?}",
+        f.state.batch
+    );
+    assert_eq!(
+        f.state.batch[2],
+        Some(BatchState::Done(0)),
+        "{:?}",
+        f.state.batch
+    );
+    let runs = f._dir.path().join("state").join("runs");
+    let report = std::fs::read_dir(&runs)
+        .expect("runs dir")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("batch-"))
+        })
+        .expect("the batch report");
+    let text = std::fs::read_to_string(report).expect("read the report");
+    let row = text
+        .lines()
+        .find(|l| l.starts_with(&format!("| {} |", f.estates[0].name)))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(row.contains("refused"), "{row}");
+    assert!(row.contains("--allow-data-loss"), "{row}");
+    // Nothing of that estate was promoted.
+    let standby = f.sims[0].read_region(Side::Standby).await.expect("standby");
+    let db = standby.database.expect("db").expect("read");
+    assert!(
+        matches!(db.role, drconsole::model::DbRole::Replica { .. }),
+        "{db:?}"
+    );
+}

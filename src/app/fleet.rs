@@ -12,6 +12,7 @@ use crate::poll::PollEvent;
 use crate::poll::fleet::FleetEvent;
 use crate::posture::PostureState;
 use crate::readiness::{Readiness, Verdict};
+use crate::runbook::api::ShownLoss;
 
 /// How an estate stands in an evacuation.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +37,8 @@ pub struct Evacuation {
     /// The writes an unplanned failover may discard, as the replicas' lag reads now: said
     /// before the phrase is typed, and accepted by typing `DISCARD` in it.
     pub data_loss: Option<String>,
+    /// Per estate (like `estates`), the loss shown for it: what the phrase accepts, no more.
+    pub shown: Vec<ShownLoss>,
 }
 
 impl Evacuation {
@@ -338,12 +341,29 @@ impl FleetApp {
                 data_loss(&chosen)
             })
             .flatten();
+        // What the phrase accepts per estate: the loss it showed, "up to" the largest lag
+        // read; an estate whose lag was not known accepts none.
+        let rows = self.rows();
+        let lag_of = |i: &usize| {
+            rows.iter()
+                .find(|r| r.estate == *i)
+                .and_then(|r| r.lag.known())
+                .map(|d| d.as_secs())
+        };
+        let worst = estates.iter().filter_map(lag_of).max();
+        let shown = estates
+            .iter()
+            .map(|i| ShownLoss {
+                up_to_secs: lag_of(i).and(worst),
+            })
+            .collect();
         self.evacuation = Some(Evacuation {
             region,
             runbook: runbook.into(),
             estates,
             typed: String::new(),
             data_loss,
+            shown,
         });
         self.dirty = true;
         self.evacuation.as_ref()

@@ -15,7 +15,8 @@ use crate::app::keys::{self, Command};
 use crate::backend::sim::Simulator;
 use crate::poll::PollControl;
 use crate::poll::fleet::FleetEvent;
-use crate::runbook::batch::{BatchMember, BatchProgress, SharedOut, run_batch};
+use crate::runbook::api::ShownLoss;
+use crate::runbook::batch::{BatchMember, BatchProgress, SharedOut, ShownLosses, run_batch};
 use crate::runbook::headless::HeadlessOptions;
 use crate::ui::theme::Theme;
 
@@ -249,7 +250,7 @@ impl FleetLoop {
             KeyCode::Char(c) => e.typed.push(c),
             KeyCode::Enter if confirmed => {
                 if let Some(e) = fleet.evacuation.take() {
-                    self.start_evacuation(e.runbook, e.estates, fleet);
+                    self.start_evacuation(e.runbook, e.estates, e.shown, fleet);
                 }
             }
             KeyCode::Enter => {
@@ -261,8 +262,18 @@ impl FleetLoop {
         }
     }
 
-    /// Every chosen estate's run, confirmed once by the typed phrase, in the background.
-    fn start_evacuation(&mut self, runbook: String, estates: Vec<usize>, fleet: &mut FleetApp) {
+    /// Every chosen estate's run, confirmed once by the typed phrase, in the background. The
+    /// phrase accepts, per estate, the loss it showed: an estate whose loss at its promotion
+    /// is unknown or larger stops there (its row and the batch report say why). Each estate's
+    /// unfinished run is resumed, never abandoned: its lock is claimed before its journal is
+    /// changed, and a run live on this machine keeps it.
+    fn start_evacuation(
+        &mut self,
+        runbook: String,
+        estates: Vec<usize>,
+        shown: Vec<ShownLoss>,
+        fleet: &mut FleetApp,
+    ) {
         let members: Vec<BatchMember> = estates
             .iter()
             .filter_map(|i| self.members.get(*i).cloned())
@@ -273,8 +284,8 @@ impl FleetLoop {
         let mut opts = self.run_options.clone();
         opts.yes = true;
         opts.allow_irreversible = true;
-        opts.allow_data_loss = true;
-        opts.new_run = true;
+        opts.new_run = false;
+        let shown: ShownLosses = shown.into_iter().map(Some).collect();
         let sink: SharedOut = Arc::new(Mutex::new(Box::new(std::io::sink())));
         let (tx, mut rx) = mpsc::unbounded_channel();
         let forward = self.progress_tx.clone();
@@ -303,7 +314,7 @@ impl FleetLoop {
         let concurrency = self.concurrency;
         let control = self.control.clone();
         tokio::spawn(async move {
-            run_batch(members, &runbook, opts, concurrency, sink, Some(tx)).await;
+            run_batch(members, shown, &runbook, opts, concurrency, sink, Some(tx)).await;
             control.refresh_now();
         });
         fleet.notice = Some("evacuation started".into());

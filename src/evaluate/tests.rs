@@ -34,7 +34,7 @@ struct Wrapped {
 
 #[async_trait]
 impl Backend for Wrapped {
-    fn mode(&self) -> String {
+    fn mode(&self) -> crate::backend::BackendMode {
         self.sim.mode()
     }
     async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
@@ -60,7 +60,7 @@ impl Backend for Wrapped {
         &self,
         side: Side,
         store: &EndpointStore,
-    ) -> Result<Option<String>, BackendError> {
+    ) -> Result<Option<crate::backend::StoredEndpoint>, BackendError> {
         self.sim.read_endpoint(side, store).await
     }
     async fn simulate_actions(

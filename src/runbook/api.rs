@@ -80,7 +80,11 @@ pub enum RunCommand {
     /// records the flags, not a typed text. The step's needs are checked against them:
     /// `--yes` always, `--allow-irreversible` for an irreversible call, `--allow-data-loss`
     /// when confirming discards acknowledged writes.
-    ConfirmByFlags { flags: Vec<String> },
+    /// `shown_loss`: in an evacuation, the loss its typed phrase accepted for this estate.
+    ConfirmByFlags {
+        flags: Vec<String>,
+        shown_loss: Option<ShownLoss>,
+    },
     /// Stop the run here, decided by the program and not by an operator (an unattended run
     /// that may not confirm a step): audited as a stop, with its reason.
     Stop { reason: String },
@@ -123,10 +127,66 @@ pub struct ConfirmPrompt {
     /// step; when any, `type_to_confirm` ends with [`DISCARD`].
     #[serde(default)]
     pub discards: Vec<String>,
+    /// The losses behind `discards`, typed (what an evacuation compares with what it showed).
+    #[serde(default)]
+    pub losses: Vec<crate::runbook::plan::Loss>,
+    /// Steps whose program or function was started and whose outcome is unknown: confirming
+    /// runs them again, which needs [`RERUN`] typed (headless: `--rerun-unknown STEP`).
+    #[serde(default)]
+    pub rerun_unknown: Vec<String>,
+}
+
+impl ConfirmPrompt {
+    /// The flags an unattended run must have been given to confirm this prompt: `--yes`;
+    /// `--allow-irreversible` for an irreversible call; `--allow-data-loss` for a loss not
+    /// known to be zero; `--rerun-unknown STEP` for each step whose outcome is unknown.
+    pub fn needed_flags(&self) -> Vec<String> {
+        let mut f = vec!["--yes".to_string()];
+        if self.calls.iter().any(|c| c.irreversible) {
+            f.push("--allow-irreversible".into());
+        }
+        if !self.discards.is_empty() {
+            f.push("--allow-data-loss".into());
+        }
+        f.extend(
+            self.rerun_unknown
+                .iter()
+                .map(|s| format!("--rerun-unknown {s}")),
+        );
+        f
+    }
+
+    /// Of [`Self::needed_flags`], those not in `given`. `shown`, an evacuation's confirmed
+    /// loss, stands for `--allow-data-loss` only when every loss here is within it.
+    pub fn missing_flags(&self, given: &[String], shown: Option<ShownLoss>) -> Vec<String> {
+        let covered = shown.is_some_and(|s| self.loss_within(s));
+        self.needed_flags()
+            .into_iter()
+            .filter(|f| !given.contains(f))
+            .filter(|f| !(covered && f == "--allow-data-loss"))
+            .collect()
+    }
+
+    /// Whether every loss this prompt states is within what `shown` confirmed.
+    pub fn loss_within(&self, shown: ShownLoss) -> bool {
+        self.losses.len() == self.discards.len()
+            && self.losses.iter().all(|l| l.within(shown.up_to_secs))
+    }
+}
+
+/// The data loss an evacuation showed for one estate, which its typed phrase accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShownLoss {
+    /// The replica lag shown, in seconds; `None` when it was not known (then no loss is
+    /// within it).
+    pub up_to_secs: Option<u64>,
 }
 
 /// The word typed after the region's name to accept losing acknowledged writes.
 pub const DISCARD: &str = "DISCARD";
+
+/// The word typed to run again a program or function whose earlier run's outcome is unknown.
+pub const RERUN: &str = "RERUN";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepView {

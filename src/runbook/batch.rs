@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Semaphore, mpsc};
 
-use super::api::{RunError, RunSummary};
+use super::api::{RunError, RunSummary, ShownLoss};
 use super::headless::{HeadlessOptions, run_headless};
 use super::journal::{Journal, RunOutcome};
 use crate::backend::Backend;
@@ -28,6 +28,11 @@ pub struct BatchMember {
     pub estate: Arc<Estate>,
     pub backend: Arc<dyn Backend>,
 }
+
+/// What an evacuation's typed confirmation covered for each estate (by position in the
+/// batch): the loss it showed. An estate whose loss at its promotion is unknown or larger is
+/// stopped there, with the reason in the batch report.
+pub type ShownLosses = Vec<Option<ShownLoss>>;
 
 /// What the overview hears while a batch runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,6 +155,7 @@ impl Drop for Prefixed {
 /// report into the state directory's `runs/` (unless nothing was confirmed: a plan only).
 pub async fn run_batch(
     members: Vec<BatchMember>,
+    shown: ShownLosses,
     runbook: &str,
     opts: HeadlessOptions,
     concurrency: usize,
@@ -160,7 +166,10 @@ pub async fn run_batch(
     let started = chrono::Utc::now();
     let tasks = members.iter().enumerate().map(|(i, m)| {
         let slots = slots.clone();
-        let opts = opts.clone();
+        let mut opts = opts.clone();
+        if let Some(Some(s)) = shown.get(i) {
+            opts.shown_loss = Some(*s);
+        }
         let out = out.clone();
         let progress = progress.clone();
         let m = m.clone();
@@ -187,7 +196,7 @@ pub async fn run_batch(
                     name,
                     code: exit.code,
                     summary: exit.summary,
-                    error: None,
+                    error: exit.refused,
                 },
                 Ok(Err(e)) => EstateResult {
                     name,

@@ -12,9 +12,12 @@ use crate::model::Lag;
 /// resumed run verifies the change it already made instead of making it again.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StepMemo {
-    /// `describe()` of every call that succeeded.
+    /// `describe()` of every call that succeeded: for people (the report), never a key.
     #[serde(default)]
     pub calls_done: Vec<String>,
+    /// Every call that succeeded, as the action itself: what "done already" is decided by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions_done: Vec<Action>,
     /// Route 53 change to follow to INSYNC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_id: Option<String>,
@@ -49,6 +52,19 @@ pub struct Intent {
 }
 
 impl StepMemo {
+    /// Whether `action` (this very call, by its identity, not its text) succeeded in this run.
+    pub fn done(&self, action: &Action) -> bool {
+        self.actions_done.contains(action)
+    }
+
+    /// Records `action` as made.
+    pub fn record_done(&mut self, action: &Action) {
+        if !self.done(action) {
+            self.actions_done.push(action.clone());
+            self.calls_done.push(action.describe());
+        }
+    }
+
     /// The intent of `action`, when it is the call in flight.
     pub fn in_flight_for(&self, action: &Action) -> Option<&Intent> {
         self.in_flight.as_ref().filter(|i| &i.action == action)
@@ -70,6 +86,14 @@ pub struct StepPlan {
     /// needs `DISCARD` typed after the region's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discards: Option<String>,
+    /// The amount behind `discards`, by [`Loss::of`]: what an evacuation compares with the
+    /// loss its operator was shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<Loss>,
+    /// Set when a program or a function this step runs was started and how it ended is not
+    /// known (a crash while it ran): running it again is a new decision of an operator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_outcome: Option<String>,
     /// Set when preflight alone finishes the step (a check): the note it is done with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complete: Option<String>,
@@ -79,6 +103,59 @@ pub struct StepPlan {
     /// applied.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub before: BTreeMap<String, String>,
+}
+
+/// What moving the writer now throws away. The one rule every path (a replica promotion, an
+/// Aurora failover, a restore from backup, an evacuation; the console and headless) decides
+/// by: only a lag that reads 0 is no loss; a lag above 0 loses up to that much; a lag that
+/// cannot be read (replication stopped, `ReplicaLag` -1; no datapoint at all) is an unknown
+/// loss, never none. Whether the old writer could be read does not change it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "loss", rename_all = "snake_case")]
+pub enum Loss {
+    /// Up to this many seconds of acknowledged writes.
+    UpTo { secs: u64 },
+    /// Replication stopped (`ReplicaLag` -1).
+    Stopped,
+    /// No lag reported (no datapoint).
+    NoData,
+}
+
+impl Loss {
+    /// The loss of promoting a replica whose lag reads `lag`; `None` when it is known to be 0.
+    pub fn of(lag: Lag) -> Option<Loss> {
+        match lag {
+            Lag::Known(0) => None,
+            Lag::Known(secs) => Some(Loss::UpTo { secs }),
+            Lag::Stopped => Some(Loss::Stopped),
+            Lag::NoData => Some(Loss::NoData),
+        }
+    }
+
+    /// Whether this loss is within `shown`, the one an operator confirmed: a known amount no
+    /// larger than a known amount shown. An unknown loss is never within anything.
+    pub fn within(self, shown: Option<u64>) -> bool {
+        match (self, shown) {
+            (Loss::UpTo { secs }, Some(max)) => secs <= max,
+            _ => false,
+        }
+    }
+}
+
+/// `up to 12s of acknowledged writes`, `unknown: replication stopped`, `unknown: no lag
+/// reported`.
+impl std::fmt::Display for Loss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Loss::UpTo { secs } => write!(
+                f,
+                "up to {} of acknowledged writes",
+                crate::timefmt::secs(*secs)
+            ),
+            Loss::Stopped => f.write_str("unknown: replication stopped"),
+            Loss::NoData => f.write_str("unknown: no lag reported"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -63,6 +63,14 @@ impl Step {
             Body::Kind(_) => vec![self],
         }
     }
+    /// Whether the kind's call cannot be undone (a group: never itself).
+    pub fn irreversible(&self) -> bool {
+        matches!(&self.body, Body::Kind(k) if k.irreversible())
+    }
+    /// See [`StepKind::consent_from_state`].
+    pub fn consent_from_state(&self) -> bool {
+        matches!(&self.body, Body::Kind(k) if k.consent_from_state())
+    }
     pub fn is_group(&self) -> bool {
         matches!(self.body, Body::Group(_))
     }

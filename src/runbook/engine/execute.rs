@@ -120,7 +120,7 @@ async fn act(
                 }
                 if let Some(r) = j.step_mut(id) {
                     r.memo.in_flight = None;
-                    r.memo.calls_done.push(d.clone());
+                    r.memo.record_done(a);
                     if let Some(c) = &out.change_id {
                         r.memo.change_id = Some(c.clone());
                         r.memo.change_ids.insert(d.clone(), c.clone());
@@ -178,6 +178,7 @@ async fn verify_until(
             memo: &memo,
             run_id: &run_id,
             step_id: id,
+            run_started: rec.lock().started_at,
         };
         match s.verify(&cx).await {
             Ok(Verdict::Done(d)) => {

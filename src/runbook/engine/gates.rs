@@ -5,7 +5,9 @@ use serde_json::json;
 
 use super::{Decision, Engine};
 use crate::model::Side;
-use crate::runbook::api::{ConfirmPrompt, DISCARD, Level, PlannedCall, RunCommand, RunEvent};
+use crate::runbook::api::{
+    ConfirmPrompt, DISCARD, Level, PlannedCall, RERUN, RunCommand, RunEvent,
+};
 use crate::runbook::error::StepError;
 use crate::runbook::journal::StepStatus;
 use crate::runbook::plan::StepPlan;
@@ -19,6 +21,8 @@ impl Engine {
         let mut type_to_confirm = None;
         let mut instruction = None;
         let mut discards = Vec::new();
+        let mut losses = Vec::new();
+        let mut rerun_unknown = Vec::new();
         let mut discard_side = None;
         for (s, p) in work {
             let id = s.id().to_string();
@@ -38,6 +42,11 @@ impl Engine {
                 warnings.push(format!("{id}: DATA LOSS: {d}"));
                 discards.push(format!("{id}: {d}"));
                 discard_side = p.actions.iter().find_map(|a| a.side()).or(discard_side);
+                losses.extend(p.loss);
+            }
+            if let Some(u) = &p.unknown_outcome {
+                warnings.push(format!("{id}: OUTCOME UNKNOWN: {u}"));
+                rerun_unknown.push(id.clone());
             }
             changes.push(format!("{}: {} → {}", s.title(), p.current, p.target));
             warnings.extend(p.warnings.iter().map(|w| format!("{id}: {w}")));
@@ -54,6 +63,13 @@ impl Engine {
             });
             type_to_confirm = Some(format!("{region} {DISCARD}"));
         }
+        // Running again what may already have run is a decision of its own too.
+        if !rerun_unknown.is_empty() {
+            type_to_confirm = Some(match type_to_confirm {
+                Some(t) => format!("{t} {RERUN}"),
+                None => RERUN.to_string(),
+            });
+        }
         ConfirmPrompt {
             step: unit.id().to_string(),
             title: unit.title(),
@@ -63,6 +79,8 @@ impl Engine {
             type_to_confirm,
             instruction,
             discards,
+            losses,
+            rerun_unknown,
         }
     }
 
@@ -153,16 +171,15 @@ impl Engine {
                     self.confirmed(&prompt, how, format!("confirmed by {}", self.ctx.user));
                     return Decision::Go;
                 }
-                RunCommand::ConfirmByFlags { flags } => {
-                    let missing = needed_flags(&prompt)
-                        .into_iter()
-                        .filter(|f| !flags.iter().any(|g| g == f))
-                        .collect::<Vec<_>>();
+                RunCommand::ConfirmByFlags { flags, shown_loss } => {
+                    // The flags the operator gave, never ones made up from the prompt's needs.
+                    let missing = prompt.missing_flags(&flags, shown_loss);
                     if !missing.is_empty() {
                         self.rec.audit(
                             Some(&step),
                             "confirm_refused",
-                            json!({"user": self.ctx.user, "how": "flags", "flags": flags, "missing": missing}),
+                            json!({"user": self.ctx.user, "how": "flags", "flags": flags,
+                                   "shown_loss": shown_loss, "missing": missing}),
                         );
                         self.rec.log(
                             Level::Warn,
@@ -172,7 +189,12 @@ impl Engine {
                         continue;
                     }
                     let text = format!("confirmed by {} with {}", self.ctx.user, flags.join(" "));
-                    self.confirmed(&prompt, json!({"how": "flags", "flags": flags}), text);
+                    let mut how = json!({"how": "flags", "flags": flags});
+                    if let (Some(s), Some(o)) = (shown_loss, how.as_object_mut()) {
+                        o.insert("shown_loss".into(), json!(s));
+                        o.insert("losses".into(), json!(prompt.losses));
+                    }
+                    self.confirmed(&prompt, how, text);
                     return Decision::Go;
                 }
                 RunCommand::Stop { reason } => return self.stop(&step, reason),
@@ -328,16 +350,4 @@ impl Engine {
             }
         }
     }
-}
-
-/// The flags that confirm this prompt in an unattended run.
-fn needed_flags(prompt: &ConfirmPrompt) -> Vec<&'static str> {
-    let mut f = vec!["--yes"];
-    if prompt.type_to_confirm.is_some() {
-        f.push("--allow-irreversible");
-    }
-    if !prompt.discards.is_empty() {
-        f.push("--allow-data-loss");
-    }
-    f
 }

@@ -43,6 +43,7 @@ impl Engine {
             memo: &memo,
             run_id: &run_id,
             step_id: id,
+            run_started: self.rec.lock().started_at,
         };
         match s.verify(&cx).await {
             // A dry run never calls a prediction "already at target".
@@ -114,6 +115,18 @@ impl Engine {
         let Some(i) = self.rec.memo(id).in_flight else {
             return;
         };
+        // A program or function whose outcome is unknown stays so until an operator decides.
+        if p.unknown_outcome.is_some() && p.actions.contains(&i.action) {
+            self.rec.log(
+                Level::Warn,
+                Some(id),
+                format!(
+                    "the outcome of {} is unknown: it runs again only when an operator decides so",
+                    i.describe
+                ),
+            );
+            return;
+        }
         let applied = !p.actions.contains(&i.action);
         self.rec.audit(
             Some(id),
@@ -135,8 +148,8 @@ impl Engine {
         self.rec.update(|j| {
             if let Some(r) = j.step_mut(id) {
                 r.memo.in_flight = None;
-                if applied && !r.memo.calls_done.contains(&i.describe) {
-                    r.memo.calls_done.push(i.describe.clone());
+                if applied {
+                    r.memo.record_done(&i.action);
                 }
             }
         });

@@ -47,6 +47,7 @@ impl Engine {
             // Whether this unit's plans rest on a dry run's predictions.
             let _ = self.reader.used_prediction();
             let run_id = self.rec.run_id();
+            let run_started = self.rec.lock().started_at;
             let plans = join_all(todo.iter().map(|s| {
                 let reader = &self.reader;
                 let memo = self.rec.memo(s.id());
@@ -57,6 +58,7 @@ impl Engine {
                         memo: &memo,
                         run_id,
                         step_id: s.id(),
+                        run_started,
                     })
                     .await
                 }

@@ -18,13 +18,14 @@
 //! read, a live run is refused before it starts (exit [`ACCOUNT_MISMATCH`], audited as
 //! `run_refused`); a dry run still prints its plan, says so, and exits the same way.
 
+pub mod consent;
 mod resume;
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::api::{RunCommand, RunContext, RunError, RunEvent, RunMode, RunSummary};
+use super::api::{RunCommand, RunContext, RunError, RunEvent, RunMode, RunSummary, ShownLoss};
 use super::audit::AuditLog;
 use super::journal::RunOutcome;
 use super::reader::{Pace, Reader};
@@ -54,6 +55,34 @@ pub struct HeadlessOptions {
     pub no_lock: bool,
     /// `--take-over USER@HOST`: take over an expired lease held by USER@HOST.
     pub take_over: Option<String>,
+    /// `--rerun-unknown STEP` (repeatable): run again a program or function whose earlier
+    /// run's outcome is unknown.
+    pub rerun_unknown: Vec<String>,
+    /// Set by an evacuation: the loss its typed phrase accepted for this estate, standing
+    /// for `--allow-data-loss` only for a loss within it.
+    pub shown_loss: Option<ShownLoss>,
+}
+
+impl HeadlessOptions {
+    /// The confirmation flags given, as given: what the audit log records.
+    pub fn given_flags(&self) -> Vec<String> {
+        let mut f = Vec::new();
+        if self.yes {
+            f.push("--yes".to_string());
+        }
+        if self.allow_irreversible {
+            f.push("--allow-irreversible".into());
+        }
+        if self.allow_data_loss {
+            f.push("--allow-data-loss".into());
+        }
+        f.extend(
+            self.rerun_unknown
+                .iter()
+                .map(|s| format!("--rerun-unknown {s}")),
+        );
+        f
+    }
 }
 
 impl Default for HeadlessOptions {
@@ -69,6 +98,8 @@ impl Default for HeadlessOptions {
             new_run: false,
             no_lock: false,
             take_over: None,
+            rerun_unknown: Vec::new(),
+            shown_loss: None,
         }
     }
 }
@@ -84,6 +115,8 @@ pub struct HeadlessExit {
     /// `--allow-irreversible`, or one discarding writes without `--allow-data-loss`; [`exit::ACCOUNT_MISMATCH`] a pinned account not verified.
     pub code: i32,
     pub summary: Option<RunSummary>,
+    /// Why the run was refused before it started, when it was.
+    pub refused: Option<String>,
 }
 
 /// Runs `name` to its end. Without `yes` it makes a dry run (the whole plan) and exits 2.
@@ -136,6 +169,7 @@ pub async fn run_headless(
             return Ok(HeadlessExit {
                 code: ACCOUNT_MISMATCH,
                 summary: None,
+                refused: Some(why.clone()),
             });
         }
         let _ = writeln!(
@@ -149,7 +183,24 @@ pub async fn run_headless(
             "not confirmed: showing the plan only (run again with --yes to make these calls)"
         );
     }
-    let mut handle = match pick_run(&ctx, name, &opts, refuse_all, &mut out) {
+    let pick = pick_run(&ctx, name, &opts, refuse_all, &mut out);
+    if mode == RunMode::Live {
+        let journal = match &pick {
+            Pick::Resume(_, j) => Some(&**j),
+            _ => None,
+        };
+        let missing = missing_consent(&ctx, &reader, name, journal, &opts).await;
+        if !missing.is_empty() {
+            let why = refuse_missing(&ctx, name, &missing, &opts, &mut out);
+            let _ = out.flush();
+            return Ok(HeadlessExit {
+                code: exit::RUN_REFUSED,
+                summary: None,
+                refused: Some(why),
+            });
+        }
+    }
+    let mut handle = match pick {
         Pick::Resume(path, journal) => {
             let _ = writeln!(
                 out,
@@ -159,12 +210,18 @@ pub async fn run_headless(
             );
             super::launch::resume(ctx, *journal)?
         }
-        Pick::New => super::launch::start(ctx, name)?,
+        Pick::New(abandon) => {
+            for (path, j) in &abandon {
+                resume::abandon(&ctx, path, j, &mut out);
+            }
+            super::launch::start(ctx, name)?
+        }
         Pick::Nothing => {
             let _ = out.flush();
             return Ok(HeadlessExit {
                 code: exit::RUN_DONE,
                 summary: None,
+                refused: None,
             });
         }
     };
@@ -211,46 +268,36 @@ pub async fn run_headless(
                 for d in &p.discards {
                     let _ = writeln!(out, "   DATA LOSS: {d}");
                 }
-                match &p.type_to_confirm {
-                    Some(_) if !opts.allow_irreversible => {
-                        let _ = writeln!(
-                            out,
-                            "refused: {} makes an irreversible call; run again with --allow-irreversible{}",
-                            p.step,
-                            if p.discards.is_empty() {
-                                ""
-                            } else {
-                                " --allow-data-loss (it also discards acknowledged writes)"
-                            }
-                        );
-                        code.get_or_insert(exit::RUN_REFUSED);
-                        let _ = handle.commands.send(RunCommand::Stop {
-                            reason: "an irreversible call, and no --allow-irreversible".into(),
-                        });
-                    }
-                    Some(_) if !p.discards.is_empty() && !opts.allow_data_loss => {
-                        let _ = writeln!(
-                            out,
-                            "refused: {} discards acknowledged writes; run again with --allow-data-loss to accept that",
-                            p.step
-                        );
-                        code.get_or_insert(exit::RUN_REFUSED);
-                        let _ = handle.commands.send(RunCommand::Stop {
-                            reason: "it discards acknowledged writes, and no --allow-data-loss"
-                                .into(),
-                        });
-                    }
-                    // Confirmed by the flags given, which the audit log records as such.
-                    typed => {
-                        let mut flags = vec!["--yes".to_string()];
-                        if typed.is_some() {
-                            flags.push("--allow-irreversible".into());
-                        }
-                        if !p.discards.is_empty() {
-                            flags.push("--allow-data-loss".into());
-                        }
-                        let _ = handle.commands.send(RunCommand::ConfirmByFlags { flags });
-                    }
+                // Confirmed by the flags given, as given; a step they do not cover stops
+                // the run (checked before the first change too: this is what changed since).
+                let given = opts.given_flags();
+                let missing = p.missing_flags(&given, opts.shown_loss);
+                if missing.is_empty() {
+                    let _ = handle.commands.send(RunCommand::ConfirmByFlags {
+                        flags: given,
+                        shown_loss: opts.shown_loss,
+                    });
+                } else {
+                    let why = match opts.shown_loss {
+                        Some(shown) if !p.discards.is_empty() && !p.loss_within(shown) => format!(
+                            "its data loss now ({}) is unknown or larger than the loss confirmed ({})",
+                            p.losses
+                                .iter()
+                                .map(|l| l.to_string())
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                            shown_text(shown)
+                        ),
+                        _ => format!("it needs {}", missing.join(" ")),
+                    };
+                    let _ = writeln!(
+                        out,
+                        "refused: {}: {why}; run again with {}",
+                        p.step,
+                        missing.join(" ")
+                    );
+                    code.get_or_insert(exit::RUN_REFUSED);
+                    let _ = handle.commands.send(RunCommand::Stop { reason: why });
                 }
             }
             RunEvent::AwaitingDecision {
@@ -330,7 +377,100 @@ pub async fn run_headless(
         _ => exit::RUN_STOPPED,
     };
     let _ = out.flush();
-    Ok(HeadlessExit { code, summary })
+    Ok(HeadlessExit {
+        code,
+        summary,
+        refused: None,
+    })
+}
+
+/// `up to 12s` / `unknown`: what an evacuation showed for an estate.
+fn shown_text(s: ShownLoss) -> String {
+    match s.up_to_secs {
+        Some(0) => "none".into(),
+        Some(secs) => format!("up to {}", crate::timefmt::secs(secs)),
+        None => "unknown".into(),
+    }
+}
+
+/// The flags the runbook `name` still needs beyond those given (see [`consent`]).
+async fn missing_consent(
+    ctx: &RunContext,
+    reader: &Reader,
+    name: &str,
+    journal: Option<&super::journal::Journal>,
+    opts: &HeadlessOptions,
+) -> Vec<consent::Missing> {
+    let spec = match journal {
+        Some(j) => Some(j.spec.clone()),
+        None => super::defaults::resolve(&ctx.estate, name),
+    };
+    let Some(steps) =
+        spec.and_then(|spec| super::step::compile(&spec, &ctx.estate, &ctx.registry).ok())
+    else {
+        // The run fails on its own error, before any change.
+        return Vec::new();
+    };
+    let reader = reader
+        .clone()
+        .touching(&super::step::sides_of(&steps, &ctx.estate));
+    consent::missing(&reader, &steps, journal, opts).await
+}
+
+/// Says and audits a refusal for missing flags; returns its reason.
+fn refuse_missing(
+    ctx: &RunContext,
+    name: &str,
+    missing: &[consent::Missing],
+    opts: &HeadlessOptions,
+    out: &mut impl Write,
+) -> String {
+    let mut flags: Vec<String> = Vec::new();
+    for m in missing {
+        if !flags.contains(&m.flag) {
+            flags.push(m.flag.clone());
+        }
+    }
+    let _ = writeln!(
+        out,
+        "refused before any change: the flags given do not cover every step of {name}"
+    );
+    for m in missing {
+        let _ = writeln!(out, "   {} needs {}: {}", m.step, m.flag, m.why);
+    }
+    let _ = writeln!(
+        out,
+        "nothing was called; missing: {} (run again with them to accept that)",
+        flags.join(" ")
+    );
+    let why = format!(
+        "missing {}: {}",
+        flags.join(" "),
+        missing
+            .iter()
+            .map(|m| format!("{} {}", m.step, m.why))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let written = AuditLog::open(&ctx.audit_path).and_then(|log| {
+        log.write(
+            "-",
+            None,
+            "run_refused",
+            serde_json::json!({"runbook": name, "user": ctx.user, "estate": ctx.estate.name,
+                               "reason": why, "flags": opts.given_flags(),
+                               "shown_loss": opts.shown_loss,
+                               "missing": flags}),
+        )
+    });
+    if let Err(e) = written {
+        let _ = writeln!(
+            out,
+            "warning: the refusal could not be written to the audit log {}: {e}",
+            ctx.audit_path.display()
+        );
+    }
+    why
 }
 
 /// A refused run has no run id and no journal: the audit line says who tried what, and why.

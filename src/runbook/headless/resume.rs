@@ -11,10 +11,13 @@ use super::HeadlessOptions;
 use crate::runbook::api::RunContext;
 use crate::runbook::audit::AuditLog;
 use crate::runbook::journal::{Journal, RunOutcome};
+use crate::runbook::lock::local::LocalLock;
 
 pub(super) enum Pick {
     Resume(PathBuf, Box<Journal>),
-    New,
+    /// A new run, once these unfinished runs are abandoned (`--new`): done only after the
+    /// new run's consent is checked, and never to a run whose lock is held.
+    New(Vec<(PathBuf, Journal)>),
     /// The runbook's last run completed and nothing else ran since.
     Nothing,
 }
@@ -48,13 +51,10 @@ pub(super) fn pick_run(
                 path.display()
             );
         }
-        return Pick::New;
+        return Pick::New(Vec::new());
     }
     if opts.new_run {
-        for (path, j) in unfinished {
-            abandon(ctx, path, j, out);
-        }
-        return Pick::New;
+        return Pick::New(unfinished.into_iter().cloned().collect());
     }
     if let Some((path, j)) = unfinished.last() {
         return Pick::Resume(path.clone(), Box::new(j.clone()));
@@ -73,12 +73,26 @@ pub(super) fn pick_run(
             );
             Pick::Nothing
         }
-        _ => Pick::New,
+        _ => Pick::New(Vec::new()),
     }
 }
 
-/// Marks an unfinished run aborted in its journal and in the audit log.
-fn abandon(ctx: &RunContext, path: &Path, j: &Journal, out: &mut impl Write) {
+/// Marks an unfinished run aborted in its journal and in the audit log; never one whose
+/// estate's run lock is held on this host (a live run, perhaps another operator's).
+pub(super) fn abandon(ctx: &RunContext, path: &Path, j: &Journal, out: &mut impl Write) -> bool {
+    if LocalLock::new(&ctx.state_dir, &ctx.estate.name).is_held() {
+        let holder = LocalLock::new(&ctx.state_dir, &ctx.estate.name)
+            .holder()
+            .map(|h| h.describe())
+            .unwrap_or_else(|| "a live process".into());
+        let _ = writeln!(
+            out,
+            "not abandoned: run {} ({}): the estate's run lock is held by {holder}",
+            j.run_id,
+            path.display()
+        );
+        return false;
+    }
     let reason = format!(
         "abandoned by {}: a new run of {} was started with --new",
         ctx.user, j.runbook
@@ -111,4 +125,5 @@ fn abandon(ctx: &RunContext, path: &Path, j: &Journal, out: &mut impl Write) {
             path.display()
         ),
     };
+    true
 }

@@ -154,6 +154,9 @@ impl StepKind for Command {
         Ok(())
     }
 
+    fn consent_from_state(&self) -> bool {
+        true
+    }
     fn default_timeout(&self) -> Duration {
         Duration::from_secs(5 * 60)
     }

@@ -85,10 +85,10 @@ impl StepKind for ForceDeployment {
                 cluster: cluster.clone(),
                 service: name.clone(),
             };
-            let d = a.describe();
-            if cx.memo.calls_done.contains(&d) {
+            if cx.memo.done(&a) {
                 continue;
             }
+            let d = a.describe();
             let now = read
                 .iter()
                 .find(|s| &s.name == name)

@@ -29,7 +29,7 @@ use crate::backend::Action;
 use crate::config::{DatabaseKind, Estate};
 use crate::model::{DbReading, DbRole, Lag, Parts, Side};
 use crate::runbook::error::StepError;
-use crate::runbook::plan::{StepPlan, Verdict};
+use crate::runbook::plan::{Loss, StepPlan, Verdict};
 
 fn standby() -> Side {
     Side::Standby
@@ -115,16 +115,10 @@ async fn preflight(cx: &StepCx<'_>, to: Side, planned: bool) -> Result<StepPlan,
         } else {
             plan.warnings = lag_warnings(cx.estate(), db.lag);
             // A failover does not wait for the secondary: what it has not applied is lost.
-            plan.discards = match db.lag {
-                Lag::Known(0) => None,
-                Lag::Known(_) => Some(format!(
-                    "up to {} of writes (the secondary's AuroraGlobalDBReplicationLag)",
-                    db.lag
-                )),
-                lag => Some(format!(
-                    "an unknown share of the writes the writer holds (global replication lag: {lag})"
-                )),
-            };
+            plan.loss = Loss::of(db.lag);
+            plan.discards = plan
+                .loss
+                .map(|l| format!("{l} (the secondary's AuroraGlobalDBReplicationLag)"));
             plan.actions.push(Action::GlobalFailover {
                 global_cluster: global,
                 target_cluster_arn: arn,
@@ -182,6 +176,9 @@ impl StepKind for GlobalFailover {
     }
     fn validate(&self, estate: &Estate) -> Result<(), String> {
         need_database(estate, DatabaseKind::AuroraGlobal, Self::NAME)
+    }
+    fn consent_from_state(&self) -> bool {
+        true
     }
     fn default_timeout(&self) -> Duration {
         Duration::from_secs(5 * 60)

@@ -90,6 +90,9 @@ impl StepKind for InvokeLambda {
         Ok(())
     }
 
+    fn consent_from_state(&self) -> bool {
+        true
+    }
     fn default_timeout(&self) -> Duration {
         Duration::from_secs(60)
     }

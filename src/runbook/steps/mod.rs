@@ -73,6 +73,9 @@ pub struct StepCx<'a> {
     /// idempotency token is made of).
     pub run_id: &'a str,
     pub step_id: &'a str,
+    /// When the run started, as its journal holds it: what a name the run makes up (a
+    /// renamed instance's) is stamped with, so every plan of the run makes the same one.
+    pub run_started: chrono::DateTime<chrono::Utc>,
 }
 
 impl StepCx<'_> {
@@ -106,6 +109,12 @@ pub trait StepKind: fmt::Debug + Send + Sync {
     /// Whether its call cannot be undone (the operator then types the region to confirm it):
     /// said before a run starts, in the runbook list.
     fn irreversible(&self) -> bool {
+        false
+    }
+    /// Whether the consent its plan needs depends on what AWS or the journal shows (a data
+    /// loss, an unknown outcome), beyond [`Self::irreversible`]: a headless run plans such a
+    /// step before its first change, to refuse up front when its flags do not cover it.
+    fn consent_from_state(&self) -> bool {
         false
     }
     /// Reads what the step needs and says what it would change now. Only reads.

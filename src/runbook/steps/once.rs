@@ -1,6 +1,8 @@
 //! What the steps that run something not idempotent (a program, a Lambda invocation) share:
 //! done once in this run is done; otherwise the plan warns that confirming runs it, that a
-//! retry runs it again, and, after a stop while it ran, that how it ended is unknown.
+//! retry runs it again. After a stop while it ran, how it ended is unknown: the plan says so
+//! ([`StepPlan::unknown_outcome`]) and the journal keeps the call in flight until an operator
+//! decides to run it again.
 
 use super::StepCx;
 use crate::backend::Action;
@@ -23,29 +25,32 @@ pub struct Once<'a> {
 
 /// The plan of `action`: nothing to do when it ran in this run; else it, with the warnings.
 pub fn plan(cx: &StepCx<'_>, action: Action, w: Once<'_>) -> StepPlan {
-    if cx.memo.calls_done.contains(&action.describe()) {
+    if cx.memo.done(&action) {
         return StepPlan {
             current: w.done.into(),
             target: w.target_done.into(),
             ..StepPlan::default()
         };
     }
-    let mut warnings = vec![w.twice];
-    if cx.memo.in_flight_for(&action).is_some() {
-        warnings.push(w.in_flight.into());
-    }
+    // Started and never heard of again: the journal keeps it so, and only an operator's
+    // new decision (typed RERUN, or `--rerun-unknown STEP`) runs it again.
+    let unknown_outcome = cx
+        .memo
+        .in_flight_for(&action)
+        .map(|_| w.in_flight.to_string());
     StepPlan {
         actions: vec![action],
         current: w.not_done.into(),
         target: w.target.into(),
-        warnings,
+        warnings: vec![w.twice],
+        unknown_outcome,
         ..StepPlan::default()
     }
 }
 
 /// Done once `action` ran without error in this run.
 pub fn verify(cx: &StepCx<'_>, action: &Action, done: &str, not_done: &str) -> Verdict {
-    if cx.memo.calls_done.contains(&action.describe()) {
+    if cx.memo.done(action) {
         Verdict::Done(done.into())
     } else {
         Verdict::Pending(not_done.into())

@@ -5,10 +5,10 @@
 //! - waits for: the instance no longer a replica and `available`
 //! - default timeout: 15 minutes (AWS takes 3–10)
 //! - fails when: the replica is not `available` (e.g. `backing-up`: AWS refuses until it is);
-//!   or its writer is reachable and ahead of it (lag not 0) and the step does not say
-//!   `allow_data_loss = true` — then it also needs `DISCARD` typed, and the plan says how far
-//!   behind it is. With the writer's region unreachable (a real outage) the loss is the lag
-//!   the outage already took: the plan states it and the region's name confirms it.
+//!   or its loss is not known to be zero ([`Loss::of`] its lag: above 0, stopped, or not
+//!   reported) and the step does not say `allow_data_loss = true`. With it, the plan states
+//!   the loss (the amount, or why it is unknown) and the confirmation needs `DISCARD` typed
+//!   (headless: `--allow-data-loss`), whether or not the writer's region answers.
 
 use std::time::Duration;
 
@@ -19,9 +19,9 @@ use super::read::{db_of, lag_warnings, need_database, role_text};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::{DatabaseKind, Estate};
-use crate::model::{DbReading, DbRole, Lag, Parts, RegionReading, Side};
+use crate::model::{DbRole, Parts, RegionReading, Side};
 use crate::runbook::error::StepError;
-use crate::runbook::plan::{StepPlan, Verdict};
+use crate::runbook::plan::{Loss, StepPlan, Verdict};
 
 fn standby() -> Side {
     Side::Standby
@@ -54,41 +54,15 @@ impl Kind for PromoteReplica {
 }
 
 impl PromoteReplica {
-    /// What promoting `db` now would throw away. From its writer's reading when one is known
-    /// (read now, or the console's last poll of a region the run does not call); without one,
-    /// from the replica's own lag: a lag above zero is writes the writer held and the replica
-    /// has not applied.
-    fn loss(
-        &self,
-        cx: &StepCx<'_>,
-        db: &DbReading,
-        writer_region: Option<&RegionReading>,
-    ) -> Option<String> {
+    /// Whose writes a loss would be, for the plan's text only: the writer as last read (now,
+    /// or the console's last poll of a region the run does not call), or that it was not
+    /// read. The loss itself is [`Loss::of`] the replica's lag, whatever was read of the
+    /// writer: a stale poll of it must not make the console ask where headless does not.
+    fn whose(&self, writer_region: Option<&RegionReading>) -> String {
         let other = self.side.other();
-        let Some(writer) = writer_region.and_then(|r| db_of(r, other).ok()) else {
-            return match db.lag {
-                Lag::Known(s) if s > 0 => Some(format!(
-                    "up to {} of writes (the replica's lag; the {other} writer was not read)",
-                    db.lag
-                )),
-                _ => None,
-            };
-        };
-        if writer.role != DbRole::Writer
-            || !db.replicates_from(writer, cx.estate().global_cluster())
-        {
-            return None;
-        }
-        match db.lag {
-            Lag::Known(0) => None,
-            Lag::Known(_) => Some(format!(
-                "up to {} of writes the {other} writer {} holds",
-                db.lag, writer.id
-            )),
-            lag => Some(format!(
-                "an unknown share of the writes the {other} writer {} holds (replica lag: {})",
-                writer.id, lag
-            )),
+        match writer_region.and_then(|r| db_of(r, other).ok()) {
+            Some(w) if w.role == DbRole::Writer => format!("held by the {other} writer {}", w.id),
+            _ => format!("the {other} writer was not read"),
         }
     }
 }
@@ -115,6 +89,10 @@ impl StepKind for PromoteReplica {
         need_database(estate, DatabaseKind::RdsReplica, Self::NAME)
     }
 
+    /// Only a step that may discard writes: without `allow_data_loss` it refuses instead.
+    fn consent_from_state(&self) -> bool {
+        self.allow_data_loss
+    }
     fn default_timeout(&self) -> Duration {
         Duration::from_secs(15 * 60)
     }
@@ -141,16 +119,17 @@ impl StepKind for PromoteReplica {
         };
         match (&db.role, db.status.as_str()) {
             (DbRole::Replica { .. }, "available") => {
-                if let Some(loss) = self.loss(cx, db, writer_region.as_ref().ok()) {
+                plan.warnings = lag_warnings(cx.estate(), db.lag);
+                if let Some(loss) = Loss::of(db.lag) {
+                    let text = format!("{loss} ({})", self.whose(writer_region.as_ref().ok()));
                     if !self.allow_data_loss {
                         return Err(StepError::refused(format!(
-                            "{} is behind its writer: promoting it now discards {loss}; stop writes and wait until it has caught up, or write allow_data_loss = true on this step",
+                            "{} is not known to have caught up with its writer: promoting it now discards {text}; stop writes and wait until its lag reads 0, or write allow_data_loss = true on this step",
                             db.id
                         )));
                     }
-                    plan.discards = Some(loss);
-                } else {
-                    plan.warnings = lag_warnings(cx.estate(), db.lag);
+                    plan.discards = Some(text);
+                    plan.loss = Some(loss);
                 }
                 plan.actions.push(Action::PromoteReplica {
                     side,

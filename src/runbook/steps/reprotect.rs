@@ -42,9 +42,11 @@ impl Kind for Reprotect {
     const ALIASES: &'static [&'static str] = &["recreate_replica"];
 }
 
-/// The name a stale writer is renamed to, freeing the estate's name for the replica.
-pub fn stale_id(id: &str) -> String {
-    let stamp = chrono::Utc::now().format("%Y%m%d%H%M");
+/// The name a stale writer is renamed to, freeing the estate's name for the replica: stamped
+/// with the run's start (journaled), never the clock, so a plan made again later in the run
+/// names the same instance and a call in flight is recognised as the same call.
+pub fn stale_id(id: &str, run_started: chrono::DateTime<chrono::Utc>) -> String {
+    let stamp = run_started.format("%Y%m%d%H%M");
     let base: String = id.chars().take(40).collect();
     format!("{base}-stale-{stamp}")
 }
@@ -167,7 +169,7 @@ impl StepKind for Reprotect {
             }
             Some(Ok(db)) => {
                 plan.current = format!("{} (a stale writer)", role_text(db));
-                let to = stale_id(&db.id);
+                let to = stale_id(&db.id, cx.run_started);
                 plan.warnings.push(format!(
                     "{} is a stale writer: it is renamed to {to} (kept, not deleted: delete it when no longer needed) so the replica can take its name",
                     db.id

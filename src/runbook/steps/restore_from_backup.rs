@@ -7,8 +7,9 @@
 //!   `DBInstanceClass`, `DBSubnetGroupName`, `VpcSecurityGroupIds`, and an idempotency token
 //!   of the run, the step, the recovery point, the instance and the job it replaces, if any:
 //!   see [`crate::backend::restore_token`]). Not irreversible: it creates an instance, which can be
-//!   deleted, and changes nothing that exists (the primary and the vault are untouched); the
-//!   writes newer than the recovery point are stated in the plan, and `y` confirms it.
+//!   deleted, and changes nothing that exists (the primary and the vault are untouched). The
+//!   writes newer than the recovery point are its data loss ([`Loss::of`] the point's age):
+//!   stated in the plan, confirmed with the region and `DISCARD` typed (`--allow-data-loss`).
 //! - waits for: the restore job `COMPLETED`, then the DB instance `available`
 //! - default timeout: 45 minutes (an RDS restore takes 10–30)
 //! - fails when: the vault holds no completed recovery point of the primary, or the restore
@@ -30,7 +31,7 @@ use crate::backend::Action;
 use crate::config::{DatabaseKind, Estate};
 use crate::model::{DbReading, DbRole, Lag, Parts, Side};
 use crate::runbook::error::StepError;
-use crate::runbook::plan::{StepPlan, Verdict};
+use crate::runbook::plan::{Loss, StepPlan, Verdict};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,6 +71,9 @@ impl StepKind for RestoreFromBackup {
         need_database(estate, DatabaseKind::BackupRestore, Self::NAME)
     }
 
+    fn consent_from_state(&self) -> bool {
+        true
+    }
     fn default_timeout(&self) -> Duration {
         Duration::from_secs(45 * 60)
     }
@@ -148,6 +152,12 @@ impl StepKind for RestoreFromBackup {
         }
         plan.warnings
             .push("an RDS restore takes 10-30 minutes".into());
+        // The writes after the recovery point are lost as a promotion's lag is (its age is
+        // the lag): the same rule, the same DISCARD / --allow-data-loss.
+        plan.loss = Loss::of(db.lag);
+        plan.discards = plan
+            .loss
+            .map(|l| format!("{l} (made to {} after the recovery point)", cfg.primary));
         plan.actions.push(Action::StartRestoreJob {
             side,
             recovery_point_arn: point.arn.clone(),

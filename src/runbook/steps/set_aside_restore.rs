@@ -57,7 +57,7 @@ impl StepKind for SetAsideRestore {
             ..StepPlan::default()
         };
         if db.role != DbRole::Backup {
-            let to = stale_id(&db.id);
+            let to = stale_id(&db.id, cx.run_started);
             plan.warnings.push(format!(
                 "{} is renamed to {to} (kept, not deleted: delete it when no longer needed)",
                 db.id
