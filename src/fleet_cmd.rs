@@ -81,7 +81,10 @@ pub async fn dispatch(cli: &Cli, paths: &[PathBuf]) -> Result<i32, Failure> {
             .await;
             Ok(result.code())
         }
-        Some(Command::Check) | Some(Command::IamPolicy { .. }) => Ok(exit::OK),
+        Some(Command::Check)
+        | Some(Command::IamPolicy { .. })
+        | Some(Command::Audit { .. })
+        | Some(Command::Report { .. }) => Ok(exit::OK),
         None => {
             let theme = super::console_theme(cli)?;
             let target = connect(cli, estates).await?;

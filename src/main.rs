@@ -73,6 +73,10 @@ fn real_main(colour: bool) -> Result<i32, Failure> {
 }
 
 async fn dispatch(cli: Cli) -> Result<i32, Failure> {
+    // Local files only: no estate is read.
+    if let Some(c @ (Command::Audit { .. } | Command::Report { .. })) = &cli.command {
+        return evidence_command(&cli, c);
+    }
     let paths = config::locate_all(&cli.config).map_err(Failure::estate)?;
     if paths.len() > 1 {
         return fleet::dispatch(&cli, &paths).await;
@@ -102,7 +106,8 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             }
             let estate = load_estate(path.as_deref())?;
             let target = connect(&cli, path.as_deref(), estate).await?;
-            let opts = run_options(&cli, pace_of(&cli, &target));
+            let mut opts = run_options(&cli, pace_of(&cli, &target));
+            opts.estate_sha256 = estate_sha256(path.as_deref());
             let exit = run_headless(
                 Arc::new(target.estate),
                 target.backend,
@@ -114,6 +119,7 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             .map_err(run_failure)?;
             Ok(exit.code)
         }
+        Some(c @ (Command::Audit { .. } | Command::Report { .. })) => evidence_command(&cli, c),
         Some(Command::Status { json }) => {
             let estate = load_estate(path.as_deref())?;
             let target = connect(&cli, path.as_deref(), estate).await?;
@@ -144,6 +150,43 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             console(&cli, target, theme).await?;
             Ok(exit::OK)
         }
+    }
+}
+
+/// The estate file's SHA-256, as the report states it.
+fn estate_sha256(path: Option<&Path>) -> Option<String> {
+    std::fs::read(path?)
+        .ok()
+        .map(|b| drconsole::runbook::audit::sha256_hex(&b))
+}
+
+/// `drconsole audit verify` and `drconsole report`: the audit log and the run journals.
+fn evidence_command(cli: &Cli, command: &Command) -> Result<i32, Failure> {
+    let audit_log = cli
+        .audit_log
+        .clone()
+        .unwrap_or_else(drconsole::runbook::default_audit_path);
+    let state_dir = cli
+        .state_dir
+        .clone()
+        .unwrap_or_else(drconsole::runbook::default_state_dir);
+    match command {
+        Command::Audit {
+            action: drconsole::cli::AuditCommand::Verify { file },
+        } => {
+            let (text, code) =
+                drconsole::runbook::audit::verify::command(file.as_deref(), &audit_log, &state_dir);
+            print_out(&text)?;
+            Ok(code)
+        }
+        Command::Report { run_id, format } => {
+            let text =
+                drconsole::runbook::report::regenerate(&state_dir, &audit_log, run_id, *format)
+                    .map_err(Failure::io)?;
+            print_out(&text)?;
+            Ok(exit::OK)
+        }
+        _ => Err(Failure::usage("not an audit or report command")),
     }
 }
 
@@ -354,9 +397,11 @@ fn run_options(cli: &Cli, pace: Pace) -> HeadlessOptions {
         allow_data_loss,
         new,
         take_over,
+        drill,
         ..
     }) = &cli.command
     {
+        opts.drill = *drill;
         opts.yes = *yes;
         opts.allow_irreversible = *allow_irreversible;
         opts.allow_data_loss = *allow_data_loss;

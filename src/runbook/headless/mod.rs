@@ -54,6 +54,10 @@ pub struct HeadlessOptions {
     pub no_lock: bool,
     /// `--take-over USER@HOST`: take over an expired lease held by USER@HOST.
     pub take_over: Option<String>,
+    /// `--drill`: the run is a drill, not a real incident.
+    pub drill: bool,
+    /// SHA-256 of the estate file.
+    pub estate_sha256: Option<String>,
 }
 
 impl Default for HeadlessOptions {
@@ -69,6 +73,8 @@ impl Default for HeadlessOptions {
             new_run: false,
             no_lock: false,
             take_over: None,
+            drill: false,
+            estate_sha256: None,
         }
     }
 }
@@ -109,6 +115,8 @@ pub async fn run_headless(
         ctx.state_dir = p;
     }
     ctx.pace = opts.pace;
+    ctx.drill = opts.drill;
+    ctx.estate_sha256 = opts.estate_sha256.clone();
     ctx.lock = crate::runbook::lock::LockOptions {
         no_lock: opts.no_lock,
         take_over: opts.take_over.clone(),

@@ -1,6 +1,9 @@
 //! The drill report written at the end of every run: the accounts it acted in, timeline, step
 //! durations, achieved RTO and RPO exposure, skipped steps and failures, in Markdown.
 
+pub mod evidence;
+pub mod html;
+
 use std::fmt::Write;
 use std::time::Duration;
 
@@ -278,4 +281,51 @@ pub fn render(j: &Journal, objective: Option<Duration>) -> String {
         );
     }
     out
+}
+
+/// `drconsole report RUN_ID --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Html,
+    Md,
+    Json,
+}
+
+/// The report of run `run_id` made again from its journal in `state_dir` and its lines in
+/// the audit log: the objectives are those the run started with.
+pub fn regenerate(
+    state_dir: &std::path::Path,
+    audit_path: &std::path::Path,
+    run_id: &str,
+    format: Format,
+) -> Result<String, String> {
+    if run_id.is_empty() || run_id.contains(['/', '\\']) || run_id.starts_with('.') {
+        return Err(format!("{run_id:?} is not a run id"));
+    }
+    let path = Journal::dir(state_dir).join(format!("{run_id}.json"));
+    let j = Journal::load(&path)?;
+    let e = evidence::Evidence::read(audit_path, run_id)
+        .map_err(|e| format!("{}: {e}", audit_path.display()))?;
+    let rto_objective = e.rto_objective_secs.map(Duration::from_secs_f64);
+    let rpo_objective = e.rpo_objective_secs.map(Duration::from_secs_f64);
+    Ok(match format {
+        Format::Md => render(&j, rto_objective),
+        Format::Html => html::render(&html::Inputs {
+            journal: &j,
+            evidence: &e,
+            rto_objective,
+            rpo_objective,
+        }),
+        Format::Json => {
+            let v = serde_json::json!({
+                "journal": j,
+                "evidence": e,
+                "rto_objective_secs": e.rto_objective_secs,
+                "rpo_objective_secs": e.rpo_objective_secs,
+            });
+            let mut t = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
+            t.push('\n');
+            t
+        }
+    })
 }
