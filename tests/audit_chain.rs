@@ -412,3 +412,34 @@ fn two_writers_on_one_file_and_rotation_keep_one_chain() {
         "{out}"
     );
 }
+
+#[test]
+fn the_recovery_users_feel_is_measured_after_the_rto_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let (code, out) = finish(failover(&state, dir.path(), "1000"));
+    assert_eq!(code, Some(0), "{out}");
+    let j = std::fs::read_dir(Journal::dir(&state))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .map(|e| Journal::load(&e.path()).unwrap())
+        .next()
+        .unwrap();
+    let m = &j.metrics;
+    let rto = m.rto().expect("the failover reached its RTO");
+    let felt = m.rto_alarms().expect("the standby's alarms read OK");
+    assert!(felt >= rto, "{felt} < {rto}");
+    assert_eq!(m.alarms_ok_side, m.dns_side);
+    assert!(m.alarms_ok_at.unwrap() >= m.dns_moved_at.unwrap());
+    assert!(
+        out.contains("recovery as users feel it (alarms OK): "),
+        "{out}"
+    );
+    let md = std::fs::read_to_string(j.report.as_ref().unwrap()).unwrap();
+    assert!(md.contains("- recovery as users feel it: "), "{md}");
+    assert!(
+        md.contains("(alarms recovered in standby: none in ALARM"),
+        "{md}"
+    );
+}

@@ -12,6 +12,7 @@
 mod execute;
 mod gates;
 mod members;
+mod observe;
 mod settle;
 mod unit;
 
@@ -141,6 +142,8 @@ impl Engine {
             let reader = self.reader.clone();
             tokio::spawn(async move { reader.posture().await })
         };
+        let observer = (self.ctx.mode == RunMode::Live)
+            .then(|| observe::Observer::start(self.reader.clone(), self.rec.clone()));
         let mut outcome = RunOutcome::Completed;
         for step in steps.iter() {
             if self.rec.is_final(step.id()) {
@@ -152,8 +155,16 @@ impl Engine {
                     outcome = RunOutcome::Aborted { reason };
                     break;
                 }
-                Flow::Suspend(reason) => return self.suspend(reason).await,
+                Flow::Suspend(reason) => {
+                    if let Some(o) = observer {
+                        o.finish().await;
+                    }
+                    return self.suspend(reason).await;
+                }
             }
+        }
+        if let Some(o) = observer {
+            o.finish().await;
         }
         // After a run, as its last readings (its verifications) left it: a completed run
         // read every part it changed; an unknown part reads as unknown.

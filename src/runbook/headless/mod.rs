@@ -322,6 +322,13 @@ pub async fn run_headless(
                         super::report::secs(rto.as_secs_f64())
                     );
                 }
+                if let Some(felt) = s.metrics.rto_alarms() {
+                    let _ = writeln!(
+                        out,
+                        "recovery as users feel it (alarms OK): {}",
+                        super::report::secs(felt)
+                    );
+                }
                 summary = Some(s);
             }
         }

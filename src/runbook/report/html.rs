@@ -192,10 +192,10 @@ fn objectives(out: &mut String, i: &Inputs) {
     row(
         out,
         &[
-            "RTO as users feel it: the new active region's alarms OK",
+            "RTO as users feel it: the new active region's alarms recovered (none in ALARM)",
             &goal(i.rto_objective),
             &match (felt, m.alarms_ok_side) {
-                (Some(f), Some(side)) => format!("{} (alarms OK in {side})", secs(f)),
+                (Some(f), Some(side)) => format!("{} (alarms recovered in {side})", secs(f)),
                 (Some(f), None) => secs(f),
                 (None, _) => "not reached".into(),
             },
@@ -294,7 +294,7 @@ fn timeline_svg(out: &mut String, j: &Journal) {
     );
     let _ = writeln!(
         out,
-        "<title>Timeline of run {}: {} over {}</title>",
+        "<title>Timeline of run {}: {} steps over {}</title>",
         esc(&j.run_id),
         j.steps.len(),
         esc(&secs(j.elapsed))

@@ -165,6 +165,17 @@ pub fn render(j: &Journal, objective: Option<Duration>) -> String {
         }
     };
     let _ = writeln!(out, "- achieved RTO: {rto}");
+    let felt = match (j.metrics.rto_alarms(), j.metrics.alarms_ok_side) {
+        (Some(f), Some(side)) => format!(
+            "{} (alarms recovered in {side}: none in ALARM, one OK at least)",
+            secs(f)
+        ),
+        _ => {
+            "not reached: the new active region's alarms were not all seen OK before the run ended"
+                .into()
+        }
+    };
+    let _ = writeln!(out, "- recovery as users feel it: {felt}");
     let _ = writeln!(out, "- RTO objective: {}", objective_line(j, objective));
     if let Some(rto) = j.metrics.rto() {
         let s = super::rto::split(j, rto);
