@@ -155,6 +155,10 @@ pub enum Command {
         run_id: String,
         #[arg(long, value_enum, default_value = "html")]
         format: crate::runbook::report::Format,
+        /// First add a finding (free text) to the run: audited with your user and host, and
+        /// written into the run's report.html and report.md again.
+        #[arg(long, value_name = "TEXT")]
+        finding: Option<String>,
     },
     /// Print a least-privilege IAM policy for the estate.
     IamPolicy {

@@ -179,7 +179,15 @@ fn evidence_command(cli: &Cli, command: &Command) -> Result<i32, Failure> {
             print_out(&text)?;
             Ok(code)
         }
-        Command::Report { run_id, format } => {
+        Command::Report {
+            run_id,
+            format,
+            finding,
+        } => {
+            if let Some(text) = finding {
+                drconsole::runbook::report::add_finding(&state_dir, &audit_log, run_id, text)
+                    .map_err(Failure::io)?;
+            }
             let text =
                 drconsole::runbook::report::regenerate(&state_dir, &audit_log, run_id, *format)
                     .map_err(Failure::io)?;

@@ -391,3 +391,77 @@ fn every_text_is_escaped() {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].text, "</p><p a=\"1\">&amp;");
 }
+
+#[test]
+fn a_finding_is_audited_and_written_into_the_reports_escaped() {
+    // On the simulator: no moto needed for this one.
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let audit = dir.path().join("audit.jsonl");
+    let cmd = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_drconsole"));
+        c.args(args)
+            .arg("--state-dir")
+            .arg(&state)
+            .arg("--audit-log")
+            .arg(&audit)
+            .env("HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env_remove("DRCONSOLE_CONFIG")
+            .env("USER", "drill-lead")
+            .env("NO_COLOR", "1");
+        c
+    };
+    let run = run_limited(
+        cmd(&[
+            "run",
+            "failover",
+            "--yes",
+            "--allow-irreversible",
+            "--allow-data-loss",
+            "--sim-speed",
+            "1000",
+        ]),
+        Duration::from_secs(60),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.output());
+    let journal_path = std::fs::read_dir(state.join("runs"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .unwrap();
+    let journal: Value = serde_json::from_slice(&std::fs::read(&journal_path).unwrap()).unwrap();
+    let run_id = journal["run_id"].as_str().unwrap();
+    let finding = "DNS <TTL> & \"cache\" kept clients on us-east-1 for 4 min";
+    let out = run_limited(
+        cmd(&["report", run_id, "--finding", finding]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.code, Some(0), "{}", out.output());
+    let lines = audit_lines(&audit);
+    let f = lines
+        .iter()
+        .find(|v| v["event"] == "finding")
+        .expect("audited");
+    assert_eq!(f["text"], finding);
+    assert_eq!(f["user"], "drill-lead");
+    assert_eq!(f["run_id"], run_id);
+    let html = std::fs::read_to_string(state.join("runs").join(format!("{run_id}.html"))).unwrap();
+    let all = check_page(&html, &journal, &lines);
+    let table = (0..all.len())
+        .find(|&i| all[i].name == "table" && all[i].attr("id") == Some("findings"))
+        .expect("a findings table");
+    assert!(text_within(&all, table).contains(finding));
+    let md = std::fs::read_to_string(state.join("runs").join(format!("{run_id}.md"))).unwrap();
+    assert!(md.contains("## Findings") && md.contains(finding), "{md}");
+    // The chain still holds with the finding appended after the run.
+    let verify = run_limited(cmd(&["audit", "verify"]), Duration::from_secs(30));
+    assert_eq!(verify.code, Some(0), "{}", verify.output());
+    // An empty finding is refused.
+    let empty = run_limited(
+        cmd(&["report", run_id, "--finding", "  "]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(empty.code, Some(74), "{}", empty.output());
+}

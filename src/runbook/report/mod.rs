@@ -320,7 +320,16 @@ pub fn regenerate(
     let rto_objective = e.rto_objective_secs.map(Duration::from_secs_f64);
     let rpo_objective = e.rpo_objective_secs.map(Duration::from_secs_f64);
     Ok(match format {
-        Format::Md => render(&j, rto_objective),
+        Format::Md => {
+            let mut t = render(&j, rto_objective);
+            if !e.findings.is_empty() {
+                let _ = writeln!(t, "\n## Findings\n");
+                for f in &e.findings {
+                    let _ = writeln!(t, "- {} ({}): {}", f.utc, f.user, f.text.replace('\n', " "));
+                }
+            }
+            t
+        }
         Format::Html => html::render(&html::Inputs {
             journal: &j,
             evidence: &e,
@@ -339,4 +348,40 @@ pub fn regenerate(
             t
         }
     })
+}
+
+/// Adds a finding to run `run_id`: an audited `finding` line (user, host, text), then the
+/// run's report.md and report.html written again with it.
+pub fn add_finding(
+    state_dir: &std::path::Path,
+    audit_path: &std::path::Path,
+    run_id: &str,
+    text: &str,
+) -> Result<(), String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("a finding needs some text".into());
+    }
+    let journal = Journal::dir(state_dir).join(format!("{run_id}.json"));
+    let j = Journal::load(&journal)?;
+    super::audit::AuditLog::open(audit_path)
+        .and_then(|log| {
+            log.write(
+                &j.run_id,
+                None,
+                "finding",
+                serde_json::json!({"user": super::audit::os_user(),
+                                   "host": super::lock::hostname(), "text": text}),
+            )
+        })
+        .map_err(|e| format!("{}: {e}", audit_path.display()))?;
+    let md = j.report_path_in(state_dir);
+    for (path, format) in [
+        (md.clone(), Format::Md),
+        (md.with_extension("html"), Format::Html),
+    ] {
+        let page = regenerate(state_dir, audit_path, run_id, format)?;
+        std::fs::write(&path, page).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
 }
