@@ -1,6 +1,9 @@
 //! What the run sees changing beside its steps: the estate's alarms in both regions and its
-//! Route 53 health checks, read once per poll interval through the run's shared cache. Each
-//! change is audited (`observed`) for the report, and the first moment, after DNS moved,
+//! Route 53 health checks, looked at once per poll interval in what is already known (the
+//! console's polls, the run's own reads: no call). Only once DNS has moved, and until the
+//! alarms of the side it points at have recovered, are those alarms read when what is known
+//! of them is older than a poll interval. Each change is audited (`observed`) for the
+//! report, and the first moment, after DNS moved,
 //! at which the alarms of the side DNS points at are recovered ([`recovered`]: none in
 //! ALARM, at least one OK) is the recovery users feel
 //! ([`crate::runbook::journal::Metrics::rto_alarms`]).
@@ -80,13 +83,40 @@ fn health(h: Option<bool>) -> &'static str {
     }
 }
 
+/// A side's alarms: as known, or read when `active` and what is known is older than a poll
+/// interval (or has no alarms).
+async fn alarms_of(
+    reader: &Reader,
+    side: Side,
+    active: bool,
+) -> Option<Vec<crate::model::AlarmReading>> {
+    let fresh = reader.pace.wall(reader.estate.poll_interval());
+    if let Some(k) = reader.known(side)
+        && (!active || k.age <= fresh)
+        && let Ok(r) = k.reading
+        && let Ok(a) = r.alarms
+    {
+        return Some(a);
+    }
+    if !active {
+        return None;
+    }
+    reader.read(side, Parts::ALARMS).await.ok()?.alarms.ok()
+}
+
 async fn look(reader: &Reader, rec: &Recorder, seen: &mut Seen) {
     let mut all_ok: BTreeMap<Side, bool> = BTreeMap::new();
+    let waiting_on = {
+        let j = rec.lock();
+        let m = &j.metrics;
+        m.dns_moved_at
+            .and(m.dns_side)
+            .filter(|_| m.alarms_ok_at.is_none())
+    };
     for side in Side::BOTH {
-        let Ok(r) = reader.read(side, Parts::ALARMS).await else {
+        let Some(alarms) = alarms_of(reader, side, waiting_on == Some(side)).await else {
             continue;
         };
-        let Ok(alarms) = r.alarms else { continue };
         all_ok.insert(side, recovered(&alarms));
         for a in alarms {
             let now = a.state.to_string();
@@ -109,7 +139,7 @@ async fn look(reader: &Reader, rec: &Recorder, seen: &mut Seen) {
             }
         }
     }
-    if let Ok(g) = reader.global_parts(Parts::HEALTH_CHECKS).await
+    if let Some(g) = reader.known_global()
         && let Ok(checks) = g.health_checks
     {
         for c in checks {
