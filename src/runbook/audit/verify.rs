@@ -187,9 +187,9 @@ pub fn verify_bytes(path: &Path, bytes: &[u8], start: Option<&ChainHead>) -> Fil
             return rep;
         }
         match last {
+            None if prev == GENESIS && seq == 1 && start.is_none() => {}
             None => {
-                if prev == GENESIS && seq == 1 && start.is_none() {
-                } else if let Some(s) = start {
+                if let Some(s) = start {
                     if prev != s.sha256 || seq != s.seq + 1 {
                         fail(
                             &mut rep,
