@@ -147,6 +147,26 @@ pub enum Command {
         /// that fails never stops the others).
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
         concurrency: u16,
+        /// A drill, not a real incident: recorded from the run's first audit line, stated by
+        /// the report.
+        #[arg(long)]
+        drill: bool,
+    },
+    /// The audit log: `audit verify [FILE]` checks its hash chain.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+    /// Make a run's report again from its journal and the audit log, on standard output.
+    Report {
+        /// The run id (the journal's name in the state directory's `runs/`).
+        run_id: String,
+        #[arg(long, value_enum, default_value = "html")]
+        format: crate::runbook::report::Format,
+        /// First add a finding (free text) to the run: audited with your user and host, and
+        /// written into the run's report.html and report.md again.
+        #[arg(long, value_name = "TEXT")]
+        finding: Option<String>,
     },
     /// Write an estate file from Terraform state, confirmed by reading AWS (read-only).
     Init(Box<InitArgs>),
@@ -215,6 +235,17 @@ pub struct InitArgs {
     /// written into the estate).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain; print the first line that breaks it. Exit 0 intact, 1 broken
+    /// (`file:line` says where), 2 intact up to an incomplete last line (a crash), 3 no
+    /// chained line (written before chaining), 74 unreadable.
+    Verify {
+        /// The file (default: the audit log and the files rotated aside from it).
+        file: Option<PathBuf>,
+    },
 }
 
 /// What the command line asks for.

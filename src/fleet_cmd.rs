@@ -86,7 +86,9 @@ pub async fn dispatch(cli: &Cli, paths: &[PathBuf]) -> Result<i32, Failure> {
         | Some(Command::IamPolicy { .. })
         | Some(Command::Completions { .. })
         | Some(Command::Man { .. })
-        | Some(Command::Serve { .. }) => Ok(exit::OK),
+        | Some(Command::Serve { .. })
+        | Some(Command::Audit { .. })
+        | Some(Command::Report { .. }) => Ok(exit::OK),
         Some(Command::Init(args)) => super::init_cmd::run(args).await,
         None => {
             let theme = super::console_theme(cli)?;

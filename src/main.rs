@@ -82,6 +82,10 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
     if let Some(Command::Init(args)) = &cli.command {
         return init_cmd::run(args).await;
     }
+    // Local files only: no estate is read.
+    if let Some(c @ (Command::Audit { .. } | Command::Report { .. })) = &cli.command {
+        return evidence_command(&cli, c);
+    }
     let paths = config::locate_all(&cli.config).map_err(Failure::estate)?;
     if let Some(Command::Serve { metrics }) = &cli.command {
         let opts = drconsole::serve::ServeOptions {
@@ -122,7 +126,8 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             }
             let estate = load_estate(path.as_deref())?;
             let target = connect(&cli, path.as_deref(), estate).await?;
-            let opts = run_options(&cli, pace_of(&cli, &target));
+            let mut opts = run_options(&cli, pace_of(&cli, &target));
+            opts.estate_sha256 = estate_sha256(path.as_deref());
             let exit = run_headless(
                 Arc::new(target.estate),
                 target.backend,
@@ -138,6 +143,7 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
         Some(Command::Serve { .. }) => Err(Failure::internal(
             "serve is dispatched before an estate is chosen",
         )),
+        Some(c @ (Command::Audit { .. } | Command::Report { .. })) => evidence_command(&cli, c),
         Some(Command::Status { json }) => {
             let estate = load_estate(path.as_deref())?;
             let target = connect(&cli, path.as_deref(), estate).await?;
@@ -172,6 +178,51 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             console(&cli, target, theme).await?;
             Ok(exit::OK)
         }
+    }
+}
+
+/// The estate file's SHA-256, as the report states it.
+fn estate_sha256(path: Option<&Path>) -> Option<String> {
+    std::fs::read(path?)
+        .ok()
+        .map(|b| drconsole::runbook::audit::sha256_hex(&b))
+}
+
+/// `drconsole audit verify` and `drconsole report`: the audit log and the run journals.
+fn evidence_command(cli: &Cli, command: &Command) -> Result<i32, Failure> {
+    let audit_log = cli
+        .audit_log
+        .clone()
+        .unwrap_or_else(drconsole::runbook::default_audit_path);
+    let state_dir = cli
+        .state_dir
+        .clone()
+        .unwrap_or_else(drconsole::runbook::default_state_dir);
+    match command {
+        Command::Audit {
+            action: drconsole::cli::AuditCommand::Verify { file },
+        } => {
+            let (text, code) =
+                drconsole::runbook::audit::verify::command(file.as_deref(), &audit_log, &state_dir);
+            print_out(&text)?;
+            Ok(code)
+        }
+        Command::Report {
+            run_id,
+            format,
+            finding,
+        } => {
+            if let Some(text) = finding {
+                drconsole::runbook::report::add_finding(&state_dir, &audit_log, run_id, text)
+                    .map_err(Failure::io)?;
+            }
+            let text =
+                drconsole::runbook::report::regenerate(&state_dir, &audit_log, run_id, *format)
+                    .map_err(Failure::io)?;
+            print_out(&text)?;
+            Ok(exit::OK)
+        }
+        _ => Err(Failure::usage("not an audit or report command")),
     }
 }
 
@@ -401,10 +452,12 @@ fn run_options(cli: &Cli, pace: Pace) -> HeadlessOptions {
         rerun_unknown,
         new,
         take_over,
+        drill,
         ..
     }) = &cli.command
     {
         opts.rerun_unknown = rerun_unknown.clone();
+        opts.drill = *drill;
         opts.yes = *yes;
         opts.allow_irreversible = *allow_irreversible;
         opts.allow_data_loss = *allow_data_loss;

@@ -50,6 +50,12 @@ pub struct RunContext {
     pub accounts: Vec<AccountCheck>,
     /// `--no-lock`, and a typed take-over of an expired lease.
     pub lock: super::lock::LockOptions,
+    /// A drill (`--drill`, or the console's toggle) rather than a real incident: recorded
+    /// from the first audit line and stated by the report.
+    pub drill: bool,
+    /// SHA-256 of the estate file as read (none for the simulator's built-in estate):
+    /// recorded by `run_started` and stated by the report.
+    pub estate_sha256: Option<String>,
 }
 
 impl RunContext {
@@ -66,6 +72,8 @@ impl RunContext {
             readings: Arc::default(),
             accounts: Vec::new(),
             lock: Default::default(),
+            drill: false,
+            estate_sha256: None,
         }
     }
 }

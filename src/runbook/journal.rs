@@ -118,6 +118,12 @@ pub struct Metrics {
     pub ledger_start: Option<DataLedger>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_end: Option<DataLedger>,
+    /// When every alarm of the estate was first seen OK in the side DNS moved to, after the
+    /// move (the recovery users feel), and that side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarms_ok_at: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarms_ok_side: Option<Side>,
 }
 
 impl Metrics {
@@ -135,6 +141,12 @@ impl Metrics {
         let healthy = self.healthy_at.get(&self.dns_side?)?;
         Some(dns.max(*healthy))
     }
+
+    /// Run start → the RTO above reached and every alarm OK in the side DNS points at.
+    pub fn rto_alarms(&self) -> Option<f64> {
+        let rto = self.rto()?;
+        (self.alarms_ok_side? == self.dns_side?).then_some(rto.max(self.alarms_ok_at?))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,6 +163,9 @@ pub struct Journal {
     pub runbook: String,
     pub estate: String,
     pub dry_run: bool,
+    /// A drill rather than a real incident.
+    #[serde(default)]
+    pub drill: bool,
     pub started_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Estate-time seconds since the start at the last save.
@@ -166,6 +181,10 @@ pub struct Journal {
     pub accounts: BTreeMap<Side, String>,
     pub outcome: Option<RunOutcome>,
     pub report: Option<PathBuf>,
+    /// The audit chain's head after the run's last line (`run_finished` or `run_suspended`):
+    /// `audit verify` checks that the log still holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<super::audit::verify::Anchor>,
 }
 
 impl Journal {

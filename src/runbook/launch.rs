@@ -63,6 +63,7 @@ pub fn start_spec(
         runbook: name.to_string(),
         estate: ctx.estate.name.clone(),
         dry_run: ctx.mode == RunMode::DryRun,
+        drill: ctx.drill,
         started_at: now,
         updated_at: now,
         elapsed: 0.0,
@@ -73,6 +74,7 @@ pub fn start_spec(
         accounts: Default::default(),
         outcome: None,
         report: None,
+        audit_head: None,
     };
     Ok(launch(ctx, journal, steps, false))
 }

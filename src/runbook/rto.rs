@@ -18,7 +18,7 @@ pub struct TimeSplit {
 
 /// What the run was doing at a moment, by the states of its steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Waiting {
+pub enum Waiting {
     Operator,
     Aws,
     Engine,
@@ -37,7 +37,8 @@ const STATES: [(&str, Waiting); 9] = [
     ("dry-run", Waiting::Engine),
 ];
 
-fn state_of(text: &str) -> Option<Waiting> {
+/// What a step's state label (`label` or `label: note`) waits for.
+pub fn state_of(text: &str) -> Option<Waiting> {
     STATES
         .iter()
         .find(|(label, _)| {
@@ -103,6 +104,41 @@ pub fn split(j: &Journal, until: f64) -> TimeSplit {
         };
     }
     add(at, until, now, &mut out);
+    out
+}
+
+/// One step's stretches, from its first state change to its final one (or the end of the
+/// run): `(from, to, what it waited for, began with a question to the operator)`.
+pub fn step_segments(j: &Journal, id: &str) -> Vec<(f64, f64, Waiting, bool)> {
+    let mut out = Vec::new();
+    let mut open: Option<(f64, Waiting, bool)> = None;
+    for e in j.timeline.iter().filter(|e| e.step.as_deref() == Some(id)) {
+        let Some(w) = state_of(&e.text) else {
+            continue;
+        };
+        if let Some((from, was, asked)) = open.take() {
+            if e.at > from {
+                out.push((from, e.at, was, asked));
+            }
+        }
+        let fin = ["done", "skipped", "dry-run"]
+            .iter()
+            .any(|l| e.text == *l || e.text.starts_with(&format!("{l}:")));
+        if !fin {
+            open = Some((e.at, w, e.text.starts_with("awaiting confirmation")));
+        }
+    }
+    if let Some((from, was, asked)) = open {
+        let end = j
+            .steps
+            .iter()
+            .find(|s| s.id == id)
+            .and_then(|s| s.finished)
+            .unwrap_or(j.elapsed);
+        if end > from {
+            out.push((from, end, was, asked));
+        }
+    }
     out
 }
 
@@ -176,7 +212,9 @@ mod tests {
             metrics: Default::default(),
             accounts: Default::default(),
             outcome: None,
+            drill: false,
             report: None,
+            audit_head: None,
         }
     }
 

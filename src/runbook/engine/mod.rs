@@ -12,6 +12,7 @@
 mod execute;
 mod gates;
 mod members;
+mod observe;
 mod settle;
 mod unit;
 
@@ -71,13 +72,14 @@ impl Engine {
     }
 
     pub async fn run(mut self, steps: Arc<Vec<Step>>) -> RunSummary {
-        let (description, run_id, runbook, views) = {
+        let (description, run_id, runbook, views, drill) = {
             let j = self.rec.lock();
             (
                 j.spec.description.clone(),
                 j.run_id.clone(),
                 j.runbook.clone(),
                 j.steps.iter().map(Recorder::view).collect::<Vec<_>>(),
+                j.drill,
             )
         };
         self.rec.audit(
@@ -88,6 +90,10 @@ impl Engine {
                 "run_started"
             },
             json!({"runbook": runbook, "mode": self.ctx.mode, "user": self.ctx.user,
+                   "host": super::lock::hostname(), "drill": drill,
+                   "estate_sha256": self.ctx.estate_sha256,
+                   "rto_objective_secs": self.ctx.estate.rto_objective.map(|d| d.0.as_secs_f64()),
+                   "rpo_objective_secs": self.ctx.estate.rpo_budget.0.as_secs_f64(),
                    "estate": self.ctx.estate.name, "backend": self.ctx.backend.mode().label(),
                    "accounts": super::accounts::audit_fields(&self.ctx.accounts)}),
         );
@@ -136,6 +142,8 @@ impl Engine {
             let reader = self.reader.clone();
             tokio::spawn(async move { reader.posture().await })
         };
+        let observer = (self.ctx.mode == RunMode::Live)
+            .then(|| observe::Observer::start(self.reader.clone(), self.rec.clone()));
         let mut outcome = RunOutcome::Completed;
         for step in steps.iter() {
             if self.rec.is_final(step.id()) {
@@ -147,8 +155,16 @@ impl Engine {
                     outcome = RunOutcome::Aborted { reason };
                     break;
                 }
-                Flow::Suspend(reason) => return self.suspend(reason).await,
+                Flow::Suspend(reason) => {
+                    if let Some(o) = observer {
+                        o.finish().await;
+                    }
+                    return self.suspend(reason).await;
+                }
             }
+        }
+        if let Some(o) = observer {
+            o.finish().await;
         }
         // After a run, as its last readings (its verifications) left it: a completed run
         // read every part it changed; an unknown part reads as unknown.
@@ -196,12 +212,67 @@ impl Engine {
                 report: None,
             }
         };
-        let _ = self.rec.flush().await;
+        self.rec.anchor_audit().await;
         self.rec.emit(RunEvent::Crashed { reason });
         summary
     }
 
+    /// `report.html` beside the Markdown report, from the journal and the run's audit lines
+    /// (read back on the blocking pool). A failure is logged; the run's outcome stands.
+    async fn write_html_report(&self, md: &std::path::Path) {
+        let path = md.with_extension("html");
+        let (audit, run_id) = (self.rec.audit_path.clone(), self.rec.run_id());
+        let evidence = tokio::task::spawn_blocking(move || {
+            super::report::evidence::Evidence::read(&audit, &run_id)
+        })
+        .await;
+        let evidence = match evidence {
+            Ok(Ok(e)) => e,
+            Ok(Err(e)) => {
+                self.rec.log(
+                    Level::Warn,
+                    None,
+                    format!("report.html: the audit log could not be read: {e}"),
+                );
+                Default::default()
+            }
+            Err(e) => {
+                self.rec.log(Level::Warn, None, format!("report.html: {e}"));
+                Default::default()
+            }
+        };
+        let text = {
+            let j = self.rec.lock();
+            super::report::html::render(&super::report::html::Inputs {
+                journal: &j,
+                evidence: &evidence,
+                rto_objective: self.ctx.estate.rto_objective.map(|d| d.0),
+                rpo_objective: Some(self.ctx.estate.rpo_budget.0),
+            })
+        };
+        if let Err(e) = self.rec.write_report(&path, text).await {
+            self.rec.log(
+                Level::Warn,
+                None,
+                format!("the report could not be written to {}: {e}", path.display()),
+            );
+        }
+    }
+
     async fn finish(&self, outcome: RunOutcome) -> RunSummary {
+        // The report states the chain's head as it is when the report is made.
+        let _ = self.rec.flush().await;
+        if let Some(head) = self.rec.audit_head() {
+            let file = std::path::absolute(&self.rec.audit_path)
+                .unwrap_or_else(|_| self.rec.audit_path.clone());
+            self.rec.update(|j| {
+                j.audit_head = Some(super::audit::verify::Anchor {
+                    file,
+                    head,
+                    by: String::new(),
+                });
+            });
+        }
         let (report_path, text) = {
             let mut j = self.rec.lock();
             j.outcome = Some(outcome.clone());
@@ -218,6 +289,7 @@ impl Engine {
             Ok(()) => Some(report_path.clone()),
             Err(_) => None,
         };
+        self.write_html_report(&report_path).await;
         let summary = {
             let mut j = self.rec.lock();
             j.report = report.clone();
@@ -262,8 +334,9 @@ impl Engine {
                 ),
             },
         );
-        // Everything above is on disk before the caller hears the run is over.
-        let _ = self.rec.flush().await;
+        // Everything above is on disk, and the journal holds the audit chain's head, before
+        // the caller hears the run is over.
+        self.rec.anchor_audit().await;
         self.rec.emit(RunEvent::Finished(summary.clone()));
         summary
     }

@@ -61,6 +61,10 @@ pub struct HeadlessOptions {
     /// Set by an evacuation: the loss its typed phrase accepted for this estate, standing
     /// for `--allow-data-loss` only for a loss within it.
     pub shown_loss: Option<ShownLoss>,
+    /// `--drill`: the run is a drill, not a real incident.
+    pub drill: bool,
+    /// SHA-256 of the estate file.
+    pub estate_sha256: Option<String>,
 }
 
 impl HeadlessOptions {
@@ -100,6 +104,8 @@ impl Default for HeadlessOptions {
             take_over: None,
             rerun_unknown: Vec::new(),
             shown_loss: None,
+            drill: false,
+            estate_sha256: None,
         }
     }
 }
@@ -142,6 +148,8 @@ pub async fn run_headless(
         ctx.state_dir = p;
     }
     ctx.pace = opts.pace;
+    ctx.drill = opts.drill;
+    ctx.estate_sha256 = opts.estate_sha256.clone();
     ctx.lock = crate::runbook::lock::LockOptions {
         no_lock: opts.no_lock,
         take_over: opts.take_over.clone(),
@@ -359,6 +367,13 @@ pub async fn run_headless(
                         out,
                         "achieved RTO: {}",
                         super::report::secs(rto.as_secs_f64())
+                    );
+                }
+                if let Some(felt) = s.metrics.rto_alarms() {
+                    let _ = writeln!(
+                        out,
+                        "recovery as users feel it (alarms OK): {}",
+                        super::report::secs(felt)
                     );
                 }
                 summary = Some(s);

@@ -452,6 +452,16 @@ impl Reader {
         })
     }
 
+    /// What is known of Route 53 from this run's own reads, without calling it.
+    pub fn known_global(&self) -> Option<GlobalReading> {
+        self.readings
+            .global
+            .try_lock()
+            .ok()
+            .and_then(|s| s.newest())
+            .map(|(r, _)| r)
+    }
+
     fn known_only(&self, side: Side, parts: Parts) -> Result<RegionReading, StepError> {
         let untouched =
             format!("the {side} region is not called by this runbook (no step acts there)");

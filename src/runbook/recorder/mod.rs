@@ -60,6 +60,10 @@ pub struct Recorder {
     jobs: mpsc::UnboundedSender<Job>,
     /// The first journal write that failed: the run must not act any more.
     broken: Arc<Mutex<Option<String>>>,
+    /// The audit chain's head after the last line written (after a [`Recorder::flush`]:
+    /// after every line recorded so far).
+    head: Arc<Mutex<Option<crate::runbook::audit::ChainHead>>>,
+    pub audit_path: PathBuf,
 }
 
 impl Recorder {
@@ -80,9 +84,11 @@ impl Recorder {
             pace,
         };
         let broken = Arc::new(Mutex::new(None));
+        let head = Arc::new(Mutex::new(None));
         let writer = Writer {
             path: path.clone(),
-            audit_path,
+            audit_path: audit_path.clone(),
+            head: head.clone(),
             audit: None,
             events,
             clock,
@@ -95,6 +101,8 @@ impl Recorder {
             clock,
             jobs: tx,
             broken,
+            head,
+            audit_path,
         });
         let mut j = rec.lock();
         rec.save(&mut j);
@@ -157,6 +165,29 @@ impl Recorder {
             Some(reason) => Err(reason),
             None => res,
         }
+    }
+
+    /// The audit chain's head as the writer last left it; call [`Recorder::flush`] first for
+    /// the head after every line recorded so far.
+    pub fn audit_head(&self) -> Option<crate::runbook::audit::ChainHead> {
+        self.head.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Flushes, then records the audit chain's head in the journal (the anchor `audit
+    /// verify` checks) and flushes again.
+    pub async fn anchor_audit(&self) {
+        let _ = self.flush().await;
+        if let Some(head) = self.audit_head() {
+            let file = std::path::absolute(&self.audit_path).unwrap_or(self.audit_path.clone());
+            self.update(|j| {
+                j.audit_head = Some(crate::runbook::audit::verify::Anchor {
+                    file,
+                    head,
+                    by: String::new(),
+                });
+            });
+        }
+        let _ = self.flush().await;
     }
 
     /// Writes the drill report through the writer.

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 
 use super::{Job, RunClock};
 use crate::runbook::api::{Level, LogLine, RunEvent};
-use crate::runbook::audit::AuditLog;
+use crate::runbook::audit::{AuditLog, ChainHead};
 use crate::runbook::journal::Journal;
 
 /// The task that owns the files.
@@ -20,6 +20,8 @@ pub(super) struct Writer {
     pub(super) events: mpsc::UnboundedSender<RunEvent>,
     pub(super) clock: RunClock,
     pub(super) broken: Arc<Mutex<Option<String>>>,
+    /// The chain's head after the last line this writer appended.
+    pub(super) head: Arc<Mutex<Option<ChainHead>>>,
 }
 
 /// What one batch of jobs writes.
@@ -33,6 +35,7 @@ struct Batch {
 /// What one batch met: audit failures (reported), a journal failure (sticky), report results.
 struct Outcome {
     audit_errors: Vec<String>,
+    head: Option<ChainHead>,
     journal_error: Option<String>,
     reports: Vec<std::io::Result<()>>,
 }
@@ -72,6 +75,9 @@ impl Writer {
             let outcome = tokio::task::spawn_blocking(move || write(audit, &path, batch)).await;
             match outcome {
                 Ok(o) => {
+                    if let Some(h) = o.head {
+                        *self.head.lock().unwrap_or_else(|p| p.into_inner()) = Some(h);
+                    }
                     for e in o.audit_errors {
                         self.log_error(e);
                     }
@@ -119,13 +125,15 @@ impl Writer {
 /// The blocking part: audit lines in order, the newest journal, the reports.
 fn write(audit: Option<Arc<AuditLog>>, path: &Path, batch: Batch) -> Outcome {
     let mut audit_errors = Vec::new();
+    let mut head = None;
     if let Some(a) = &audit {
         for line in &batch.audit {
-            if let Err(e) = a.append(line) {
-                audit_errors.push(format!(
+            match a.append(line) {
+                Ok(h) => head = Some(h),
+                Err(e) => audit_errors.push(format!(
                     "cannot write the audit log {}: {e}",
                     a.path().display()
-                ));
+                )),
             }
         }
     }
@@ -141,6 +149,7 @@ fn write(audit: Option<Arc<AuditLog>>, path: &Path, batch: Batch) -> Outcome {
         .collect();
     Outcome {
         audit_errors,
+        head,
         journal_error,
         reports,
     }

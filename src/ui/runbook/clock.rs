@@ -38,6 +38,39 @@ pub fn span<'a>(app: &App, theme: &Theme, run: &RunView) -> Option<Span<'a>> {
     })
 }
 
+/// A finished run's recovery as users feel it: until the alarms recover in the side DNS
+/// moved to.
+pub fn felt_line<'a>(app: &App, theme: &Theme, summary: &RunSummary) -> Line<'a> {
+    let m = &summary.metrics;
+    match (m.rto_alarms(), app.estate.rto_objective) {
+        (Some(felt), Some(goal)) => Line::from(Span::styled(
+            format!(
+                " users: alarms recovered in {} at {} ({})",
+                m.alarms_ok_side.map(|s| s.to_string()).unwrap_or_default(),
+                secs(felt),
+                if felt <= goal.0.as_secs_f64() {
+                    "within the objective".to_string()
+                } else {
+                    format!("{} over", secs(felt - goal.0.as_secs_f64()))
+                }
+            ),
+            style_for(theme, felt, goal.0.as_secs_f64()),
+        )),
+        (Some(felt), None) => Line::from(Span::styled(
+            format!(
+                " users: alarms recovered in {} at {}",
+                m.alarms_ok_side.map(|s| s.to_string()).unwrap_or_default(),
+                secs(felt)
+            ),
+            theme.title,
+        )),
+        (None, _) => Line::from(Span::styled(
+            " users: the new active region's alarms not recovered before the run ended",
+            theme.muted,
+        )),
+    }
+}
+
 /// A finished run's achieved RTO against the objective.
 pub fn rto_line<'a>(app: &App, theme: &Theme, summary: &RunSummary) -> Line<'a> {
     let t = theme;

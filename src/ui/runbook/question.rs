@@ -221,6 +221,7 @@ fn finished<'a>(app: &App, theme: &Theme, run: &RunView, q: &mut Question<'a>) {
             .push(Line::from(Span::styled(format!(" {reason}"), t.critical)));
     }
     q.pinned.push(clock::rto_line(app, theme, summary));
+    q.pinned.push(clock::felt_line(app, theme, summary));
     q.pinned.push(Line::from(Span::styled(
         format!(
             " skipped {} · report {}",

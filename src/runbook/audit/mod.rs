@@ -1,11 +1,16 @@
-//! The append-only audit log: one JSON object per line, written and flushed line by line.
+//! The append-only audit log: one JSON object per line, written and flushed line by line,
+//! each line chained to the one before it by its hash ([`chain`]), and checked by
+//! [`verify`].
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
+pub mod chain;
+pub mod verify;
+
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde_json::{Map, Value, json};
+
+pub use chain::{ChainHead, GENESIS, sha256_hex};
 
 /// `$XDG_STATE_HOME/drconsole`, else `~/.local/state/drconsole`, else `./.drconsole`.
 pub fn default_state_dir() -> PathBuf {
@@ -45,15 +50,21 @@ fn user_from_id() -> Option<String> {
 
 pub struct AuditLog {
     path: PathBuf,
-    file: Mutex<File>,
+    file: Mutex<chain::ChainFile>,
 }
 
 impl AuditLog {
     pub fn open(path: &Path) -> std::io::Result<AuditLog> {
+        AuditLog::open_rotating_at(path, chain::ROTATE_BYTES)
+    }
+
+    /// [`AuditLog::open`], rotating the file once it has grown past `bytes`.
+    pub fn open_rotating_at(path: &Path, bytes: u64) -> std::io::Result<AuditLog> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let mut file = chain::ChainFile::open(path)?;
+        file.rotate_bytes = bytes;
         Ok(AuditLog {
             path: path.to_path_buf(),
             file: Mutex::new(file),
@@ -64,11 +75,11 @@ impl AuditLog {
         &self.path
     }
 
-    /// Appends one formatted line and flushes it.
-    pub fn append(&self, line: &str) -> std::io::Result<()> {
+    /// Appends one line made by [`line`], chained to the file's last line, and flushes it.
+    /// Returns the new head of the chain.
+    pub fn append(&self, line: &str) -> std::io::Result<ChainHead> {
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        file.write_all(line.as_bytes())?;
-        file.flush()
+        file.append(line)
     }
 
     /// Appends one line: `ts`, `run_id`, `event`, then `fields`. Returns the write error, if any.
@@ -79,7 +90,7 @@ impl AuditLog {
         event: &str,
         fields: Value,
     ) -> std::io::Result<()> {
-        self.append(&line(run_id, step, event, fields))
+        self.append(&line(run_id, step, event, fields)).map(|_| ())
     }
 }
 
@@ -96,7 +107,11 @@ pub fn line(run_id: &str, step: Option<&str>, event: &str, fields: Value) -> Str
     }
     line.insert("event".into(), json!(event));
     if let Value::Object(f) = fields {
-        line.extend(f);
+        // The chain's own fields lead every line; a field of the same name is kept apart.
+        line.extend(f.into_iter().map(|(k, v)| match k.as_str() {
+            "seq" | "prev" | "after_partial" => (format!("field_{k}"), v),
+            _ => (k, v),
+        }));
     }
     let mut text = Value::Object(line).to_string();
     text.push('\n');

@@ -1,0 +1,261 @@
+//! What a report states beyond the journal, read back from the audit log: who ran the run
+//! and from where, each confirmation, each AWS change and its result, the state changes the
+//! run observed, the operator's findings, and the chain head.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::runbook::audit::ChainHead;
+
+/// One confirmation of a step.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Confirmation {
+    pub utc: String,
+    pub step: String,
+    /// `typed`, `key` or `flags`.
+    pub how: String,
+    /// What was typed, or the flags given.
+    pub detail: String,
+    pub user: String,
+    pub host: String,
+    pub principal: String,
+    pub calls: Vec<String>,
+}
+
+/// One AWS call that changes something, with its result.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Change {
+    pub utc: String,
+    pub step: String,
+    pub call: String,
+    pub describe: String,
+    /// `ok`, `error`, `unknown` (the call may have been applied), or `no answer recorded`.
+    pub result: String,
+    pub detail: String,
+}
+
+/// A state the run saw an alarm or health check change to.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Observed {
+    pub utc: String,
+    pub what: String,
+    pub name: String,
+    pub side: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// A finding the operator wrote before closing the run.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    pub utc: String,
+    pub user: String,
+    pub text: String,
+}
+
+/// Everything the audit log says about one run.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Evidence {
+    pub user: Option<String>,
+    pub host: Option<String>,
+    pub drill: Option<bool>,
+    pub backend: Option<String>,
+    /// Per side: the AWS principal the run acted as.
+    pub principals: Vec<(String, String)>,
+    pub estate_sha256: Option<String>,
+    /// The objectives as the estate set them when the run started.
+    pub rto_objective_secs: Option<f64>,
+    pub rpo_objective_secs: Option<f64>,
+    pub confirmations: Vec<Confirmation>,
+    pub changes: Vec<Change>,
+    pub observed: Vec<Observed>,
+    pub findings: Vec<Finding>,
+    /// The last line of the run in the log (seq, sha256), when it is chained.
+    pub head: Option<ChainHead>,
+    pub audit_file: Option<PathBuf>,
+}
+
+fn s(v: &Value, k: &str) -> String {
+    match v.get(k) {
+        Some(Value::String(x)) => x.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+impl Evidence {
+    /// Reads `lines` (every audit line of the run, in order, with its raw bytes' hash).
+    pub fn from_lines(lines: &[(Value, String)]) -> Evidence {
+        let mut e = Evidence::default();
+        for (v, hash) in lines {
+            let event = s(v, "event");
+            let step = s(v, "step");
+            let utc = s(v, "ts");
+            match event.as_str() {
+                "run_started" | "run_resumed" => {
+                    if e.user.is_none() {
+                        e.user = Some(s(v, "user"));
+                        e.host = v.get("host").and_then(Value::as_str).map(str::to_string);
+                        e.drill = v.get("drill").and_then(Value::as_bool);
+                        e.backend = Some(s(v, "backend"));
+                        e.rto_objective_secs = v.get("rto_objective_secs").and_then(Value::as_f64);
+                        e.rpo_objective_secs = v.get("rpo_objective_secs").and_then(Value::as_f64);
+                        e.estate_sha256 = v
+                            .get("estate_sha256")
+                            .and_then(Value::as_str)
+                            .map(str::to_string);
+                        if let Some(Value::Object(acc)) = v.get("accounts") {
+                            for (side, a) in acc {
+                                e.principals.push((side.clone(), s(a, "principal")));
+                            }
+                        }
+                    }
+                }
+                "confirm" => {
+                    let how = s(v, "how");
+                    let detail = match how.as_str() {
+                        "typed" => s(v, "typed"),
+                        "flags" => v
+                            .get("flags")
+                            .and_then(Value::as_array)
+                            .map(|f| {
+                                f.iter()
+                                    .filter_map(Value::as_str)
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            })
+                            .unwrap_or_default(),
+                        _ => String::new(),
+                    };
+                    let host = v
+                        .get("host")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .or_else(|| e.host.clone())
+                        .unwrap_or_default();
+                    let principal = match v.get("principal").and_then(Value::as_str) {
+                        Some(p) => p.to_string(),
+                        None => e
+                            .principals
+                            .iter()
+                            .filter(|(_, p)| !p.is_empty())
+                            .map(|(side, p)| format!("{side}: {p}"))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    };
+                    e.confirmations.push(Confirmation {
+                        utc,
+                        step,
+                        how,
+                        detail,
+                        user: s(v, "user"),
+                        host,
+                        principal,
+                        calls: v
+                            .get("calls")
+                            .and_then(Value::as_array)
+                            .map(|c| {
+                                c.iter()
+                                    .filter_map(Value::as_str)
+                                    .map(str::to_string)
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    });
+                }
+                "call" => e.changes.push(Change {
+                    utc,
+                    step,
+                    call: s(v, "call"),
+                    describe: s(v, "describe"),
+                    result: "no answer recorded".into(),
+                    detail: String::new(),
+                }),
+                "result" | "call_error" => {
+                    let call = s(v, "call");
+                    let (result, detail) = if event == "result" {
+                        let mut d = s(v, "summary");
+                        let c = s(v, "change_id");
+                        if !c.is_empty() {
+                            d = format!("{d} (change {c})");
+                        }
+                        ("ok".to_string(), d)
+                    } else if s(v, "outcome") == "unknown" {
+                        ("unknown".to_string(), s(v, "error"))
+                    } else {
+                        ("error".to_string(), s(v, "error"))
+                    };
+                    match e.changes.iter_mut().rev().find(|c| {
+                        c.step == step && c.call == call && c.result == "no answer recorded"
+                    }) {
+                        Some(c) => {
+                            c.result = result;
+                            c.detail = detail;
+                        }
+                        None => e.changes.push(Change {
+                            utc,
+                            step,
+                            call,
+                            describe: String::new(),
+                            result,
+                            detail,
+                        }),
+                    }
+                }
+                "observed" => e.observed.push(Observed {
+                    utc,
+                    what: s(v, "what"),
+                    name: s(v, "name"),
+                    side: s(v, "side"),
+                    from: s(v, "from"),
+                    to: s(v, "to"),
+                }),
+                "finding" => e.findings.push(Finding {
+                    utc,
+                    user: s(v, "user"),
+                    text: s(v, "text"),
+                }),
+                _ => {}
+            }
+            if let Some(seq) = v.get("seq").and_then(Value::as_u64) {
+                e.head = Some(ChainHead {
+                    seq,
+                    sha256: hash.clone(),
+                });
+            }
+        }
+        e
+    }
+
+    /// The run's lines in the audit log `path` and the files rotated aside from it.
+    pub fn read(path: &Path, run_id: &str) -> std::io::Result<Evidence> {
+        let mut lines = Vec::new();
+        for file in crate::runbook::audit::verify::log_set(path) {
+            let bytes = match std::fs::read(&file) {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            let needle = format!("\"run_id\":\"{run_id}\"");
+            for raw in bytes.split(|&b| b == b'\n') {
+                if raw.is_empty() || !contains(raw, needle.as_bytes()) {
+                    continue;
+                }
+                if let Ok(v) = serde_json::from_slice::<Value>(raw)
+                    && v.get("run_id").and_then(Value::as_str) == Some(run_id)
+                {
+                    lines.push((v, crate::runbook::audit::sha256_hex(raw)));
+                }
+            }
+        }
+        let mut e = Evidence::from_lines(&lines);
+        e.audit_file = Some(path.to_path_buf());
+        Ok(e)
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
