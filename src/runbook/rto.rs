@@ -116,10 +116,10 @@ pub fn step_segments(j: &Journal, id: &str) -> Vec<(f64, f64, Waiting, bool)> {
         let Some(w) = state_of(&e.text) else {
             continue;
         };
-        if let Some((from, was, asked)) = open.take() {
-            if e.at > from {
-                out.push((from, e.at, was, asked));
-            }
+        if let Some((from, was, asked)) = open.take()
+            && e.at > from
+        {
+            out.push((from, e.at, was, asked));
         }
         let fin = ["done", "skipped", "dry-run"]
             .iter()

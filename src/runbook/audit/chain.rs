@@ -143,7 +143,7 @@ pub(crate) fn chained(tail: &Tail, line: &str) -> (String, ChainHead) {
     let start = usize::from(tail.partial.is_some());
     let head = ChainHead {
         seq,
-        sha256: sha256_hex(text[start..].as_bytes()),
+        sha256: sha256_hex(&text.as_bytes()[start..]),
     };
     text.push('\n');
     (text, head)

@@ -94,22 +94,20 @@ impl Evidence {
             let step = s(v, "step");
             let utc = s(v, "ts");
             match event.as_str() {
-                "run_started" | "run_resumed" => {
-                    if e.user.is_none() {
-                        e.user = Some(s(v, "user"));
-                        e.host = v.get("host").and_then(Value::as_str).map(str::to_string);
-                        e.drill = v.get("drill").and_then(Value::as_bool);
-                        e.backend = Some(s(v, "backend"));
-                        e.rto_objective_secs = v.get("rto_objective_secs").and_then(Value::as_f64);
-                        e.rpo_objective_secs = v.get("rpo_objective_secs").and_then(Value::as_f64);
-                        e.estate_sha256 = v
-                            .get("estate_sha256")
-                            .and_then(Value::as_str)
-                            .map(str::to_string);
-                        if let Some(Value::Object(acc)) = v.get("accounts") {
-                            for (side, a) in acc {
-                                e.principals.push((side.clone(), s(a, "principal")));
-                            }
+                "run_started" | "run_resumed" if e.user.is_none() => {
+                    e.user = Some(s(v, "user"));
+                    e.host = v.get("host").and_then(Value::as_str).map(str::to_string);
+                    e.drill = v.get("drill").and_then(Value::as_bool);
+                    e.backend = Some(s(v, "backend"));
+                    e.rto_objective_secs = v.get("rto_objective_secs").and_then(Value::as_f64);
+                    e.rpo_objective_secs = v.get("rpo_objective_secs").and_then(Value::as_f64);
+                    e.estate_sha256 = v
+                        .get("estate_sha256")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    if let Some(Value::Object(acc)) = v.get("accounts") {
+                        for (side, a) in acc {
+                            e.principals.push((side.clone(), s(a, "principal")));
                         }
                     }
                 }
