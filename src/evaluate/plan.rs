@@ -51,9 +51,13 @@ pub async fn dry_run(
         let mut unit_actions = Vec::new();
         for s in members {
             planned.steps += 1;
+            // A dry run: no run exists, so the ids only name what an evaluation plans.
             let cx = StepCx {
                 reader: &reader,
                 memo: &memo,
+                run_id: "evaluation",
+                step_id: s.id(),
+                run_started: chrono::Utc::now(),
             };
             match s.preflight(&cx).await {
                 Ok(p) => {

@@ -40,6 +40,8 @@ pub async fn missing(
             let cx = StepCx {
                 reader,
                 memo: &memo,
+                run_id: journal.map_or("", |j| j.run_id.as_str()),
+                step_id: s.id(),
                 run_started: journal.map_or_else(chrono::Utc::now, |j| j.started_at),
             };
             let mut need = |flag: String, why: String| {
