@@ -105,9 +105,19 @@ async fn region_actions_change_moto_state() {
         .expect("promote");
     assert!(out.summary.contains("orders-db-replica"), "{}", out.summary);
     assert!(out.summary.contains("promoted"), "{}", out.summary);
-    let standby = aws.read_region(Side::Standby).await.expect("standby");
-    let db = standby.database.expect("db configured").expect("db");
-    assert_eq!(db.role, DbRole::Writer);
+    // AWS answers `modifying` for a while (the harness: a few describes), then the instance is
+    // a writer with no source.
+    let mut seen = Vec::new();
+    let db = loop {
+        let standby = aws.read_region(Side::Standby).await.expect("standby");
+        let db = standby.database.expect("db configured").expect("db");
+        seen.push(db.status.clone());
+        if db.role == DbRole::Writer || seen.len() > 10 {
+            break db;
+        }
+    };
+    assert_eq!(db.role, DbRole::Writer, "statuses seen: {seen:?}");
+    assert_eq!(seen.first().map(String::as_str), Some("modifying"), "{seen:?}");
 
     // Failback: move the old primary aside, then recreate the replica in the primary region.
     let out = aws

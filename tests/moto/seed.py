@@ -20,6 +20,8 @@ The estate, us-east-1 primary / us-west-2 standby:
 - Alarms: `orders-5xx` (primary, OK), `orders-replica-lag` (standby, set to ALARM).
 - SSM parameter `/orders/db/endpoint` and secret `orders/db` in the standby.
 
+With --no-lag, no `ReplicaLag` datapoint is published (replication reported nothing).
+
 With --aurora, also an Aurora global database `orders-global`: cluster `orders-cluster` in the
 primary (the writer) and `orders-cluster-dr` in the standby (a secondary), and
 `AuroraGlobalDBReplicationLag` datapoints for the secondary (latest: 7000 ms).
@@ -38,6 +40,7 @@ import sys
 import boto3
 
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
+NO_LAG = False  # --no-lag
 LAG_POINTS = [(180, 3.0), (120, 5.0), (60, 12.0)]  # (seconds ago, lag seconds)
 
 
@@ -141,6 +144,9 @@ def seed(url, n_services, aurora=False, backup_vault=None, recovery_point_age=36
 
     # CloudWatch
     cw_p, cw_s = client("cloudwatch", PRIMARY, url), client("cloudwatch", STANDBY, url)
+    # --no-lag: CloudWatch holds no ReplicaLag datapoint at all (GetMetricData answers the
+    # query with empty Values), as when replication has published nothing in the window.
+    lag_points = [] if NO_LAG else LAG_POINTS
     cw_s.put_metric_data(
         Namespace="AWS/RDS",
         MetricData=[
@@ -151,10 +157,14 @@ def seed(url, n_services, aurora=False, backup_vault=None, recovery_point_age=36
                 "Value": value,
                 "Unit": "Seconds",
             }
-            for ago, value in LAG_POINTS
+            for ago, value in lag_points
+        ] or [
+            # put_metric_data needs one datum: one of another metric keeps the namespace alive.
+            {"MetricName": "CPUUtilization", "Value": 1.0, "Unit": "Percent",
+             "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": "orders-db-replica"}]}
         ],
     )
-    out["standby_lag"] = LAG_POINTS[-1][1]
+    out["standby_lag"] = LAG_POINTS[-1][1] if lag_points else -1
     alarm = dict(
         Namespace="AWS/RDS",
         Statistic="Maximum",
@@ -261,9 +271,12 @@ def main():
     parser.add_argument("url")
     parser.add_argument("--services", type=int, default=0)
     parser.add_argument("--aurora", action="store_true")
+    parser.add_argument("--no-lag", action="store_true")
     parser.add_argument("--backup-vault")
     parser.add_argument("--recovery-point-age", type=int, default=3600)
     args = parser.parse_args()
+    global NO_LAG
+    NO_LAG = args.no_lag
     if not args.url.startswith("http://127.0.0.1:"):
         sys.exit("seed.py only talks to a local emulator on 127.0.0.1")
     for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):

@@ -27,7 +27,7 @@ use super::read::{db_of, lag_warnings, need_database, role_text};
 use super::{Kind, StepCx, StepKind};
 use crate::backend::Action;
 use crate::config::{DatabaseKind, Estate};
-use crate::model::{DbReading, DbRole, Lag, Parts, Side};
+use crate::model::{DbReading, DbRole, Parts, Side};
 use crate::runbook::error::StepError;
 use crate::runbook::plan::{Loss, StepPlan, Verdict};
 

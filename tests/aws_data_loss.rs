@@ -1,0 +1,107 @@
+//! The data-loss rule against moto: with the primary region dark and CloudWatch holding no
+//! `ReplicaLag` datapoint (what a real regional outage usually shows), promoting the replica
+//! may lose writes nobody can count. The headless failover is refused without
+//! `--allow-data-loss` before any change, says why, and goes through with it.
+
+mod support;
+
+#[path = "common/moto_control.rs"]
+mod moto_control;
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+use support::{Endpoints, Moto, SilentListener, moto};
+
+/// Operations that change something, as moto's request log names them.
+const MUTATING: &[&str] = &[
+    "PromoteReadReplica",
+    "UpdateService",
+    "UpdateAutoScalingGroup",
+    "RegisterTargets",
+    "ChangeResourceRecordSets",
+    "PutParameter",
+    "PutSecretValue",
+    "CreateDBInstanceReadReplica",
+];
+
+fn run(config: &Path, dir: &Path, label: &str, flags: &[&str]) -> (Option<i32>, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
+    cmd.args(["run", "failover"])
+        .args(flags)
+        .arg("--config")
+        .arg(config)
+        .arg("--audit-log")
+        .arg(dir.join(format!("audit-{label}.jsonl")))
+        .arg("--state-dir")
+        .arg(dir.join("state"))
+        .env("HOME", dir)
+        .env("NO_COLOR", "1");
+    for (k, v) in moto::test_env() {
+        cmd.env(k, v);
+    }
+    for k in moto::UNSET_ENV {
+        cmd.env_remove(k);
+    }
+    let out = cmd.output().expect("run drconsole");
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("run {label}: {:?}\n{text}", out.status.code());
+    (out.status.code(), text)
+}
+
+fn audit_calls(dir: &Path, label: &str) -> usize {
+    let text = std::fs::read_to_string(dir.join(format!("audit-{label}.jsonl"))).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["event"] == "call")
+        .count()
+}
+
+#[test]
+fn a_promotion_with_no_lag_reported_and_the_primary_dark_needs_allow_data_loss() {
+    let m = Moto::start();
+    let seeded = m.seed_with(&["--no-lag"]);
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("orders.toml");
+    let dark = SilentListener::start();
+    let ep = Endpoints {
+        primary: dark.url.clone(),
+        standby: m.url.clone(),
+        call_timeout: "2s",
+    };
+    std::fs::write(&config, seeded.estate_toml(&ep)).expect("write");
+
+    let (code, out) = run(
+        &config,
+        dir.path(),
+        "refused",
+        &["--yes", "--allow-irreversible"],
+    );
+    assert_eq!(code, Some(3), "{out}");
+    assert!(out.contains("--allow-data-loss"), "names the flag: {out}");
+    assert!(
+        out.contains("unknown"),
+        "says the loss is unknown rather than a number: {out}"
+    );
+    assert_eq!(audit_calls(dir.path(), "refused"), 0, "no change sent");
+    let reqs = moto_control::requests(&m.url);
+    for op in MUTATING {
+        assert_eq!(reqs.get(*op), None, "{op} sent while refusing: {reqs:?}");
+    }
+
+    let (code, out) = run(
+        &config,
+        dir.path(),
+        "accepted",
+        &["--yes", "--allow-irreversible", "--allow-data-loss"],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    let reqs = moto_control::requests(&m.url);
+    assert_eq!(reqs.get("PromoteReadReplica"), Some(&1), "{reqs:?}");
+    drop(dark);
+}
