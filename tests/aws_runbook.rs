@@ -540,7 +540,8 @@ fn default_failover_reprotect_failback_against_moto() {
         confirmations
             .iter()
             .enumerate()
-            .all(|(i, (_, flags))| i == 1 || flags == "--yes")
+            .all(|(_, (_, flags))| flags == "--yes --allow-irreversible --allow-data-loss"),
+        "every confirmation records the flags as they were given"
     );
     // The forced deployments: each logged a new deployment id (not the one the scaling
     // started), and that deployment is the service's primary one in moto now.
@@ -1116,7 +1117,7 @@ fn a_killed_headless_failover_resumes_and_sends_no_change_twice() {
 /// step waiting in the same tick; a hand-written script makes about 15 and verifies almost
 /// nothing.
 #[test]
-fn the_default_failover_of_twelve_services_makes_at_most_45_calls() {
+fn the_default_failover_of_twelve_services_makes_at_most_48_calls() {
     let fx = Fixture::with_services(12);
     let before = control::requests(&fx.moto.url);
     let run = fx.run(
@@ -1146,5 +1147,7 @@ fn the_default_failover_of_twelve_services_makes_at_most_45_calls() {
     // the promotion, DNS, the endpoint parameter and secret.
     assert_eq!(made.get("PromoteReadReplica"), Some(&1), "{made:?}");
     assert_eq!(made.get("UpdateService"), Some(&12), "{made:?}");
-    assert!(total <= 45, "{total} calls: {made:?}");
+    // 45 before the endpoint store's type was read (DescribeParameters, a GetSecretValue before
+    // the write) and the alarms of the new active region were watched (one DescribeAlarms).
+    assert!(total <= 48, "{total} calls: {made:?}");
 }
