@@ -117,7 +117,11 @@ async fn region_actions_change_moto_state() {
         }
     };
     assert_eq!(db.role, DbRole::Writer, "statuses seen: {seen:?}");
-    assert_eq!(seen.first().map(String::as_str), Some("modifying"), "{seen:?}");
+    assert_eq!(
+        seen.first().map(String::as_str),
+        Some("modifying"),
+        "{seen:?}"
+    );
 
     // Failback: move the old primary aside, then recreate the replica in the primary region.
     let out = aws

@@ -55,7 +55,8 @@ fn run(config: &Path, dir: &Path, label: &str, flags: &[&str]) -> (Option<i32>, 
 }
 
 fn audit_calls(dir: &Path, label: &str) -> usize {
-    let text = std::fs::read_to_string(dir.join(format!("audit-{label}.jsonl"))).unwrap_or_default();
+    let text =
+        std::fs::read_to_string(dir.join(format!("audit-{label}.jsonl"))).unwrap_or_default();
     text.lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter(|l| l["event"] == "call")

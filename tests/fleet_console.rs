@@ -283,10 +283,10 @@ async fn evacuating_a_region_fails_every_estate_over_once_confirmed() {
     let stopped = small.matches("↳ evacuation: FAILED (exit 3)").count();
     assert!(completed >= 1 && completed + stopped == 3, "{small}");
     assert!(
-        f.state.batch.iter().all(|b| matches!(
-            b,
-            Some(BatchState::Done(0)) | Some(BatchState::Done(3))
-        )),
+        f.state
+            .batch
+            .iter()
+            .all(|b| matches!(b, Some(BatchState::Done(0)) | Some(BatchState::Done(3)))),
         "{:?}",
         f.state.batch
     );
@@ -471,10 +471,9 @@ async fn an_estate_whose_lag_grew_past_what_was_confirmed_stops_and_says_why() {
     );
     // The others' simulated lag wanders too: each completed, or stopped for the same reason.
     assert!(
-        f.state.batch[1..].iter().all(|b| matches!(
-            b,
-            Some(BatchState::Done(0)) | Some(BatchState::Done(3))
-        )),
+        f.state.batch[1..]
+            .iter()
+            .all(|b| matches!(b, Some(BatchState::Done(0)) | Some(BatchState::Done(3)))),
         "{:?}",
         f.state.batch
     );

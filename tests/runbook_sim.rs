@@ -634,7 +634,10 @@ async fn nothing_is_called_before_confirm_and_a_wrong_region_does_not_confirm() 
     };
     assert_eq!(prompt.type_to_confirm.as_deref(), Some("us-west-2 DISCARD"));
     assert!(
-        prompt.discards.iter().any(|d| d.contains("of acknowledged writes")),
+        prompt
+            .discards
+            .iter()
+            .any(|d| d.contains("of acknowledged writes")),
         "{:?}",
         prompt.discards
     );
