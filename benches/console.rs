@@ -209,6 +209,8 @@ fn long_run(services: usize) -> drconsole::app::RunView {
             type_to_confirm: None,
             instruction: None,
             discards: Vec::new(),
+            losses: Vec::new(),
+            rerun_unknown: Vec::new(),
         }),
         at,
     );

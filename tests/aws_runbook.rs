@@ -539,8 +539,7 @@ fn default_failover_reprotect_failback_against_moto() {
     assert!(
         confirmations
             .iter()
-            .enumerate()
-            .all(|(_, (_, flags))| flags == "--yes --allow-irreversible --allow-data-loss"),
+            .all(|(_, flags)| flags == "--yes --allow-irreversible --allow-data-loss"),
         "every confirmation records the flags as they were given"
     );
     // The forced deployments: each logged a new deployment id (not the one the scaling

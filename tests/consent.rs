@@ -4,6 +4,7 @@
 //! On the simulator (the data-loss rule with the primary dark and replication stopped) and
 //! with the real binary (a `command` step killed mid-run with SIGKILL).
 
+#[allow(dead_code)]
 #[path = "support/process.rs"]
 mod process;
 
