@@ -9,7 +9,6 @@ mod support;
 mod moto_control;
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 use support::{Endpoints, Moto, SilentListener, moto};
@@ -27,31 +26,7 @@ const MUTATING: &[&str] = &[
 ];
 
 fn run(config: &Path, dir: &Path, label: &str, flags: &[&str]) -> (Option<i32>, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
-    cmd.args(["run", "failover"])
-        .args(flags)
-        .arg("--config")
-        .arg(config)
-        .arg("--audit-log")
-        .arg(dir.join(format!("audit-{label}.jsonl")))
-        .arg("--state-dir")
-        .arg(dir.join("state"))
-        .env("HOME", dir)
-        .env("NO_COLOR", "1");
-    for (k, v) in moto::test_env() {
-        cmd.env(k, v);
-    }
-    for k in moto::UNSET_ENV {
-        cmd.env_remove(k);
-    }
-    let out = cmd.output().expect("run drconsole");
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    eprintln!("run {label}: {:?}\n{text}", out.status.code());
-    (out.status.code(), text)
+    moto::run_headless(config, dir, "failover", label, flags)
 }
 
 fn audit_calls(dir: &Path, label: &str) -> usize {

@@ -14,9 +14,6 @@ mod support;
 #[path = "common/moto_control.rs"]
 mod moto_control;
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use drconsole::backend::Backend;
 use drconsole::model::{DbRole, Lag, Side};
 use serde_json::Value;
@@ -35,7 +32,12 @@ fn aurora_toml(seeded: &Seeded, ep: &Endpoints) -> String {
     )
 }
 
-fn run(config: &PathBuf, dir: &std::path::Path, name: &str, label: &str) -> (Option<i32>, String) {
+fn run(
+    config: &std::path::Path,
+    dir: &std::path::Path,
+    name: &str,
+    label: &str,
+) -> (Option<i32>, String) {
     run_with(
         config,
         dir,
@@ -46,38 +48,13 @@ fn run(config: &PathBuf, dir: &std::path::Path, name: &str, label: &str) -> (Opt
 }
 
 fn run_with(
-    config: &PathBuf,
+    config: &std::path::Path,
     dir: &std::path::Path,
     name: &str,
     label: &str,
     flags: &[&str],
 ) -> (Option<i32>, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
-    cmd.arg("run")
-        .arg(name)
-        .args(flags)
-        .arg("--config")
-        .arg(config)
-        .arg("--audit-log")
-        .arg(dir.join(format!("audit-{label}.jsonl")))
-        .arg("--state-dir")
-        .arg(dir.join("state"))
-        .env("HOME", dir)
-        .env("NO_COLOR", "1");
-    for (k, v) in moto::test_env() {
-        cmd.env(k, v);
-    }
-    for k in moto::UNSET_ENV {
-        cmd.env_remove(k);
-    }
-    let out = cmd.output().expect("run drconsole");
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    eprintln!("run {name}: {:?}\n{text}", out.status.code());
-    (out.status.code(), text)
+    moto::run_headless(config, dir, name, label, flags)
 }
 
 fn calls(dir: &std::path::Path, label: &str) -> Vec<String> {

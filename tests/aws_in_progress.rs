@@ -40,33 +40,8 @@ fn run_with(
     label: &str,
     extra: &[&str],
 ) -> (Option<i32>, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
-    cmd.arg("run")
-        .arg(name)
-        .args(FLAGS)
-        .args(extra)
-        .arg("--config")
-        .arg(config)
-        .arg("--audit-log")
-        .arg(dir.join(format!("audit-{label}.jsonl")))
-        .arg("--state-dir")
-        .arg(dir.join("state"))
-        .env("HOME", dir)
-        .env("NO_COLOR", "1");
-    for (k, v) in moto::test_env() {
-        cmd.env(k, v);
-    }
-    for k in moto::UNSET_ENV {
-        cmd.env_remove(k);
-    }
-    let out = cmd.output().expect("run drconsole");
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    eprintln!("run {name} ({label}): {:?}\n{text}", out.status.code());
-    (out.status.code(), text)
+    let flags: Vec<&str> = FLAGS.iter().chain(extra).copied().collect();
+    moto::run_headless(config, dir, name, label, &flags)
 }
 
 fn audit(dir: &Path, label: &str) -> Vec<Value> {

@@ -73,6 +73,44 @@ pub fn test_env() -> Vec<(&'static str, &'static str)> {
 
 pub const UNSET_ENV: &[&str] = &["AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"];
 
+/// Runs `drconsole run RUNBOOK FLAGS…` headless against the emulator with the estate file
+/// `config`, its audit log at `DIR/audit-LABEL.jsonl` and its state in `DIR/state`: the exit
+/// code and stdout and stderr together (also printed, for a failing test's output).
+pub fn run_headless(
+    config: &std::path::Path,
+    dir: &std::path::Path,
+    runbook: &str,
+    label: &str,
+    flags: &[&str],
+) -> (Option<i32>, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
+    cmd.arg("run")
+        .arg(runbook)
+        .args(flags)
+        .arg("--config")
+        .arg(config)
+        .arg("--audit-log")
+        .arg(dir.join(format!("audit-{label}.jsonl")))
+        .arg("--state-dir")
+        .arg(dir.join("state"))
+        .env("HOME", dir)
+        .env("NO_COLOR", "1");
+    for (k, v) in test_env() {
+        cmd.env(k, v);
+    }
+    for k in UNSET_ENV {
+        cmd.env_remove(k);
+    }
+    let out = cmd.output().expect("run drconsole");
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("run {runbook} ({label}): {:?}\n{text}", out.status.code());
+    (out.status.code(), text)
+}
+
 /// A moto server on 127.0.0.1; stopped when dropped (and when this process dies, since it exits
 /// when its stdin closes).
 pub struct Moto {
