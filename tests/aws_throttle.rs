@@ -9,14 +9,18 @@
 //!   SDK itself never repeats a change. The promotion is irreversible: when it is throttled,
 //!   nothing sends it again automatically; the run stops unfinished and the same command,
 //!   run again, resumes it (reading AWS first).
+//! - While every read of the standby's Region is throttled, `status` shows that region
+//!   `throttled` (busy: AWS answers but refuses), never `unreachable`, and fresh once it ends.
 
 mod support;
 
 #[path = "common/moto_control.rs"]
 mod control;
+#[path = "common/status_schema.rs"]
+mod status_schema;
 
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use support::{Endpoints, Moto, moto};
 
@@ -36,13 +40,19 @@ fn drconsole(args: &[&str], dir: &std::path::Path) -> std::process::Output {
 }
 
 fn seeded() -> (Moto, tempfile::TempDir, std::path::PathBuf) {
+    let (server, dir, path, _) = seeded_in();
+    (server, dir, path)
+}
+
+fn seeded_in() -> (Moto, tempfile::TempDir, std::path::PathBuf, String) {
     let server = Moto::start();
     let seeded = server.seed(0);
+    let standby_region = seeded.standby_region.clone();
     let toml = seeded.estate_toml(&Endpoints::both(&server.url));
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("orders.toml");
     std::fs::write(&path, &toml).expect("write estate file");
-    (server, dir, path)
+    (server, dir, path, standby_region)
 }
 
 #[test]
@@ -255,4 +265,70 @@ fn a_failover_through_sixty_seconds_of_throttling_completes_with_each_change_sen
         .filter_map(|op| control::throttled(&server.url).get(*op).copied())
         .sum();
     eprintln!("changes refused as throttled (and sent again after a fresh read): {refused}");
+}
+
+fn status_json(config: &str, dir: &std::path::Path) -> serde_json::Value {
+    let out = drconsole(&["status", "--json", "--config", config], dir);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let status: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "status --json is not JSON ({e}):\n{stdout}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    status_schema::assert_conforms(&status);
+    status
+}
+
+#[test]
+fn a_region_throttled_throughout_is_shown_throttled_not_unreachable_then_fresh() {
+    let (server, dir, path, standby_region) = seeded_in();
+    let config = path.to_str().expect("utf-8 path");
+    let before = status_json(config, dir.path());
+    assert_eq!(before["standby"]["state"], "fresh", "{before:#}");
+
+    const STORM: u64 = 30;
+    let began = Instant::now();
+    control::throttle_for(&server.url, STORM as u32, None, Some(&standby_region));
+    let during = status_json(config, dir.path());
+    assert!(
+        began.elapsed().as_secs() < STORM,
+        "the status outlasted the throttling; it proves nothing"
+    );
+    assert_eq!(during["standby"]["state"], "throttled", "{during:#}");
+    assert_eq!(during["standby"]["region"], standby_region.as_str());
+    // Only the standby's Region is throttled: the primary reads as before.
+    assert_eq!(during["primary"]["state"], "fresh", "{during:#}");
+    // Throttled whole, the error says so; throttled in a part, that part's kind does.
+    let standby = &during["standby"];
+    let whole = standby["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("Throttl") || e.contains("throttl"));
+    let part = ["database", "services", "asgs", "target_groups", "alarms"]
+        .iter()
+        .any(|s| standby["reading"][s]["error"]["kind"] == "throttled");
+    assert!(whole || part, "nothing says throttled: {standby:#}");
+
+    let out = drconsole(&["status", "--config", config], dir.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        began.elapsed().as_secs() < STORM,
+        "the storm ended too soon"
+    );
+    let standby_line = text
+        .lines()
+        .find(|l| l.starts_with("STANDBY "))
+        .unwrap_or_else(|| panic!("no standby line:\n{text}"));
+    assert!(standby_line.contains("THROTTLED"), "{text}");
+    assert!(!standby_line.contains("UNREACHABLE"), "{text}");
+
+    // Once AWS answers again, the region is fresh.
+    let left = Duration::from_secs(STORM).saturating_sub(began.elapsed());
+    std::thread::sleep(left + Duration::from_secs(1));
+    let after = status_json(config, dir.path());
+    assert_eq!(after["standby"]["state"], "fresh", "{after:#}");
+    assert!(
+        control::throttled(&server.url).values().sum::<u64>() > 0,
+        "the harness throttled nothing"
+    );
 }

@@ -163,3 +163,162 @@ async fn refresh_now_starts_a_cycle_without_waiting_for_the_tick() {
     tokio::time::sleep(Duration::from_millis(10)).await;
     assert_eq!(backend.calls.load(Ordering::SeqCst), before + 1);
 }
+
+/// Wraps the simulator: the standby's reads can be throttled whole (0), in a part (1), or not
+/// (2), as AWS does while it refuses a Region's calls for a while.
+struct Throttling {
+    inner: Arc<Simulator>,
+    mode: AtomicUsize,
+    standby_reads: AtomicUsize,
+}
+
+const WHOLE: usize = 0;
+const PART: usize = 1;
+const NONE: usize = 2;
+
+#[async_trait]
+impl Backend for Throttling {
+    fn mode(&self) -> drconsole::backend::BackendMode {
+        drconsole::backend::BackendMode::Aws {
+            label: "test".into(),
+        }
+    }
+    async fn read_region(&self, side: Side) -> Result<RegionReading, BackendError> {
+        if side == Side::Standby {
+            self.standby_reads.fetch_add(1, Ordering::SeqCst);
+            let throttled = |op: &str| {
+                BackendError::new(
+                    ErrorKind::Throttled,
+                    "us-west-2 (standby)",
+                    op,
+                    "",
+                    "Rate exceeded",
+                )
+                .with_code("ThrottlingException")
+            };
+            match self.mode.load(Ordering::SeqCst) {
+                WHOLE => return Err(throttled("rds:DescribeDBInstances")),
+                PART => {
+                    let mut r = self.inner.read_region(side).await?;
+                    let e = throttled("cloudwatch:DescribeAlarms");
+                    r.alarms = Err(drconsole::model::SectionError::new(e.kind, e.to_string()));
+                    return Ok(r);
+                }
+                _ => {}
+            }
+        }
+        self.inner.read_region(side).await
+    }
+    async fn read_global(&self) -> Result<GlobalReading, BackendError> {
+        self.inner.read_global().await
+    }
+    async fn act(&self, _: &Action) -> Result<ActionOutcome, BackendError> {
+        unreachable!("pollers never act")
+    }
+    async fn dns_change_in_sync(&self, id: &str) -> Result<bool, BackendError> {
+        self.inner.dns_change_in_sync(id).await
+    }
+    async fn read_endpoint(
+        &self,
+        s: Side,
+        e: &EndpointStore,
+    ) -> Result<Option<drconsole::backend::StoredEndpoint>, BackendError> {
+        self.inner.read_endpoint(s, e).await
+    }
+}
+
+/// Applies events until the standby's next cycle has finished; returns whether it was Ok.
+async fn next_standby(app: &mut App, rx: &mut mpsc::UnboundedReceiver<PollEvent>) -> bool {
+    loop {
+        let event = rx.recv().await.expect("poll event");
+        let done = match &event {
+            PollEvent::Finished {
+                scope: drconsole::model::Scope::Region(Side::Standby),
+                result,
+                ..
+            } => Some(result.is_ok()),
+            _ => None,
+        };
+        app.apply_poll(event);
+        if let Some(ok) = done {
+            app.now = Instant::now();
+            return ok;
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_throttled_region_is_shown_throttled_keeps_its_last_values_backs_off_and_recovers() {
+    let backend = Arc::new(Throttling {
+        inner: Simulator::new(built_in_estate(), 1, SimClock::manual()),
+        mode: AtomicUsize::new(NONE),
+        standby_reads: AtomicUsize::new(0),
+    });
+    let settings = PollSettings::new(Duration::from_secs(5), Duration::from_secs(2));
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    poll::spawn_all(backend.clone(), settings, PollControl::default(), tx);
+    let mut app = App::new(built_in_estate(), "test".into(), true, Instant::now());
+
+    assert!(next_standby(&mut app, &mut rx).await);
+    assert_eq!(app.state_of(Side::Standby), FeedState::Fresh);
+    let good = app.region(Side::Standby).data.clone().expect("read");
+    let good_at = app.region(Side::Standby).fetched_at.expect("read");
+
+    // Throttled whole: busy, not unreachable; the last good values stay, with their age.
+    backend.mode.store(WHOLE, Ordering::SeqCst);
+    assert!(!next_standby(&mut app, &mut rx).await);
+    assert_eq!(app.state_of(Side::Standby), FeedState::Throttled);
+    assert_eq!(app.state_of(Side::Primary), FeedState::Fresh);
+    let feed = app.region(Side::Standby);
+    assert_eq!(
+        format!("{:?}", feed.data.as_ref().expect("kept")),
+        format!("{good:?}")
+    );
+    assert_eq!(feed.fetched_at, Some(good_at));
+    // Its age is shown: that of the last good reading (the poller stamps real time).
+    assert!(feed.age(app.now).is_some());
+    assert!(
+        feed.error
+            .as_deref()
+            .is_some_and(|e| e.contains("Rate exceeded"))
+    );
+
+    // While it lasts the poller backs off: in 60 s, far fewer cycles than the 12 of a 5 s poll.
+    let before = backend.standby_reads.load(Ordering::SeqCst);
+    let until = tokio::time::Instant::now() + Duration::from_secs(60);
+    while let Ok(Some(event)) = tokio::time::timeout_at(until, rx.recv()).await {
+        app.apply_poll(event);
+    }
+    let throttled_cycles = backend.standby_reads.load(Ordering::SeqCst) - before;
+    assert!(
+        (1..=4).contains(&throttled_cycles),
+        "{throttled_cycles} standby cycles in 60 s while throttled"
+    );
+    app.now = Instant::now();
+    assert_eq!(app.state_of(Side::Standby), FeedState::Throttled);
+
+    // Throttled in a part: what answered is new, the refused part says why, still throttled.
+    backend.mode.store(PART, Ordering::SeqCst);
+    assert!(next_standby(&mut app, &mut rx).await);
+    assert_eq!(app.state_of(Side::Standby), FeedState::Throttled);
+    let feed = app.region(Side::Standby);
+    let data = feed.data.as_ref().expect("read");
+    assert_eq!(
+        data.alarms.as_ref().expect_err("throttled").kind,
+        ErrorKind::Throttled
+    );
+    assert!(data.services.is_ok());
+
+    // AWS answers again: fresh, at the poll's own pace.
+    backend.mode.store(NONE, Ordering::SeqCst);
+    assert!(next_standby(&mut app, &mut rx).await);
+    assert_eq!(app.state_of(Side::Standby), FeedState::Fresh);
+    assert!(app.region(Side::Standby).error.is_none());
+    let before = backend.standby_reads.load(Ordering::SeqCst);
+    let until = tokio::time::Instant::now() + Duration::from_secs(60);
+    while let Ok(Some(event)) = tokio::time::timeout_at(until, rx.recv()).await {
+        app.apply_poll(event);
+    }
+    let fresh_cycles = backend.standby_reads.load(Ordering::SeqCst) - before;
+    assert!((11..=13).contains(&fresh_cycles), "{fresh_cycles} cycles");
+}

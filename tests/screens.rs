@@ -143,6 +143,42 @@ async fn primary_unreachable() {
     }
 }
 
+/// Both regions throttled whole: busy, not unreachable; the last values stay with their age,
+/// and at every size each region's state stays on the regions line.
+#[tokio::test]
+async fn both_regions_throttled() {
+    let sim = sim();
+    let t0 = Instant::now();
+    let mut app = app_from(&sim, 40, t0).await;
+    for side in Side::BOTH {
+        app.apply_poll(PollEvent::Finished {
+            scope: drconsole::model::Scope::Region(side),
+            at: t0 + Duration::from_secs(20),
+            result: Err(drconsole::backend::BackendError::new(
+                drconsole::backend::ErrorKind::Throttled,
+                side.as_str(),
+                "rds:DescribeDBInstances",
+                "",
+                "Rate exceeded",
+            )),
+        });
+    }
+    app.now = t0 + Duration::from_secs(22);
+    for (w, h) in screen::SIZES {
+        let screen = render_at(&app, w, h);
+        assert!(!screen.contains("UNREACHABLE"), "{w}x{h}\n{screen}");
+        let regions = screen.lines().nth(1).expect("regions line");
+        assert_eq!(
+            regions.matches("◐ THROTTLED").count(),
+            2,
+            "{w}x{h}: both states on the regions line\n{screen}"
+        );
+        if h >= 24 {
+            assert!(screen.contains("THROTTLED by AWS"), "{w}x{h}\n{screen}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn help_overlay_lists_every_binding_and_closes_on_any_key() {
     let sim = sim();

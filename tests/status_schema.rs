@@ -68,6 +68,39 @@ async fn an_unreachable_region_conforms() {
     assert_eq!(status["standby"]["state"], "fresh");
 }
 
+/// AWS refusing calls for a while (the simulator refuses half of them, drawn from its seed):
+/// a region it throttled says `throttled` (busy, not unreachable), and the shape is the same.
+#[tokio::test]
+async fn a_throttled_region_conforms() {
+    let mut throttled = 0;
+    for seed in 0..8 {
+        let mut estate = sim::built_in_estate();
+        estate.call_timeout.0 = Duration::from_millis(300);
+        let sim = Simulator::new(estate.clone(), seed, SimClock::scaled(1.0));
+        assert!(sim.toggle(Fault::Throttling));
+        let snap = drconsole::status::take(&estate, sim.as_ref()).await;
+        let status = serde_json::to_value(&snap).expect("status serializes");
+        assert_conforms(&status);
+        for scope in ["primary", "standby", "global"] {
+            let state = status[scope]["state"].as_str().expect("state");
+            assert!(
+                matches!(state, "fresh" | "throttled"),
+                "{scope}: {status:#}"
+            );
+            if state == "throttled" {
+                throttled += 1;
+                assert!(
+                    status[scope]["error"]
+                        .as_str()
+                        .is_some_and(|e| e.contains("ThrottlingException")),
+                    "{scope}: {status:#}"
+                );
+            }
+        }
+    }
+    assert!(throttled > 0, "eight seeds and no throttled scope");
+}
+
 #[tokio::test]
 async fn stopped_replication_conforms() {
     let status = status_json_with(&[Fault::ReplicationStopped]).await;

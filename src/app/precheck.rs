@@ -69,6 +69,7 @@ fn state_text(state: FeedState) -> &'static str {
         FeedState::Fresh => "reachable",
         FeedState::Stale => "stale",
         FeedState::Unreachable => "unreachable",
+        FeedState::Throttled => "throttled by AWS (busy, not unreachable)",
         FeedState::Loading => "not read yet",
     }
 }

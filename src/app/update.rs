@@ -18,31 +18,29 @@ impl App {
                 Scope::Region(side) => self.region_mut(side).started(at),
                 Scope::Global => self.global.started(at),
             },
-            PollEvent::Finished { scope, at, result } => match (scope, result) {
-                (Scope::Region(side), Ok(Reading::Region(reading))) => {
-                    let lag = reading
-                        .database
-                        .as_ref()
-                        .and_then(|d| d.as_ref().ok())
-                        .map(|d| d.lag)
-                        .unwrap_or(Lag::NoData);
-                    self.region_mut(side).succeeded(*reading, at);
+            PollEvent::Finished { scope, at, result } => match scope {
+                Scope::Region(side) => {
+                    let lag = match &result {
+                        Ok(Reading::Region(reading)) => Some(
+                            reading
+                                .database
+                                .as_ref()
+                                .and_then(|d| d.as_ref().ok())
+                                .map(|d| d.lag)
+                                .unwrap_or(Lag::NoData),
+                        ),
+                        _ => None,
+                    };
+                    crate::poll::apply_region(self.region_mut(side), result, at);
                     self.refresh_posture();
                     // The sparkline follows the replica: the side standing by, as read now.
-                    if side == self.replica_side() {
+                    if let Some(lag) = lag
+                        && side == self.replica_side()
+                    {
                         self.push_lag(lag);
                     }
                 }
-                (Scope::Global, Ok(Reading::Global(reading))) => self.global.succeeded(reading, at),
-                (Scope::Region(side), Err(e)) => self.region_mut(side).failed(e.to_string(), at),
-                (Scope::Global, Err(e)) => self.global.failed(e.to_string(), at),
-                (scope, Ok(_)) => {
-                    let msg = format!("{scope}: reading of the wrong kind");
-                    match scope {
-                        Scope::Region(side) => self.region_mut(side).failed(msg, at),
-                        Scope::Global => self.global.failed(msg, at),
-                    }
-                }
+                Scope::Global => crate::poll::apply_global(&mut self.global, result, at),
             },
             PollEvent::Identity { side, result } => {
                 let known = self.identities.remove(&side);

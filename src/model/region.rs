@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DbReading, ReplicatedReading, Section, section};
+use super::{DbReading, ErrorKind, ReplicatedReading, Section, SectionError, section};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -152,4 +152,21 @@ pub struct RegionReading {
         skip_serializing_if = "Option::is_none"
     )]
     pub replicated: Option<Section<ReplicatedReading>>,
+}
+
+impl RegionReading {
+    /// The first part of the reading AWS refused as throttled, if any.
+    pub fn throttled_part(&self) -> Option<&SectionError> {
+        fn throttled<T>(s: &Section<T>) -> Option<&SectionError> {
+            s.as_ref().err().filter(|e| e.kind == ErrorKind::Throttled)
+        }
+        self.database
+            .as_ref()
+            .and_then(throttled)
+            .or_else(|| throttled(&self.services))
+            .or_else(|| throttled(&self.asgs))
+            .or_else(|| throttled(&self.target_groups))
+            .or_else(|| throttled(&self.alarms))
+            .or_else(|| self.replicated.as_ref().and_then(throttled))
+    }
 }

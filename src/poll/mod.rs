@@ -96,6 +96,47 @@ impl PollControl {
     }
 }
 
+/// Whether AWS throttled a cycle's reading, whole or in a part: the region is busy, not
+/// unreachable, and its poller backs off while it lasts.
+pub fn is_throttled(result: &Result<Reading, BackendError>) -> bool {
+    match result {
+        Err(e) => e.kind == ErrorKind::Throttled,
+        Ok(Reading::Region(r)) => r.throttled_part().is_some(),
+        Ok(Reading::Global(_)) => false,
+    }
+}
+
+/// Puts a region's cycle result into its feed: a reading with throttled parts keeps what
+/// answered and marks the region throttled; a reading refused whole as throttled keeps the
+/// last good data; any other failure is the region's error.
+pub fn apply_region(
+    feed: &mut Feed<RegionReading>,
+    result: Result<Reading, BackendError>,
+    at: Instant,
+) {
+    match result {
+        Ok(Reading::Region(r)) if r.throttled_part().is_some() => feed.succeeded_throttled(*r, at),
+        Ok(Reading::Region(r)) => feed.succeeded(*r, at),
+        Ok(Reading::Global(_)) => feed.failed("reading of the wrong kind".into(), at),
+        Err(e) if e.kind == ErrorKind::Throttled => feed.throttled(e.to_string(), at),
+        Err(e) => feed.failed(e.to_string(), at),
+    }
+}
+
+/// Puts the Route 53 cycle result into its feed, as [`apply_region`] does a region's.
+pub fn apply_global(
+    feed: &mut Feed<GlobalReading>,
+    result: Result<Reading, BackendError>,
+    at: Instant,
+) {
+    match result {
+        Ok(Reading::Global(g)) => feed.succeeded(g, at),
+        Ok(Reading::Region(_)) => feed.failed("reading of the wrong kind".into(), at),
+        Err(e) if e.kind == ErrorKind::Throttled => feed.throttled(e.to_string(), at),
+        Err(e) => feed.failed(e.to_string(), at),
+    }
+}
+
 /// Reads one scope once, bounded by `timeout`.
 pub async fn read_once(
     backend: &dyn Backend,
@@ -200,7 +241,13 @@ pub async fn run(
                 read_once(backend.as_ref(), scope, settings.timeout),
                 identity
             );
-            failures = if result.is_ok() { 0 } else { failures + 1 };
+            // A throttled reading backs off as a failed one does: polling on at the same
+            // pace would only prolong AWS's refusal.
+            failures = if result.is_ok() && !is_throttled(&result) {
+                0
+            } else {
+                failures + 1
+            };
             let event = PollEvent::Finished {
                 scope,
                 at: Instant::now(),

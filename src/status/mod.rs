@@ -18,7 +18,7 @@ use crate::backend::Backend;
 use crate::config::Estate;
 use crate::exit;
 use crate::model::{Evaluation, GlobalReading, IdentityError, RegionReading, Scope, Side};
-use crate::poll::{Feed, FeedState, Reading, identity_once, read_once};
+use crate::poll::{Feed, FeedState, Reading, apply_global, apply_region, identity_once, read_once};
 use crate::posture::{self, Posture, PostureState};
 use crate::readiness::{self, Readiness, Verdict};
 
@@ -43,7 +43,8 @@ pub struct RegionReport {
 /// The version of the JSON shape. Fields may be added without changing it (readers ignore
 /// what they do not know); renaming, removing or changing the type of a field raises it.
 /// 2: `evaluations` (each runbook's permissions, plan and drift).
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: a scope's `state` may be `throttled` (AWS busy, not unreachable).
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Serialize)]
 pub struct Snapshot {
@@ -106,11 +107,7 @@ pub fn assemble(
          r: Result<Reading, crate::backend::BackendError>,
          identity: Result<crate::model::Identity, crate::backend::BackendError>| {
             let mut feed = Feed::default();
-            match r {
-                Ok(Reading::Region(reading)) => feed.succeeded(*reading, now),
-                Ok(_) => feed.failed("unexpected reading".into(), now),
-                Err(e) => feed.failed(e.to_string(), now),
-            }
+            apply_region(&mut feed, r, now);
             let account = estate.account(side, Some(identity.map_err(IdentityError::from)));
             RegionReport {
                 region: estate.region(side).region.to_string(),
@@ -119,11 +116,7 @@ pub fn assemble(
             }
         };
     let mut global = Feed::default();
-    match g {
-        Ok(Reading::Global(reading)) => global.succeeded(reading, now),
-        Ok(_) => global.failed("unexpected reading".into(), now),
-        Err(e) => global.failed(e.to_string(), now),
-    }
+    apply_global(&mut global, g, now);
     let primary = region(Side::Primary, p, pi);
     let standby = region(Side::Standby, s, si);
     let global = report(global, now, interval);

@@ -48,6 +48,14 @@ pub fn render_text(snap: &Snapshot) -> String {
             match rep.state {
                 FeedState::Unreachable =>
                     format!("UNREACHABLE ({})", rep.error.as_deref().unwrap_or("")),
+                FeedState::Throttled => match &rep.error {
+                    Some(e) => format!(
+                        "THROTTLED — AWS is refusing calls for now, busy not unreachable ({e})"
+                    ),
+                    None => "THROTTLED — AWS is refusing some calls for now, \
+                             busy not unreachable (the parts it refused say so below)"
+                        .to_string(),
+                },
                 s => format!("{s:?}").to_lowercase(),
             }
         ));

@@ -18,12 +18,13 @@ pub const SHORT: u16 = 34;
 /// nothing more); rows beyond go to the live log of a run, if one is shown.
 const TOP_MAX: u16 = 16;
 
-/// Rows a banner takes above a region's tables while a region is unreachable or loading.
+/// Rows a banner takes above a region's tables while a region is unreachable, throttled or
+/// loading.
 fn banner_rows(app: &App) -> u16 {
     u16::from(Side::BOTH.iter().any(|s| {
         matches!(
             app.state_of(*s),
-            FeedState::Unreachable | FeedState::Loading
+            FeedState::Unreachable | FeedState::Throttled | FeedState::Loading
         )
     }))
 }

@@ -54,6 +54,7 @@ fn reach(state: FeedState) -> &'static str {
         FeedState::Fresh => "ok",
         FeedState::Stale => "stale",
         FeedState::Unreachable => "DOWN",
+        FeedState::Throttled => "BUSY",
         FeedState::Loading => "…",
     }
 }

@@ -116,8 +116,10 @@ pub fn regions_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
         build(" ⇄ ", Detail::Compact, true),
         build(" ⇄ ", Detail::Minimal, true),
         build(" ⇄ ", Detail::Minimal, false),
+        // Last, the account only when it is wrong or unverified.
+        build(" ⇄ ", Detail::Alarms, false),
     ];
-    let last = forms[4].clone();
+    let last = forms[5].clone();
     let line = forms
         .into_iter()
         .find(|l| l.width() <= width)
@@ -189,6 +191,7 @@ pub fn region_spans<'a>(
         (None, FeedState::Stale) => (" ● stale".into(), t.warning),
         (None, FeedState::Loading) => (" ○ loading".into(), t.muted),
         (None, FeedState::Unreachable) => (" ✖ UNREACHABLE".into(), t.critical),
+        (None, FeedState::Throttled) => (" ◐ THROTTLED".into(), t.warning),
     };
     spans.push(Span::styled(text, style));
     if dns_at == Some(side) {

@@ -102,6 +102,7 @@ fn region_summary<'a>(app: &App, theme: &Theme, side: Side) -> Vec<Span<'a>> {
     let Some(r) = &app.region(side).data else {
         return match state {
             FeedState::Unreachable => vec![Span::styled(" UNREACHABLE", t.unreachable)],
+            FeedState::Throttled => vec![Span::styled(" THROTTLED by AWS", t.warning)],
             _ => vec![Span::styled(" loading…", t.muted)],
         };
     };
@@ -109,6 +110,9 @@ fn region_summary<'a>(app: &App, theme: &Theme, side: Side) -> Vec<Span<'a>> {
     let mut spans = Vec::new();
     if state == FeedState::Unreachable {
         spans.push(Span::styled(" UNREACHABLE, as of before:", t.unreachable));
+    }
+    if state == FeedState::Throttled {
+        spans.push(Span::styled(" THROTTLED, as last read:", t.warning));
     }
     match &r.target_groups {
         Ok(groups) => {

@@ -78,7 +78,7 @@ pub fn block<'a>(
     block
 }
 
-/// `fresh 3s` / `STALE 24s` / `UNREACHABLE` / `loading…`, styled by state.
+/// `fresh 3s` / `STALE 24s` / `UNREACHABLE` / `THROTTLED 12s` / `loading…`, styled by state.
 pub fn freshness<'a>(
     theme: &Theme,
     state: FeedState,
@@ -90,6 +90,9 @@ pub fn freshness<'a>(
         FeedState::Fresh => Span::styled(format!(" {} ", timefmt::age(age)), t.healthy),
         FeedState::Stale => Span::styled(format!(" STALE {} ", timefmt::age(age)), t.warning),
         FeedState::Unreachable => Span::styled(" UNREACHABLE ", t.unreachable),
+        FeedState::Throttled => {
+            Span::styled(format!(" THROTTLED {} ", timefmt::age(age)), t.warning)
+        }
     }
 }
 

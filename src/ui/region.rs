@@ -86,6 +86,16 @@ pub fn banner<'a>(app: &App, theme: &Theme, side: Side) -> Vec<Line<'a>> {
                 theme.stale,
             ),
         ])],
+        FeedState::Throttled => vec![Line::from(vec![
+            Span::styled(" THROTTLED by AWS: busy, not down; ", theme.warning),
+            Span::styled(
+                match feed.age(app.now) {
+                    Some(age) => format!("data below is {}", crate::timefmt::age(Some(age))),
+                    None => "not read yet".to_string(),
+                },
+                theme.stale,
+            ),
+        ])],
         FeedState::Loading => vec![Line::from(Span::styled(" loading…", theme.muted))],
         _ => Vec::new(),
     }

@@ -56,5 +56,5 @@ pub fn assert_conforms(status: &Value) {
         wrappers.is_empty(),
         "enum wrappers in status --json: {wrappers:?}\n{status:#}"
     );
-    assert_eq!(status["schema_version"], 2);
+    assert_eq!(status["schema_version"], 3);
 }
