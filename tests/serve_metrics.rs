@@ -298,7 +298,7 @@ fn the_alert_rules_pass_promtool() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("SUCCESS: 10 rules found"), "{text}");
+    assert!(text.contains("SUCCESS: 11 rules found"), "{text}");
     // Each rule names a metric `serve` exports.
     let yaml = std::fs::read_to_string(&rules).expect("rules");
     for metric in [
@@ -307,6 +307,7 @@ fn the_alert_rules_pass_promtool() {
         "drconsole_rpo_budget_seconds",
         "drconsole_evaluation",
         "drconsole_region_reachable",
+        "drconsole_region_throttled",
     ] {
         assert!(yaml.contains(metric), "{metric}");
     }

@@ -104,6 +104,23 @@ fn one_hot<T: PartialEq + Copy>(
     }
 }
 
+/// A scope's reachability and throttling: AWS answering with throttling errors is reachable
+/// (busy, not unreachable), so a throttled scope does not page as a dark region.
+fn scope_reach<T>(
+    feed: &crate::poll::Feed<T>,
+    labels: &Labels,
+    reachable: &mut Family,
+    throttled: &mut Family,
+) {
+    if feed.data.is_none() && feed.error.is_none() {
+        return;
+    }
+    let busy = feed.throttled_since.is_some();
+    let answered = busy || feed.error.is_none();
+    reachable.push(labels.clone(), if answered { 1.0 } else { 0.0 });
+    throttled.push(labels.clone(), if busy { 1.0 } else { 0.0 });
+}
+
 const POSTURES: [(PostureState, &str); 5] = [
     (PostureState::Normal, "normal"),
     (PostureState::FailedOver, "failed-over"),
@@ -165,7 +182,11 @@ impl Estates {
         );
         let mut reachable = Family::gauge(
             "drconsole_region_reachable",
-            "1 when the latest read of the scope succeeded, 0 when it failed; absent before the first.",
+            "1 when the latest read of the scope succeeded (or AWS answered it throttled), 0 when it failed; absent before the first.",
+        );
+        let mut throttled = Family::gauge(
+            "drconsole_region_throttled",
+            "1 while AWS throttles the scope's reads (busy, not unreachable), else 0; absent before the first read.",
         );
         let mut age = Family::seconds(
             "drconsole_reading_age",
@@ -246,11 +267,7 @@ impl Estates {
                 let mut l = base.clone();
                 l.push(("scope", side.as_str().to_string()));
                 l.push(("region", s.estate.region(side).region.to_string()));
-                if feed.error.is_some() {
-                    reachable.push(l.clone(), 0.0);
-                } else if feed.data.is_some() {
-                    reachable.push(l.clone(), 1.0);
-                }
+                scope_reach(feed, &l, &mut reachable, &mut throttled);
                 if let Some(a) = feed.age(now) {
                     age.push(l, a.as_secs_f64());
                 }
@@ -258,11 +275,7 @@ impl Estates {
             let mut l = base.clone();
             l.push(("scope", "route53".to_string()));
             l.push(("region", "global".to_string()));
-            if s.global.error.is_some() {
-                reachable.push(l.clone(), 0.0);
-            } else if s.global.data.is_some() {
-                reachable.push(l.clone(), 1.0);
-            }
+            scope_reach(&s.global, &l, &mut reachable, &mut throttled);
             if let Some(a) = s.global.age(now) {
                 age.push(l, a.as_secs_f64());
             }
@@ -315,6 +328,7 @@ impl Estates {
             exposure,
             budget,
             reachable,
+            throttled,
             age,
             evaluation,
             aspect,
@@ -347,4 +361,45 @@ pub fn render(registry: &Registry) -> Result<String, std::fmt::Error> {
     let mut out = String::new();
     prometheus_client::encoding::text::encode(&mut out, registry)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::poll::Feed;
+
+    fn reach(feed: &Feed<u8>) -> Option<(f64, f64)> {
+        let mut reachable = Family::gauge("r", "");
+        let mut throttled = Family::gauge("t", "");
+        scope_reach(feed, &Vec::new(), &mut reachable, &mut throttled);
+        match (reachable.samples.first(), throttled.samples.first()) {
+            (Some((_, r)), Some((_, t))) => Some((*r, *t)),
+            (None, None) => None,
+            other => panic!("one family without the other: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_throttled_scope_is_reachable_and_throttled_a_failed_one_neither() {
+        let at = Instant::now();
+        let mut feed = Feed::default();
+        assert_eq!(reach(&feed), None, "nothing before the first read");
+        feed.succeeded(1, at);
+        assert_eq!(reach(&feed), Some((1.0, 0.0)));
+        feed.throttled("ThrottlingException: Rate exceeded".into(), at);
+        assert_eq!(reach(&feed), Some((1.0, 1.0)), "busy, not unreachable");
+        feed.failed("no answer within 5s".into(), at);
+        assert_eq!(reach(&feed), Some((0.0, 0.0)));
+        feed.succeeded_throttled(2, at);
+        assert_eq!(
+            reach(&feed),
+            Some((1.0, 1.0)),
+            "answered with a part refused"
+        );
+        let mut never = Feed::<u8>::default();
+        never.throttled("ThrottlingException".into(), at);
+        assert_eq!(reach(&never), Some((1.0, 1.0)));
+    }
 }
