@@ -58,3 +58,34 @@ fn no_decision_reads_an_error_text_or_a_decorated_status() {
     }
     assert!(found.is_empty(), "decisions on text:\n{}", found.join("\n"));
 }
+
+/// A call is known by the action itself: no code compares, looks up or stores by a call's
+/// display text (`describe()`), and the journal's step memory keys nothing by text.
+#[test]
+fn no_call_is_known_by_its_display_text() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    sources(&root.join("src"), &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        for (n, line) in code_lines(f) {
+            let keyed = ["==", "!=", ".get(", ".insert(", ".contains(", ".entry("]
+                .iter()
+                .any(|op| line.contains(op));
+            if line.contains("describe()") && keyed {
+                found.push(format!("{}:{n}: {}", f.display(), line.trim()));
+            }
+        }
+    }
+    let plan = code_lines(&root.join("src/runbook/plan.rs"));
+    for (n, line) in plan {
+        if line.contains("BTreeMap<String") || line.contains("HashMap<String") {
+            found.push(format!("src/runbook/plan.rs:{n}: {}", line.trim()));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "calls known by their text:\n{}",
+        found.join("\n")
+    );
+}

@@ -1,8 +1,6 @@
 //! What a step kind tells the engine: its plan before the operator confirms, its verdict
 //! while the engine waits, and the memory it keeps in the journal between the two.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::backend::Action;
@@ -22,9 +20,14 @@ pub struct StepMemo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_id: Option<String>,
     /// The id each answered call gave its change (a Route 53 change, the ECS deployment a
-    /// forced deployment created), by `describe()` of the call.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub change_ids: BTreeMap<String, String>,
+    /// forced deployment created), with the call it answered. (Its own name in the journal:
+    /// earlier journals keyed these by the call's text, and are read as without any.)
+    #[serde(
+        default,
+        rename = "call_change_ids",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub change_ids: Vec<ByCall>,
     /// The call the step has sent and whose outcome is not known: written to the journal
     /// before the call is made, cleared when its answer is recorded (or AWS says it was not
     /// applied). Found on resume or retry, it means AWS must be read before anything is
@@ -98,11 +101,37 @@ pub struct StepPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complete: Option<String>,
     /// For a call whose effect AWS shows only as "something newer than before" (a forced
-    /// deployment): what AWS showed before it, by `describe()` of the call. Recorded with the
-    /// call's intent, so that a step resumed with the call in flight can tell whether it was
-    /// applied.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub before: BTreeMap<String, String>,
+    /// deployment): what AWS showed before it, with the call. Recorded with the call's intent,
+    /// so that a step resumed with the call in flight can tell whether it was applied.
+    #[serde(
+        default,
+        rename = "before_calls",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub before: Vec<ByCall>,
+}
+
+/// A value bound to one call by the call's identity (the action itself, never its text).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ByCall {
+    pub action: Action,
+    pub value: String,
+}
+
+/// The value `list` holds for `action`, if any.
+pub fn by_call<'a>(list: &'a [ByCall], action: &Action) -> Option<&'a String> {
+    list.iter().find(|b| &b.action == action).map(|b| &b.value)
+}
+
+/// Sets `list`'s value for `action`, replacing the one it had.
+pub fn set_by_call(list: &mut Vec<ByCall>, action: &Action, value: String) {
+    match list.iter_mut().find(|b| &b.action == action) {
+        Some(b) => b.value = value,
+        None => list.push(ByCall {
+            action: action.clone(),
+            value,
+        }),
+    }
 }
 
 /// What moving the writer now throws away. The one rule every path (a replica promotion, an
@@ -162,4 +191,70 @@ impl std::fmt::Display for Loss {
 pub enum Verdict {
     Done(String),
     Pending(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Side;
+
+    fn deploy(service: &str) -> Action {
+        Action::ForceDeployment {
+            side: Side::Standby,
+            cluster: "orders".into(),
+            service: service.into(),
+        }
+    }
+
+    #[test]
+    fn values_are_bound_to_the_call_itself_and_replaced_not_repeated() {
+        let mut list = Vec::new();
+        set_by_call(&mut list, &deploy("web"), "ecs-svc/1".into());
+        set_by_call(&mut list, &deploy("api"), "ecs-svc/2".into());
+        set_by_call(&mut list, &deploy("web"), "ecs-svc/3".into());
+        assert_eq!(list.len(), 2);
+        assert_eq!(
+            by_call(&list, &deploy("web")).map(String::as_str),
+            Some("ecs-svc/3")
+        );
+        assert_eq!(
+            by_call(&list, &deploy("api")).map(String::as_str),
+            Some("ecs-svc/2")
+        );
+        assert_eq!(by_call(&list, &deploy("worker")), None);
+    }
+
+    /// A journal written when these were keyed by the call's text still reads (without them):
+    /// a run interrupted by an upgrade resumes, reading AWS for what it no longer knows.
+    #[test]
+    fn a_journal_keyed_by_text_still_reads() {
+        let memo: StepMemo = serde_json::from_value(serde_json::json!({
+            "calls_done": ["ecs:UpdateService orders/web (force new deployment)"],
+            "change_ids": {"ecs:UpdateService orders/web (force new deployment)": "ecs-svc/1"},
+        }))
+        .expect("old memo reads");
+        assert!(memo.change_ids.is_empty());
+        let plan: StepPlan = serde_json::from_value(serde_json::json!({
+            "actions": [], "current": "", "target": "", "warnings": [], "lag": null,
+            "instruction": null,
+            "before": {"ecs:UpdateService orders/web (force new deployment)": "ecs-svc/1"},
+        }))
+        .expect("old plan reads");
+        assert!(plan.before.is_empty());
+        let round: StepMemo = serde_json::from_value(
+            serde_json::to_value(StepMemo {
+                change_ids: vec![ByCall {
+                    action: deploy("web"),
+                    value: "ecs-svc/1".into(),
+                }],
+                ..StepMemo::default()
+            })
+            .expect("memo writes"),
+        )
+        .expect("memo reads");
+        assert_eq!(
+            by_call(&round.change_ids, &deploy("web")).map(String::as_str),
+            Some("ecs-svc/1")
+        );
+    }
 }

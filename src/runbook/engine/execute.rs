@@ -75,7 +75,7 @@ async fn act(
         action: a.clone(),
         describe: d.clone(),
         sent_at: rec.now(),
-        before: p.before.get(&d).cloned(),
+        before: crate::runbook::plan::by_call(&p.before, a).cloned(),
         unknown: None,
     };
     rec.update(|j| {
@@ -123,7 +123,7 @@ async fn act(
                     r.memo.record_done(a);
                     if let Some(c) = &out.change_id {
                         r.memo.change_id = Some(c.clone());
-                        r.memo.change_ids.insert(d.clone(), c.clone());
+                        crate::runbook::plan::set_by_call(&mut r.memo.change_ids, a, c.clone());
                     }
                 }
             });

@@ -88,7 +88,6 @@ impl StepKind for ForceDeployment {
             if cx.memo.done(&a) {
                 continue;
             }
-            let d = a.describe();
             let now = read
                 .iter()
                 .find(|s| &s.name == name)
@@ -105,7 +104,7 @@ impl StepKind for ForceDeployment {
                 continue;
             }
             if let Some(id) = now {
-                plan.before.insert(d, id.clone());
+                crate::runbook::plan::set_by_call(&mut plan.before, &a, id.clone());
             }
             plan.actions.push(a);
         }
