@@ -203,3 +203,114 @@ fn a_denied_promotion_is_action_required_until_it_is_allowed() {
         "{requests:?}"
     );
 }
+
+/// Runs a boto3 snippet against the harness (`URL` and `STANDBY` are defined for it).
+fn boto3(server: &Moto, standby: &str, code: &str) {
+    let script = format!(
+        "import boto3\nURL = '{url}'\nSTANDBY = '{standby}'\n\
+         def client(name):\n    return boto3.client(name, region_name=STANDBY, endpoint_url=URL, \
+         aws_access_key_id='testing', aws_secret_access_key='testing')\n{code}",
+        url = server.url
+    );
+    let out = Command::new(moto::python())
+        .args(["-c", &script])
+        .output()
+        .expect("run boto3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The standby's Fargate quota set below what `web` (4 tasks of 1 vCPU at production) needs:
+/// `failover` is action required with both numbers and the primary's; raised, it passes.
+#[test]
+fn a_standby_quota_below_production_need_is_action_required_with_both_numbers() {
+    let server = Moto::start();
+    let seeded = server.seed(0);
+    let toml = seeded.estate_toml(&Endpoints::both(&server.url));
+    let estate = support::estate(&toml);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("orders.toml");
+    std::fs::write(&config, &toml).expect("write estate");
+    let standby = seeded.standby_region.clone();
+    // The standby's web runs a Fargate task of 1 vCPU (1024 CPU units).
+    boto3(
+        &server,
+        &standby,
+        "ecs = client('ecs')\n\
+         td = ecs.register_task_definition(family='web', requiresCompatibilities=['FARGATE'], \
+         networkMode='awsvpc', cpu='1024', memory='2048', \
+         containerDefinitions=[{'name': 'web', 'image': 'public.example/web'}])\
+         ['taskDefinition']['taskDefinitionArn']\n\
+         ecs.update_service(cluster='orders', service='web', taskDefinition=td)\n",
+    );
+    let web = estate
+        .services()
+        .iter()
+        .find(|s| s.name == "web")
+        .expect("web");
+    let need = f64::from(web.production);
+    moto_control::set_quota(&server.url, &standby, "fargate", "L-3032A538", need - 2.0);
+    let seeded_calls = moto_control::requests(&server.url);
+    let keys = principal(
+        &server,
+        dir.path(),
+        "dr-operator",
+        &operator_policy(&estate, None),
+        false,
+    );
+    let json: Value =
+        serde_json::from_str(&status(&config, dir.path(), &keys, true)).expect("status --json");
+    status_schema::assert_conforms(&json);
+    let failover = &json["evaluations"][0];
+    assert_eq!(failover["outcome"], "action_required", "{json:#}");
+    let quotas: Vec<&Value> = failover["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["aspect"] == "quotas")
+        .collect();
+    assert_eq!(
+        quotas,
+        [
+            &json!({"aspect": "quotas", "outcome": "action_required", "step": null,
+                 "text": format!("Fargate vCPU: {standby} quota {} < production needs {} ({}: 6)",
+                                 need - 2.0, need, seeded.primary_region)})
+        ],
+        "{json:#}"
+    );
+    let text = status(&config, dir.path(), &keys, false);
+    assert!(
+        evaluation_line(&text, "failover").contains("Fargate vCPU"),
+        "{text}"
+    );
+
+    // Raised (as a granted increase): passed, with the numbers in the summary.
+    moto_control::set_quota(&server.url, &standby, "fargate", "L-3032A538", 100.0);
+    let json: Value =
+        serde_json::from_str(&status(&config, dir.path(), &keys, true)).expect("status --json");
+    let failover = &json["evaluations"][0];
+    let aspect = failover["aspects"]
+        .as_array()
+        .expect("aspects")
+        .iter()
+        .find(|a| a["aspect"] == "quotas")
+        .expect("quotas aspect");
+    assert_eq!(aspect["outcome"], "passed", "{json:#}");
+    assert_eq!(
+        aspect["summary"],
+        format!("{standby}: Fargate vCPU 100 ≥ {need}, EC2 on-demand vCPU 5, RDS instances 40"),
+    );
+    let requests = moto_control::requests(&server.url);
+    assert!(
+        requests.get("DescribeTaskDefinition").copied().unwrap_or(0) >= 2,
+        "{requests:?}"
+    );
+    for op in moto_control::CHANGES {
+        let by_evaluations =
+            requests.get(*op).copied().unwrap_or(0) - seeded_calls.get(*op).copied().unwrap_or(0);
+        assert_eq!(by_evaluations, 0, "{op} was called: {requests:?}");
+    }
+}

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{
     DataLedger, GlobalReading, Identity, Parts, Permission, QuotaKind, QuotaReading, RegionReading,
-    Side,
+    Side, TaskSize,
 };
 
 /// What a backend is. Decisions (the shared run lock, notifications) read the variant; the
@@ -117,6 +117,24 @@ pub trait Backend: Send + Sync {
             "iam:SimulatePrincipalPolicy",
             "",
             "this backend does not simulate IAM policies",
+        ))
+    }
+
+    /// The sizes of `task_definitions` in `side` (`ecs:DescribeTaskDefinition`, one per
+    /// definition): what a service at production counts against the Fargate vCPU quota.
+    /// Only reads.
+    async fn task_sizes(
+        &self,
+        side: Side,
+        task_definitions: &[String],
+    ) -> Result<Vec<TaskSize>, BackendError> {
+        let _ = task_definitions;
+        Err(BackendError::new(
+            ErrorKind::Other,
+            &side.to_string(),
+            "ecs:DescribeTaskDefinition",
+            "",
+            "this backend does not read task definitions",
         ))
     }
 

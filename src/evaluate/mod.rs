@@ -10,6 +10,7 @@
 pub mod drift;
 pub mod permissions;
 pub mod plan;
+pub mod quotas;
 pub mod schedule;
 
 use std::sync::Arc;
@@ -148,6 +149,18 @@ pub async fn evaluate(
     }
     let active = snapshot.posture.active.unwrap_or(Side::Primary);
     let [p, s] = &snapshot.regions;
+    // The region a move would go to: the one not serving now.
+    let target = active.other();
+    let target_reading = if target == Side::Primary { p } else { s };
+    let (a, f) = quotas::check(
+        estate,
+        backend.as_ref(),
+        target,
+        target_reading.as_ref().ok(),
+    )
+    .await;
+    aspects.push(a);
+    findings.extend(f);
     let (a, f) = drift::check(
         estate,
         active,

@@ -63,6 +63,20 @@ impl Backend for Wrapped {
     ) -> Result<Option<crate::backend::StoredEndpoint>, BackendError> {
         self.sim.read_endpoint(side, store).await
     }
+    async fn quotas(
+        &self,
+        side: Side,
+        kinds: &[crate::model::QuotaKind],
+    ) -> Result<Vec<crate::model::QuotaReading>, BackendError> {
+        self.sim.quotas(side, kinds).await
+    }
+    async fn task_sizes(
+        &self,
+        side: Side,
+        task_definitions: &[String],
+    ) -> Result<Vec<crate::model::TaskSize>, BackendError> {
+        self.sim.task_sizes(side, task_definitions).await
+    }
     async fn simulate_actions(
         &self,
         side: Side,

@@ -223,3 +223,14 @@ pub struct QuotaReading {
     pub side: Side,
     pub value: Option<f64>,
 }
+
+/// The size of one ECS task definition, as far as quotas count it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskSize {
+    /// The task definition as the service names it (ARN or family:revision).
+    pub task_definition: String,
+    /// Whether it runs on Fargate (`requiresCompatibilities` has `FARGATE`).
+    pub fargate: bool,
+    /// Its task-level vCPU (`cpu` / 1024); `None` when the definition sets none.
+    pub vcpu: Option<f64>,
+}

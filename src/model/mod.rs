@@ -22,7 +22,7 @@ pub use db::{
 pub use error::{ErrorKind, Section, SectionError};
 pub use evaluation::{
     Aspect, AspectResult, Decision, Evaluation, Finding, Outcome, Permission, QuotaKind,
-    QuotaReading,
+    QuotaReading, TaskSize,
 };
 pub use parts::Parts;
 pub use region::{

@@ -162,3 +162,12 @@ pub fn recovery_point(
         .expect("recovery point arn")
         .to_string()
 }
+
+/// Applies `value` to the quota `service`/`code` in `region` (tests/moto/quotas.py).
+pub fn set_quota(url: &str, region: &str, service: &str, code: &str, value: f64) {
+    send(
+        url,
+        "POST",
+        &format!("/_drconsole/quota?region={region}&service={service}&code={code}&value={value}"),
+    );
+}

@@ -27,7 +27,8 @@ and exits when its stdin closes (so it never outlives the test that started it).
    DBInstanceNotFound for an unknown instance, where moto answers 500.
 
 3. `simulate_principal_policy_patch` (tests/moto/simulate.py): IAM's SimulatePrincipalPolicy,
-   which moto lacks, on top of moto's own IAM policy evaluation.
+   which moto lacks, on top of moto's own IAM policy evaluation; `quotas.applied_quotas`
+   (tests/moto/quotas.py): Service Quotas' applied values of the quotas a failover scales up.
 
 4. `control` (outermost): what a test needs to see and to break, under `/_drconsole/`:
    - `GET /_drconsole/requests`: the requests moto handled, by operation (`UpdateService`,
@@ -48,6 +49,8 @@ and exits when its stdin closes (so it never outlives the test that started it).
    - `POST /_drconsole/dark?region=R&dark=1|0`: the Region R is unreachable (its requests are
      held `DARK_HOLD_SECONDS` and answered with nothing) or back; patches that depend on it
      read it (a switchover needs its primary).
+   - `POST /_drconsole/quota?region=R&service=S&code=C&value=V`: the quota's applied value in
+     the Region R (tests/moto/quotas.py).
    - `GET /_drconsole/requests` also answers `params`: the parameters each call of
      `RECORD_PARAMS` carried, in order.
 """
@@ -83,6 +86,7 @@ from s3_replication import replicate_objects
 from backup import backup_restores  # this directory: AWS Backup recovery points and restores
 from global_cluster import global_cluster_moves  # this directory: an Aurora global patch
 from simulate import simulate_principal_policy_patch  # this directory: IAM policy simulation
+import quotas  # this directory: Service Quotas' applied values
 
 CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 JSON_TARGET = "GraniteServiceVersion20100801."
@@ -483,6 +487,8 @@ class Control:
                 progress.set_dark(query["region"][0], query.get("dark", ["1"])[0] == "1")
             elif path == "lose-reply":
                 self.lose.add(query["operation"][0])
+            elif path == "quota":
+                quotas.apply(query["region"][0], query["service"][0], query["code"][0], query["value"][0])
             answer = json.dumps(
                 {"requests": self.requests, "throttled": self.throttled, "params": self.params}
             ).encode()
@@ -565,6 +571,7 @@ def main():
         replicate_objects()  # tests/moto/s3_replication.py
         global_cluster_moves()
         simulate_principal_policy_patch()  # tests/moto/simulate.py
+        quotas.applied_quotas()  # tests/moto/quotas.py
     app = DomainDispatcherApplication(create_backend_app)
     if not args.no_adapter:
         verify_signature_of_signed_request()

@@ -10,7 +10,7 @@ use super::{
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
 use crate::model::{
     GlobalReading, Identity, Parts, Permission, QuotaKind, QuotaReading, RegionReading, Scope,
-    SectionError, Side,
+    SectionError, Side, TaskSize,
 };
 
 #[async_trait]
@@ -186,6 +186,14 @@ impl Backend for AwsBackend {
         kinds: &[QuotaKind],
     ) -> Result<Vec<QuotaReading>, BackendError> {
         quotas::read_quotas(self.clients(side), side, kinds).await
+    }
+
+    async fn task_sizes(
+        &self,
+        side: Side,
+        task_definitions: &[String],
+    ) -> Result<Vec<TaskSize>, BackendError> {
+        quotas::task_sizes(self.clients(side), task_definitions).await
     }
 
     fn calls_by_operation(&self) -> Option<std::collections::BTreeMap<String, u64>> {

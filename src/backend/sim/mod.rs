@@ -237,6 +237,45 @@ impl Backend for Simulator {
             .collect())
     }
 
+    /// The simulated account has the same generous quotas in both regions.
+    async fn quotas(
+        &self,
+        side: Side,
+        kinds: &[crate::model::QuotaKind],
+    ) -> Result<Vec<crate::model::QuotaReading>, BackendError> {
+        self.gate(Some(side), "servicequotas:GetServiceQuota")
+            .await?;
+        Ok(kinds
+            .iter()
+            .map(|kind| crate::model::QuotaReading {
+                kind: *kind,
+                side,
+                value: Some(match kind {
+                    crate::model::QuotaKind::FargateVcpu => 4000.0,
+                    crate::model::QuotaKind::Ec2OnDemandVcpu => 1152.0,
+                    crate::model::QuotaKind::RdsInstances => 40.0,
+                }),
+            })
+            .collect())
+    }
+
+    /// Every simulated task is a Fargate task of half a vCPU.
+    async fn task_sizes(
+        &self,
+        side: Side,
+        task_definitions: &[String],
+    ) -> Result<Vec<crate::model::TaskSize>, BackendError> {
+        self.gate(Some(side), "ecs:DescribeTaskDefinition").await?;
+        Ok(task_definitions
+            .iter()
+            .map(|td| crate::model::TaskSize {
+                task_definition: td.clone(),
+                fargate: true,
+                vcpu: Some(0.5),
+            })
+            .collect())
+    }
+
     async fn identity(&self, side: Side) -> Result<Identity, BackendError> {
         self.accounts().identity(side)
     }
