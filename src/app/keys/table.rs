@@ -184,7 +184,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[(KeyCode::Char('a'), NONE)],
         command: Command::Approve,
-        help: "following another operator's run: approve the step it waits on (type its id, Enter)",
+        help: "approve a followed run's waiting step (type its id)",
         hint: "approve",
         sim_only: false,
     },

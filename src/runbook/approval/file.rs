@@ -93,7 +93,7 @@ impl Store for FileStore {
     }
 
     async fn get(&self, run_id: &str, step: &str) -> Result<Option<Request>, String> {
-        self.locked(run_id, step, |p| read(p)).await
+        self.locked(run_id, step, read).await
     }
 
     async fn approve(
