@@ -152,6 +152,22 @@ pub enum Command {
         #[arg(long)]
         drill: bool,
     },
+    /// Approve another operator's step that waits for a second operator
+    /// (`[coordination] approval`): prints its plan, then approves it when you type the step's
+    /// id (or with `--plan SHA256`). Exit 0 approved, 1 nothing pending (none, timed out,
+    /// already approved), 2 plan printed and nothing approved, 3 refused (your own step, or
+    /// another plan than `--plan`), 64 the estate asks for no approvals, 69 the table cannot
+    /// be reached.
+    Approve {
+        /// The run id (`drconsole run` and the console print it).
+        run_id: String,
+        /// The step waiting for approval (e.g. `3`).
+        step: String,
+        /// Approve only the plan with this SHA-256 (printed by this command and by the run):
+        /// for a script, or without a terminal.
+        #[arg(long, value_name = "SHA256")]
+        plan: Option<String>,
+    },
     /// The audit log: `audit verify [FILE]` checks its hash chain.
     Audit {
         #[command(subcommand)]

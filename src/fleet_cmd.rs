@@ -38,6 +38,11 @@ pub async fn dispatch(cli: &Cli, paths: &[PathBuf]) -> Result<i32, Failure> {
             "iam-policy prints the policy of one estate: pass one --config FILE",
         ));
     }
+    if let Some(Command::Approve { .. }) = &cli.command {
+        return Err(Failure::usage(
+            "approve is about one estate's run: pass its --config FILE",
+        ));
+    }
     let estates = load_all(paths)?;
     match &cli.command {
         Some(Command::Status { json }) => {
@@ -84,6 +89,7 @@ pub async fn dispatch(cli: &Cli, paths: &[PathBuf]) -> Result<i32, Failure> {
         }
         Some(Command::Check)
         | Some(Command::IamPolicy { .. })
+        | Some(Command::Approve { .. })
         | Some(Command::Completions { .. })
         | Some(Command::Man { .. })
         | Some(Command::Serve { .. })

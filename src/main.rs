@@ -19,6 +19,8 @@ use drconsole::runbook::headless::{HeadlessOptions, run_headless};
 use drconsole::runbook::{Journal, Pace, RunContext, RunError, RunMode};
 use drconsole::ui::theme::Theme;
 
+#[path = "approve_cmd.rs"]
+mod approve_cmd;
 #[path = "fleet_cmd.rs"]
 mod fleet;
 #[path = "init_cmd.rs"]
@@ -138,6 +140,11 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             .await
             .map_err(run_failure)?;
             Ok(exit.code)
+        }
+        Some(Command::Approve { .. }) => {
+            let estate = load_estate(path.as_deref())?;
+            let target = connect(&cli, path.as_deref(), estate).await?;
+            approve_cmd::run(&cli, target.estate, target.backend).await
         }
         Some(command @ (Command::Completions { .. } | Command::Man { .. })) => generated(command),
         Some(Command::Serve { .. }) => Err(Failure::internal(

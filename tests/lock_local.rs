@@ -101,6 +101,8 @@ fn in_simulation_notifications_are_audited_and_never_sent() {
         region: None,
         profile: None,
         lease: None,
+        approval: Default::default(),
+        approval_timeout: None,
     });
     let dir = tempfile::tempdir().unwrap();
     let speed = 600.0;

@@ -16,6 +16,12 @@ pub enum Question {
         optional: bool,
         needs_primary: bool,
     },
+    /// Confirmed here; another operator must approve it. `deadline`: when the wait ends, on
+    /// this machine's monotonic clock.
+    Approval {
+        wait: crate::runbook::api::ApprovalWait,
+        deadline: Instant,
+    },
 }
 
 /// Text the operator is typing, and what it is for.
@@ -29,21 +35,27 @@ pub enum Typing {
     Search(String),
     /// `user@host` of an expired lease's holder, to take the run lock over.
     TakeOver(String),
+    /// The id of the step of a followed run to approve.
+    Approve(String),
 }
 
 impl Typing {
     pub fn text(&self) -> &str {
         match self {
-            Typing::Region(t) | Typing::SkipReason(t) | Typing::Search(t) | Typing::TakeOver(t) => {
-                t
-            }
+            Typing::Region(t)
+            | Typing::SkipReason(t)
+            | Typing::Search(t)
+            | Typing::TakeOver(t)
+            | Typing::Approve(t) => t,
         }
     }
     pub fn text_mut(&mut self) -> &mut String {
         match self {
-            Typing::Region(t) | Typing::SkipReason(t) | Typing::Search(t) | Typing::TakeOver(t) => {
-                t
-            }
+            Typing::Region(t)
+            | Typing::SkipReason(t)
+            | Typing::Search(t)
+            | Typing::TakeOver(t)
+            | Typing::Approve(t) => t,
         }
     }
 }
@@ -179,6 +191,17 @@ impl RunView {
             }
             RunEvent::AwaitingConfirmation(prompt) => {
                 self.question = Some(Question::Confirm(prompt));
+                self.prompt_scroll = 0;
+                self.pane = RunPane::Prompt;
+            }
+            RunEvent::AwaitingApproval(wait) => {
+                let left = (wait.expires_at - chrono::Utc::now())
+                    .to_std()
+                    .unwrap_or_default();
+                self.question = Some(Question::Approval {
+                    wait,
+                    deadline: Instant::now() + left,
+                });
                 self.prompt_scroll = 0;
                 self.pane = RunPane::Prompt;
             }
@@ -338,6 +361,7 @@ impl RunView {
                     s.status,
                     crate::runbook::StepStatus::Preflight
                         | crate::runbook::StepStatus::AwaitingConfirmation
+                        | crate::runbook::StepStatus::AwaitingApproval
                         | crate::runbook::StepStatus::Running
                         | crate::runbook::StepStatus::Verifying
                         | crate::runbook::StepStatus::Failed { .. }
@@ -351,6 +375,7 @@ fn question_step(q: &Question) -> &str {
     match q {
         Question::Confirm(p) => &p.step,
         Question::Decide { step, .. } => step,
+        Question::Approval { wait, .. } => &wait.step,
     }
 }
 

@@ -128,6 +128,7 @@ impl App {
             | Command::Skip
             | Command::Abort
             | Command::Cancel
+            | Command::Approve
             | Command::Select => return self.run_command(command),
         }
         None
@@ -199,9 +200,20 @@ impl App {
                 _ => self.set_notice("no failed step to retry".into(), self.now),
             },
             Command::Skip => match question {
+                Some(Question::Approval { .. }) => self.set_notice(
+                    "the step is confirmed and waits for another operator's approval: A aborts"
+                        .into(),
+                    self.now,
+                ),
                 Some(_) => self.typing = Some(Typing::SkipReason(String::new())),
                 None => self.set_notice("no step is waiting to be skipped".into(), self.now),
             },
+            Command::Approve => self.set_notice(
+                "a approves another operator's step: follow their run first (their step waits \
+                 for approval); your own step needs someone else"
+                    .into(),
+                self.now,
+            ),
             Command::Abort if self.run_active() => return Some(Effect::Run(RunCommand::Abort)),
             Command::Abort => {}
             Command::Cancel
@@ -241,6 +253,10 @@ impl App {
             Command::Cancel if self.picker.is_none() => {
                 self.run = None;
                 Some(Some(Effect::Unfollow))
+            }
+            Command::Approve if matches!(run.question, Some(Question::Approval { .. })) => {
+                self.typing = Some(Typing::Approve(String::new()));
+                Some(None)
             }
             Command::Confirm | Command::Retry | Command::Skip | Command::Abort => {
                 self.set_notice(
@@ -307,6 +323,9 @@ impl App {
                     Typing::TakeOver(text) => {
                         return Some(Effect::TakeOver(text.trim().to_string()));
                     }
+                    Typing::Approve(text) => RunCommand::Approve {
+                        step: text.trim().to_string(),
+                    },
                     Typing::Search(text) => {
                         if let Some(run) = self.run.as_mut() {
                             let text = text.trim().to_string();
@@ -368,6 +387,7 @@ impl App {
         let asked = run.question.as_ref().map(|q| match q {
             Question::Confirm(p) => p.step.as_str(),
             Question::Decide { step, .. } => step.as_str(),
+            Question::Approval { wait, .. } => wait.step.as_str(),
         });
         let next = match &run.log.step {
             None => asked.or(run.active_step()).or(ids.first().copied()),

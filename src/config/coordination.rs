@@ -25,6 +25,52 @@ pub struct Coordination {
     /// the holder keeps acting without reaching the table. It is renewed every sixth of it.
     #[serde(default, deserialize_with = "lease")]
     pub lease: Option<HumanDuration>,
+    /// `"irreversible"`: a step whose calls cannot be undone (or that discards acknowledged
+    /// writes) waits, after its operator's typed confirmation, for another operator's
+    /// approval through the table. `"none"` (the default): it does not.
+    #[serde(default)]
+    pub approval: Approval,
+    /// How long such a step waits for the approval before the run stops there, unfinished
+    /// (default 30 min, 10 s to 24 h).
+    #[serde(default, deserialize_with = "approval_timeout")]
+    pub approval_timeout: Option<HumanDuration>,
+}
+
+/// `[coordination] approval`: which steps need a second operator's approval.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Approval {
+    #[default]
+    None,
+    Irreversible,
+}
+
+/// The default and the bounds of `[coordination] approval_timeout`.
+pub const APPROVAL_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+pub const APPROVAL_TIMEOUT_RANGE: (Duration, Duration) =
+    (Duration::from_secs(10), Duration::from_secs(24 * 3600));
+
+impl Coordination {
+    /// Whether a step that is irreversible or discards writes waits for a second operator.
+    pub fn needs_approval(&self) -> bool {
+        self.approval == Approval::Irreversible
+    }
+
+    pub fn approval_timeout(&self) -> Duration {
+        self.approval_timeout.map_or(APPROVAL_TIMEOUT, |t| t.0)
+    }
+}
+
+fn approval_timeout<'de, D: Deserializer<'de>>(d: D) -> Result<Option<HumanDuration>, D::Error> {
+    let h = HumanDuration::deserialize(d)?;
+    let (lo, hi) = APPROVAL_TIMEOUT_RANGE;
+    if h.0 < lo || h.0 > hi {
+        return Err(serde::de::Error::custom(format!(
+            "expected an approval timeout between 10s and 24h, found {}",
+            humantime::format_duration(h.0)
+        )));
+    }
+    Ok(Some(h))
 }
 
 /// The shortest and longest lease `[coordination] lease` accepts.

@@ -86,6 +86,10 @@ pub struct Estate {
     pub coordination: Option<coordination::Coordination>,
     /// Where run events are sent.
     pub notify: Option<coordination::Notify>,
+    /// `approval` written outside `[coordination]`: read only to be refused with a message
+    /// that says where it belongs (a second operator's approval goes through that table).
+    #[serde(default, rename = "approval")]
+    pub misplaced_approval: Option<toml::Value>,
 }
 
 mod defaults {

@@ -102,6 +102,9 @@ pub enum RunCommand {
     Skip { reason: String },
     /// Stop the run here. Nothing already done is undone.
     Abort,
+    /// Approve another operator's step (a console following that run): the step id typed.
+    /// A run's own engine ignores it: its operator cannot approve their own step.
+    Approve { step: String },
     /// Stop here without ending the run: its journal stays unfinished, so that the same run
     /// can be resumed later (every unfinished step is preflighted again, AWS read first).
     /// Answers a question (confirmation or failure), like [`RunCommand::Abort`].
@@ -196,6 +199,27 @@ pub const DISCARD: &str = "DISCARD";
 /// The word typed to run again a program or function whose earlier run's outcome is unknown.
 pub const RERUN: &str = "RERUN";
 
+/// A step waiting for a second operator's approval, as the screen and the log show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalWait {
+    pub step: String,
+    pub title: String,
+    pub run_id: String,
+    /// `drconsole approve RUN STEP`.
+    pub command: String,
+    /// The request this wait is for: an approval names it.
+    pub request_id: String,
+    pub plan_sha256: String,
+    /// The plan as the approver sees it, one line each.
+    pub plan: Vec<String>,
+    /// `alice@laptop`.
+    pub requested_by: String,
+    /// When the step stops waiting (the run then stops there, resumable).
+    pub expires_at: chrono::DateTime<Utc>,
+    /// Where the request is: the table and its region.
+    pub store: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepView {
     pub id: String,
@@ -264,6 +288,9 @@ pub enum RunEvent {
     Step(StepView),
     /// Nothing happens until a [`RunCommand`] arrives.
     AwaitingConfirmation(ConfirmPrompt),
+    /// A confirmed step waits for another operator's approval (`[coordination] approval`):
+    /// nothing to answer here but abort or stop.
+    AwaitingApproval(ApprovalWait),
     /// A step failed: retry, skip (with a reason) or abort.
     AwaitingDecision {
         step: String,

@@ -18,6 +18,8 @@ pub enum StepStatus {
     Pending,
     Preflight,
     AwaitingConfirmation,
+    /// Confirmed here; waiting for another operator's approval.
+    AwaitingApproval,
     Running,
     Verifying,
     Done {
@@ -48,6 +50,7 @@ impl StepStatus {
             StepStatus::Pending => "pending",
             StepStatus::Preflight => "preflight",
             StepStatus::AwaitingConfirmation => "awaiting confirmation",
+            StepStatus::AwaitingApproval => "awaiting approval",
             StepStatus::Running => "running",
             StepStatus::Verifying => "verifying",
             StepStatus::Done { .. } => "done",

@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod approval;
 pub mod audit;
 mod background;
 pub mod batch;

@@ -25,9 +25,10 @@ pub enum Waiting {
 }
 
 /// The labels the recorder writes a step's state change with (`label` or `label: note`).
-const STATES: [(&str, Waiting); 9] = [
+const STATES: [(&str, Waiting); 10] = [
     ("awaiting confirmation", Waiting::Operator),
     ("failed", Waiting::Operator),
+    ("awaiting approval", Waiting::Operator),
     ("running", Waiting::Aws),
     ("verifying", Waiting::Aws),
     ("pending", Waiting::Engine),

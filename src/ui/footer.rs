@@ -69,6 +69,27 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             &[Help],
             &[Quit],
         ],
+        (_, Some(Question::Approval { .. }))
+            if app.run.as_ref().is_some_and(|r| r.is_following()) =>
+        {
+            &[
+                &[Approve],
+                &[Cancel],
+                &[Down, PageDown],
+                &[FilterLog],
+                &[Help],
+                &[Quit],
+            ]
+        }
+        (_, Some(Question::Approval { .. })) if app.picker.is_none() => &[
+            &[Abort],
+            &[Down, PageDown],
+            &[ToggleView],
+            &[FilterLog],
+            &[SearchLog],
+            &[Help],
+            &[Quit],
+        ],
         (_, Some(Question::Decide { .. })) if app.picker.is_none() => &[
             &[Retry],
             &[Skip],

@@ -49,6 +49,8 @@ pub enum Command {
     FilterLog,
     /// The live log: type text to look for.
     SearchLog,
+    /// Following another operator's run: approve the step it waits on (its id typed).
+    Approve,
 }
 
 pub struct Binding {
@@ -73,6 +75,7 @@ impl Binding {
                 | Command::Skip
                 | Command::Abort
                 | Command::Select
+                | Command::Approve
         )
     }
 

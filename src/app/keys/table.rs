@@ -182,6 +182,13 @@ pub const BINDINGS: &[Binding] = &[
         sim_only: false,
     },
     Binding {
+        keys: &[(KeyCode::Char('a'), NONE)],
+        command: Command::Approve,
+        help: "approve a followed run's waiting step (type its id)",
+        hint: "approve",
+        sim_only: false,
+    },
+    Binding {
         keys: &[(KeyCode::Char('D'), SHIFT), (KeyCode::Char('D'), NONE)],
         command: Command::Fault(Fault::PrimaryDark),
         help: "fault: primary region goes dark (its calls hang)",

@@ -31,6 +31,7 @@ fn labels_read_as_before() {
             "v",
             "f",
             "/",
+            "a",
             "D",
             "L",
             "T",

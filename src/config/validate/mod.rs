@@ -120,7 +120,28 @@ pub fn estate(e: &Estate) -> Result<(), Failure> {
     target_groups(e)?;
     dns(e)?;
     health_checks(e)?;
-    alarms(e)
+    alarms(e)?;
+    approval(e)
+}
+
+/// A second operator's approval goes through the coordination table: there is none to go
+/// through without `[coordination]`.
+fn approval(e: &Estate) -> Result<(), Failure> {
+    if e.misplaced_approval.is_none() {
+        return Ok(());
+    }
+    match &e.coordination {
+        None => fail(
+            "approval",
+            "a second operator's approval needs [coordination]: the request and the approval \
+             go through its DynamoDB table (add [coordination] with table = \"...\" and \
+             approval = \"irreversible\" there)",
+        ),
+        Some(_) => fail(
+            "approval",
+            "approval is a key of [coordination]: write it under [coordination]",
+        ),
+    }
 }
 
 /// An AWS account id: exactly twelve digits, written as a string (leading zeros count).

@@ -222,8 +222,18 @@ impl Engine {
                     return Decision::Abort(format!("aborted by {} at {step}", self.ctx.user));
                 }
                 RunCommand::Suspend { reason } => return Decision::Suspend(reason),
+                RunCommand::Approve { .. } => self.own_approval(&step),
             }
         }
+    }
+
+    /// An operator's approval of a step of their own run: never an approval.
+    pub(super) fn own_approval(&self, step: &str) {
+        self.rec.log(
+            Level::Warn,
+            Some(step),
+            "an approval from this run's own console is refused: another operator approves",
+        );
     }
 
     fn confirmed(&self, prompt: &ConfirmPrompt, how: serde_json::Value, text: String) {
@@ -340,6 +350,7 @@ impl Engine {
                 }
                 RunCommand::Suspend { reason } => return Decision::Suspend(reason),
                 RunCommand::Stop { reason } => return self.stop(unit_id, reason),
+                RunCommand::Approve { .. } => self.own_approval(unit_id),
                 RunCommand::Confirm { .. } | RunCommand::ConfirmByFlags { .. } => {
                     self.rec.log(
                         Level::Info,

@@ -9,6 +9,7 @@
 //! - [`gates`]: the questions: confirm a plan, decide after a failure.
 //! - [`execute`]: a confirmed step's calls, then verification until the target state.
 
+mod approve;
 mod execute;
 mod gates;
 mod members;
@@ -217,16 +218,15 @@ impl Engine {
         summary
     }
 
-    /// `report.html` beside the Markdown report, from the journal and the run's audit lines
-    /// (read back on the blocking pool). A failure is logged; the run's outcome stands.
-    async fn write_html_report(&self, md: &std::path::Path) {
-        let path = md.with_extension("html");
+    /// The run's audit lines as the reports state them (read back on the blocking pool). A
+    /// failure is logged; the reports are written without them.
+    async fn evidence(&self) -> super::report::evidence::Evidence {
         let (audit, run_id) = (self.rec.audit_path.clone(), self.rec.run_id());
         let evidence = tokio::task::spawn_blocking(move || {
             super::report::evidence::Evidence::read(&audit, &run_id)
         })
         .await;
-        let evidence = match evidence {
+        match evidence {
             Ok(Ok(e)) => e,
             Ok(Err(e)) => {
                 self.rec.log(
@@ -240,12 +240,21 @@ impl Engine {
                 self.rec.log(Level::Warn, None, format!("report.html: {e}"));
                 Default::default()
             }
-        };
+        }
+    }
+
+    /// `report.html` beside the Markdown report. A failure is logged; the run's outcome stands.
+    async fn write_html_report(
+        &self,
+        md: &std::path::Path,
+        evidence: &super::report::evidence::Evidence,
+    ) {
+        let path = md.with_extension("html");
         let text = {
             let j = self.rec.lock();
             super::report::html::render(&super::report::html::Inputs {
                 journal: &j,
-                evidence: &evidence,
+                evidence,
                 rto_objective: self.ctx.estate.rto_objective.map(|d| d.0),
                 rpo_objective: Some(self.ctx.estate.rpo_budget.0),
             })
@@ -273,6 +282,7 @@ impl Engine {
                 });
             });
         }
+        let evidence = self.evidence().await;
         let (report_path, text) = {
             let mut j = self.rec.lock();
             j.outcome = Some(outcome.clone());
@@ -280,16 +290,15 @@ impl Engine {
             j.report = Some(path.clone());
             j.elapsed = self.rec.now();
             j.updated_at = Utc::now();
-            (
-                path,
-                super::report::render(&j, self.ctx.estate.rto_objective.map(|d| d.0)),
-            )
+            let mut md = super::report::render(&j, self.ctx.estate.rto_objective.map(|d| d.0));
+            md.push_str(&super::report::approvals::markdown(&evidence.approvals));
+            (path, md)
         };
         let report = match self.rec.write_report(&report_path, text).await {
             Ok(()) => Some(report_path.clone()),
             Err(_) => None,
         };
-        self.write_html_report(&report_path).await;
+        self.write_html_report(&report_path, &evidence).await;
         let summary = {
             let mut j = self.rec.lock();
             j.report = report.clone();

@@ -115,7 +115,18 @@ impl Engine {
                 for (s, _) in &work {
                     self.rec.set(s.id(), StepStatus::AwaitingConfirmation);
                 }
-                match self.confirm_gate(prompt).await {
+                let confirmed = match self.confirm_gate(prompt.clone()).await {
+                    Decision::Go => {
+                        let mut ids: Vec<String> =
+                            work.iter().map(|(s, _)| s.id().to_string()).collect();
+                        if group {
+                            ids.push(unit_id.clone());
+                        }
+                        self.approval_gate(&prompt, &ids).await
+                    }
+                    other => other,
+                };
+                match confirmed {
                     Decision::Go => {}
                     Decision::Retry => {
                         replan = true;

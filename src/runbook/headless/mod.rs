@@ -308,6 +308,26 @@ pub async fn run_headless(
                     let _ = handle.commands.send(RunCommand::Stop { reason: why });
                 }
             }
+            RunEvent::AwaitingApproval(w) => {
+                let _ = writeln!(
+                    out,
+                    "== {} {}: waiting for approval by another operator until {} UTC\n   \
+                     plan sha256 {}",
+                    w.step,
+                    w.title,
+                    w.expires_at.format("%H:%M:%S"),
+                    w.plan_sha256
+                );
+                for l in &w.plan {
+                    let _ = writeln!(out, "   {l}");
+                }
+                let _ = writeln!(
+                    out,
+                    "   another operator approves with: {} (or, following this run in the \
+                     console: a, then {})",
+                    w.command, w.step
+                );
+            }
             RunEvent::AwaitingDecision {
                 step,
                 error,

@@ -25,9 +25,9 @@ use crate::config::{Estate, RegionConfig};
 #[derive(Debug, Clone)]
 pub struct Table {
     /// Conditional writes: one attempt each (see [`Table::connect`]).
-    client: Client,
+    pub(super) client: Client,
     /// Consistent reads of the item, retried as reads are.
-    reads: Client,
+    pub(super) reads: Client,
     pub table: String,
     pub estate: String,
     /// Where the table is read: `drconsole-runs in us-west-2`.
@@ -76,10 +76,10 @@ pub enum RenewError {
     Unresolved(String),
 }
 
-fn s(v: &str) -> AttributeValue {
+pub(super) fn s(v: &str) -> AttributeValue {
     AttributeValue::S(v.to_string())
 }
-fn n(v: impl ToString) -> AttributeValue {
+pub(super) fn n(v: impl ToString) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
@@ -87,7 +87,7 @@ fn millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
-fn err_text<E>(e: &aws_sdk_dynamodb::error::SdkError<E>) -> String
+pub(super) fn err_text<E>(e: &aws_sdk_dynamodb::error::SdkError<E>) -> String
 where
     E: std::error::Error + aws_sdk_dynamodb::error::ProvideErrorMetadata + Send + Sync + 'static,
 {

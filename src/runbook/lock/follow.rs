@@ -13,7 +13,10 @@ use super::dynamo::Table;
 use super::lease::simulated;
 use super::local::LocalLock;
 use crate::runbook::RunOutcome;
-use crate::runbook::api::{Level, LogLine, RunContext, RunEvent, RunHandle, RunSummary};
+use crate::runbook::api::{
+    Level, LogLine, RunCommand, RunContext, RunEvent, RunHandle, RunSummary,
+};
+use crate::runbook::approval::follow::{Approvals, standby_principal};
 
 /// How often a follower reads the holder.
 pub const FOLLOW_EVERY: Duration = Duration::from_secs(2);
@@ -46,7 +49,9 @@ impl Source {
 /// `shared`: the holder was found in the DynamoDB table.
 pub fn start(ctx: &RunContext, holder: Holder, shared: bool) -> RunHandle {
     let (etx, erx) = mpsc::unbounded_channel();
-    let (commands, _) = mpsc::unbounded_channel();
+    let (commands, mut crx) = mpsc::unbounded_channel();
+    let approver = super::super::approval::Operator::me(&ctx.user, standby_principal(ctx));
+    let (audit_path, state_dir) = (ctx.audit_path.clone(), ctx.state_dir.clone());
     let run_id = holder.run_id.clone();
     let estate = ctx.estate.clone();
     let local = LocalLock::new(&ctx.state_dir, &ctx.estate.name);
@@ -75,8 +80,23 @@ pub fn start(ctx: &RunContext, holder: Holder, shared: bool) -> RunHandle {
         {
             return summary;
         }
+        let approvals = Approvals {
+            store: crate::runbook::approval::open(&estate, &state_dir, sim).await,
+            me: approver,
+            audit_path,
+            shown: Default::default(),
+        };
+        approvals.show(&last, &etx).await;
         loop {
-            tokio::time::sleep(FOLLOW_EVERY).await;
+            tokio::select! {
+                _ = tokio::time::sleep(FOLLOW_EVERY) => {}
+                Some(cmd) = crx.recv() => {
+                    if let RunCommand::Approve { step } = cmd {
+                        approvals.approve(&last, &step, &etx).await;
+                    }
+                    continue;
+                }
+            }
             if etx.is_closed() {
                 break;
             }
@@ -84,7 +104,8 @@ pub fn start(ctx: &RunContext, holder: Holder, shared: bool) -> RunHandle {
                 Ok(Some(h)) if h.run_id == last.run_id => {
                     if h != last {
                         last = h.clone();
-                        let _ = etx.send(RunEvent::Followed(Some(Box::new(h))));
+                        let _ = etx.send(RunEvent::Followed(Some(Box::new(h.clone()))));
+                        approvals.show(&h, &etx).await;
                     }
                 }
                 Ok(_) => {

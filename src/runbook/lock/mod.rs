@@ -19,6 +19,7 @@
 //! it costs no call on the run's path, and it holds when DynamoDB cannot be reached (the
 //! holder stops by itself before anyone may take the lease over), which a read would not.
 
+mod approval;
 pub mod dynamo;
 pub mod follow;
 mod host;
@@ -78,7 +79,9 @@ impl Progress {
                 Some(s) => {
                     if matches!(
                         s.status,
-                        StepStatus::AwaitingConfirmation | StepStatus::Failed { .. }
+                        StepStatus::AwaitingConfirmation
+                            | StepStatus::AwaitingApproval
+                            | StepStatus::Failed { .. }
                     ) {
                         self.prompt = None;
                     }
@@ -88,6 +91,15 @@ impl Progress {
             },
             RunEvent::AwaitingConfirmation(p) => {
                 self.prompt = Some(format!("{} {}: awaiting confirmation", p.step, p.title))
+            }
+            RunEvent::AwaitingApproval(w) => {
+                self.prompt = Some(format!(
+                    "{} {}: waiting for approval by another operator: {} (until {} UTC)",
+                    w.step,
+                    w.title,
+                    w.command,
+                    w.expires_at.format("%H:%M:%S")
+                ))
             }
             RunEvent::AwaitingDecision { step, error, .. } => {
                 self.prompt = Some(format!("{step} failed: {error}"))

@@ -72,6 +72,8 @@ pub struct Evidence {
     pub changes: Vec<Change>,
     pub observed: Vec<Observed>,
     pub findings: Vec<Finding>,
+    /// Second operator's approvals: requested, granted, timed out, refused.
+    pub approvals: Vec<super::approvals::ApprovalEvent>,
     /// The last line of the run in the log (seq, sha256), when it is chained.
     pub head: Option<ChainHead>,
     pub audit_file: Option<PathBuf>,
@@ -216,6 +218,9 @@ impl Evidence {
                     text: s(v, "text"),
                 }),
                 _ => {}
+            }
+            if let Some(a) = super::approvals::of_line(v) {
+                e.approvals.push(a);
             }
             if let Some(seq) = v.get("seq").and_then(Value::as_u64) {
                 e.head = Some(ChainHead {

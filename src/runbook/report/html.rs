@@ -48,7 +48,7 @@ fn row(out: &mut String, cells: &[&str]) {
     out.push_str("</tr>\n");
 }
 
-fn head(out: &mut String, cells: &[&str]) {
+pub(super) fn head(out: &mut String, cells: &[&str]) {
     out.push_str("<tr>");
     for c in cells {
         let _ = write!(out, "<th>{}</th>", esc(c));
@@ -100,6 +100,7 @@ pub fn render(i: &Inputs) -> String {
     objectives(&mut out, i);
     timeline_svg(&mut out, j);
     confirmations(&mut out, e);
+    super::approvals::html(&mut out, &e.approvals);
     changes(&mut out, e);
     observed(&mut out, e);
     skipped_and_failed(&mut out, j);

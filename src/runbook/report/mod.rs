@@ -1,6 +1,7 @@
 //! The drill report written at the end of every run: the accounts it acted in, timeline, step
 //! durations, achieved RTO and RPO exposure, skipped steps and failures, in Markdown.
 
+pub mod approvals;
 pub mod evidence;
 pub mod html;
 
@@ -322,6 +323,7 @@ pub fn regenerate(
     Ok(match format {
         Format::Md => {
             let mut t = render(&j, rto_objective);
+            t.push_str(&approvals::markdown(&e.approvals));
             if !e.findings.is_empty() {
                 let _ = writeln!(t, "\n## Findings\n");
                 for f in &e.findings {

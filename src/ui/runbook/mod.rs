@@ -3,6 +3,7 @@
 //! the header line and a one-line status strip. The keys it names come from the key tables.
 //! The runbook picker and an unfinished run's notice are drawn on the dashboard.
 
+mod approval;
 mod clock;
 mod log;
 mod picker;

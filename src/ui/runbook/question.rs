@@ -55,6 +55,13 @@ impl<'a> Question<'a> {
                 )));
             }
             Some(Asked::Confirm(p)) => confirm(app, theme, p, &mut q),
+            Some(Asked::Approval { wait, deadline }) => {
+                let (title, pinned, body) =
+                    super::approval::lines(app, theme, run, wait, *deadline);
+                q.title = title;
+                q.pinned = pinned;
+                q.body = body;
+            }
             Some(Asked::Decide {
                 step,
                 error,

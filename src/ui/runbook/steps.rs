@@ -19,6 +19,7 @@ fn status_mark(theme: &Theme, status: &StepStatus) -> (&'static str, Style) {
         StepStatus::Pending => ("·", t.muted),
         StepStatus::Preflight => ("…", t.text),
         StepStatus::AwaitingConfirmation => ("?", t.warning),
+        StepStatus::AwaitingApproval => ("⧗", t.warning),
         StepStatus::Running => ("▶", t.warning),
         StepStatus::Verifying => ("◔", t.warning),
         StepStatus::Done { .. } => ("✔", t.healthy),
