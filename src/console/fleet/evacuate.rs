@@ -166,7 +166,10 @@ impl FleetLoop {
         };
         match key.code {
             // Later: `d` on the overview shows it again.
-            KeyCode::Esc => fleet.reask_open = false,
+            KeyCode::Esc => {
+                fleet.reask_open = false;
+                fleet.notice = None;
+            }
             KeyCode::Backspace => {
                 r.typed.pop();
             }
