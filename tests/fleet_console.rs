@@ -293,23 +293,7 @@ async fn evacuating_a_region_fails_every_estate_over_once_confirmed() {
     assert!(f.state.evacuation.is_none());
     assert!(f.state.batch.iter().all(|b| b.is_some()));
 
-    let began = Instant::now();
-    loop {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        f.event_loop.pump_progress(&mut f.state);
-        if f.state
-            .batch
-            .iter()
-            .all(|b| matches!(b, Some(BatchState::Done(_))))
-        {
-            break;
-        }
-        assert!(
-            began.elapsed() < Duration::from_secs(120),
-            "{:?}",
-            f.state.batch
-        );
-    }
+    f.batch_done().await;
     // The simulated lag wanders: an estate whose lag at its promotion is past what the
     // phrase accepted stops (exit 3) rather than discard more than was shown, and asks for
     // a new decision; `Esc` leaves it for later (`d`).
@@ -494,23 +478,7 @@ async fn an_estate_whose_lag_grew_past_what_was_confirmed_stops_and_says_why() {
     f.typed(&phrase);
     f.key(KeyCode::Enter);
     assert!(f.state.evacuation.is_none());
-    let began = Instant::now();
-    loop {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        f.event_loop.pump_progress(&mut f.state);
-        if f.state
-            .batch
-            .iter()
-            .all(|b| matches!(b, Some(BatchState::Done(_))))
-        {
-            break;
-        }
-        assert!(
-            began.elapsed() < Duration::from_secs(120),
-            "{:?}",
-            f.state.batch
-        );
-    }
+    f.batch_done().await;
     assert_eq!(
         f.state.batch[0],
         Some(BatchState::Done(3)),

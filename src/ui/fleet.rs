@@ -20,7 +20,12 @@ const NARROW_RUN: usize = 24;
 
 /// Draws the open estate's own console (its dashboard or its run view), or the overview
 /// (with the evacuation's plan view, and an estate's new decision, over it).
-pub fn draw(frame: &mut Frame, fleet: &FleetApp, theme: &Theme) -> super::Drawn {
+pub fn draw(frame: &mut Frame, fleet: &FleetApp, theme: &Theme) {
+    draw_measured(frame, fleet, theme);
+}
+
+/// [`draw`], saying what the open estate's run view measured (see [`super::draw_measured`]).
+pub fn draw_measured(frame: &mut Frame, fleet: &FleetApp, theme: &Theme) -> super::Drawn {
     if let Some(i) = fleet.open
         && let Some(app) = fleet.apps.get(i)
     {
@@ -268,7 +273,7 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
             theme.danger,
         ),
         (None, None) => Line::styled(
-            " ↑↓ PgUp PgDn Home End move  Enter open  / filter  x evacuate region  r refresh  q quit",
+            " ↑↓ PgUp PgDn Home End  Enter open  / filter  x evacuate  r refresh  q quit",
             theme.muted,
         ),
     };

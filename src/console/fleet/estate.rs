@@ -130,4 +130,29 @@ impl FleetLoop {
             fleet.should_quit = true;
         }
     }
+
+    /// Quits, asking again first while any estate's own run is in progress.
+    pub(super) fn quit(&mut self, fleet: &mut FleetApp) {
+        let running: Vec<&str> = fleet
+            .apps
+            .iter()
+            .filter(|a| a.run_active())
+            .map(|a| a.estate.name.as_str())
+            .collect();
+        if running.is_empty() || fleet.quit_armed {
+            fleet.should_quit = true;
+            return;
+        }
+        fleet.quit_armed = true;
+        fleet.notice = Some(format!(
+            "a run is in progress in {}: press q again to quit (it can be resumed later)",
+            running.join(", ")
+        ));
+    }
+
+    pub(super) fn leave_runs_resumable(&mut self) {
+        for run in &mut self.runs {
+            crate::console::machinery::leave_run_resumable(run);
+        }
+    }
 }

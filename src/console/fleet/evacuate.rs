@@ -1,7 +1,6 @@
 //! The evacuation of a region from the overview: the offer and each estate's plan (read in
 //! the background, shown before the phrase is typed), the typed confirmation, the batch of
-//! runs in the background, their progress on the overview, and the new typed decision an
-//! estate needs when its loss grew past the one shown.
+//! runs in the background, and their progress on the overview.
 
 use std::sync::{Arc, Mutex};
 
@@ -9,8 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use tokio::sync::mpsc;
 
 use super::FleetLoop;
-use crate::app::fleet::{BatchState, FleetApp, Reask};
-use crate::runbook::api::{DISCARD, ShownLoss};
+use crate::app::fleet::{BatchState, FleetApp};
 use crate::runbook::batch::plan::{EstatePlan, plan_estate};
 use crate::runbook::batch::{BatchMember, BatchProgress, SharedOut, ShownLosses, run_batch};
 
@@ -25,9 +23,6 @@ pub enum PlanMsg {
     /// The plan of an estate whose loss grew, read again.
     Reask { estate: usize, plan: EstatePlan },
 }
-
-/// The word typed to leave an estate whose loss grew as it is.
-const SKIP: &str = "SKIP";
 
 impl FleetLoop {
     /// Offers the evacuation of the selected estate's serving region, and reads each
@@ -70,7 +65,7 @@ impl FleetLoop {
     }
 
     /// Reads estate `i`'s plan of `runbook` in a task of its own (the screen never waits).
-    fn read_plan(
+    pub(super) fn read_plan(
         &self,
         i: usize,
         runbook: &str,
@@ -159,56 +154,12 @@ impl FleetLoop {
         }
     }
 
-    /// A key while an estate whose loss grew waits for its decision.
-    pub(super) fn reask_key(&mut self, key: KeyEvent, fleet: &mut FleetApp) {
-        let Some(r) = fleet.reasks.first_mut() else {
-            return;
-        };
-        match key.code {
-            // Later: `d` on the overview shows it again.
-            KeyCode::Esc => {
-                fleet.reask_open = false;
-                fleet.notice = None;
-            }
-            KeyCode::Backspace => {
-                r.typed.pop();
-            }
-            KeyCode::Char(c) => r.typed.push(c),
-            KeyCode::Enter => {
-                let typed = r.typed.trim().to_string();
-                let name = fleet.apps[r.estate].estate.name.clone();
-                if typed == SKIP {
-                    fleet.reasks.remove(0);
-                    fleet.notice = Some(format!("{name}: skipped, left as it is"));
-                } else if typed == DISCARD && r.plan.is_some() {
-                    let r = fleet.reasks.remove(0);
-                    let accepted = r.accepted();
-                    self.start_batch(
-                        r.runbook,
-                        vec![r.estate],
-                        vec![accepted],
-                        accepted.is_none(),
-                        fleet,
-                    );
-                    fleet.notice = Some(format!("{name}: failing over, its new loss accepted"));
-                } else if typed == DISCARD {
-                    fleet.notice = Some(format!("{name}: its loss is still being read"));
-                } else {
-                    r.typed.clear();
-                    fleet.notice = Some(format!("type {DISCARD} or {SKIP} exactly"));
-                }
-                fleet.reask_open = !fleet.reasks.is_empty();
-            }
-            _ => {}
-        }
-    }
-
     /// The estates' runs, in the background. `shown` is, per estate, the loss its decision
     /// accepted (an estate whose loss at its promotion is unknown or larger stops there and
     /// asks again); `None` with `any_loss` accepts whatever it is (a typed `DISCARD` for an
     /// unknown loss). Each estate's unfinished run is resumed, never abandoned: its lock is
     /// claimed before its journal is changed, and a run live on this machine keeps it.
-    fn start_batch(
+    pub(super) fn start_batch(
         &mut self,
         runbook: String,
         estates: Vec<usize>,
@@ -289,31 +240,5 @@ impl FleetLoop {
             *slot = Some(state);
             fleet.dirty = true;
         }
-    }
-
-    fn loss_grew(&mut self, estate: usize, fleet: &mut FleetApp) {
-        if estate >= fleet.apps.len() || fleet.reasks.iter().any(|r| r.estate == estate) {
-            return;
-        }
-        // Only a failover discards writes (a failback is planned): it is what stopped.
-        let runbook = "failover".to_string();
-        fleet.reasks.push(Reask {
-            estate,
-            runbook: runbook.clone(),
-            shown: fleet
-                .shown
-                .get(estate)
-                .copied()
-                .flatten()
-                .unwrap_or(ShownLoss { up_to_secs: None }),
-            plan: None,
-            typed: String::new(),
-        });
-        fleet.reask_open = true;
-        fleet.dirty = true;
-        self.read_plan(estate, &runbook, move |plan| PlanMsg::Reask {
-            estate,
-            plan,
-        });
     }
 }

@@ -5,6 +5,7 @@
 
 mod estate;
 mod evacuate;
+mod reask;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -133,7 +134,8 @@ impl FleetLoop {
                 if let Some(i) = fleet.open {
                     fleet.apps[i].screen = size;
                 }
-                terminal.draw(|f| drawn = crate::ui::fleet::draw(f, fleet, &self.theme))?;
+                terminal
+                    .draw(|f| drawn = crate::ui::fleet::draw_measured(f, fleet, &self.theme))?;
                 if let Some(run) = fleet.open.and_then(|i| fleet.apps[i].run.as_mut()) {
                     run.prompt_max = drawn.prompt_max;
                 }
@@ -195,31 +197,6 @@ impl FleetLoop {
                 fleet.dirty = true;
             }
             Input::Key(_) => {}
-        }
-    }
-
-    /// Quits, asking again first while any estate's own run is in progress.
-    fn quit(&mut self, fleet: &mut FleetApp) {
-        let running: Vec<&str> = fleet
-            .apps
-            .iter()
-            .filter(|a| a.run_active())
-            .map(|a| a.estate.name.as_str())
-            .collect();
-        if running.is_empty() || fleet.quit_armed {
-            fleet.should_quit = true;
-            return;
-        }
-        fleet.quit_armed = true;
-        fleet.notice = Some(format!(
-            "a run is in progress in {}: press q again to quit (it can be resumed later)",
-            running.join(", ")
-        ));
-    }
-
-    fn leave_runs_resumable(&mut self) {
-        for run in &mut self.runs {
-            super::machinery::leave_run_resumable(run);
         }
     }
 
