@@ -12,6 +12,7 @@ use drconsole::cli::{Cli, Command};
 use drconsole::config::Estate;
 use drconsole::exit::{self, Failure};
 use drconsole::runbook::Pace;
+use drconsole::runbook::batch::plan::{plan_all, render_plans};
 use drconsole::runbook::batch::{BatchMember, SharedOut, run_batch};
 use drconsole::status::fleet::{render_fleet_text, take_fleet};
 
@@ -74,6 +75,17 @@ pub async fn dispatch(cli: &Cli, paths: &[PathBuf]) -> Result<i32, Failure> {
             }
             let target = connect(cli, estates).await?;
             let opts = super::run_options(cli, pace_of(cli, &target));
+            if !opts.yes && !opts.dry_run {
+                // Not confirmed: every estate's plan, as the console shows it before its
+                // typed confirmation, and nothing called.
+                let plans = plan_all(&members(&target), name, opts.pace).await;
+                super::print_out(&format!(
+                    "not confirmed: showing each estate's plan only (run again with --yes to \
+                     make these calls)\n\n{}",
+                    render_plans(&plans)
+                ))?;
+                return Ok(exit::RUN_PLAN_ONLY);
+            }
             let out: SharedOut = Arc::new(Mutex::new(Box::new(std::io::stdout())));
             let result = run_batch(
                 members(&target),

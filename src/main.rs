@@ -269,13 +269,28 @@ pub(crate) async fn fleet_console(
                 !target.simulators.is_empty(),
                 now,
             );
-            app.read_only = true;
+            app.read_only = cli.read_only;
+            app.dry_run = cli.dry_run;
             if let Some(sim) = target.simulators.get(i) {
                 app.faults = sim.faults();
             }
             app
         })
         .collect();
+    // Each estate runs its runbooks as its own console would: its lock, its account pins.
+    let pace = fleet::pace_of(cli, &target);
+    let runners: Vec<Option<RunContext>> = target
+        .estates
+        .iter()
+        .enumerate()
+        .map(|(i, e)| run_context(cli, e, target.fleet.backend(i), pace))
+        .collect();
+    let mut apps = apps;
+    for (app, ctx) in apps.iter_mut().zip(&runners) {
+        if let Some(ctx) = ctx {
+            app.unfinished = unfinished(ctx)?;
+        }
+    }
     let mut state = FleetApp::new(apps, now);
     state.read_only = cli.read_only;
     let (poll_tx, poll_rx) = mpsc::unbounded_channel();
@@ -304,7 +319,8 @@ pub(crate) async fn fleet_console(
         drconsole::runbook::batch::DEFAULT_CONCURRENCY,
         theme,
     )
-    .with_open(open);
+    .with_open(open)
+    .with_runners(runners);
     run_fleet_interactive(event_loop, input_tx, &mut state)
         .await
         .map_err(|e| Failure::io(format!("the terminal: {e:#}")))
@@ -382,37 +398,14 @@ async fn console(cli: &Cli, target: Target, theme: Theme) -> Result<(), Failure>
     );
     app.read_only = cli.read_only;
     app.dry_run = cli.dry_run;
-    let runner = (!cli.read_only).then(|| {
-        let mode = if cli.dry_run {
-            RunMode::DryRun
-        } else {
-            RunMode::Live
-        };
-        let mut ctx = RunContext::new(
-            Arc::new(target.estate.clone()),
-            target.backend.clone(),
-            mode,
-        );
-        if let Some(p) = &cli.audit_log {
-            ctx.audit_path = p.clone();
-        }
-        if let Some(p) = &cli.state_dir {
-            ctx.state_dir = p.clone();
-        }
-        ctx.pace = pace_of(cli, &target);
-        ctx.lock.no_lock = cli.no_lock;
-        ctx
-    });
+    let runner = run_context(
+        cli,
+        &target.estate,
+        target.backend.clone(),
+        pace_of(cli, &target),
+    );
     if let Some(ctx) = &runner {
-        // A console killed mid-run offers to resume it.
-        app.unfinished = Journal::find_unfinished(&ctx.state_dir)
-            .map_err(|e| {
-                Failure::io(format!(
-                    "reading run journals in {}: {e}",
-                    ctx.state_dir.display()
-                ))
-            })?
-            .filter(|j| j.estate == target.estate.name);
+        app.unfinished = unfinished(ctx)?;
     }
     let (poll_tx, poll_rx) = mpsc::unbounded_channel();
     let (input_tx, input_rx) = mpsc::unbounded_channel();
@@ -439,6 +432,42 @@ async fn console(cli: &Cli, target: Target, theme: Theme) -> Result<(), Failure>
     console::run_interactive(event_loop, input_tx, &mut app)
         .await
         .map_err(|e| Failure::io(format!("the terminal: {e:#}")))
+}
+
+/// How an estate's console starts runs, as the command line says (`None`: read-only).
+pub(crate) fn run_context(
+    cli: &Cli,
+    estate: &Estate,
+    backend: Arc<dyn drconsole::backend::Backend>,
+    pace: Pace,
+) -> Option<RunContext> {
+    (!cli.read_only).then(|| {
+        let mode = if cli.dry_run {
+            RunMode::DryRun
+        } else {
+            RunMode::Live
+        };
+        let mut ctx = RunContext::new(Arc::new(estate.clone()), backend, mode);
+        if let Some(p) = &cli.audit_log {
+            ctx.audit_path = p.clone();
+        }
+        if let Some(p) = &cli.state_dir {
+            ctx.state_dir = p.clone();
+        }
+        ctx.pace = pace;
+        ctx.lock.no_lock = cli.no_lock;
+        ctx
+    })
+}
+
+/// The estate's unfinished run, if its console was killed mid-run: offered for resuming.
+pub(crate) fn unfinished(ctx: &RunContext) -> Result<Option<Journal>, Failure> {
+    Journal::find_unfinished_of(&ctx.state_dir, &ctx.estate.name).map_err(|e| {
+        Failure::io(format!(
+            "reading run journals in {}: {e}",
+            ctx.state_dir.display()
+        ))
+    })
 }
 
 /// Runbook timeouts follow the simulator's clock when it runs faster than real time.

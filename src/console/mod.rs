@@ -5,24 +5,23 @@
 
 pub mod fleet;
 mod input;
+pub mod machinery;
 mod terminal;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::KeyEventKind;
-use futures::FutureExt;
 use ratatui::Terminal;
 use tokio::sync::mpsc;
 
-use crate::app::keys::{self, Command};
-use crate::app::{App, Effect, PickItem, RunView};
+use crate::app::App;
 use crate::backend::sim::Simulator;
-use crate::model::Scope;
-use crate::poll::{PollControl, PollEvent, Reading};
-use crate::runbook::{self, RunContext, RunEvent, RunHandle};
+use crate::poll::{PollControl, PollEvent};
+use crate::runbook::{RunContext, RunEvent, RunHandle};
 use crate::ui::theme::Theme;
 pub use input::{Input, forward_signals, spawn_input_thread};
+use machinery::{Machinery, next_run_event};
 pub use terminal::run_interactive;
 
 /// Everything the loop needs besides the app itself.
@@ -51,34 +50,20 @@ async fn next_evaluation(
     }
 }
 
-/// The next event of the run in progress; never resolves when there is none.
-async fn next_run_event(run: &mut Option<RunHandle>) -> Option<RunEvent> {
-    match run {
-        Some(handle) => handle.events.recv().await,
-        None => std::future::pending().await,
-    }
-}
-
 impl Loop {
-    /// A poll reaches the screen, and runs: what a run says about a region it does not call
-    /// (the failed primary, in a failover) is this last poll.
-    fn apply_poll(&mut self, event: PollEvent, app: &mut App) {
-        if let (
-            Some(ctx),
-            PollEvent::Finished {
-                scope: Scope::Region(side),
-                result,
-                ..
-            },
-        ) = (&self.runner, &event)
-        {
-            let reading = match result {
-                Ok(Reading::Region(r)) => Ok((**r).clone()),
-                Ok(_) => Err("unexpected reading".to_string()),
-                Err(e) => Err(e.to_string()),
-            };
-            ctx.readings.offer(*side, reading);
+    /// The estate's run machinery, borrowed for one call.
+    fn machinery(&mut self) -> Machinery<'_> {
+        Machinery {
+            control: &self.control,
+            simulator: self.simulator.as_ref(),
+            runner: &mut self.runner,
+            run: &mut self.run,
         }
+    }
+
+    /// A poll reaches the screen, and runs (see [`Machinery::offer_poll`]).
+    fn apply_poll(&mut self, event: PollEvent, app: &mut App) {
+        self.machinery().offer_poll(&event);
         app.apply_poll(event);
     }
 
@@ -142,59 +127,17 @@ impl Loop {
         }
     }
 
-    /// Quitting mid-run must not read as an abort: the engine takes a closed command channel
-    /// for one. Its sender is leaked instead, so the run simply stops with the process and its
-    /// journal stays unfinished, to be offered for resuming at the next start.
     fn leave_run_resumable(&mut self) {
-        if let Some(handle) = self.run.take() {
-            std::mem::forget(handle.commands);
-        }
+        machinery::leave_run_resumable(&mut self.run);
     }
 
     pub fn apply_run_event(&mut self, event: RunEvent, app: &mut App) {
-        let finished = matches!(event, RunEvent::Finished(_));
-        app.run
-            .get_or_insert_with(RunView::default)
-            .apply_at(event, Instant::now());
-        app.dirty = true;
-        if finished {
-            // The estate has just changed: read it again now.
-            self.control.refresh_now();
-        }
+        self.machinery().apply_run_event(event, app);
     }
 
-    /// The run's events ended. A run that did not finish died (a panic, an error): the pane
-    /// says so with the reason, and its journal is offered for resuming under `x`.
+    /// The run's events ended (see [`Machinery::engine_gone`]).
     pub fn engine_gone(&mut self, app: &mut App) {
-        let Some(handle) = self.run.take() else {
-            return;
-        };
-        let Some(view) = app.run.as_mut() else {
-            return;
-        };
-        if view.locked.is_some() {
-            // A resume refused by the run lock: the run is still there to resume later.
-            if let Ok(journal) = crate::runbook::Journal::load(&handle.journal)
-                && journal.outcome.is_none()
-            {
-                app.unfinished = Some(journal);
-            }
-            return;
-        }
-        if view.finished() {
-            return;
-        }
-        let reason = match handle.task.now_or_never() {
-            Some(Err(e)) if e.is_panic() => format!("the engine failed: {e}"),
-            Some(Err(e)) => format!("the engine stopped: {e}"),
-            _ => "the engine stopped without finishing the run".into(),
-        };
-        view.apply(RunEvent::Crashed { reason });
-        // Read once, here, when it happens: the journal the run kept so far.
-        if let Ok(journal) = crate::runbook::Journal::load(&handle.journal) {
-            app.unfinished = Some(journal);
-        }
-        app.dirty = true;
+        self.machinery().engine_gone(app);
     }
 
     pub fn handle_input(&mut self, input: Input, app: &mut App) {
@@ -207,126 +150,9 @@ impl Loop {
             }
             Input::Closed | Input::Signal => app.should_quit = true,
             Input::Key(key) if key.kind != KeyEventKind::Release => {
-                if app.typing.is_some() {
-                    let effect = app.type_key(key);
-                    self.perform(effect, app);
-                    return;
-                }
-                let command = keys::lookup(&key, app.simulation, app.read_only);
-                if app.picker.is_some() {
-                    if let Some(command) = command {
-                        let effect = app.pick_key(command);
-                        self.perform(effect, app);
-                    }
-                    return;
-                }
-                let Some(command) = command else {
-                    if app.show_help {
-                        app.show_help = false;
-                        app.dirty = true;
-                    }
-                    return;
-                };
-                if command == Command::Quit && app.run_active() && !app.quit_armed {
-                    app.quit_armed = true;
-                    app.set_notice(
-                        format!(
-                            "a run is in progress: press {} again to quit (it can be resumed later)",
-                            keys::key_of(Command::Quit)
-                        ),
-                        Instant::now(),
-                    );
-                    return;
-                }
-                let effect = app.apply_command(command);
-                self.perform(effect, app);
+                self.machinery().key(key, app);
             }
             Input::Key(_) => {}
-        }
-    }
-
-    fn perform(&mut self, effect: Option<Effect>, app: &mut App) {
-        match effect {
-            Some(Effect::Refresh) => {
-                self.control.refresh_now();
-                app.set_notice("refreshing both regions".into(), Instant::now());
-            }
-            Some(Effect::Pause(paused)) => {
-                self.control.set_paused(paused);
-                if !paused {
-                    self.control.refresh_now();
-                }
-            }
-            Some(Effect::Fault(fault)) => {
-                if let Some(sim) = &self.simulator {
-                    let on = sim.toggle(fault);
-                    app.faults = sim.faults();
-                    app.set_notice(
-                        format!("fault {fault:?} {}", if on { "ON" } else { "off" }),
-                        Instant::now(),
-                    );
-                }
-            }
-            Some(Effect::StartRun(item)) => self.start_run(item, app),
-            Some(Effect::Run(command)) => {
-                if let Some(handle) = &self.run {
-                    let _ = handle.commands.send(command);
-                }
-            }
-            Some(Effect::Follow(holder, shared)) => {
-                if let Some(ctx) = &self.runner {
-                    self.run = Some(runbook::lock::follow::start(ctx, *holder, shared));
-                    app.run = Some(RunView::new(1.0));
-                    app.dashboard_in_run = false;
-                    app.dirty = true;
-                }
-            }
-            Some(Effect::Unfollow) => {
-                self.run = None;
-                app.dirty = true;
-            }
-            Some(Effect::TakeOver(typed)) => {
-                let item = app.run.as_ref().and_then(|r| r.started_as.clone());
-                if let (Some(item), Some(ctx)) = (item, self.runner.as_mut()) {
-                    ctx.lock.take_over = Some(typed);
-                    self.start_run(item, app);
-                    if let Some(ctx) = self.runner.as_mut() {
-                        ctx.lock.take_over = None;
-                    }
-                }
-            }
-            None => {}
-        }
-    }
-
-    fn start_run(&mut self, item: PickItem, app: &mut App) {
-        let Some(mut ctx) = self.runner.clone() else {
-            app.set_notice(
-                "read-only: runbooks are not available".into(),
-                Instant::now(),
-            );
-            return;
-        };
-        // As last read by the pollers: the engine refuses a live run on them, and records them.
-        ctx.accounts = app.accounts();
-        let pace = ctx.pace.scale;
-        let picked = item.clone();
-        let started = match item {
-            PickItem::Start(name) => runbook::start(ctx, &name),
-            PickItem::Resume { .. } => match app.unfinished.take() {
-                Some(journal) => runbook::resume(ctx, journal),
-                None => return,
-            },
-        };
-        match started {
-            Ok(handle) => {
-                let mut view = RunView::new(pace);
-                view.started_as = Some(picked);
-                app.run = Some(view);
-                app.dashboard_in_run = false;
-                self.run = Some(handle);
-            }
-            Err(e) => app.set_notice(format!("cannot start: {e}"), Instant::now()),
         }
     }
 }

@@ -251,6 +251,18 @@ impl Journal {
 
     /// The most recent live run in `state_dir` that neither completed nor was aborted.
     pub fn find_unfinished(state_dir: &Path) -> Result<Option<Journal>, String> {
+        Journal::find_unfinished_where(state_dir, |_| true)
+    }
+
+    /// The newest unfinished run of `estate`: several estates may share a state directory.
+    pub fn find_unfinished_of(state_dir: &Path, estate: &str) -> Result<Option<Journal>, String> {
+        Journal::find_unfinished_where(state_dir, |j| j.estate == estate)
+    }
+
+    fn find_unfinished_where(
+        state_dir: &Path,
+        keep: impl Fn(&Journal) -> bool,
+    ) -> Result<Option<Journal>, String> {
         let dir = Journal::dir(state_dir);
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
@@ -268,6 +280,7 @@ impl Journal {
             };
             if j.outcome.is_none()
                 && !j.dry_run
+                && keep(&j)
                 && best.as_ref().is_none_or(|b| j.started_at > b.started_at)
             {
                 best = Some(j);

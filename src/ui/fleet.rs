@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 use super::theme::Theme;
 use crate::app::FeedState;
+use crate::app::fleet::scroll::window;
 use crate::app::fleet::{FleetApp, Row};
 use crate::model::{Lag, Side};
 use crate::posture::PostureState;
@@ -17,15 +18,26 @@ use crate::readiness::Verdict;
 /// Below this many columns for the run, it is drawn on a line of its own.
 const NARROW_RUN: usize = 24;
 
-/// Draws the open estate's dashboard, or the overview.
+/// Draws the open estate's own console (its dashboard or its run view), or the overview
+/// (with the evacuation's plan view, and an estate's new decision, over it).
 pub fn draw(frame: &mut Frame, fleet: &FleetApp, theme: &Theme) {
+    draw_measured(frame, fleet, theme);
+}
+
+/// [`draw`], saying what the open estate's run view measured (see [`super::draw_measured`]).
+pub fn draw_measured(frame: &mut Frame, fleet: &FleetApp, theme: &Theme) -> super::Drawn {
     if let Some(i) = fleet.open
         && let Some(app) = fleet.apps.get(i)
     {
-        super::draw(frame, app, theme);
-        return;
+        return super::draw_measured(frame, app, theme);
     }
     draw_overview(frame, frame.area(), fleet, theme);
+    if fleet.reask_open
+        && let Some(r) = fleet.reasks.first()
+    {
+        super::fleet_plan::draw_reask(frame, fleet, r, theme);
+    }
+    super::Drawn::default()
 }
 
 fn cut(text: &str, width: usize) -> String {
@@ -130,12 +142,20 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
         ),
         theme.muted,
     )];
-    // Lines below the table's bottom would be cut: they are not built.
-    let room = table.height.saturating_sub(2) as usize;
-    for (i, r) in rows.iter().enumerate() {
-        if lines.len() >= room {
-            break;
+    // The rows that fit under the column heads, from the first the selection needs; a run
+    // too long for its column takes a line of its own under its row.
+    let room = table.height.saturating_sub(3) as usize;
+    let height = |i: usize| {
+        if run_w < NARROW_RUN && rows[i].run.is_some() {
+            2
+        } else {
+            1
         }
+    };
+    let (top, count) = window(fleet.top.get(), fleet.selected, rows.len(), room, height);
+    fleet.top.set(top);
+    fleet.page.set(count.max(1));
+    for (i, r) in rows.iter().enumerate().skip(top).take(count) {
         let selected = i == fleet.selected;
         let mark = |st: Style| {
             if selected {
@@ -204,20 +224,38 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
             theme.muted,
         ));
     }
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .title(" Estates (worst first) ");
-    frame.render_widget(Paragraph::new(lines).block(block), table);
+    if top > 0 {
+        block = block.title(Line::styled(format!(" ▲ {top} more "), theme.muted).right_aligned());
+    }
+    let below = rows.len().saturating_sub(top + count);
+    if below > 0 {
+        block = block
+            .title_bottom(Line::styled(format!(" ▼ {below} more "), theme.muted).right_aligned());
+    }
+    match &fleet.evacuation {
+        Some(e) => super::fleet_plan::draw_plan(frame, table, fleet, e, theme),
+        None => frame.render_widget(Paragraph::new(lines).block(block), table),
+    }
 
     let footer = match (&fleet.evacuation, &fleet.notice) {
         (Some(e), _) => {
             let mut spans = vec![Span::styled(" EVACUATE ", theme.danger)];
+            if !e.planned() {
+                let read = e.plans.iter().filter(|p| p.is_some()).count();
+                spans.push(Span::styled(
+                    format!(" reading plans {read}/{} ", e.plans.len()),
+                    theme.warning,
+                ));
+            }
             if let Some(loss) = &e.data_loss {
                 spans.push(Span::styled(format!(" {loss} "), theme.danger));
             }
             spans.push(Span::raw(format!(
-                " {} {} estate(s) active in {}: type {} then Enter · Esc cancel  > {}",
+                " {} {} estate(s) active in {}: type {} then Enter · ↑↓ PgUp PgDn plan · Esc cancel  > {}",
                 e.runbook,
                 e.estates.len(),
                 e.region,
@@ -227,8 +265,15 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
             Line::from(spans)
         }
         (None, Some(n)) => Line::styled(format!(" {n}"), theme.warning),
+        (None, None) if !fleet.reasks.is_empty() => Line::styled(
+            format!(
+                " {} estate(s) of the evacuation wait for a decision: d decide",
+                fleet.reasks.len()
+            ),
+            theme.danger,
+        ),
         (None, None) => Line::styled(
-            " ↑↓ select  Enter open  Esc back  / filter  x evacuate region  r refresh  q quit",
+            " ↑↓ PgUp PgDn Home End  Enter open  / filter  x evacuate  r refresh  q quit",
             theme.muted,
         ),
     };

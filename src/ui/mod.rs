@@ -4,6 +4,7 @@ mod dashboard;
 mod dns;
 mod fit;
 pub mod fleet;
+mod fleet_plan;
 mod footer;
 mod header;
 mod health;

@@ -123,6 +123,9 @@ pub struct HeadlessExit {
     pub summary: Option<RunSummary>,
     /// Why the run was refused before it started, when it was.
     pub refused: Option<String>,
+    /// Refused (before it started, or at the step) because a step's data loss is unknown or
+    /// larger than the one an evacuation showed (`shown_loss`): a new decision is needed.
+    pub loss_grew: bool,
 }
 
 /// Runs `name` to its end. Without `yes` it makes a dry run (the whole plan) and exits 2.
@@ -178,6 +181,7 @@ pub async fn run_headless(
                 code: ACCOUNT_MISMATCH,
                 summary: None,
                 refused: Some(why.clone()),
+                loss_grew: false,
             });
         }
         let _ = writeln!(
@@ -201,10 +205,13 @@ pub async fn run_headless(
         if !missing.is_empty() {
             let why = refuse_missing(&ctx, name, &missing, &opts, &mut out);
             let _ = out.flush();
+            let loss_grew =
+                opts.shown_loss.is_some() && missing.iter().any(|m| m.flag == "--allow-data-loss");
             return Ok(HeadlessExit {
                 code: exit::RUN_REFUSED,
                 summary: None,
                 refused: Some(why),
+                loss_grew,
             });
         }
     }
@@ -230,11 +237,13 @@ pub async fn run_headless(
                 code: exit::RUN_DONE,
                 summary: None,
                 refused: None,
+                loss_grew: false,
             });
         }
     };
     let mut code = None;
     let mut summary = None;
+    let mut loss_grew = false;
     while let Some(ev) = handle.events.recv().await {
         match ev {
             RunEvent::Started {
@@ -287,15 +296,18 @@ pub async fn run_headless(
                     });
                 } else {
                     let why = match opts.shown_loss {
-                        Some(shown) if !p.discards.is_empty() && !p.loss_within(shown) => format!(
-                            "its data loss now ({}) is unknown or larger than the loss confirmed ({})",
-                            p.losses
-                                .iter()
-                                .map(|l| l.to_string())
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                            shown_text(shown)
-                        ),
+                        Some(shown) if !p.discards.is_empty() && !p.loss_within(shown) => {
+                            loss_grew = true;
+                            format!(
+                                "its data loss now ({}) is unknown or larger than the loss confirmed ({})",
+                                p.losses
+                                    .iter()
+                                    .map(|l| l.to_string())
+                                    .collect::<Vec<_>>()
+                                    .join("; "),
+                                shown_text(shown)
+                            )
+                        }
                         _ => format!("it needs {}", missing.join(" ")),
                     };
                     let _ = writeln!(
@@ -416,6 +428,7 @@ pub async fn run_headless(
         code,
         summary,
         refused: None,
+        loss_grew,
     })
 }
 

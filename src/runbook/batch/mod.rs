@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Semaphore, mpsc};
 
+pub mod plan;
+
 use super::api::{RunError, RunSummary, ShownLoss};
 use super::headless::{HeadlessOptions, run_headless};
 use super::journal::{Journal, RunOutcome};
@@ -41,6 +43,9 @@ pub enum BatchProgress {
     Started { estate: usize },
     /// A line of the estate's live log.
     Line { estate: usize, line: String },
+    /// The estate's run was refused because its loss is unknown or larger than the one
+    /// shown (sent just before its `Finished`): a new decision is needed.
+    LossGrew { estate: usize },
     /// The estate's run ended with this exit code.
     Finished { estate: usize, code: i32 },
 }
@@ -54,6 +59,8 @@ pub struct EstateResult {
     pub summary: Option<RunSummary>,
     /// Why the run could not start, when it could not.
     pub error: Option<String>,
+    /// Refused because its loss grew past the one shown (see [`BatchProgress::LossGrew`]).
+    pub loss_grew: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -197,21 +204,27 @@ pub async fn run_batch(
                     code: exit.code,
                     summary: exit.summary,
                     error: exit.refused,
+                    loss_grew: exit.loss_grew,
                 },
                 Ok(Err(e)) => EstateResult {
                     name,
                     code: code_of(&e),
                     summary: None,
                     error: Some(e.to_string()),
+                    loss_grew: false,
                 },
                 Err(e) => EstateResult {
                     name,
                     code: exit::INTERNAL,
                     summary: None,
                     error: Some(format!("the run failed: {e}")),
+                    loss_grew: false,
                 },
             };
             if let Some(p) = &progress {
+                if result.loss_grew {
+                    let _ = p.send(BatchProgress::LossGrew { estate: i });
+                }
                 let _ = p.send(BatchProgress::Finished {
                     estate: i,
                     code: result.code,
@@ -231,7 +244,7 @@ pub async fn run_batch(
         let dir = opts
             .state_dir
             .clone()
-            .unwrap_or_else(super::audit::default_state_dir);
+            .unwrap_or_else(crate::runbook::audit::default_state_dir);
         let path = Journal::dir(&dir).join(format!(
             "batch-{}-{}.md",
             runbook,
@@ -310,7 +323,7 @@ pub fn render(r: &BatchResult, started: &str) -> String {
         let (rto, rpo, lost, report) = match &e.summary {
             Some(sum) => (
                 sum.rto
-                    .map(|d| super::report::secs(d.as_secs_f64()))
+                    .map(|d| crate::runbook::report::secs(d.as_secs_f64()))
                     .unwrap_or_else(|| "—".into()),
                 sum.metrics
                     .rpo_lag
