@@ -256,7 +256,7 @@ mod tests {
 
     #[test]
     fn arns_name_what_they_are() {
-        let k = |a: &str| kind_of_arn(a).map(|(k, id)| (k, id));
+        let k = kind_of_arn;
         assert_eq!(
             k("arn:aws:rds:us-east-1:1:db:orders-db"),
             Some((Kind::DbInstance, "orders-db".into()))
