@@ -227,8 +227,22 @@ pub struct InitArgs {
     pub standby: String,
     /// Terraform state: the JSON of `terraform show -json`, or a terraform.tfstate (v4).
     /// Repeat it for one state per region.
-    #[arg(long, value_name = "FILE", required = true)]
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["tag", "stack", "primary_stack", "standby_stack"])]
     pub terraform_state: Vec<PathBuf>,
+    /// Find the estate by tag, in both regions: the resources carrying every tag given
+    /// (repeatable; Auto Scaling groups by their own tag filter, Route 53 records by the load
+    /// balancer they point at).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub tag: Vec<String>,
+    /// Find the estate in the CloudFormation (or CDK) stack of this name in both regions.
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
+    /// The primary region's stack, when the two are named differently (with --standby-stack).
+    #[arg(long, value_name = "NAME")]
+    pub primary_stack: Option<String>,
+    /// The standby region's stack (with --primary-stack).
+    #[arg(long, value_name = "NAME")]
+    pub standby_stack: Option<String>,
     /// Where to write the estate (`-`: standard output); default NAME.toml.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,

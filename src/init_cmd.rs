@@ -11,6 +11,10 @@ pub(crate) async fn run(args: &InitArgs) -> Result<i32, Failure> {
         primary: args.primary.clone(),
         standby: args.standby.clone(),
         terraform_states: args.terraform_state.clone(),
+        tags: args.tag.clone(),
+        stack: args.stack.clone(),
+        primary_stack: args.primary_stack.clone(),
+        standby_stack: args.standby_stack.clone(),
         output: args.output.clone(),
         draft: args.draft,
         force: args.force,
@@ -21,7 +25,7 @@ pub(crate) async fn run(args: &InitArgs) -> Result<i32, Failure> {
     };
     // Everything the user can get wrong without AWS is checked before the first call.
     init::validate(&opts)?;
-    init::read_terraform(&opts)?;
+    init::terraform_resources(&opts)?;
     let region = |r: &str, profile: &Option<String>| -> Result<RegionConfig, Failure> {
         Ok(RegionConfig {
             region: Region::parse(r).map_err(Failure::usage)?,

@@ -37,6 +37,8 @@ pub struct RecordInfo {
     pub failover: Option<String>,
     pub values: Vec<String>,
     pub alias: Option<(String, String)>,
+    pub evaluate_target_health: bool,
+    pub ttl: Option<i64>,
     pub health_check: Option<String>,
 }
 
@@ -282,7 +284,7 @@ async fn database(d: &mut Draft, aws: &dyn Reader) -> Result<(), BackendError> {
     // The endpoint store: the candidate whose value is the primary's address.
     if let Some(addr) = address.filter(|a| !a.is_empty()) {
         let candidates = db.store_candidates.clone();
-        for (kind, name, tf_address) in candidates {
+        for (kind, name, found_in) in candidates {
             let found = if kind == "parameter" {
                 aws.parameter_matches(Side::Standby, &name, &addr).await
             } else {
@@ -302,7 +304,7 @@ async fn database(d: &mut Draft, aws: &dyn Reader) -> Result<(), BackendError> {
             };
             if let Some(store) = store {
                 if db.endpoint.is_none() {
-                    db.notes.push(Note::Terraform(tf_address));
+                    db.notes.push(found_in);
                     db.notes.push(Note::Aws(format!(
                         "{kind} {name} in {sr} holds the primary's address{}",
                         match &store {

@@ -10,6 +10,8 @@ use crate::model::Side;
 pub enum Note {
     /// `from terraform: module.dr.aws_db_instance.replica`
     Terraform(String),
+    /// `from tag app=orders: arn:…`, `from stack orders in us-east-1: Replica (AWS::RDS::DBInstance)`
+    From(String),
     /// `read from AWS: desired 4 in us-east-1`
     Aws(String),
     /// `CHECK: …`: a guess, or something the user should decide.
@@ -20,6 +22,7 @@ impl Note {
     pub fn line(&self) -> String {
         match self {
             Note::Terraform(a) => format!("# from terraform: {a}"),
+            Note::From(a) => format!("# from {a}"),
             Note::Aws(a) => format!("# read from AWS: {a}"),
             Note::Check(a) => format!("# CHECK: {a}"),
         }
@@ -72,8 +75,9 @@ pub struct DbDraft {
     pub security_groups: Vec<String>,
     pub instance_class: Option<String>,
     pub endpoint: Option<EndpointStore>,
-    /// Candidate endpoint stores in the standby region: (kind "parameter"/"secret", name, address).
-    pub store_candidates: Vec<(String, String, String)>,
+    /// Candidate endpoint stores in the standby region: (kind "parameter"/"secret", name, where
+    /// it was found).
+    pub store_candidates: Vec<(String, String, Note)>,
     /// The primary's address as Terraform recorded it (AWS's wins once read).
     pub primary_address: Option<String>,
     pub notes: Vec<Note>,

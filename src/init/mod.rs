@@ -7,6 +7,9 @@
 
 pub mod confirm;
 pub mod draft;
+pub mod find;
+mod found;
+pub mod gather;
 pub mod pair;
 pub mod terraform;
 pub mod write;
@@ -26,6 +29,12 @@ pub struct Options {
     pub primary: String,
     pub standby: String,
     pub terraform_states: Vec<PathBuf>,
+    /// `--tag KEY=VALUE`, as given.
+    pub tags: Vec<String>,
+    /// `--stack NAME`: the same name in both regions.
+    pub stack: Option<String>,
+    pub primary_stack: Option<String>,
+    pub standby_stack: Option<String>,
     /// `-` writes to standard output; default `<name>.toml`.
     pub output: Option<PathBuf>,
     pub draft: bool,
@@ -57,9 +66,10 @@ pub fn validate(opts: &Options) -> Result<(), Failure> {
             opts.primary
         )));
     }
-    if opts.terraform_states.is_empty() {
+    let sources = aws_sources(opts)?;
+    if opts.terraform_states.is_empty() && sources.is_empty() {
         return Err(Failure::usage(
-            "init needs a source: --terraform-state FILE (repeatable)",
+            "init needs a source: --terraform-state FILE, --tag KEY=VALUE or --stack NAME",
         ));
     }
     if let Some(p) = opts.output.as_deref().filter(|p| *p != Path::new("-"))
@@ -74,8 +84,55 @@ pub fn validate(opts: &Options) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Reads every state file and pairs what they hold: no AWS call yet.
-pub fn read_terraform(opts: &Options) -> Result<Draft, Failure> {
+/// What the flags ask to find in AWS: the tags (all must match), the stacks.
+pub fn aws_sources(opts: &Options) -> Result<Vec<gather::Source>, Failure> {
+    let mut out = Vec::new();
+    if !opts.tags.is_empty() {
+        let mut tags: Vec<(String, String)> = Vec::new();
+        for t in &opts.tags {
+            let Some((k, v)) = t.split_once('=').filter(|(k, _)| !k.trim().is_empty()) else {
+                return Err(Failure::usage(format!(
+                    "--tag {t}: expected KEY=VALUE (e.g. --tag app=orders)"
+                )));
+            };
+            match tags.iter().find(|(x, _)| x == k) {
+                Some((_, old)) if old != v => {
+                    return Err(Failure::usage(format!(
+                        "--tag {k} given twice ({old}, {v}): every tag must match, and a \
+                         resource has one value per key"
+                    )));
+                }
+                Some(_) => {}
+                None => tags.push((k.to_string(), v.to_string())),
+            }
+        }
+        out.push(gather::Source::Tags(tags));
+    }
+    let stacks = match (&opts.stack, &opts.primary_stack, &opts.standby_stack) {
+        (None, None, None) => None,
+        (Some(s), None, None) => Some((s.clone(), s.clone())),
+        (None, Some(p), Some(s)) => Some((p.clone(), s.clone())),
+        (Some(_), _, _) => {
+            return Err(Failure::usage(
+                "--stack names the stack of both regions: give it, or --primary-stack and \
+                 --standby-stack, not both",
+            ));
+        }
+        _ => {
+            return Err(Failure::usage(
+                "--primary-stack and --standby-stack go together (--stack NAME: the same name \
+                 in both regions)",
+            ));
+        }
+    };
+    if let Some((primary, standby)) = stacks {
+        out.push(gather::Source::Stacks { primary, standby });
+    }
+    Ok(out)
+}
+
+/// Reads every state file: no AWS call yet.
+pub fn terraform_resources(opts: &Options) -> Result<Vec<terraform::TfResource>, Failure> {
     let mut all = Vec::new();
     for path in &opts.terraform_states {
         let shown = path.display().to_string();
@@ -84,29 +141,51 @@ pub fn read_terraform(opts: &Options) -> Result<Draft, Failure> {
         let resources = terraform::parse(&text, &shown).map_err(|e| Failure::config(e.0))?;
         all.extend(resources);
     }
+    if !opts.terraform_states.is_empty()
+        && !all.iter().any(
+            |r| matches!(r.region.as_deref(), Some(x) if x == opts.primary || x == opts.standby),
+        )
+    {
+        return Err(Failure::config(format!(
+            "nothing in {} is in {} or {}: are these the estate's regions?",
+            terraform_sources(opts).join(", "),
+            opts.primary,
+            opts.standby
+        )));
+    }
+    Ok(all)
+}
+
+fn terraform_sources(opts: &Options) -> Vec<String> {
+    opts.terraform_states
+        .iter()
+        .map(|p| format!("terraform state {}", p.display()))
+        .collect()
+}
+
+/// Pairs what every source found into a draft: no AWS call.
+pub fn assemble(all: Vec<terraform::TfResource>, opts: &Options) -> Result<Draft, Failure> {
     let res = pair::Resources {
         all,
         several_files: opts.terraform_states.len() > 1,
     };
     let mut d = pair::pair(&res, &opts.primary, &opts.standby);
-    d.sources = opts
-        .terraform_states
-        .iter()
-        .map(|p| format!("terraform state {}", p.display()))
-        .collect();
-    if !res
-        .all
-        .iter()
-        .any(|r| d.side_of(r.region.as_deref()).is_some())
-    {
-        return Err(Failure::config(format!(
-            "nothing in {} is in {} or {}: are these the estate's regions?",
-            d.sources.join(", "),
+    d.sources = terraform_sources(opts);
+    for s in aws_sources(opts)? {
+        d.sources.push(format!(
+            "{} in {} and {}",
+            s.label(),
             opts.primary,
             opts.standby
-        )));
+        ));
     }
     Ok(d)
+}
+
+/// Reads every state file and pairs what they hold: no AWS call yet.
+pub fn read_terraform(opts: &Options) -> Result<Draft, Failure> {
+    let all = terraform_resources(opts)?;
+    assemble(all, opts)
 }
 
 /// The estate's name: the one asked for, else the primary database's (without `-db`), else
@@ -229,9 +308,21 @@ pub fn write_out(text: &str, d: &Draft, opts: &Options) -> Result<Option<PathBuf
 }
 
 /// The whole command: read, confirm with `aws`, write.
-pub async fn run(opts: &Options, aws: &dyn confirm::Reader) -> Result<Outcome, Failure> {
+pub async fn run(opts: &Options, aws: &dyn find::Finder) -> Result<Outcome, Failure> {
     validate(opts)?;
-    let mut d = read_terraform(opts)?;
+    let mut all = terraform_resources(opts)?;
+    for source in aws_sources(opts)? {
+        let found = gather::gather(&source, &opts.primary, &opts.standby, aws)
+            .await
+            .map_err(|e| match e {
+                gather::GatherError::Nothing(line) => Failure::config(line),
+                gather::GatherError::Aws(e) => {
+                    Failure::aws(format!("init: reading AWS: {e}; nothing written"))
+                }
+            })?;
+        all.extend(found);
+    }
+    let mut d = assemble(all, opts)?;
     confirm::confirm(&mut d, aws)
         .await
         .map_err(|e| Failure::aws(format!("init: reading AWS: {e}; nothing written")))?;

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use super::draft::*;
-use super::terraform::TfResource;
+use super::terraform::{Origin, TfResource};
 use crate::model::Side;
 
 /// The resources of every state given, and how a note names one of them.
@@ -22,11 +22,18 @@ impl Resources {
             .filter(move |r| kinds.contains(&r.kind.as_str()))
     }
     pub fn note(&self, r: &TfResource) -> Note {
-        if self.several_files {
+        if r.origin == Origin::Aws {
+            Note::From(format!("{}: {}", r.file, r.address))
+        } else if self.several_files {
             Note::Terraform(format!("{} in {}", r.address, r.file))
         } else {
             Note::Terraform(r.address.clone())
         }
+    }
+    /// What one attribute of a Terraform resource said; nothing for one read from AWS (what
+    /// AWS says is noted when it is confirmed).
+    fn attr_note(&self, r: &TfResource, attr: String) -> Option<Note> {
+        (r.origin == Origin::Terraform).then(|| Note::Terraform(format!("{}.{attr}", r.address)))
     }
     fn files(&self) -> String {
         let files: BTreeSet<&str> = self.all.iter().map(|r| r.file.as_str()).collect();
@@ -153,10 +160,8 @@ fn database(res: &Resources, d: &mut Draft) {
             db.primary_address = p.str("address").map(str::to_string);
         }
         db.notes.push(res.note(rep));
-        db.notes.push(Note::Terraform(format!(
-            "{}.replicate_source_db = {source}",
-            rep.address
-        )));
+        db.notes
+            .extend(res.attr_note(rep, format!("replicate_source_db = {source}")));
         if replicas.len() > 1 {
             let others: Vec<&str> = replicas[1..]
                 .iter()
@@ -298,10 +303,8 @@ fn database(res: &Resources, d: &mut Draft) {
                 } else {
                     "secret"
                 };
-                let Note::Terraform(from) = res.note(r) else {
-                    continue;
-                };
-                db.store_candidates.push((kind.into(), name.into(), from));
+                db.store_candidates
+                    .push((kind.into(), name.into(), res.note(r)));
             }
         }
     }
@@ -488,7 +491,7 @@ fn target_groups(res: &Resources, d: &mut Draft) {
                 res.of(&["aws_autoscaling_group"])
                     .find(|g| g.strings("target_group_arns").iter().any(|x| x == parn))
                     .and_then(|g| {
-                        notes.push(Note::Terraform(format!("{}.target_group_arns", g.address)));
+                        notes.extend(res.attr_note(g, "target_group_arns".into()));
                         g.str("name").map(str::to_string)
                     })
             });

@@ -21,8 +21,19 @@ pub struct TfResource {
     /// The provider configuration: `aws`, or `aws.west` for an alias.
     pub provider: String,
     pub region: Option<String>,
-    /// The state file it came from, as the user named it.
+    /// The state file it came from, as the user named it; for a resource found in AWS, the
+    /// source that found it (`tag app=orders`, `stack orders in us-east-1`).
     pub file: String,
+    pub origin: Origin,
+}
+
+/// Where a resource was found: a Terraform state, or AWS itself (by tag or in a stack), whose
+/// values are then what AWS answered, written with Terraform's attribute names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Origin {
+    #[default]
+    Terraform,
+    Aws,
 }
 
 impl TfResource {
@@ -170,6 +181,7 @@ fn from_raw_v4(obj: &Map<String, Value>, file: &str) -> Result<Vec<TfResource>, 
                 provider: provider.clone(),
                 region: None,
                 file: file.to_string(),
+                origin: Origin::Terraform,
             });
         }
     }
@@ -279,6 +291,7 @@ fn walk_module(
             provider,
             region,
             file: file.to_string(),
+            origin: Origin::Terraform,
         });
     }
     for child in module

@@ -23,6 +23,7 @@ fn r(address: &str, region: Option<&str>, values: serde_json::Value) -> TfResour
         provider: "aws".into(),
         region: region.map(str::to_string),
         file: "s.tfstate".into(),
+        origin: Default::default(),
     }
 }
 
@@ -274,6 +275,8 @@ fn healthy_aws() -> Table {
         failover: None,
         values: vec!["web-use1.elb.amazonaws.com".into()],
         alias: None,
+        evaluate_target_health: false,
+        ttl: Some(60),
         health_check: None,
     }];
     t.checks = vec!["hc-s".into()];

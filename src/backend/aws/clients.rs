@@ -304,3 +304,21 @@ pub async fn global_clients(
     };
     (of(&sdk), of(&for_changes(&sdk)))
 }
+
+/// The clients only `drconsole init` reads: the Resource Groups Tagging API and CloudFormation,
+/// for one region.
+#[derive(Debug, Clone)]
+pub struct FinderClients {
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
+    pub cloudformation: aws_sdk_cloudformation::Client,
+}
+
+pub async fn finder_clients(estate: &Estate, side: Side, counter: &CallCounter) -> FinderClients {
+    let cfg = estate.region(side);
+    let sdk = load_sdk_config(cfg, estate.call_timeout.0).await;
+    let ep = cfg.endpoint_url.as_deref();
+    FinderClients {
+        tagging: client!(aws_sdk_resourcegroupstagging, &sdk, ep, counter),
+        cloudformation: client!(aws_sdk_cloudformation, &sdk, ep, counter),
+    }
+}

@@ -4,9 +4,18 @@
 //! alarms per `DescribeAlarms`. A secret's or parameter's value is compared here and dropped:
 //! only whether it matched leaves this module.
 
+mod cache;
+mod find;
+mod store;
+
+use store::matches;
+
 use async_trait::async_trait;
 
-use super::clients::{CallCounter, GlobalClients, RegionClients, global_clients, region_clients};
+use super::clients::{
+    CallCounter, FinderClients, GlobalClients, RegionClients, finder_clients, global_clients,
+    region_clients,
+};
 use super::errors::sdk_error;
 use crate::backend::BackendError;
 use crate::config::{Capacity, Estate, RegionConfig};
@@ -18,7 +27,11 @@ pub struct Discovery {
     primary: RegionClients,
     standby: RegionClients,
     global: GlobalClients,
+    finders: [FinderClients; 2],
     counter: CallCounter,
+    /// What was read once is not read again in the same `init` (a database found by tag is
+    /// confirmed from the same answer).
+    cache: cache::Cache,
 }
 
 impl Discovery {
@@ -29,22 +42,33 @@ impl Discovery {
     ) -> Result<Discovery, String> {
         let estate = regions_only(primary, standby)?;
         let counter = CallCounter::default();
-        let ((p, _), (s, _), (g, _)) = futures::join!(
+        let ((p, _), (s, _), (g, _), fp, fs) = futures::join!(
             region_clients(&estate, Side::Primary, &counter),
             region_clients(&estate, Side::Standby, &counter),
-            global_clients(&estate, &counter)
+            global_clients(&estate, &counter),
+            finder_clients(&estate, Side::Primary, &counter),
+            finder_clients(&estate, Side::Standby, &counter)
         );
         Ok(Discovery {
             primary: p,
             standby: s,
             global: g,
+            finders: [fp, fs],
             counter,
+            cache: cache::Cache::default(),
         })
     }
 
     /// Every HTTP attempt so far, by operation (`ECS.DescribeServices`).
     pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
         self.counter.snapshot()
+    }
+
+    fn finder(&self, side: Side) -> &FinderClients {
+        match side {
+            Side::Primary => &self.finders[0],
+            Side::Standby => &self.finders[1],
+        }
     }
 
     fn of(&self, side: Side) -> &RegionClients {
@@ -84,25 +108,29 @@ fn clamp(v: Option<i32>) -> u32 {
     v.and_then(|v| u32::try_from(v).ok()).unwrap_or(0)
 }
 
-/// How a stored value relates to `address`: the whole value, or one key of a JSON object.
-fn matches(value: &str, address: &str) -> StoreMatch {
-    let same = |v: &str| v.trim().trim_end_matches('.').eq_ignore_ascii_case(address);
-    if same(value) {
-        return StoreMatch::Whole;
+/// A record name as compared and written: no final dot, lower case.
+pub(super) fn norm_name(s: &str) -> String {
+    s.trim_end_matches('.').to_ascii_lowercase()
+}
+
+pub(super) fn record_info(s: &aws_sdk_route53::types::ResourceRecordSet) -> RecordInfo {
+    RecordInfo {
+        name: norm_name(s.name()),
+        kind: s.r#type().as_str().to_string(),
+        set_identifier: s.set_identifier().map(str::to_string),
+        failover: s.failover().map(|f| f.as_str().to_string()),
+        values: s
+            .resource_records()
+            .iter()
+            .map(|r| r.value().to_string())
+            .collect(),
+        alias: s
+            .alias_target()
+            .map(|a| (a.dns_name().to_string(), a.hosted_zone_id().to_string())),
+        evaluate_target_health: s.alias_target().is_some_and(|a| a.evaluate_target_health()),
+        ttl: s.ttl(),
+        health_check: s.health_check_id().map(str::to_string),
     }
-    if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(value) {
-        for key in ["host", "hostname", "endpoint", "address"] {
-            if m.get(key).and_then(|v| v.as_str()).is_some_and(same) {
-                return StoreMatch::JsonKey(key.to_string());
-            }
-        }
-        for (k, v) in &m {
-            if v.as_str().is_some_and(same) {
-                return StoreMatch::JsonKey(k.clone());
-            }
-        }
-    }
-    StoreMatch::Other
 }
 
 #[async_trait]
@@ -112,6 +140,9 @@ impl Reader for Discovery {
         side: Side,
         id: &str,
     ) -> Result<Option<DbInstanceInfo>, BackendError> {
+        if let Some(known) = self.cache.db(side, id) {
+            return Ok(known);
+        }
         let c = self.of(side);
         let out = c
             .rds
@@ -121,10 +152,13 @@ impl Reader for Discovery {
             .await
             .map_err(|e| sdk_error(c.ctx(), "rds:DescribeDBInstances", id, e));
         let out = match out {
-            Err(e) if not_found(&e) => return Ok(None),
+            Err(e) if not_found(&e) => {
+                self.cache.put_db(side, id, None);
+                return Ok(None);
+            }
             other => other?,
         };
-        Ok(out.db_instances().first().map(|db| DbInstanceInfo {
+        let found = out.db_instances().first().map(|db| DbInstanceInfo {
             id: db.db_instance_identifier().unwrap_or(id).to_string(),
             arn: db.db_instance_arn().unwrap_or_default().to_string(),
             address: db.endpoint().and_then(|e| e.address()).map(str::to_string),
@@ -138,7 +172,9 @@ impl Reader for Discovery {
                 .map(|s| s.to_string())
                 .collect(),
             class: db.db_instance_class().map(str::to_string),
-        }))
+        });
+        self.cache.put_db(side, id, found.clone());
+        Ok(found)
     }
 
     async fn db_cluster(&self, side: Side, id: &str) -> Result<Option<ClusterInfo>, BackendError> {
@@ -208,6 +244,9 @@ impl Reader for Discovery {
         side: Side,
         names: &[String],
     ) -> Result<Vec<(String, Capacity)>, BackendError> {
+        if let Some(known) = self.cache.asgs(side, names) {
+            return Ok(known);
+        }
         let c = self.of(side);
         let calls = names.chunks(ASG_BATCH).map(|batch| {
             let req = c
@@ -305,6 +344,10 @@ impl Reader for Discovery {
     }
 
     async fn records(&self, zone_id: &str, name: &str) -> Result<Vec<RecordInfo>, BackendError> {
+        if let Some(all) = self.cache.zone(zone_id) {
+            let wanted = norm_name(name);
+            return Ok(all.into_iter().filter(|r| r.name == wanted).collect());
+        }
         let g = &self.global;
         let out = g
             .route53
@@ -322,31 +365,19 @@ impl Reader for Discovery {
                     e,
                 )
             })?;
-        let norm = |s: &str| s.trim_end_matches('.').to_ascii_lowercase();
-        let wanted = norm(name);
+        let wanted = norm_name(name);
         Ok(out
             .resource_record_sets()
             .iter()
-            .filter(|s| norm(s.name()) == wanted)
-            .map(|s| RecordInfo {
-                name: norm(s.name()),
-                kind: s.r#type().as_str().to_string(),
-                set_identifier: s.set_identifier().map(str::to_string),
-                failover: s.failover().map(|f| f.as_str().to_string()),
-                values: s
-                    .resource_records()
-                    .iter()
-                    .map(|r| r.value().to_string())
-                    .collect(),
-                alias: s
-                    .alias_target()
-                    .map(|a| (a.dns_name().to_string(), a.hosted_zone_id().to_string())),
-                health_check: s.health_check_id().map(str::to_string),
-            })
+            .filter(|s| norm_name(s.name()) == wanted)
+            .map(record_info)
             .collect())
     }
 
     async fn health_check_exists(&self, id: &str) -> Result<bool, BackendError> {
+        if let Some(known) = self.cache.check(id) {
+            return Ok(known);
+        }
         let g = &self.global;
         match g
             .route53
@@ -447,27 +478,5 @@ impl Reader for Discovery {
             Err(e) if not_found(&e) => Ok(false),
             Err(e) => Err(e),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_stored_value_matches_whole_or_by_json_key_and_says_nothing_else() {
-        let a = "db.abc.us-east-1.rds.amazonaws.com";
-        assert_eq!(matches(a, a), StoreMatch::Whole);
-        assert_eq!(matches(&format!(" {a}. "), a), StoreMatch::Whole);
-        assert_eq!(
-            matches(&format!(r#"{{"host":"{a}","password":"p"}}"#), a),
-            StoreMatch::JsonKey("host".into())
-        );
-        assert_eq!(
-            matches(&format!(r#"{{"writer":"{a}"}}"#), a),
-            StoreMatch::JsonKey("writer".into())
-        );
-        assert_eq!(matches(r#"{"host":"other"}"#, a), StoreMatch::Other);
-        assert_eq!(matches("", a), StoreMatch::Other);
     }
 }
