@@ -39,6 +39,33 @@ pub struct Loop {
     pub theme: Theme,
     /// The runbooks' evaluations as they are made (see [`crate::evaluate::schedule`]).
     pub evaluations: Option<mpsc::UnboundedReceiver<Vec<crate::model::Evaluation>>>,
+    /// File work done off the UI thread on the operator's behalf, and its answers.
+    pub chores: Chores,
+}
+
+/// File work the loop hands to a blocking task (a finding: an audit line and both reports
+/// written again, which reads the whole audit log), and the answers it sends back.
+pub struct Chores {
+    tx: mpsc::UnboundedSender<Chore>,
+    rx: mpsc::UnboundedReceiver<Chore>,
+}
+
+impl Default for Chores {
+    fn default() -> Chores {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Chores { tx, rx }
+    }
+}
+
+/// What a chore answered.
+#[derive(Debug)]
+pub enum Chore {
+    /// A finding was added to run `run_id`'s report, or why not.
+    Finding {
+        run_id: String,
+        text: String,
+        result: Result<(), String>,
+    },
 }
 
 /// The next evaluation; never resolves when none are made.
@@ -123,6 +150,7 @@ impl Loop {
                     // The engine is gone: its last event has been applied.
                     None => self.engine_gone(app),
                 },
+                Some(chore) = self.chores.rx.recv() => self.apply_chore(chore, app),
                 Some(evaluations) = next_evaluation(&mut self.evaluations) => {
                     app.evaluated = Some((evaluations, Instant::now()));
                     app.dirty = true;
@@ -267,7 +295,8 @@ impl Loop {
                     );
                 }
             }
-            Some(Effect::StartRun(item)) => self.start_run(item, app),
+            Some(Effect::StartRun { item, drill }) => self.start_run(item, drill, app),
+            Some(Effect::Finding { run_id, text }) => self.add_finding(run_id, text, app),
             Some(Effect::Run(command)) => {
                 if let Some(handle) = &self.run {
                     let _ = handle.commands.send(command);
@@ -287,9 +316,10 @@ impl Loop {
             }
             Some(Effect::TakeOver(typed)) => {
                 let item = app.run.as_ref().and_then(|r| r.started_as.clone());
+                let drill = app.run.as_ref().is_some_and(|r| r.drill);
                 if let (Some(item), Some(ctx)) = (item, self.runner.as_mut()) {
                     ctx.lock.take_over = Some(typed);
-                    self.start_run(item, app);
+                    self.start_run(item, drill, app);
                     if let Some(ctx) = self.runner.as_mut() {
                         ctx.lock.take_over = None;
                     }
@@ -299,7 +329,62 @@ impl Loop {
         }
     }
 
-    fn start_run(&mut self, item: PickItem, app: &mut App) {
+    /// Adds a finding on a blocking task: the answer comes back as a [`Chore`].
+    fn add_finding(&mut self, run_id: String, text: String, app: &mut App) {
+        let Some(ctx) = &self.runner else {
+            app.set_notice("read-only: no finding can be added".into(), Instant::now());
+            return;
+        };
+        let (state_dir, audit_path) = (ctx.state_dir.clone(), ctx.audit_path.clone());
+        let tx = self.chores.tx.clone();
+        app.set_notice(
+            format!("adding the finding to {run_id}'s report…"),
+            Instant::now(),
+        );
+        tokio::task::spawn_blocking(move || {
+            let result = runbook::report::add_finding(&state_dir, &audit_path, &run_id, &text);
+            let _ = tx.send(Chore::Finding {
+                run_id,
+                text,
+                result,
+            });
+        });
+    }
+
+    /// The next chore's answer, once it comes (what the loop would apply next).
+    pub async fn next_chore(&mut self) -> Option<Chore> {
+        self.chores.rx.recv().await
+    }
+
+    pub fn apply_chore(&mut self, chore: Chore, app: &mut App) {
+        match chore {
+            Chore::Finding {
+                run_id,
+                text,
+                result,
+            } => {
+                let shown = app.run.as_mut().filter(|r| r.run_id == run_id);
+                match result {
+                    Ok(()) => {
+                        let n = match shown {
+                            Some(run) => {
+                                run.findings.push(text);
+                                run.findings.len()
+                            }
+                            None => 1,
+                        };
+                        app.set_notice(
+                            format!("finding {n} added to {run_id}'s report (md and html)"),
+                            Instant::now(),
+                        );
+                    }
+                    Err(e) => app.set_notice(format!("finding NOT added: {e}"), Instant::now()),
+                }
+            }
+        }
+    }
+
+    fn start_run(&mut self, item: PickItem, drill: bool, app: &mut App) {
         let Some(mut ctx) = self.runner.clone() else {
             app.set_notice(
                 "read-only: runbooks are not available".into(),
@@ -309,6 +394,7 @@ impl Loop {
         };
         // As last read by the pollers: the engine refuses a live run on them, and records them.
         ctx.accounts = app.accounts();
+        ctx.drill = drill;
         let pace = ctx.pace.scale;
         let picked = item.clone();
         let started = match item {
@@ -322,6 +408,7 @@ impl Loop {
             Ok(handle) => {
                 let mut view = RunView::new(pace);
                 view.started_as = Some(picked);
+                view.drill = drill;
                 app.run = Some(view);
                 app.dashboard_in_run = false;
                 self.run = Some(handle);
