@@ -1015,3 +1015,118 @@ async fn a_drill_marked_in_the_list_is_recorded_and_a_finding_typed_reaches_both
     );
     assert_eq!(c.audit().matches("\"finding\"").count(), 1);
 }
+
+/// The built-in estate with `[coordination] approval = "irreversible"`: on the simulator the
+/// requests and approvals are files under the state directory's approvals/.
+fn estate_needing_approval() -> drconsole::config::Estate {
+    let mut estate = built_in_estate();
+    estate.coordination = Some(
+        toml::from_str("table = \"drconsole-runs\"\napproval = \"irreversible\"\n")
+            .expect("[coordination]"),
+    );
+    estate
+}
+
+fn promotions(c: &Console) -> usize {
+    c.backend
+        .actions()
+        .iter()
+        .filter(|a| matches!(a, Action::PromoteReplica { .. }))
+        .count()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_following_console_approves_the_waiting_step_and_the_promotion_happens_once() {
+    // Operator A confirms the promotion; the step waits for another operator.
+    let mut a = console_of(estate_needing_approval(), false, None);
+    a.poll_once().await;
+    a.start("failover");
+    confirm_endpoint(&mut a).await;
+    let prompt = confirm_prompt(a.until_question().await);
+    let phrase = prompt.type_to_confirm.clone().expect("typed");
+    a.press(KeyCode::Char('y'));
+    a.type_text(&phrase);
+    a.press(KeyCode::Enter);
+    a.pump(2).await;
+    let step = match a.until_question().await {
+        Some(Question::Approval { wait, .. }) => wait.step,
+        other => panic!("expected the approval wait, got {other:?}"),
+    };
+    assert_eq!(step, prompt.step);
+    a.pump(30).await;
+    assert_eq!(promotions(&a), 0, "nothing is promoted before the approval");
+    assert!(a.audit().contains("approval_requested"), "{}", a.audit());
+    let files = std::fs::read_dir(a.dir.path().join("approvals"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert!(files > 0, "the request is a file under approvals/");
+
+    // Operator B, on the same estate and state directory, is refused the run and follows it.
+    let mut b = console_of(estate_needing_approval(), false, None);
+    b.event_loop.runner.as_mut().expect("runner").state_dir = a.dir.path().to_path_buf();
+    b.event_loop.runner.as_mut().expect("runner").user = "second".into();
+    b.poll_once().await;
+    b.start("failover");
+    b.pump(8).await;
+    b.press(KeyCode::Char('y'));
+    b.pump(3).await;
+    let view = b.app.run.as_ref().expect("following");
+    assert!(view.is_following());
+    match &view.question {
+        Some(Question::Approval { wait, .. }) => {
+            assert_eq!(wait.step, step);
+            assert!(wait.requested_by.starts_with("commander@"), "{wait:?}");
+            assert!(
+                wait.plan
+                    .iter()
+                    .any(|l| l.contains("rds:PromoteReadReplica")),
+                "the approver sees the plan A confirmed: {:?}",
+                wait.plan
+            );
+        }
+        other => panic!("the follower shows the request, got {other:?}"),
+    }
+    let shown = screen(&b);
+    assert!(shown.contains("APPROVAL REQUESTED"), "{shown}");
+
+    // A wrong step id approves nothing.
+    b.press(KeyCode::Char('a'));
+    b.type_text("no-such-step");
+    b.press(KeyCode::Enter);
+    b.pump(3).await;
+    a.pump(6).await;
+    assert_eq!(promotions(&a), 0, "a wrong id approves nothing");
+    assert!(!b.audit().contains("approval_given"));
+
+    // `a`, the step id, Enter: approved, audited on B's side.
+    b.press(KeyCode::Char('a'));
+    b.type_text(&step);
+    b.press(KeyCode::Enter);
+    b.pump(3).await;
+    let given = b
+        .audit()
+        .lines()
+        .find(|l| l.contains("\"approval_given\""))
+        .map(str::to_string)
+        .expect("approval_given audited");
+    assert!(
+        given.contains("\"user\":\"second\"") && given.contains("\"from\":\"console\""),
+        "{given}"
+    );
+
+    // A's run reads the approval and goes on: the promotion, once.
+    a.pump(10).await;
+    assert_eq!(promotions(&a), 1, "{:?}", a.backend.actions());
+    let audit = a.audit();
+    assert_eq!(audit.matches("\"approval_granted\"").count(), 1, "{audit}");
+
+    // Approving again from the follower changes nothing on A's side.
+    b.press(KeyCode::Char('a'));
+    b.type_text(&step);
+    b.press(KeyCode::Enter);
+    b.pump(3).await;
+    a.pump(60).await;
+    assert_eq!(a.audit().matches("\"approval_granted\"").count(), 1);
+    assert_eq!(promotions(&a), 1, "the promotion happens once");
+    assert_eq!(promotions(&b), 0, "the follower calls nothing");
+}
