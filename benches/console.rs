@@ -150,6 +150,7 @@ fn long_run(services: usize) -> drconsole::app::RunView {
             runbook: "failover".into(),
             mode: RunMode::Live,
             resumed: false,
+            drill: false,
             journal: "bench.json".into(),
             steps,
         },
@@ -306,6 +307,7 @@ fn spawn_console_with(
             run: None,
             theme: Theme::dark(),
             evaluations: None,
+            chores: Default::default(),
         }
         .run(&mut terminal, &mut app)
         .await

@@ -428,6 +428,7 @@ async fn console(cli: &Cli, target: Target, theme: Theme) -> Result<(), Failure>
             Arc::new(target.estate.clone()),
             target.backend.clone(),
         )),
+        chores: Default::default(),
     };
     console::run_interactive(event_loop, input_tx, &mut app)
         .await

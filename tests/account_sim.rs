@@ -363,7 +363,7 @@ async fn an_unverifiable_primary_pin_does_not_refuse_a_failover_that_never_calls
     app.picker.as_mut().expect("picker").selected = at("failover");
     let effect = app.apply_command(Command::Select);
     assert!(
-        matches!(effect, Some(Effect::StartRun(PickItem::Start(ref n))) if n == "failover"),
+        matches!(effect, Some(Effect::StartRun { item: PickItem::Start(ref n), drill: false }) if n == "failover"),
         "{effect:?} {:?}",
         app.notice
     );

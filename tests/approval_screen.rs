@@ -81,6 +81,7 @@ fn the_waiting_run_names_the_command_the_time_left_and_the_whole_plan() {
         runbook: "failover".into(),
         mode: RunMode::Live,
         resumed: false,
+        drill: false,
         journal: "j".into(),
         steps: steps(),
     });

@@ -35,7 +35,15 @@ struct Console {
 /// A console over a new simulated estate, or over `resume`'s estate and state directory
 /// (a console started again after a crash: AWS kept its state, the disk kept the journal).
 fn console(read_only: bool, resume: Option<(Arc<Simulator>, TempDir)>) -> Console {
-    let estate = built_in_estate();
+    console_of(built_in_estate(), read_only, resume)
+}
+
+/// [`console`] over `estate`.
+fn console_of(
+    estate: drconsole::config::Estate,
+    read_only: bool,
+    resume: Option<(Arc<Simulator>, TempDir)>,
+) -> Console {
     let (sim, dir) = match resume {
         Some((sim, dir)) => (sim, Some(dir)),
         None => {
@@ -78,6 +86,7 @@ fn console(read_only: bool, resume: Option<(Arc<Simulator>, TempDir)>) -> Consol
             run: None,
             theme: Theme::dark(),
             evaluations: None,
+            chores: Default::default(),
         },
         backend,
         sim,
@@ -894,4 +903,230 @@ async fn an_expired_lease_is_taken_over_only_after_typing_its_holder() {
     );
     let prompt = confirm_prompt(c.until_question().await);
     assert_eq!(prompt.step, "endpoint", "the failover runs");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_drill_marked_in_the_list_is_recorded_and_a_finding_typed_reaches_both_reports() {
+    let mut c = console(false, None);
+    c.press(KeyCode::Char('x'));
+    // `d` marks the run a drill; twice is a real incident again; a third time a drill.
+    for expect in [true, false, true] {
+        c.press(KeyCode::Char('d'));
+        assert_eq!(c.app.picker.as_ref().map(|p| p.drill), Some(expect));
+    }
+    let idx = c
+        .app
+        .picker
+        .as_ref()
+        .and_then(|p| {
+            p.items
+                .iter()
+                .position(|i| *i == PickItem::Start("failover".into()))
+        })
+        .expect("failover listed");
+    for _ in 0..idx {
+        c.press(KeyCode::Down);
+    }
+    c.press(KeyCode::Enter);
+    confirm_prompt(c.until_question().await);
+    let run = c.app.run.as_ref().expect("run");
+    assert!(run.drill, "the run view says DRILL");
+    assert!(screen(&c).contains(" DRILL "), "{}", screen(&c));
+    let run_id = run.run_id.clone();
+    // A finding before the run has finished is refused: no typing starts.
+    c.press(KeyCode::Char('n'));
+    assert!(c.app.typing.is_none());
+    c.press(KeyCode::Char('A'));
+    c.pump(5).await;
+    assert!(c.app.run.as_ref().is_some_and(|r| r.summary.is_some()));
+
+    // The journal and the run's first audit line record the drill, as `--drill` does.
+    let journal =
+        Journal::load(&Journal::dir(c.dir.path()).join(format!("{run_id}.json"))).expect("journal");
+    assert!(journal.drill);
+    let started = c
+        .audit()
+        .lines()
+        .find(|l| l.contains("\"run_started\"") && l.contains(&run_id))
+        .map(str::to_string)
+        .expect("run_started");
+    assert!(started.contains("\"drill\":true"), "{started}");
+
+    // `n`, a line typed with keys bound elsewhere (q, y, A, d), Enter.
+    c.press(KeyCode::Char('n'));
+    let text = "replica lag alarm paged late; quorum yes, d/A keys ok";
+    c.type_text(text);
+    assert!(!c.app.should_quit);
+    assert!(
+        screen(&c).contains("finding (one line, audited)"),
+        "{}",
+        screen(&c)
+    );
+    c.press(KeyCode::Enter);
+    assert!(c.app.typing.is_none());
+    let chore = c
+        .event_loop
+        .next_chore()
+        .await
+        .expect("the finding's answer");
+    c.event_loop.apply_chore(chore, &mut c.app);
+    assert_eq!(
+        c.app.run.as_ref().map(|r| r.findings.clone()),
+        Some(vec![text.to_string()])
+    );
+    let line = c
+        .audit()
+        .lines()
+        .find(|l| l.contains("\"finding\""))
+        .map(str::to_string)
+        .expect("an audited finding");
+    assert!(line.contains(text) && line.contains(&run_id), "{line}");
+    let md_path = journal.report_path_in(c.dir.path());
+    let md = std::fs::read_to_string(&md_path).expect("report.md");
+    assert!(md.contains("- kind: drill"), "{md}");
+    assert!(md.contains("## Findings") && md.contains(text), "{md}");
+    let html = std::fs::read_to_string(md_path.with_extension("html")).expect("report.html");
+    assert!(html.contains("class=\"banner drill\">DRILL</p>"), "{html}");
+    assert!(
+        html.contains("replica lag alarm paged late"),
+        "the finding: {html}"
+    );
+    // The audit chain still verifies with the finding in it.
+    let path = c.dir.path().join("audit.jsonl");
+    let bytes = std::fs::read(&path).expect("audit log");
+    let report = drconsole::runbook::audit::verify::verify_bytes(&path, &bytes, None);
+    assert_eq!(
+        report.verdict(),
+        drconsole::runbook::audit::verify::Verdict::Intact,
+        "{report:?}"
+    );
+
+    // An empty finding adds nothing.
+    c.press(KeyCode::Char('n'));
+    c.press(KeyCode::Enter);
+    assert!(c.app.typing.is_none());
+    assert!(
+        c.app
+            .notice
+            .as_ref()
+            .is_some_and(|(n, _)| n.contains("needs some text")),
+        "{:?}",
+        c.app.notice
+    );
+    assert_eq!(c.audit().matches("\"finding\"").count(), 1);
+}
+
+/// The built-in estate with `[coordination] approval = "irreversible"`: on the simulator the
+/// requests and approvals are files under the state directory's approvals/.
+fn estate_needing_approval() -> drconsole::config::Estate {
+    let mut estate = built_in_estate();
+    estate.coordination = Some(
+        toml::from_str("table = \"drconsole-runs\"\napproval = \"irreversible\"\n")
+            .expect("[coordination]"),
+    );
+    estate
+}
+
+fn promotions(c: &Console) -> usize {
+    c.backend
+        .actions()
+        .iter()
+        .filter(|a| matches!(a, Action::PromoteReplica { .. }))
+        .count()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_following_console_approves_the_waiting_step_and_the_promotion_happens_once() {
+    // Operator A confirms the promotion; the step waits for another operator.
+    let mut a = console_of(estate_needing_approval(), false, None);
+    a.poll_once().await;
+    a.start("failover");
+    confirm_endpoint(&mut a).await;
+    let prompt = confirm_prompt(a.until_question().await);
+    let phrase = prompt.type_to_confirm.clone().expect("typed");
+    a.press(KeyCode::Char('y'));
+    a.type_text(&phrase);
+    a.press(KeyCode::Enter);
+    a.pump(2).await;
+    let step = match a.until_question().await {
+        Some(Question::Approval { wait, .. }) => wait.step,
+        other => panic!("expected the approval wait, got {other:?}"),
+    };
+    assert_eq!(step, prompt.step);
+    a.pump(30).await;
+    assert_eq!(promotions(&a), 0, "nothing is promoted before the approval");
+    assert!(a.audit().contains("approval_requested"), "{}", a.audit());
+    let files = std::fs::read_dir(a.dir.path().join("approvals"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert!(files > 0, "the request is a file under approvals/");
+
+    // Operator B, on the same estate and state directory, is refused the run and follows it.
+    let mut b = console_of(estate_needing_approval(), false, None);
+    b.event_loop.runner.as_mut().expect("runner").state_dir = a.dir.path().to_path_buf();
+    b.event_loop.runner.as_mut().expect("runner").user = "second".into();
+    b.poll_once().await;
+    b.start("failover");
+    b.pump(8).await;
+    b.press(KeyCode::Char('y'));
+    b.pump(3).await;
+    let view = b.app.run.as_ref().expect("following");
+    assert!(view.is_following());
+    match &view.question {
+        Some(Question::Approval { wait, .. }) => {
+            assert_eq!(wait.step, step);
+            assert!(wait.requested_by.starts_with("commander@"), "{wait:?}");
+            assert!(
+                wait.plan
+                    .iter()
+                    .any(|l| l.contains("rds:PromoteReadReplica")),
+                "the approver sees the plan A confirmed: {:?}",
+                wait.plan
+            );
+        }
+        other => panic!("the follower shows the request, got {other:?}"),
+    }
+    let shown = screen(&b);
+    assert!(shown.contains("APPROVAL REQUESTED"), "{shown}");
+
+    // A wrong step id approves nothing.
+    b.press(KeyCode::Char('a'));
+    b.type_text("no-such-step");
+    b.press(KeyCode::Enter);
+    b.pump(3).await;
+    a.pump(6).await;
+    assert_eq!(promotions(&a), 0, "a wrong id approves nothing");
+    assert!(!b.audit().contains("approval_given"));
+
+    // `a`, the step id, Enter: approved, audited on B's side.
+    b.press(KeyCode::Char('a'));
+    b.type_text(&step);
+    b.press(KeyCode::Enter);
+    b.pump(3).await;
+    let given = b
+        .audit()
+        .lines()
+        .find(|l| l.contains("\"approval_given\""))
+        .map(str::to_string)
+        .expect("approval_given audited");
+    assert!(
+        given.contains("\"user\":\"second\"") && given.contains("\"from\":\"console\""),
+        "{given}"
+    );
+
+    // A's run reads the approval and goes on: the promotion, once.
+    a.pump(10).await;
+    assert_eq!(promotions(&a), 1, "{:?}", a.backend.actions());
+    let audit = a.audit();
+    assert_eq!(audit.matches("\"approval_granted\"").count(), 1, "{audit}");
+
+    // Approving again from the follower changes nothing on A's side.
+    b.press(KeyCode::Char('a'));
+    b.type_text(&step);
+    b.press(KeyCode::Enter);
+    b.pump(3).await;
+    a.pump(60).await;
+    assert_eq!(a.audit().matches("\"approval_granted\"").count(), 1);
+    assert_eq!(promotions(&a), 1, "the promotion happens once");
+    assert_eq!(promotions(&b), 0, "the follower calls nothing");
 }

@@ -341,6 +341,7 @@ impl Drive {
                 runbook,
                 mode,
                 resumed,
+                drill,
                 journal,
                 steps,
             } => {
@@ -350,6 +351,7 @@ impl Drive {
                     runbook,
                     mode,
                     resumed,
+                    drill,
                     journal,
                     steps,
                 }

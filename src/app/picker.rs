@@ -49,6 +49,9 @@ pub struct Picker {
     /// One per item, in the same order.
     pub info: Vec<PickInfo>,
     pub selected: usize,
+    /// The run started from here is a drill, not a real incident (`d`): recorded from its
+    /// first audit line, as `--drill` does. Off each time the list opens.
+    pub drill: bool,
 }
 
 impl Picker {
@@ -66,6 +69,7 @@ impl Picker {
             items,
             info,
             selected: 0,
+            drill: false,
         }
     }
 }

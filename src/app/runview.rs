@@ -37,6 +37,8 @@ pub enum Typing {
     TakeOver(String),
     /// The id of the step of a followed run to approve.
     Approve(String),
+    /// A finding for a finished run's report.
+    Finding(String),
 }
 
 impl Typing {
@@ -46,7 +48,8 @@ impl Typing {
             | Typing::SkipReason(t)
             | Typing::Search(t)
             | Typing::TakeOver(t)
-            | Typing::Approve(t) => t,
+            | Typing::Approve(t)
+            | Typing::Finding(t) => t,
         }
     }
     pub fn text_mut(&mut self) -> &mut String {
@@ -55,7 +58,8 @@ impl Typing {
             | Typing::SkipReason(t)
             | Typing::Search(t)
             | Typing::TakeOver(t)
-            | Typing::Approve(t) => t,
+            | Typing::Approve(t)
+            | Typing::Finding(t) => t,
         }
     }
 }
@@ -96,6 +100,10 @@ pub struct RunView {
     pub runbook: String,
     pub mode: Option<RunMode>,
     pub resumed: bool,
+    /// A drill, not a real incident (as asked when started, then as the journal says).
+    pub drill: bool,
+    /// Findings added to the finished run's report from here, in order.
+    pub findings: Vec<String>,
     pub steps: Vec<StepView>,
     pub question: Option<Question>,
     pub log: RunLog,
@@ -161,6 +169,7 @@ impl RunView {
                 runbook,
                 mode,
                 resumed,
+                drill,
                 steps,
                 ..
             } => {
@@ -168,6 +177,7 @@ impl RunView {
                 self.runbook = runbook;
                 self.mode = Some(mode);
                 self.resumed = resumed;
+                self.drill = drill;
                 self.steps = steps;
             }
             RunEvent::Step(view) => {

@@ -129,6 +129,8 @@ impl App {
             | Command::Abort
             | Command::Cancel
             | Command::Approve
+            | Command::ToggleDrill
+            | Command::Finding
             | Command::Select => return self.run_command(command),
         }
         None
@@ -169,6 +171,11 @@ impl App {
                     return None;
                 }
                 let item = picker.items.get(picker.selected)?.clone();
+                // A resumed run stays what it started as: its journal says.
+                let drill = match &item {
+                    PickItem::Resume { .. } => self.unfinished.as_ref().is_some_and(|j| j.drill),
+                    PickItem::Start(_) => picker.drill,
+                };
                 let sides = picker.info.get(picker.selected).map(|i| i.sides.clone());
                 let unverified = crate::model::refusal_on(
                     &self.accounts(),
@@ -178,8 +185,10 @@ impl App {
                     self.set_notice(format!("runbooks refused: {why}"), self.now);
                     return None;
                 }
-                return Some(Effect::StartRun(item));
+                return Some(Effect::StartRun { item, drill });
             }
+            Command::ToggleDrill => self.toggle_drill(),
+            Command::Finding => self.start_finding(),
             Command::Confirm
                 if matches!(question, Some(Question::Confirm(_)))
                     && !self.screen_fits_confirm() =>
@@ -225,6 +234,54 @@ impl App {
             _ => {}
         }
         None
+    }
+
+    /// `d` in the runbook list: the run about to start is a drill, or again a real incident.
+    /// A resumed run keeps what it started as.
+    fn toggle_drill(&mut self) {
+        let Some(picker) = self.picker.as_mut() else {
+            let key = keys::key_of(Command::Runbooks);
+            self.set_notice(
+                format!("a run is marked a drill before it starts: {key}, then d in the list"),
+                self.now,
+            );
+            return;
+        };
+        if let Some(PickItem::Resume { .. }) = picker.items.get(picker.selected) {
+            let was = if self.unfinished.as_ref().is_some_and(|j| j.drill) {
+                "a drill"
+            } else {
+                "a real incident"
+            };
+            self.set_notice(
+                format!("a resumed run stays what it started as: {was}"),
+                self.now,
+            );
+            return;
+        }
+        picker.drill = !picker.drill;
+    }
+
+    /// `n` on a finished run of this console: type a finding for its report.
+    fn start_finding(&mut self) {
+        let why = match &self.run {
+            None => Some("no run: a finding is added to a finished run's report"),
+            Some(r) if r.is_following() => {
+                Some("a finding goes into your own run's report, not a followed one")
+            }
+            Some(r) if r.summary.is_none() => {
+                Some("findings are added once the run has finished (its report written)")
+            }
+            Some(r) if r.run_id.is_empty() => Some("this run has no report"),
+            Some(_) => None,
+        };
+        match why {
+            Some(why) => self.set_notice(why.into(), self.now),
+            None => {
+                self.dashboard_in_run = false;
+                self.typing = Some(Typing::Finding(String::new()));
+            }
+        }
     }
 
     /// A refused run offers to follow the holder's (`y`); a followed run takes no decision,
@@ -326,6 +383,18 @@ impl App {
                     Typing::Approve(text) => RunCommand::Approve {
                         step: text.trim().to_string(),
                     },
+                    Typing::Finding(text) => {
+                        let text = text.trim().to_string();
+                        let run_id = self.run.as_ref().map(|r| r.run_id.clone())?;
+                        if text.is_empty() {
+                            self.set_notice(
+                                "a finding needs some text: nothing added".into(),
+                                self.now,
+                            );
+                            return None;
+                        }
+                        return Some(Effect::Finding { run_id, text });
+                    }
                     Typing::Search(text) => {
                         if let Some(run) = self.run.as_mut() {
                             let text = text.trim().to_string();
@@ -350,7 +419,11 @@ impl App {
             Command::Down => {
                 picker.selected = (picker.selected + 1).min(picker.items.len().saturating_sub(1))
             }
-            Command::Select | Command::Cancel | Command::Runbooks | Command::Quit => {
+            Command::Select
+            | Command::Cancel
+            | Command::Runbooks
+            | Command::Quit
+            | Command::ToggleDrill => {
                 return self.run_command(command).or_else(|| {
                     if command == Command::Quit {
                         self.should_quit = true;
@@ -455,7 +528,17 @@ pub enum Effect {
     Refresh,
     Pause(bool),
     Fault(crate::backend::sim::Fault),
-    StartRun(PickItem),
+    /// Start (or resume) the picked runbook; `drill`: as a drill, not a real incident.
+    StartRun {
+        item: PickItem,
+        drill: bool,
+    },
+    /// Add a finding to a finished run's report (audited, both reports written again), off
+    /// the UI thread.
+    Finding {
+        run_id: String,
+        text: String,
+    },
     /// A decision for the running engine.
     Run(RunCommand),
     /// Follow, read-only, the run that holds the estate's run lock (as the refusal named it).

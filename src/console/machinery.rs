@@ -25,6 +25,9 @@ pub struct Machinery<'a> {
     pub runner: &'a mut Option<RunContext>,
     /// The run in progress, if any.
     pub run: &'a mut Option<RunHandle>,
+    /// Where file work done off the UI thread answers (a finding); `None` where the loop
+    /// keeps no chores.
+    pub chores: Option<&'a tokio::sync::mpsc::UnboundedSender<super::Chore>>,
 }
 
 /// The next event of the run in progress; never resolves when there is none.
@@ -172,7 +175,8 @@ impl Machinery<'_> {
                     );
                 }
             }
-            Some(Effect::StartRun(item)) => self.start_run(item, app),
+            Some(Effect::StartRun { item, drill }) => self.start_run(item, drill, app),
+            Some(Effect::Finding { run_id, text }) => self.add_finding(run_id, text, app),
             Some(Effect::Run(command)) => {
                 if let Some(handle) = self.run.as_ref() {
                     let _ = handle.commands.send(command);
@@ -192,9 +196,10 @@ impl Machinery<'_> {
             }
             Some(Effect::TakeOver(typed)) => {
                 let item = app.run.as_ref().and_then(|r| r.started_as.clone());
+                let drill = app.run.as_ref().is_some_and(|r| r.drill);
                 if let (Some(item), Some(ctx)) = (item, self.runner.as_mut()) {
                     ctx.lock.take_over = Some(typed);
-                    self.start_run(item, app);
+                    self.start_run(item, drill, app);
                     if let Some(ctx) = self.runner.as_mut() {
                         ctx.lock.take_over = None;
                     }
@@ -204,7 +209,29 @@ impl Machinery<'_> {
         }
     }
 
-    fn start_run(&mut self, item: PickItem, app: &mut App) {
+    /// Adds a finding on a blocking task: the answer comes back as a [`super::Chore`].
+    fn add_finding(&mut self, run_id: String, text: String, app: &mut App) {
+        let (Some(ctx), Some(tx)) = (self.runner.as_ref(), self.chores) else {
+            app.set_notice("no finding can be added here".into(), Instant::now());
+            return;
+        };
+        let (state_dir, audit_path) = (ctx.state_dir.clone(), ctx.audit_path.clone());
+        let tx = tx.clone();
+        app.set_notice(
+            format!("adding the finding to {run_id}'s report…"),
+            Instant::now(),
+        );
+        tokio::task::spawn_blocking(move || {
+            let result = runbook::report::add_finding(&state_dir, &audit_path, &run_id, &text);
+            let _ = tx.send(super::Chore::Finding {
+                run_id,
+                text,
+                result,
+            });
+        });
+    }
+
+    fn start_run(&mut self, item: PickItem, drill: bool, app: &mut App) {
         let Some(mut ctx) = self.runner.clone() else {
             app.set_notice(
                 "read-only: runbooks are not available".into(),
@@ -214,6 +241,7 @@ impl Machinery<'_> {
         };
         // As last read by the pollers: the engine refuses a live run on them, and records them.
         ctx.accounts = app.accounts();
+        ctx.drill = drill;
         let pace = ctx.pace.scale;
         let picked = item.clone();
         let started = match item {
@@ -227,6 +255,7 @@ impl Machinery<'_> {
             Ok(handle) => {
                 let mut view = RunView::new(pace);
                 view.started_as = Some(picked);
+                view.drill = drill;
                 app.run = Some(view);
                 app.dashboard_in_run = false;
                 *self.run = Some(handle);

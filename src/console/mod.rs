@@ -38,6 +38,33 @@ pub struct Loop {
     pub theme: Theme,
     /// The runbooks' evaluations as they are made (see [`crate::evaluate::schedule`]).
     pub evaluations: Option<mpsc::UnboundedReceiver<Vec<crate::model::Evaluation>>>,
+    /// File work done off the UI thread on the operator's behalf, and its answers.
+    pub chores: Chores,
+}
+
+/// File work the loop hands to a blocking task (a finding: an audit line and both reports
+/// written again, which reads the whole audit log), and the answers it sends back.
+pub struct Chores {
+    tx: mpsc::UnboundedSender<Chore>,
+    rx: mpsc::UnboundedReceiver<Chore>,
+}
+
+impl Default for Chores {
+    fn default() -> Chores {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Chores { tx, rx }
+    }
+}
+
+/// What a chore answered.
+#[derive(Debug)]
+pub enum Chore {
+    /// A finding was added to run `run_id`'s report, or why not.
+    Finding {
+        run_id: String,
+        text: String,
+        result: Result<(), String>,
+    },
 }
 
 /// The next evaluation; never resolves when none are made.
@@ -58,6 +85,7 @@ impl Loop {
             simulator: self.simulator.as_ref(),
             runner: &mut self.runner,
             run: &mut self.run,
+            chores: Some(&self.chores.tx),
         }
     }
 
@@ -108,6 +136,7 @@ impl Loop {
                     // The engine is gone: its last event has been applied.
                     None => self.engine_gone(app),
                 },
+                Some(chore) = self.chores.rx.recv() => self.apply_chore(chore, app),
                 Some(evaluations) = next_evaluation(&mut self.evaluations) => {
                     app.evaluated = Some((evaluations, Instant::now()));
                     app.dirty = true;
@@ -153,6 +182,39 @@ impl Loop {
                 self.machinery().key(key, app);
             }
             Input::Key(_) => {}
+        }
+    }
+
+    /// The next chore's answer, once it comes (what the loop would apply next).
+    pub async fn next_chore(&mut self) -> Option<Chore> {
+        self.chores.rx.recv().await
+    }
+
+    pub fn apply_chore(&mut self, chore: Chore, app: &mut App) {
+        match chore {
+            Chore::Finding {
+                run_id,
+                text,
+                result,
+            } => {
+                let shown = app.run.as_mut().filter(|r| r.run_id == run_id);
+                match result {
+                    Ok(()) => {
+                        let n = match shown {
+                            Some(run) => {
+                                run.findings.push(text);
+                                run.findings.len()
+                            }
+                            None => 1,
+                        };
+                        app.set_notice(
+                            format!("finding {n} added to {run_id}'s report (md and html)"),
+                            Instant::now(),
+                        );
+                    }
+                    Err(e) => app.set_notice(format!("finding NOT added: {e}"), Instant::now()),
+                }
+            }
         }
     }
 }

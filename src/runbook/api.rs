@@ -281,6 +281,8 @@ pub enum RunEvent {
         runbook: String,
         mode: RunMode,
         resumed: bool,
+        /// A drill, not a real incident (as the journal records it from the start).
+        drill: bool,
         journal: PathBuf,
         steps: Vec<StepView>,
     },

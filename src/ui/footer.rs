@@ -100,6 +100,18 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             &[Help],
             &[Quit],
         ],
+        (true, _) if finished && app.run.as_ref().is_some_and(|r| r.summary.is_some()) => &[
+            &[Cancel],
+            &[Finding],
+            &[Runbooks],
+            &[ToggleView],
+            &[NextPanel],
+            &[Up, Down],
+            &[FilterLog],
+            &[SearchLog],
+            &[Help],
+            &[Quit],
+        ],
         (true, _) if finished => &[
             &[Cancel],
             &[Runbooks],
@@ -131,9 +143,14 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             &[Quit],
             keys::FAULTS,
         ],
-        (false, _) if app.picker.is_some() => {
-            &[&[Up, Down], &[Select], &[Cancel], &[Help], &[Quit]]
-        }
+        (false, _) if app.picker.is_some() => &[
+            &[Up, Down],
+            &[Select],
+            &[ToggleDrill],
+            &[Cancel],
+            &[Help],
+            &[Quit],
+        ],
         (false, _) => &[
             &[Help],
             &[Runbooks],

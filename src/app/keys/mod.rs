@@ -51,6 +51,10 @@ pub enum Command {
     SearchLog,
     /// Following another operator's run: approve the step it waits on (its id typed).
     Approve,
+    /// In the runbook list: the run about to start is a drill (again: a real incident).
+    ToggleDrill,
+    /// A finished run: type a finding (one line) for its report.
+    Finding,
 }
 
 pub struct Binding {
@@ -76,6 +80,8 @@ impl Binding {
                 | Command::Abort
                 | Command::Select
                 | Command::Approve
+                | Command::ToggleDrill
+                | Command::Finding
         )
     }
 

@@ -189,6 +189,20 @@ pub const BINDINGS: &[Binding] = &[
         sim_only: false,
     },
     Binding {
+        keys: &[(KeyCode::Char('d'), NONE)],
+        command: Command::ToggleDrill,
+        help: "runbook list: mark the run a drill (again: a real incident)",
+        hint: "drill",
+        sim_only: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('n'), NONE)],
+        command: Command::Finding,
+        help: "finished run: add a finding to its report (type, Enter)",
+        hint: "finding",
+        sim_only: false,
+    },
+    Binding {
         keys: &[(KeyCode::Char('D'), SHIFT), (KeyCode::Char('D'), NONE)],
         command: Command::Fault(Fault::PrimaryDark),
         help: "fault: primary region goes dark (its calls hang)",

@@ -56,6 +56,7 @@ impl FleetLoop {
             simulator: self.simulators.get(i),
             runner: &mut self.runners[i],
             run: &mut self.runs[i],
+            chores: None,
         }
     }
 

@@ -103,6 +103,7 @@ impl Engine {
             runbook: runbook.clone(),
             mode: self.ctx.mode,
             resumed: self.resumed,
+            drill,
             journal: self.rec.path.clone(),
             steps: views,
         });

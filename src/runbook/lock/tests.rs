@@ -40,6 +40,7 @@ fn progress_follows_prompts_and_keeps_the_last_log_lines() {
         runbook: "failover".into(),
         mode: crate::runbook::RunMode::Live,
         resumed: false,
+        drill: false,
         journal: "j".into(),
         steps: vec![view("1", None, StepStatus::Pending)],
     }));

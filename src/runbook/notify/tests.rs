@@ -31,6 +31,7 @@ fn started() -> RunEvent {
         runbook: "failover".into(),
         mode: RunMode::Live,
         resumed: false,
+        drill: false,
         journal: "j".into(),
         steps: vec![a, b, c],
     }

@@ -141,6 +141,17 @@ pub fn render(j: &Journal, objective: Option<Duration>) -> String {
             ""
         }
     );
+    // Said from the journal, which records it from the run's start (`--drill`, or `d` in
+    // the console's runbook list): never decided afterwards.
+    let _ = writeln!(
+        out,
+        "- kind: {}",
+        if j.drill {
+            "drill"
+        } else {
+            "real incident (not marked as a drill)"
+        }
+    );
     let _ = writeln!(out, "- started: {}", j.started_at.to_rfc3339());
     let _ = writeln!(
         out,

@@ -17,12 +17,12 @@ use crate::ui::theme::Theme;
 pub(super) fn draw_picker(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(picker) = &app.picker else { return };
     let t = theme;
-    let outer = block(
-        theme,
-        Line::from(Span::styled(" Start a runbook ", t.title)),
-        None,
-        true,
-    );
+    let mut title = vec![Span::styled(" Start a runbook ", t.title)];
+    if picker.drill {
+        title.push(Span::styled(" DRILL ", t.badge));
+        title.push(Span::raw(" "));
+    }
+    let outer = block(theme, Line::from(title), None, true);
     let inner = outer.inner(area);
     let width = inner.width as usize;
     let mut lines: Vec<Line> = Vec::new();
@@ -65,6 +65,28 @@ pub(super) fn draw_picker(frame: &mut Frame, area: Rect, app: &App, theme: &Them
             key_of(Command::Cancel)
         ),
         t.muted,
+    )));
+    // Whether the run is a drill is said before it starts, and recorded from its first line.
+    let (mark, what) = if picker.drill {
+        (
+            Span::styled(" DRILL ", t.badge),
+            format!(
+                " the run is a drill · {} again: a real incident",
+                key_of(Command::ToggleDrill)
+            ),
+        )
+    } else {
+        (
+            Span::styled(" real incident ", t.text),
+            format!(
+                "· {} marks it a drill (game day)",
+                key_of(Command::ToggleDrill)
+            ),
+        )
+    };
+    lines.push(Line::from(truncate_spans(
+        vec![Span::raw(" "), mark, Span::styled(what, t.muted)],
+        width,
     )));
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = Rect { height, ..area };

@@ -241,13 +241,45 @@ fn finished<'a>(app: &App, theme: &Theme, run: &RunView, q: &mut Question<'a>) {
         ),
         t.text,
     )));
-    q.pinned.push(Line::from(vec![
+    if run.drill {
+        q.pinned.push(Line::from(Span::styled(
+            " a drill: the report says so",
+            t.text,
+        )));
+    }
+    if let Some(last) = run.findings.last() {
+        q.pinned.push(Line::from(Span::styled(
+            format!(" finding {} added: {last}", run.findings.len()),
+            t.text,
+        )));
+    }
+    if let Some(Typing::Finding(typed)) = &app.typing {
+        q.pinned.push(Line::from(vec![
+            Span::styled(" finding (one line, audited): ", t.warning),
+            Span::styled(format!("{typed}█"), t.title),
+        ]));
+        q.pinned.push(Line::from(Span::styled(
+            format!(
+                " {} adds it to the report · {} cancels",
+                edit_key(Edit::Submit),
+                edit_key(Edit::Cancel)
+            ),
+            t.muted,
+        )));
+        return;
+    }
+    let mut keys = vec![
         Span::raw(" "),
         key(key_of(Command::Cancel)),
-        Span::styled(" close   ", t.muted),
-        key(key_of(Command::Runbooks)),
-        Span::styled(" another runbook", t.muted),
-    ]));
+        Span::styled(" close  ", t.muted),
+    ];
+    if !run.is_following() {
+        keys.push(key(key_of(Command::Finding)));
+        keys.push(Span::styled(" add a finding  ", t.muted));
+    }
+    keys.push(key(key_of(Command::Runbooks)));
+    keys.push(Span::styled(" another runbook", t.muted));
+    q.pinned.push(Line::from(keys));
 }
 
 /// Draws the question in `area`; returns how far its body can scroll there.

@@ -48,7 +48,12 @@ fn tag<'a>(app: &App, theme: &Theme, run: &RunView) -> Vec<Span<'a>> {
             _ => Span::styled(" running ", t.warning),
         },
     };
-    let mut spans = vec![state];
+    let mut spans = Vec::new();
+    if run.drill {
+        spans.push(Span::styled(" DRILL ", t.badge));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(state);
     spans.extend(clock::span(app, theme, run));
     spans
 }
