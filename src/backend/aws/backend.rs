@@ -5,7 +5,8 @@ use async_trait::async_trait;
 
 use super::read::{all_unreachable, kind_of, section};
 use super::{
-    AwsBackend, asg, backup, cloudwatch, ecs, elb, endpoint, iam, lambda, quotas, rds, route53, sts,
+    AwsBackend, asg, backup, cloudwatch, ecs, elb, endpoint, iam, lambda, quotas, rds, route53,
+    route53_read,
 };
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
 use crate::model::{
@@ -161,14 +162,7 @@ impl Backend for AwsBackend {
     }
 
     async fn identity(&self, side: Side) -> Result<Identity, BackendError> {
-        if let Some(known) = self.identity_cache(side).clone() {
-            return Ok(known);
-        }
-        let (identity, settled) = sts::read_identity(self.clients(side)).await?;
-        if settled {
-            *self.identity_cache(side) = Some(identity.clone());
-        }
-        Ok(identity)
+        self.identity_of(side).await
     }
 
     async fn simulate_actions(
@@ -207,49 +201,20 @@ impl Backend for AwsBackend {
     }
 
     async fn read_global_parts(&self, parts: Parts) -> Result<GlobalReading, BackendError> {
-        let g = &self.global;
-        let dns_read = async {
-            match &self.estate.dns {
-                Some(d) if parts.contains(Parts::DNS) => Some(route53::read_record(g, d).await),
-                _ => None,
-            }
+        let wanted = route53_read::Wanted {
+            dns: self.estate.dns.as_ref(),
+            checks: &self.estate.health_checks,
+            parts,
         };
-        let checks: &[_] = if parts.contains(Parts::HEALTH_CHECKS) {
-            &self.estate.health_checks
-        } else {
-            &[]
-        };
-        let (checks, dns) = futures::join!(route53::read_health_checks(g, checks), dns_read);
-        let mut outcomes: Vec<Option<ErrorKind>> = checks.iter().map(|(_, k)| *k).collect();
-        if let Some(d) = &dns {
-            outcomes.push(kind_of(d));
-        }
-        if all_unreachable(&outcomes) {
-            let message = dns
-                .as_ref()
-                .and_then(|d| d.as_ref().err())
-                .map(|e| e.message.clone())
-                .or_else(|| checks.iter().find_map(|(r, _)| r.error.clone()))
-                .unwrap_or_default();
-            return Err(BackendError::new(
-                ErrorKind::Unreachable,
-                &g.label,
+        let mut all = route53_read::read(&self.global, &self.shared, &[wanted]).await;
+        all.pop().unwrap_or_else(|| {
+            Err(BackendError::new(
+                ErrorKind::Other,
+                &self.global.label,
                 "read",
                 "",
-                format!("Route 53 unreachable: {message}"),
-            ));
-        }
-        Ok(GlobalReading {
-            health_checks: if parts.contains(Parts::HEALTH_CHECKS) {
-                Ok(checks.into_iter().map(|(r, _)| r).collect())
-            } else {
-                Err(SectionError::not_read())
-            },
-            dns: match dns {
-                Some(d) => Some(section(d)),
-                None if self.estate.dns.is_some() => Some(Err(SectionError::not_read())),
-                None => None,
-            },
+                "not read",
+            ))
         })
     }
 
