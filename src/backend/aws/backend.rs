@@ -4,10 +4,7 @@
 use async_trait::async_trait;
 
 use super::read::{all_unreachable, kind_of, section};
-use super::{
-    AwsBackend, asg, backup, cloudwatch, ecs, elb, endpoint, iam, lambda, quotas, rds, route53,
-    route53_read,
-};
+use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, iam, quotas, route53, route53_read};
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
 use crate::model::{
     GlobalReading, Identity, Parts, Permission, QuotaKind, QuotaReading, RegionReading, Scope,
@@ -219,7 +216,8 @@ impl Backend for AwsBackend {
     }
 
     async fn act(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
-        let result = self.act_once(action).await;
+        // One change, through the clients that make a single attempt (see `act`).
+        let result = super::act::acting(self, action).await;
         if let (Err(e), Some(side)) = (&result, action.side())
             && e.kind == ErrorKind::Credentials
         {
@@ -239,143 +237,6 @@ impl Backend for AwsBackend {
     ) -> Result<Option<crate::backend::StoredEndpoint>, BackendError> {
         let key = crate::backend::EndpointKey::of(&self.estate);
         endpoint::read(self.clients(side), store, &key).await
-    }
-}
-
-impl AwsBackend {
-    /// One change, through the clients that make a single attempt.
-    async fn act_once(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
-        match action {
-            Action::PromoteReplica { side, db } => rds::promote(self.changes(*side), db).await,
-            Action::CreateReplica {
-                side,
-                replica,
-                source_arn,
-                instance_class,
-            } => {
-                rds::create_replica(
-                    self.changes(*side),
-                    replica,
-                    source_arn,
-                    instance_class.as_deref(),
-                )
-                .await
-            }
-            Action::RenameDb { side, from, to } => rds::rename(self.changes(*side), from, to).await,
-            Action::GlobalSwitchover {
-                global_cluster,
-                target_cluster_arn,
-                side,
-            } => rds::switchover(self.changes(*side), global_cluster, target_cluster_arn).await,
-            Action::GlobalFailover {
-                global_cluster,
-                target_cluster_arn,
-                side,
-            } => rds::failover(self.changes(*side), global_cluster, target_cluster_arn).await,
-            Action::ScaleService {
-                side,
-                cluster,
-                service,
-                desired,
-            } => ecs::scale(self.changes(*side), cluster, service, *desired).await,
-            Action::ForceDeployment {
-                side,
-                cluster,
-                service,
-            } => ecs::force_deployment(self.changes(*side), cluster, service).await,
-            Action::SetAsgCapacity {
-                side,
-                asg,
-                capacity,
-            } => asg::set_capacity(self.changes(*side), asg, *capacity).await,
-            Action::RegisterTargets {
-                side,
-                target_group_arn,
-                targets,
-                port,
-            } => elb::register(self.changes(*side), target_group_arn, targets, *port).await,
-            Action::UpsertRecord {
-                zone_id,
-                record,
-                record_type,
-                ttl,
-                value,
-            } => {
-                route53::upsert(
-                    &self.global_changes,
-                    zone_id,
-                    record,
-                    record_type,
-                    *ttl,
-                    value,
-                )
-                .await
-            }
-            Action::WriteEndpoint { side, store, value } => {
-                let key = crate::backend::EndpointKey::of(&self.estate);
-                endpoint::write(self.changes(*side), store, &key, value).await
-            }
-            Action::UpsertAlias {
-                zone_id,
-                record,
-                record_type,
-                dns_name,
-                alias_zone_id,
-                evaluate_target_health,
-            } => {
-                let alias = crate::config::AliasTarget {
-                    dns_name: dns_name.clone(),
-                    zone_id: alias_zone_id.clone(),
-                };
-                route53::upsert_alias(
-                    &self.global_changes,
-                    zone_id,
-                    record,
-                    record_type,
-                    &alias,
-                    *evaluate_target_health,
-                )
-                .await
-            }
-            Action::InvertHealthCheck {
-                health_check,
-                inverted,
-            } => route53::set_inverted(&self.global_changes, health_check, *inverted).await,
-            Action::InvokeLambda {
-                side,
-                function,
-                payload,
-            } => lambda::invoke(self.changes(*side), function, payload).await,
-            Action::RunCommand { .. } => Err(BackendError::new(
-                ErrorKind::Other,
-                "local",
-                action.api_call(),
-                "",
-                "a command runs on this machine, not through AWS",
-            )),
-            Action::StartRestoreJob {
-                side,
-                recovery_point_arn: recovery_point,
-                db,
-                instance_class,
-                subnet_group,
-                security_groups,
-                token,
-            } => {
-                backup::start_restore(
-                    self.changes(*side),
-                    backup::Restore {
-                        recovery_point,
-                        db,
-                        instance_class: instance_class.as_deref(),
-                        subnet_group: subnet_group.as_deref(),
-                        security_groups,
-                        token,
-                    },
-                )
-                .await
-            }
-        }
     }
 }
 

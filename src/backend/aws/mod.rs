@@ -6,6 +6,7 @@
 //! ASG in one call, every metric of a region in one `GetMetricData`). Each section of a reading
 //! carries its own error; a region whose every call fails to connect is reported unreachable.
 
+mod act;
 mod asg;
 mod backend;
 mod backup;

@@ -2,8 +2,10 @@
 
 use aws_sdk_rds::types::{DbCluster, DbInstance};
 
+use super::act::Acting;
 use super::clients::RegionClients;
 use super::errors::{malformed, sdk_error};
+use crate::backend::Action;
 use crate::backend::{ActionOutcome, BackendError};
 use crate::model::{
     DbDetail, DbReading, DbRole, GlobalClusterReading, GlobalMember, GlobalMove, Lag,
@@ -406,6 +408,44 @@ pub async fn failover(
             arn_name(target_arn)
         ),
         change_id: None,
+    })
+}
+
+/// The RDS actions, through `b`'s clients that make one attempt.
+pub(super) fn act<'a>(b: &'a super::AwsBackend, action: &'a Action) -> Option<Acting<'a>> {
+    Some(match action {
+        Action::PromoteReplica { side, db } => Box::pin(promote(b.changes(*side), db)),
+        Action::CreateReplica {
+            side,
+            replica,
+            source_arn,
+            instance_class,
+        } => Box::pin(create_replica(
+            b.changes(*side),
+            replica,
+            source_arn,
+            instance_class.as_deref(),
+        )),
+        Action::RenameDb { side, from, to } => Box::pin(rename(b.changes(*side), from, to)),
+        Action::GlobalSwitchover {
+            global_cluster,
+            target_cluster_arn,
+            side,
+        } => Box::pin(switchover(
+            b.changes(*side),
+            global_cluster,
+            target_cluster_arn,
+        )),
+        Action::GlobalFailover {
+            global_cluster,
+            target_cluster_arn,
+            side,
+        } => Box::pin(failover(
+            b.changes(*side),
+            global_cluster,
+            target_cluster_arn,
+        )),
+        _ => return None,
     })
 }
 

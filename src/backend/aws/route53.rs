@@ -6,8 +6,10 @@ use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, ChangeStatus, ResourceRecord, ResourceRecordSet, RrType,
 };
 
+use super::act::Acting;
 use super::clients::GlobalClients;
 use super::errors::{invalid, sdk_error};
+use crate::backend::Action;
 use crate::backend::{ActionOutcome, BackendError};
 use crate::config::AliasTarget;
 
@@ -155,4 +157,45 @@ pub async fn change_in_sync(g: &GlobalClients, change_id: &str) -> Result<bool, 
         .await
         .map_err(|e| sdk_error(g.ctx(), "route53:GetChange", change_id, e))?;
     Ok(out.change_info().map(|i| i.status()) == Some(&ChangeStatus::Insync))
+}
+
+/// The Route 53 actions, through `b`'s global clients that make one attempt.
+pub(super) fn act<'a>(b: &'a super::AwsBackend, action: &'a Action) -> Option<Acting<'a>> {
+    let g = &b.global_changes;
+    Some(match action {
+        Action::UpsertRecord {
+            zone_id,
+            record,
+            record_type,
+            ttl,
+            value,
+        } => Box::pin(upsert(g, zone_id, record, record_type, *ttl, value)),
+        Action::UpsertAlias {
+            zone_id,
+            record,
+            record_type,
+            dns_name,
+            alias_zone_id,
+            evaluate_target_health,
+        } => Box::pin(async move {
+            let alias = AliasTarget {
+                dns_name: dns_name.clone(),
+                zone_id: alias_zone_id.clone(),
+            };
+            upsert_alias(
+                g,
+                zone_id,
+                record,
+                record_type,
+                &alias,
+                *evaluate_target_health,
+            )
+            .await
+        }),
+        Action::InvertHealthCheck {
+            health_check,
+            inverted,
+        } => Box::pin(set_inverted(g, health_check, *inverted)),
+        _ => return None,
+    })
 }
