@@ -16,6 +16,7 @@
 
 mod global;
 mod group;
+mod kept;
 mod rotation;
 
 use std::sync::Arc;
@@ -29,7 +30,8 @@ use crate::backend::{BackendError, ErrorKind};
 use crate::model::Parts;
 
 pub use global::{GlobalPoll, read_global_group_once};
-pub use group::{GroupPoll, Kept, merge_kept, parts_of};
+pub use group::GroupPoll;
+pub use kept::{Kept, merge_kept, parts_of};
 pub use rotation::{ROUND, Rotation};
 
 /// A poll event of estate `estate`.
