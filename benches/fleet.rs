@@ -1,7 +1,8 @@
 //! Several estates in one account against moto: API calls and wall time per poll cycle of
 //! the fleet (estates read together by region group, ECS services and target health read in
-//! turn) beside N one-estate consoles (each estate read by its own backend), for 1, 5, 20 and
-//! 50 estates of 12 ECS services each; and the fleet overview's frame time at 160x48.
+//! turn, Route 53 read with them) beside N one-estate consoles (each estate read by its own
+//! backend: both regions and Route 53), for 1, 5, 20 and 50 estates of 12 ECS services each;
+//! and the fleet overview's frame time at 160x48.
 //!
 //! The fleet's figures are the average and the most of any cycle over a full minute of 5 s
 //! cycles (12, a full round of the rotation), after the first cycle (which reads everything,
@@ -85,6 +86,7 @@ fn main() {
             // The first cycle reads everything (and warms up connections and identities).
             let before = moto_control::requests(&m.url);
             futures::future::join_all(polls.iter_mut().map(|p| p.cycle(None, &tx))).await;
+            route53(fleet.as_ref()).await;
             let first = diff(&before, moto_control::requests(&m.url));
             let mut fleet_calls = 0;
             let mut most = 0;
@@ -92,7 +94,10 @@ fn main() {
             for _ in 0..ROUND {
                 let before = moto_control::requests(&m.url);
                 let t = Instant::now();
-                futures::future::join_all(polls.iter_mut().map(|p| p.cycle(None, &tx))).await;
+                tokio::join!(
+                    futures::future::join_all(polls.iter_mut().map(|p| p.cycle(None, &tx))),
+                    route53(fleet.as_ref())
+                );
                 fleet_wall += t.elapsed();
                 let calls = diff(&before, moto_control::requests(&m.url));
                 fleet_calls += calls;
@@ -104,7 +109,11 @@ fn main() {
                 let before = moto_control::requests(&m.url);
                 let t = Instant::now();
                 futures::future::join_all(alone.iter().map(|b| async move {
-                    tokio::join!(b.read_region(Side::Primary), b.read_region(Side::Standby))
+                    tokio::join!(
+                        b.read_region(Side::Primary),
+                        b.read_region(Side::Standby),
+                        b.read_global()
+                    )
                 }))
                 .await;
                 single_wall += t.elapsed();
@@ -161,6 +170,12 @@ fn main() {
             out.most as f64 / base as f64,
         );
     }
+}
+
+/// The fleet's Route 53 reads of one cycle: one read per Route 53 group.
+async fn route53(fleet: &dyn FleetBackend) {
+    futures::future::join_all((0..fleet.global_groups().len()).map(|g| fleet.read_global_group(g)))
+        .await;
 }
 
 struct Figures {

@@ -318,3 +318,36 @@ async fn buckets_and_images_are_read_at_most_once_a_minute() {
     assert_eq!(count("HeadObject"), 2, "{calls:?}");
     assert_eq!(count("BatchGetImage"), 2, "{calls:?}");
 }
+
+#[tokio::test]
+async fn each_destination_bucket_is_read_in_the_standby() {
+    let moto = Moto::start();
+    // Objects replicate as they are written.
+    control::in_progress(&moto.url, 0);
+    seed(&moto).await;
+    let toml = estate_toml(&moto.url);
+    let (p, s) = readings(&toml).await;
+    let standby = s.replicated.expect("standby lists buckets").expect("read");
+    let primary = p.replicated.expect("primary lists buckets").expect("read");
+    let find = |r: &drconsole::model::ReplicatedReading, name: &str| {
+        r.buckets
+            .iter()
+            .find(|b| b.bucket == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {r:#?}"))
+    };
+    // The sources in the primary, the destinations in the standby, none read twice.
+    assert!(primary.buckets.iter().all(|b| !b.bucket.ends_with("-dr")));
+    assert!(standby.buckets.iter().all(|b| b.bucket.ends_with("-dr")));
+    // The copy of the source's newest object arrived: REPLICA; the destination has no rule
+    // of its own (nothing replicates back yet).
+    let assets = find(&standby, "orders-assets-dr");
+    assert_eq!(assets.error, None, "{assets:?}");
+    assert!(assets.rules.is_empty(), "{assets:?}");
+    let newest = assets.newest.clone().expect("a copy");
+    assert_eq!(newest.key, "img/1.png");
+    assert_eq!(newest.status.as_deref(), Some("REPLICA"));
+    // A destination that does not exist is that bucket's error, in the standby's reading.
+    let uploads = find(&standby, "orders-uploads-dr");
+    assert!(uploads.error.is_some(), "{uploads:?}");
+}

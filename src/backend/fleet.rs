@@ -3,6 +3,10 @@
 //! a group once, for every estate side in it, and splits the answer back per estate. On AWS
 //! the group's calls are batched across its estates (`aws::AwsFleet`); elsewhere (the
 //! simulator) each member is read on its own, through the same interface.
+//!
+//! Route 53 is global and reached with the standby's credentials: estates whose standbys share
+//! a profile and an endpoint form one **Route 53 group**, read once per cycle for all of them
+//! (each zone, health check and check configuration once, see `aws::route53_read`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,7 +15,7 @@ use async_trait::async_trait;
 
 use super::{Backend, BackendError};
 use crate::config::Estate;
-use crate::model::{Parts, RegionReading, SectionError, Side};
+use crate::model::{GlobalReading, Parts, RegionReading, SectionError, Side};
 
 /// What the fleet overview needs of every estate on every cycle: its rows and the posture
 /// and readiness verdicts use the database and its lag, the ASGs and the alarms.
@@ -89,6 +93,45 @@ pub fn region_groups(estates: &[Estate]) -> Vec<RegionGroup> {
         .collect()
 }
 
+/// Estates whose Route 53 reads go through the same credentials and endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlobalGroup {
+    /// `route53 profile prod via http://…`, for people.
+    pub label: String,
+    pub estates: Vec<usize>,
+}
+
+/// Groups the estates by their standby's profile and endpoint (Route 53 is global: the
+/// region does not matter), in order of first appearance.
+pub fn global_groups(estates: &[Estate]) -> Vec<GlobalGroup> {
+    type Key = (Option<String>, Option<String>);
+    let mut groups: Vec<(Key, GlobalGroup)> = Vec::new();
+    for (i, e) in estates.iter().enumerate() {
+        let r = e.region(Side::Standby);
+        let key = (r.profile.clone(), r.endpoint_url.clone());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, g)) => g.estates.push(i),
+            None => {
+                let mut label = "route53".to_string();
+                if let Some(p) = &key.0 {
+                    label.push_str(&format!(" profile {p}"));
+                }
+                if let Some(u) = &key.1 {
+                    label.push_str(&format!(" via {u}"));
+                }
+                groups.push((
+                    key,
+                    GlobalGroup {
+                        label,
+                        estates: vec![i],
+                    },
+                ));
+            }
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
 /// The fleet's reads: each estate's own backend (for runs, identities and Route 53), and
 /// one read per region group for the poll.
 #[async_trait]
@@ -109,6 +152,19 @@ pub trait FleetBackend: Send + Sync {
         group: usize,
         parts: &[Parts],
     ) -> Vec<Result<RegionReading, BackendError>>;
+    fn global_groups(&self) -> &[GlobalGroup];
+    /// Route 53 of every estate of global group `group`, in the group's order. Without a
+    /// shared read, each estate's own.
+    async fn read_global_group(&self, group: usize) -> Vec<Result<GlobalReading, BackendError>> {
+        let Some(g) = self.global_groups().get(group) else {
+            return Vec::new();
+        };
+        let reads = g.estates.iter().map(|e| {
+            let backend = self.backend(*e);
+            async move { backend.read_global().await }
+        });
+        futures::future::join_all(reads).await
+    }
 }
 
 /// Leaves only `parts` of a reading, the others not read (what a backend that reads
@@ -140,12 +196,14 @@ pub fn keep_only(mut r: RegionReading, parts: Parts) -> RegionReading {
 pub struct PerEstate {
     backends: Vec<Arc<dyn Backend>>,
     groups: Vec<RegionGroup>,
+    global: Vec<GlobalGroup>,
 }
 
 impl PerEstate {
     pub fn new(estates: &[Estate], backends: Vec<Arc<dyn Backend>>) -> PerEstate {
         PerEstate {
             groups: region_groups(estates),
+            global: global_groups(estates),
             backends,
         }
     }
@@ -158,6 +216,9 @@ impl FleetBackend for PerEstate {
     }
     fn groups(&self) -> &[RegionGroup] {
         &self.groups
+    }
+    fn global_groups(&self) -> &[GlobalGroup] {
+        &self.global
     }
     async fn read_group_parts(
         &self,
@@ -227,6 +288,19 @@ mod tests {
             [m(0, Side::Standby), m(1, Side::Primary)]
         );
         assert_eq!(groups[2].members, [m(2, Side::Primary)]);
+        // Route 53 by the standby's profile and endpoint only: a and b share it.
+        let global = global_groups(&estates);
+        let sets: Vec<(&str, &[usize])> = global
+            .iter()
+            .map(|g| (g.label.as_str(), g.estates.as_slice()))
+            .collect();
+        assert_eq!(
+            sets,
+            [
+                ("route53", &[0usize, 1][..]),
+                ("route53 profile other", &[2][..])
+            ]
+        );
     }
 
     #[test]

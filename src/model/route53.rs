@@ -121,25 +121,39 @@ pub struct FailoverReading {
     pub primary: FailoverRecord,
     pub standby: FailoverRecord,
     pub check: Option<PrimaryCheckReading>,
+    /// The health check the SECONDARY record is associated with, read like the PRIMARY's
+    /// (`None`: the record has none, or it was not read).
+    #[serde(default)]
+    pub standby_check: Option<PrimaryCheckReading>,
     /// The side whose record Route 53 answers with (`None`: cannot tell).
     pub answers: Option<Side>,
     /// What stops the console from telling, or what is set up differently from the file.
     pub problem: Option<String>,
 }
 
-/// Route 53's failover rule: the PRIMARY record while its health check is healthy (with
-/// `Inverted`, while the checkers see it failing), else the SECONDARY.
+/// Route 53's failover rule (API reference, `ResourceRecordSet.Failover`): the PRIMARY
+/// record while its health check is healthy (with `Inverted`, while the checkers see it
+/// failing); else the SECONDARY while its own check is healthy, or when it has none; when the
+/// SECONDARY's check is unhealthy too, the PRIMARY again. `standby_healthy` is `Some(true)`
+/// for a SECONDARY without a check, `None` when its check could not be read.
 pub fn failover_answer(
     primary: &FailoverRecord,
     standby: &FailoverRecord,
     primary_healthy: Option<bool>,
+    standby_healthy: Option<bool>,
 ) -> Option<Side> {
-    match (primary.found, standby.found, primary_healthy) {
-        (true, _, Some(true)) => Some(Side::Primary),
-        (true, true, Some(false)) => Some(Side::Standby),
+    match (
+        primary.found,
+        standby.found,
+        primary_healthy,
+        standby_healthy,
+    ) {
+        (true, _, Some(true), _) => Some(Side::Primary),
+        (true, true, Some(false), Some(true)) => Some(Side::Standby),
+        (true, true, Some(false), Some(false)) => Some(Side::Primary),
         // With no SECONDARY, Route 53 answers the primary whatever its health.
-        (true, false, Some(_)) => Some(Side::Primary),
-        (false, true, _) => Some(Side::Standby),
+        (true, false, Some(_), _) => Some(Side::Primary),
+        (false, true, _, _) => Some(Side::Standby),
         _ => None,
     }
 }

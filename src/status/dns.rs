@@ -30,7 +30,10 @@ pub fn lines(d: &DnsReading) -> Vec<String> {
         out.push(record_line(role, r));
     }
     if let Some(c) = &f.check {
-        out.push(check_line(c));
+        out.push(check_line("dns check ", c));
+    }
+    if let Some(c) = &f.standby_check {
+        out.push(check_line("2nd check ", c));
     }
     out
 }
@@ -51,9 +54,9 @@ fn record_line(role: &str, r: &FailoverRecord) -> String {
     )
 }
 
-fn check_line(c: &PrimaryCheckReading) -> String {
+fn check_line(label: &str, c: &PrimaryCheckReading) -> String {
     if let Some(e) = &c.error {
-        return format!("  dns check  {} ERROR {e}", c.id);
+        return format!("  {label} {} ERROR {e}", c.id);
     }
     let observed = match c.observed_healthy {
         Some(true) => "observed healthy",
@@ -71,7 +74,7 @@ fn check_line(c: &PrimaryCheckReading) -> String {
         })
         .unwrap_or_default();
     format!(
-        "  dns check  {} {}{observed}{timing}",
+        "  {label} {} {}{observed}{timing}",
         c.id,
         if c.inverted == Some(true) {
             "INVERTED · "
@@ -124,6 +127,7 @@ mod tests {
                 failure_threshold: Some(3),
                 error: None,
             }),
+            standby_check: None,
             answers: Some(Side::Standby),
             problem: None,
         }));

@@ -1,5 +1,5 @@
 //! `drconsole status` with several estates: every estate's snapshot from one batched read per
-//! region group, printed as `{"estates": [ … ]}` (each element today's object); the exit code
+//! region group and one per Route 53 group, printed as `{"estates": [ … ]}` (each element today's object); the exit code
 //! is the worst estate's.
 
 use serde::Serialize;
@@ -9,9 +9,9 @@ use crate::backend::fleet::FleetBackend;
 use crate::backend::{BackendError, ErrorKind};
 use crate::config::Estate;
 use crate::exit;
-use crate::model::{Scope, Side};
-use crate::poll::fleet::read_group_once;
-use crate::poll::{Reading, identity_once, read_once};
+use crate::model::Side;
+use crate::poll::fleet::{read_global_group_once, read_group_once};
+use crate::poll::{Reading, identity_once};
 
 #[derive(Debug, Serialize)]
 pub struct FleetSnapshot {
@@ -39,7 +39,8 @@ pub fn worst(codes: impl IntoIterator<Item = i32>) -> i32 {
         .unwrap_or(exit::STATUS_READY)
 }
 
-/// Reads every region group once, and every estate's Route 53 and identities, concurrently.
+/// Reads every region group and every Route 53 group once, and every estate's identities
+/// (once per credential set, see `backend::aws::shared`), concurrently.
 pub async fn take_fleet(estates: &[Estate], fleet: &dyn FleetBackend) -> FleetSnapshot {
     let timeout = estates
         .iter()
@@ -49,19 +50,21 @@ pub async fn take_fleet(estates: &[Estate], fleet: &dyn FleetBackend) -> FleetSn
     let groups = futures::future::join_all(
         (0..fleet.groups().len()).map(|g| read_group_once(fleet, g, timeout)),
     );
+    let route53 = futures::future::join_all(
+        (0..fleet.global_groups().len()).map(|g| read_global_group_once(fleet, g, timeout)),
+    );
     let per_estate = futures::future::join_all(estates.iter().enumerate().map(|(i, e)| {
         let backend = fleet.backend(i);
         async move {
             let t = e.call_timeout.0;
-            let (g, pi, si) = tokio::join!(
-                read_once(backend.as_ref(), Scope::Global, t),
+            let (pi, si) = tokio::join!(
                 identity_once(backend.as_ref(), Side::Primary, t),
                 identity_once(backend.as_ref(), Side::Standby, t),
             );
-            (backend.mode().label(), g, pi, si)
+            (backend.mode().label(), pi, si)
         }
     }));
-    let (groups, per_estate) = tokio::join!(groups, per_estate);
+    let (groups, route53, per_estate) = tokio::join!(groups, route53, per_estate);
     let mut regions: Vec<[Option<Result<Reading, BackendError>>; 2]> =
         estates.iter().map(|_| [None, None]).collect();
     for (g, results) in fleet.groups().iter().zip(groups) {
@@ -69,11 +72,19 @@ pub async fn take_fleet(estates: &[Estate], fleet: &dyn FleetBackend) -> FleetSn
             regions[m.estate][side_index(m.side)] = Some(r);
         }
     }
+    let mut globals: Vec<Option<Result<Reading, BackendError>>> =
+        estates.iter().map(|_| None).collect();
+    for (g, results) in fleet.global_groups().iter().zip(route53) {
+        for (e, r) in g.estates.iter().zip(results) {
+            globals[*e] = Some(r.map(Reading::Global));
+        }
+    }
     let estates = estates
         .iter()
         .zip(regions)
+        .zip(globals)
         .zip(per_estate)
-        .map(|((e, [p, s]), (mode, g, pi, si))| {
+        .map(|(((e, [p, s]), g), (mode, pi, si))| {
             let missing = || {
                 Err(BackendError::new(
                     ErrorKind::Other,
@@ -87,7 +98,7 @@ pub async fn take_fleet(estates: &[Estate], fleet: &dyn FleetBackend) -> FleetSn
                 e,
                 mode,
                 [p.unwrap_or_else(missing), s.unwrap_or_else(missing)],
-                g,
+                g.unwrap_or_else(missing),
                 [pi, si],
             )
         })

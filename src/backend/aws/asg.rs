@@ -4,8 +4,10 @@ use std::collections::HashMap;
 
 use aws_sdk_autoscaling::types::{AutoScalingGroup, LifecycleState};
 
+use super::act::Acting;
 use super::clients::RegionClients;
 use super::errors::sdk_error;
+use crate::backend::Action;
 use crate::backend::{ActionOutcome, BackendError};
 use crate::config::Capacity;
 use crate::model::AsgReading;
@@ -96,4 +98,16 @@ pub async fn set_capacity(
         ),
         change_id: None,
     })
+}
+
+/// The Auto Scaling actions, through `b`'s clients that make one attempt.
+pub(super) fn act<'a>(b: &'a super::AwsBackend, action: &'a Action) -> Option<Acting<'a>> {
+    match action {
+        Action::SetAsgCapacity {
+            side,
+            asg,
+            capacity,
+        } => Some(Box::pin(set_capacity(b.changes(*side), asg, *capacity))),
+        _ => None,
+    }
 }

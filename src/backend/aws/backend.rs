@@ -4,9 +4,7 @@
 use async_trait::async_trait;
 
 use super::read::{all_unreachable, kind_of, section};
-use super::{
-    AwsBackend, asg, backup, cloudwatch, ecs, elb, endpoint, iam, lambda, quotas, rds, route53, sts,
-};
+use super::{AwsBackend, asg, cloudwatch, ecs, elb, endpoint, iam, quotas, route53, route53_read};
 use crate::backend::{Action, ActionOutcome, Backend, BackendError, EndpointStore, ErrorKind};
 use crate::model::{
     GlobalReading, Identity, Parts, Permission, QuotaKind, QuotaReading, RegionReading, Scope,
@@ -161,14 +159,7 @@ impl Backend for AwsBackend {
     }
 
     async fn identity(&self, side: Side) -> Result<Identity, BackendError> {
-        if let Some(known) = self.identity_cache(side).clone() {
-            return Ok(known);
-        }
-        let (identity, settled) = sts::read_identity(self.clients(side)).await?;
-        if settled {
-            *self.identity_cache(side) = Some(identity.clone());
-        }
-        Ok(identity)
+        self.identity_of(side).await
     }
 
     async fn simulate_actions(
@@ -215,54 +206,26 @@ impl Backend for AwsBackend {
     }
 
     async fn read_global_parts(&self, parts: Parts) -> Result<GlobalReading, BackendError> {
-        let g = &self.global;
-        let dns_read = async {
-            match &self.estate.dns {
-                Some(d) if parts.contains(Parts::DNS) => Some(route53::read_record(g, d).await),
-                _ => None,
-            }
+        let wanted = route53_read::Wanted {
+            dns: self.estate.dns.as_ref(),
+            checks: &self.estate.health_checks,
+            parts,
         };
-        let checks: &[_] = if parts.contains(Parts::HEALTH_CHECKS) {
-            &self.estate.health_checks
-        } else {
-            &[]
-        };
-        let (checks, dns) = futures::join!(route53::read_health_checks(g, checks), dns_read);
-        let mut outcomes: Vec<Option<ErrorKind>> = checks.iter().map(|(_, k)| *k).collect();
-        if let Some(d) = &dns {
-            outcomes.push(kind_of(d));
-        }
-        if all_unreachable(&outcomes) {
-            let message = dns
-                .as_ref()
-                .and_then(|d| d.as_ref().err())
-                .map(|e| e.message.clone())
-                .or_else(|| checks.iter().find_map(|(r, _)| r.error.clone()))
-                .unwrap_or_default();
-            return Err(BackendError::new(
-                ErrorKind::Unreachable,
-                &g.label,
+        let mut all = route53_read::read(&self.global, &self.shared, &[wanted]).await;
+        all.pop().unwrap_or_else(|| {
+            Err(BackendError::new(
+                ErrorKind::Other,
+                &self.global.label,
                 "read",
                 "",
-                format!("Route 53 unreachable: {message}"),
-            ));
-        }
-        Ok(GlobalReading {
-            health_checks: if parts.contains(Parts::HEALTH_CHECKS) {
-                Ok(checks.into_iter().map(|(r, _)| r).collect())
-            } else {
-                Err(SectionError::not_read())
-            },
-            dns: match dns {
-                Some(d) => Some(section(d)),
-                None if self.estate.dns.is_some() => Some(Err(SectionError::not_read())),
-                None => None,
-            },
+                "not read",
+            ))
         })
     }
 
     async fn act(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
-        let result = self.act_once(action).await;
+        // One change, through the clients that make a single attempt (see `act`).
+        let result = super::act::acting(self, action).await;
         if let (Err(e), Some(side)) = (&result, action.side())
             && e.kind == ErrorKind::Credentials
         {
@@ -282,143 +245,6 @@ impl Backend for AwsBackend {
     ) -> Result<Option<crate::backend::StoredEndpoint>, BackendError> {
         let key = crate::backend::EndpointKey::of(&self.estate);
         endpoint::read(self.clients(side), store, &key).await
-    }
-}
-
-impl AwsBackend {
-    /// One change, through the clients that make a single attempt.
-    async fn act_once(&self, action: &Action) -> Result<ActionOutcome, BackendError> {
-        match action {
-            Action::PromoteReplica { side, db } => rds::promote(self.changes(*side), db).await,
-            Action::CreateReplica {
-                side,
-                replica,
-                source_arn,
-                instance_class,
-            } => {
-                rds::create_replica(
-                    self.changes(*side),
-                    replica,
-                    source_arn,
-                    instance_class.as_deref(),
-                )
-                .await
-            }
-            Action::RenameDb { side, from, to } => rds::rename(self.changes(*side), from, to).await,
-            Action::GlobalSwitchover {
-                global_cluster,
-                target_cluster_arn,
-                side,
-            } => rds::switchover(self.changes(*side), global_cluster, target_cluster_arn).await,
-            Action::GlobalFailover {
-                global_cluster,
-                target_cluster_arn,
-                side,
-            } => rds::failover(self.changes(*side), global_cluster, target_cluster_arn).await,
-            Action::ScaleService {
-                side,
-                cluster,
-                service,
-                desired,
-            } => ecs::scale(self.changes(*side), cluster, service, *desired).await,
-            Action::ForceDeployment {
-                side,
-                cluster,
-                service,
-            } => ecs::force_deployment(self.changes(*side), cluster, service).await,
-            Action::SetAsgCapacity {
-                side,
-                asg,
-                capacity,
-            } => asg::set_capacity(self.changes(*side), asg, *capacity).await,
-            Action::RegisterTargets {
-                side,
-                target_group_arn,
-                targets,
-                port,
-            } => elb::register(self.changes(*side), target_group_arn, targets, *port).await,
-            Action::UpsertRecord {
-                zone_id,
-                record,
-                record_type,
-                ttl,
-                value,
-            } => {
-                route53::upsert(
-                    &self.global_changes,
-                    zone_id,
-                    record,
-                    record_type,
-                    *ttl,
-                    value,
-                )
-                .await
-            }
-            Action::WriteEndpoint { side, store, value } => {
-                let key = crate::backend::EndpointKey::of(&self.estate);
-                endpoint::write(self.changes(*side), store, &key, value).await
-            }
-            Action::UpsertAlias {
-                zone_id,
-                record,
-                record_type,
-                dns_name,
-                alias_zone_id,
-                evaluate_target_health,
-            } => {
-                let alias = crate::config::AliasTarget {
-                    dns_name: dns_name.clone(),
-                    zone_id: alias_zone_id.clone(),
-                };
-                route53::upsert_alias(
-                    &self.global_changes,
-                    zone_id,
-                    record,
-                    record_type,
-                    &alias,
-                    *evaluate_target_health,
-                )
-                .await
-            }
-            Action::InvertHealthCheck {
-                health_check,
-                inverted,
-            } => route53::set_inverted(&self.global_changes, health_check, *inverted).await,
-            Action::InvokeLambda {
-                side,
-                function,
-                payload,
-            } => lambda::invoke(self.changes(*side), function, payload).await,
-            Action::RunCommand { .. } => Err(BackendError::new(
-                ErrorKind::Other,
-                "local",
-                action.api_call(),
-                "",
-                "a command runs on this machine, not through AWS",
-            )),
-            Action::StartRestoreJob {
-                side,
-                recovery_point_arn: recovery_point,
-                db,
-                instance_class,
-                subnet_group,
-                security_groups,
-                token,
-            } => {
-                backup::start_restore(
-                    self.changes(*side),
-                    backup::Restore {
-                        recovery_point,
-                        db,
-                        instance_class: instance_class.as_deref(),
-                        subnet_group: subnet_group.as_deref(),
-                        security_groups,
-                        token,
-                    },
-                )
-                .await
-            }
-        }
     }
 }
 

@@ -6,8 +6,10 @@ use std::time::{Duration, SystemTime};
 use aws_sdk_backup::primitives::DateTime;
 use aws_sdk_backup::types::RecoveryPointStatus;
 
+use super::act::Acting;
 use super::clients::RegionClients;
 use super::errors::sdk_error;
+use crate::backend::Action;
 use crate::backend::{ActionOutcome, BackendError};
 use crate::model::{BackupReading, RecoveryPoint, RestoreJob};
 
@@ -205,6 +207,32 @@ pub async fn start_restore(
         summary: format!("{} in {}: restore job {id} started", r.db, c.label),
         change_id: Some(id).filter(|i| !i.is_empty()),
     })
+}
+
+/// The AWS Backup actions, through `b`'s clients that make one attempt.
+pub(super) fn act<'a>(b: &'a super::AwsBackend, action: &'a Action) -> Option<Acting<'a>> {
+    match action {
+        Action::StartRestoreJob {
+            side,
+            recovery_point_arn,
+            db,
+            instance_class,
+            subnet_group,
+            security_groups,
+            token,
+        } => Some(Box::pin(start_restore(
+            b.changes(*side),
+            Restore {
+                recovery_point: recovery_point_arn,
+                db,
+                instance_class: instance_class.as_deref(),
+                subnet_group: subnet_group.as_deref(),
+                security_groups,
+                token,
+            },
+        ))),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

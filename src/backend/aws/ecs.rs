@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::types::{DeploymentRolloutState, Service};
 
+use super::act::Acting;
 use super::clients::RegionClients;
 use super::errors::sdk_error;
+use crate::backend::Action;
 use crate::backend::{ActionOutcome, BackendError};
 use crate::model::{Deployment, ServiceReading};
 
@@ -179,5 +181,23 @@ pub async fn force_deployment(
             id.as_deref().unwrap_or("(no id)")
         ),
         change_id: id,
+    })
+}
+
+/// The ECS actions, through `b`'s clients that make one attempt.
+pub(super) fn act<'a>(b: &'a super::AwsBackend, action: &'a Action) -> Option<Acting<'a>> {
+    Some(match action {
+        Action::ScaleService {
+            side,
+            cluster,
+            service,
+            desired,
+        } => Box::pin(scale(b.changes(*side), cluster, service, *desired)),
+        Action::ForceDeployment {
+            side,
+            cluster,
+            service,
+        } => Box::pin(force_deployment(b.changes(*side), cluster, service)),
+        _ => return None,
     })
 }

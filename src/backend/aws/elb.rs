@@ -2,8 +2,10 @@
 
 use aws_sdk_elasticloadbalancingv2::types::{TargetDescription, TargetHealthStateEnum};
 
+use super::act::Acting;
 use super::clients::RegionClients;
 use super::errors::sdk_error;
+use crate::backend::Action;
 use crate::backend::{ActionOutcome, BackendError, ErrorKind};
 use crate::model::TargetGroupReading;
 
@@ -91,4 +93,22 @@ pub async fn register(
         ),
         change_id: None,
     })
+}
+
+/// The ELBv2 actions, through `b`'s clients that make one attempt.
+pub(super) fn act<'a>(b: &'a super::AwsBackend, action: &'a Action) -> Option<Acting<'a>> {
+    match action {
+        Action::RegisterTargets {
+            side,
+            target_group_arn,
+            targets,
+            port,
+        } => Some(Box::pin(register(
+            b.changes(*side),
+            target_group_arn,
+            targets,
+            *port,
+        ))),
+        _ => None,
+    }
 }

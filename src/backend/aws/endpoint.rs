@@ -8,8 +8,10 @@
 
 use aws_sdk_ssm::types::{ParameterStringFilter, ParameterType};
 
+use super::act::Acting;
 use super::clients::RegionClients;
 use super::errors::sdk_error;
+use crate::backend::Action;
 use crate::backend::endpoint_value::{EndpointKey, NOT_EDITABLE, edit_secret, locate_in_secret};
 use crate::backend::{ActionOutcome, BackendError, EndpointStore, ErrorKind, StoredEndpoint};
 use crate::model::SecretString;
@@ -183,5 +185,17 @@ pub async fn read(
                 showable: false,
             },
         })),
+    }
+}
+
+/// Writing the new endpoint (SSM or Secrets Manager), through `b`'s clients that make one
+/// attempt.
+pub(super) fn act<'a>(b: &'a super::AwsBackend, action: &'a Action) -> Option<Acting<'a>> {
+    match action {
+        Action::WriteEndpoint { side, store, value } => Some(Box::pin(async move {
+            let key = EndpointKey::of(&b.estate);
+            write(b.changes(*side), store, &key, value).await
+        })),
+        _ => None,
     }
 }

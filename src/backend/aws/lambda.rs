@@ -5,8 +5,10 @@
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::InvocationType;
 
+use super::act::Acting;
 use super::clients::RegionClients;
 use super::errors::sdk_error;
+use crate::backend::Action;
 use crate::backend::{ActionOutcome, BackendError, ErrorKind};
 
 /// Longest part of a function's answer kept in the log.
@@ -69,4 +71,16 @@ pub async fn invoke(
         ),
         change_id: out.executed_version().map(str::to_string),
     })
+}
+
+/// The Lambda actions, through `b`'s clients that make one attempt.
+pub(super) fn act<'a>(b: &'a super::AwsBackend, action: &'a Action) -> Option<Acting<'a>> {
+    match action {
+        Action::InvokeLambda {
+            side,
+            function,
+            payload,
+        } => Some(Box::pin(invoke(b.changes(*side), function, payload))),
+        _ => None,
+    }
 }

@@ -6,6 +6,7 @@
 //! ASG in one call, every metric of a region in one `GetMetricData`). Each section of a reading
 //! carries its own error; a region whose every call fails to connect is reported unreachable.
 
+mod act;
 mod asg;
 mod backend;
 mod backup;
@@ -26,7 +27,9 @@ mod rds;
 mod read;
 mod replicated;
 mod route53;
+mod route53_read;
 mod s3;
+mod shared;
 mod sts;
 
 pub use clients::CallCounter;
@@ -34,6 +37,7 @@ pub use clients::{conditional_write_retries, load_sdk_config};
 pub use discover::Discovery;
 pub use fleet::AwsFleet;
 pub use iam::iam_policy;
+pub use shared::{CredentialSet, SharedReads};
 
 use std::sync::Mutex;
 
@@ -52,8 +56,11 @@ pub struct AwsBackend {
     global_changes: GlobalClients,
     counters: [CallCounter; 3],
     mode: String,
-    /// Each side's identity once read, until a call of that side fails on its credentials.
-    identities: [Mutex<Option<Identity>>; 2],
+    /// What this estate reads once with other estates: identities by credential set, and
+    /// what is known of Route 53 zones (see `shared`).
+    shared: std::sync::Arc<SharedReads>,
+    /// Each side's credential set, the key of its identity in `shared`.
+    credential_sets: [CredentialSet; 2],
     /// Each side's S3 and ECR reading, and when it was read (see `replicated`).
     replicated: [Mutex<Option<(std::time::Instant, crate::model::ReplicatedReading)>>; 2],
 }
@@ -78,6 +85,14 @@ fn mode_of(estate: &Estate) -> String {
 impl AwsBackend {
     /// Builds the clients; makes no network call.
     pub async fn connect(estate: &Estate) -> color_eyre::Result<AwsBackend> {
+        Self::connect_shared(estate, SharedReads::new()).await
+    }
+
+    /// Builds the clients of an estate that reads with others what they have in common.
+    pub async fn connect_shared(
+        estate: &Estate,
+        shared: std::sync::Arc<SharedReads>,
+    ) -> color_eyre::Result<AwsBackend> {
         let counters: [CallCounter; 3] = Default::default();
         let ((primary, primary_changes), (standby, standby_changes), (global, global_changes)) = futures::join!(
             clients::region_clients(estate, Side::Primary, &counters[0]),
@@ -94,7 +109,11 @@ impl AwsBackend {
             global_changes,
             counters,
             mode: mode_of(estate),
-            identities: Default::default(),
+            credential_sets: [
+                CredentialSet::of(estate, Side::Primary),
+                CredentialSet::of(estate, Side::Standby),
+            ],
+            shared,
             replicated: Default::default(),
         })
     }
@@ -108,18 +127,25 @@ impl AwsBackend {
         }
     }
 
-    fn identity_cache(&self, side: Side) -> std::sync::MutexGuard<'_, Option<Identity>> {
-        let i = match side {
-            Side::Primary => 0,
-            Side::Standby => 1,
-        };
-        self.identities[i].lock().unwrap_or_else(|p| p.into_inner())
+    fn credential_set(&self, side: Side) -> &CredentialSet {
+        match side {
+            Side::Primary => &self.credential_sets[0],
+            Side::Standby => &self.credential_sets[1],
+        }
+    }
+
+    /// Who `side`'s credentials are, read once per credential set (see `shared`).
+    async fn identity_of(&self, side: Side) -> Result<Identity, crate::backend::BackendError> {
+        let c = self.clients(side);
+        self.shared
+            .identity(self.credential_set(side), sts::read_identity(c))
+            .await
     }
 
     /// A call of `side` failed on its credentials: they may be renewed or another's by the
-    /// next read, so the identity is read again then.
+    /// next read, so the identity is read again then (by every estate using them).
     fn credentials_failed(&self, side: Side) {
-        *self.identity_cache(side) = None;
+        self.shared.forget(self.credential_set(side));
     }
 
     fn clients(&self, side: Side) -> &RegionClients {

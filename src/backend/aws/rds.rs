@@ -2,8 +2,10 @@
 
 use aws_sdk_rds::types::{DbCluster, DbInstance};
 
+use super::act::Acting;
 use super::clients::RegionClients;
 use super::errors::{malformed, sdk_error};
+use crate::backend::Action;
 use crate::backend::{ActionOutcome, BackendError};
 use crate::model::{
     DbDetail, DbReading, DbRole, GlobalClusterReading, GlobalMember, GlobalMove, Lag,
@@ -134,6 +136,40 @@ fn cluster_reading(cluster: &DbCluster, fallback_id: &str, role: DbRole) -> DbRe
     }
 }
 
+/// What `DescribeGlobalClusters` answered, shared by the clusters of a region group.
+pub type Globals = Result<Vec<aws_sdk_rds::types::GlobalCluster>, BackendError>;
+
+/// `DescribeGlobalClusters`: of the one global database named, or, for several, every
+/// global database of the account (100 a page), read once for all of them.
+pub async fn describe_globals(c: &RegionClients, ids: &[&str]) -> Globals {
+    let op = "rds:DescribeGlobalClusters";
+    match ids {
+        [] => Ok(Vec::new()),
+        [one] => c
+            .rds
+            .describe_global_clusters()
+            .global_cluster_identifier(*one)
+            .send()
+            .await
+            .map(|out| out.global_clusters().to_vec())
+            .map_err(|e| sdk_error(c.ctx(), op, one, e)),
+        several => {
+            let mut pages = c
+                .rds
+                .describe_global_clusters()
+                .max_records(100)
+                .into_paginator()
+                .send();
+            let mut all = Vec::new();
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(|e| sdk_error(c.ctx(), op, &several.join(","), e))?;
+                all.extend(page.global_clusters().iter().cloned());
+            }
+            Ok(all)
+        }
+    }
+}
+
 /// `DescribeDBClusters` + `DescribeGlobalClusters` (concurrently): the cluster and whether it is
 /// the global database's writer.
 pub async fn read_cluster(
@@ -141,29 +177,49 @@ pub async fn read_cluster(
     id: &str,
     global_cluster: &str,
 ) -> Result<DbReading, BackendError> {
+    let ids = [global_cluster];
+    let (cluster, globals) = futures::join!(describe_cluster(c, id), describe_globals(c, &ids));
+    cluster_in(id, global_cluster, cluster?, &globals)
+}
+
+/// The cluster read with the global databases already read (a region group's).
+pub async fn read_cluster_sharing(
+    c: &RegionClients,
+    id: &str,
+    global_cluster: &str,
+    globals: &Globals,
+) -> Result<DbReading, BackendError> {
+    let cluster = describe_cluster(c, id).await?;
+    cluster_in(id, global_cluster, cluster, globals)
+}
+
+async fn describe_cluster(c: &RegionClients, id: &str) -> Result<DbCluster, BackendError> {
     let clusters = c
         .rds
         .describe_db_clusters()
         .db_cluster_identifier(id)
-        .send();
-    let globals = c
-        .rds
-        .describe_global_clusters()
-        .global_cluster_identifier(global_cluster)
-        .send();
-    let (clusters, globals) = futures::join!(clusters, globals);
-    let clusters = clusters.map_err(|e| sdk_error(c.ctx(), "rds:DescribeDBClusters", id, e))?;
-    let cluster = clusters.db_clusters().first().ok_or_else(|| {
+        .send()
+        .await
+        .map_err(|e| sdk_error(c.ctx(), "rds:DescribeDBClusters", id, e))?;
+    clusters.db_clusters().first().cloned().ok_or_else(|| {
         malformed(
             c.ctx(),
             "rds:DescribeDBClusters",
             id,
             "no DB cluster in the answer",
         )
-    })?;
-    let globals =
-        globals.map_err(|e| sdk_error(c.ctx(), "rds:DescribeGlobalClusters", global_cluster, e))?;
-    let global = globals.global_clusters().iter().find(|g| {
+    })
+}
+
+fn cluster_in(
+    id: &str,
+    global_cluster: &str,
+    cluster: DbCluster,
+    globals: &Globals,
+) -> Result<DbReading, BackendError> {
+    let cluster = &cluster;
+    let globals = globals.as_ref().map_err(Clone::clone)?;
+    let global = globals.iter().find(|g| {
         g.global_cluster_identifier()
             .is_some_and(|i| i.eq_ignore_ascii_case(global_cluster))
     });
@@ -352,6 +408,44 @@ pub async fn failover(
             arn_name(target_arn)
         ),
         change_id: None,
+    })
+}
+
+/// The RDS actions, through `b`'s clients that make one attempt.
+pub(super) fn act<'a>(b: &'a super::AwsBackend, action: &'a Action) -> Option<Acting<'a>> {
+    Some(match action {
+        Action::PromoteReplica { side, db } => Box::pin(promote(b.changes(*side), db)),
+        Action::CreateReplica {
+            side,
+            replica,
+            source_arn,
+            instance_class,
+        } => Box::pin(create_replica(
+            b.changes(*side),
+            replica,
+            source_arn,
+            instance_class.as_deref(),
+        )),
+        Action::RenameDb { side, from, to } => Box::pin(rename(b.changes(*side), from, to)),
+        Action::GlobalSwitchover {
+            global_cluster,
+            target_cluster_arn,
+            side,
+        } => Box::pin(switchover(
+            b.changes(*side),
+            global_cluster,
+            target_cluster_arn,
+        )),
+        Action::GlobalFailover {
+            global_cluster,
+            target_cluster_arn,
+            side,
+        } => Box::pin(failover(
+            b.changes(*side),
+            global_cluster,
+            target_cluster_arn,
+        )),
+        _ => return None,
     })
 }
 

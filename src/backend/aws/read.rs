@@ -29,6 +29,17 @@ impl AwsBackend {
         side: Side,
         lag: bool,
     ) -> Option<Result<DbReading, BackendError>> {
+        self.read_database_sharing(side, lag, None).await
+    }
+
+    /// [`Self::read_database`], with an Aurora cluster's global databases already read
+    /// (`globals`: a region group's, once for all of its estates).
+    pub(super) async fn read_database_sharing(
+        &self,
+        side: Side,
+        lag: bool,
+        globals: Option<&rds::Globals>,
+    ) -> Option<Result<DbReading, BackendError>> {
         let db = self.estate.database.as_ref()?;
         let c = self.clients(side);
         let id = match side {
@@ -45,8 +56,13 @@ impl AwsBackend {
             DatabaseKind::AuroraGlobal => {
                 let global = db.global_cluster.as_deref().unwrap_or_default();
                 let queries = [MetricQuery::aurora_global_lag(id)];
-                let (reading, lag) =
-                    futures::join!(rds::read_cluster(c, id, global), lag_of(c, &queries, lag));
+                let cluster = async {
+                    match globals {
+                        Some(g) => rds::read_cluster_sharing(c, id, global, g).await,
+                        None => rds::read_cluster(c, id, global).await,
+                    }
+                };
+                let (reading, lag) = futures::join!(cluster, lag_of(c, &queries, lag));
                 reading.map(|r| with_lag(r, lag))
             }
             DatabaseKind::BackupRestore if side == Side::Standby => {

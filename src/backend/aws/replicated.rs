@@ -1,6 +1,8 @@
 //! S3 buckets and ECR images, read with the region but not on every poll: what they show
 //! changes in minutes (an image pushed, a replication falling behind), and S3 bills every
-//! LIST and HEAD. A region's reading keeps what was read within [`EVERY`] (or the poll
+//! LIST and HEAD. Each bucket is read in its own region: the source bucket in the primary,
+//! its destination in the standby (its own rules, which replicate back after a failover, and
+//! the status of its newest object: `REPLICA` once a copy has arrived). A region's reading keeps what was read within [`EVERY`] (or the poll
 //! interval, when longer); a read that did not reach AWS is not kept, so it is tried again on
 //! the next poll.
 
@@ -17,13 +19,18 @@ use crate::model::{ReplicatedReading, Section, SectionError, Side};
 pub const EVERY: Duration = Duration::from_secs(60);
 
 impl AwsBackend {
-    /// `None` when the estate lists nothing to read in `side` (buckets are read in the
-    /// primary, where their sources are; images in both).
+    /// `None` when the estate lists nothing to read in `side` (each bucket in its region,
+    /// images in both).
     pub(super) async fn read_replicated(&self, side: Side) -> Option<Section<ReplicatedReading>> {
-        let buckets: &[crate::config::S3Bucket] = match side {
-            Side::Primary => &self.estate.s3_buckets,
-            Side::Standby => &[],
-        };
+        let buckets: Vec<&str> = self
+            .estate
+            .s3_buckets
+            .iter()
+            .map(|b| match side {
+                Side::Primary => b.primary.as_str(),
+                Side::Standby => b.standby.as_str(),
+            })
+            .collect();
         let repos = &self.estate.ecr_repositories;
         if buckets.is_empty() && repos.is_empty() {
             return None;
@@ -36,7 +43,7 @@ impl AwsBackend {
         }
         let c = self.clients(side);
         let (b, i) = futures::join!(
-            join_all(buckets.iter().map(|b| s3::read_bucket(c, &b.primary))),
+            join_all(buckets.iter().map(|b| s3::read_bucket(c, b))),
             join_all(repos.iter().map(|r| ecr::read_tags(c, &r.name, &r.tags))),
         );
         let outcomes: Vec<Option<ErrorKind>> = b
@@ -57,11 +64,11 @@ impl AwsBackend {
             ..ReplicatedReading::default()
         };
         let mut reached = true;
-        for (cfg, r) in buckets.iter().zip(b) {
+        for (name, r) in buckets.iter().zip(b) {
             reading.buckets.push(r.unwrap_or_else(|e| {
                 reached = false;
                 crate::model::BucketReading {
-                    bucket: cfg.primary.clone(),
+                    bucket: name.to_string(),
                     error: Some(SectionError::from(e)),
                     rules: Vec::new(),
                     newest: None,

@@ -1,7 +1,8 @@
 //! S3 buckets and ECR images on the simulator. Each bucket listed replicates to its standby
 //! bucket with one enabled rule; the application writes an object to it every minute, which
 //! replicates within 15 s (`PENDING` until then), or stays `PENDING` while replication is
-//! stopped (the `L` fault). Each tag names the same digest in both regions (a digest made
+//! stopped (the `L` fault). The standby bucket, read in the standby, has no rule of its own
+//! and holds the copies (`REPLICA`) of what has replicated. Each tag names the same digest in both regions (a digest made
 //! from the repository and the tag), as a working ECR replication would.
 
 use chrono::{DateTime, Utc};
@@ -37,10 +38,7 @@ pub fn reading(
     now: f64,
     replication_stopped: bool,
 ) -> Option<Section<ReplicatedReading>> {
-    let buckets = match side {
-        Side::Primary => estate.s3_buckets.as_slice(),
-        Side::Standby => &[],
-    };
+    let buckets = estate.s3_buckets.as_slice();
     if buckets.is_empty() && estate.ecr_repositories.is_empty() {
         return None;
     }
@@ -56,19 +54,41 @@ pub fn reading(
         taken_at: Some(start + chrono::Duration::milliseconds((now * 1000.0) as i64)),
         buckets: buckets
             .iter()
-            .map(|b| BucketReading {
-                bucket: b.primary.clone(),
-                error: None,
-                rules: vec![ReplicationRule {
-                    id: Some("to-standby".into()),
-                    status: "Enabled".into(),
-                    destination: b.standby.clone(),
-                }],
-                newest: Some(NewestObject {
-                    key: format!("orders/{}.json", written as u64),
-                    last_modified: Some(at),
-                    status: Some(status.into()),
-                }),
+            .map(|b| match side {
+                Side::Primary => BucketReading {
+                    bucket: b.primary.clone(),
+                    error: None,
+                    rules: vec![ReplicationRule {
+                        id: Some("to-standby".into()),
+                        status: "Enabled".into(),
+                        destination: b.standby.clone(),
+                    }],
+                    newest: Some(NewestObject {
+                        key: format!("orders/{}.json", written as u64),
+                        last_modified: Some(at),
+                        status: Some(status.into()),
+                    }),
+                },
+                // The copy of the newest object once replicated, else the one before it.
+                Side::Standby => {
+                    let copied = if status == "COMPLETED" {
+                        written
+                    } else {
+                        written - WRITE_EVERY
+                    };
+                    BucketReading {
+                        bucket: b.standby.clone(),
+                        error: None,
+                        rules: Vec::new(),
+                        newest: (copied >= 0.0).then(|| NewestObject {
+                            key: format!("orders/{}.json", copied as u64),
+                            last_modified: Some(
+                                start + chrono::Duration::milliseconds((copied * 1000.0) as i64),
+                            ),
+                            status: Some("REPLICA".into()),
+                        }),
+                    }
+                }
             })
             .collect(),
         images: estate
@@ -122,12 +142,22 @@ tags = ["v42", "v43"]
     }
 
     #[test]
-    fn buckets_are_read_in_the_primary_and_images_in_both_with_the_same_digests() {
+    fn each_bucket_is_read_in_its_region_and_images_in_both_with_the_same_digests() {
         let e = estate();
-        let p = reading(&e, Side::Primary, 10.0, false).unwrap().unwrap();
-        let s = reading(&e, Side::Standby, 10.0, false).unwrap().unwrap();
+        let p = reading(&e, Side::Primary, 70.0, false).unwrap().unwrap();
+        let s = reading(&e, Side::Standby, 70.0, false).unwrap().unwrap();
         assert_eq!(p.buckets.len(), 1);
-        assert!(s.buckets.is_empty());
+        assert_eq!(s.buckets.len(), 1);
+        assert_eq!(s.buckets[0].bucket, e.s3_buckets[0].standby);
+        assert!(s.buckets[0].rules.is_empty());
+        // At 70 s the object written at 60 s is still PENDING: the standby's newest copy is
+        // the one of 0 s; at 80 s it has arrived.
+        let newest = |r: &ReplicatedReading| r.buckets[0].newest.clone().unwrap();
+        assert_eq!(newest(&p).status.as_deref(), Some("PENDING"));
+        assert_eq!(newest(&s).key, "orders/0.json");
+        assert_eq!(newest(&s).status.as_deref(), Some("REPLICA"));
+        let later = reading(&e, Side::Standby, 80.0, false).unwrap().unwrap();
+        assert_eq!(newest(&later).key, "orders/60.json");
         assert_eq!(p.images, s.images);
         assert_ne!(p.images[0].digest, p.images[1].digest);
     }

@@ -1,6 +1,6 @@
 //! What reading the estate's S3 buckets and ECR repositories needs: the replication rules,
-//! the listing and a HEAD of the source buckets (`s3:GetObject` covers HEAD), and the images
-//! of each repository in both regions.
+//! the listing and a HEAD of the source and destination buckets (`s3:GetObject` covers
+//! HEAD), and the images of each repository in both regions.
 
 use serde_json::Value;
 
@@ -13,7 +13,8 @@ pub(super) fn statements(estate: &Estate) -> Vec<Option<Value>> {
         estate
             .s3_buckets
             .iter()
-            .map(|b| format!("arn:aws:s3:::{}{suffix}", b.primary))
+            .flat_map(|b| [&b.primary, &b.standby])
+            .map(|b| format!("arn:aws:s3:::{b}{suffix}"))
             .collect()
     };
     let repositories: Vec<String> = estate
@@ -56,8 +57,8 @@ mod tests {
         let policy = |t: &str| iam_policy(&Estate::parse(t, "t.toml").unwrap(), false).to_string();
         let p = policy(&with);
         for needle in [
-            r#""s3:GetReplicationConfiguration","s3:ListBucket"],"Effect":"Allow","Resource":["arn:aws:s3:::orders-assets"]"#,
-            r#""Action":["s3:GetObject"],"Effect":"Allow","Resource":["arn:aws:s3:::orders-assets/*"]"#,
+            r#""s3:GetReplicationConfiguration","s3:ListBucket"],"Effect":"Allow","Resource":["arn:aws:s3:::orders-assets","arn:aws:s3:::orders-assets-dr"]"#,
+            r#""Action":["s3:GetObject"],"Effect":"Allow","Resource":["arn:aws:s3:::orders-assets-dr/*","arn:aws:s3:::orders-assets/*"]"#,
             r#""arn:aws:ecr:us-east-1:*:repository/orders-web","arn:aws:ecr:us-west-2:*:repository/orders-web""#,
         ] {
             assert!(p.contains(needle), "{needle} not in {p}");

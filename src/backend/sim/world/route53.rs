@@ -192,7 +192,13 @@ impl World {
             failure_threshold: Some(t::CHECK_THRESHOLD),
             error: None,
         });
-        let answers = failover_answer(&primary, &standby, check.as_ref().and_then(|c| c.healthy));
+        // The simulated SECONDARY has no health check: Route 53 takes it as healthy.
+        let answers = failover_answer(
+            &primary,
+            &standby,
+            check.as_ref().and_then(|c| c.healthy),
+            Some(true),
+        );
         let value = answers.and_then(|side| match side {
             Side::Primary => primary.target.clone(),
             Side::Standby => standby.target.clone(),
@@ -207,6 +213,7 @@ impl World {
                 primary,
                 standby,
                 check,
+                standby_check: None,
                 answers,
                 problem: None,
             })),
