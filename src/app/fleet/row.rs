@@ -167,6 +167,12 @@ pub fn run_progress(run: &RunView) -> String {
         Some(Question::Decide { step, .. }) => {
             format!("{name}: {} FAILED: decide{follow}", at(step))
         }
+        Some(Question::Approval { wait, .. }) => {
+            format!(
+                "{name}: {} waiting for approval by another operator{follow}",
+                at(&wait.step)
+            )
+        }
         None => match run.active_step() {
             Some(id) => {
                 let title = run
