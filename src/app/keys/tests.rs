@@ -32,6 +32,8 @@ fn labels_read_as_before() {
             "f",
             "/",
             "a",
+            "d",
+            "n",
             "D",
             "L",
             "T",
@@ -41,6 +43,23 @@ fn labels_read_as_before() {
     assert_eq!(keys_of(&[Command::Up, Command::Down]), "↑↓");
     assert_eq!(keys_of(FAULTS), "D/L/T/S");
     assert_eq!(key_of(Command::Quit), "q");
+    // The drill key is lower case: `D` (a simulated fault) stays apart from it.
+    let key = |c| KeyEvent::new(KeyCode::Char(c), NONE);
+    assert_eq!(lookup(&key('d'), true, false), Some(Command::ToggleDrill));
+    assert_eq!(
+        lookup(&key('D'), true, false),
+        Some(Command::Fault(Fault::PrimaryDark))
+    );
+    assert_eq!(
+        lookup(&key('d'), false, true),
+        None,
+        "read-only: no drill key"
+    );
+    assert_eq!(
+        lookup(&key('n'), false, true),
+        None,
+        "read-only: no finding key"
+    );
 }
 
 #[test]
