@@ -204,25 +204,6 @@ fn a_denied_promotion_is_action_required_until_it_is_allowed() {
     );
 }
 
-/// Runs a boto3 snippet against the harness (`URL` and `STANDBY` are defined for it).
-fn boto3(server: &Moto, standby: &str, code: &str) {
-    let script = format!(
-        "import boto3\nURL = '{url}'\nSTANDBY = '{standby}'\n\
-         def client(name):\n    return boto3.client(name, region_name=STANDBY, endpoint_url=URL, \
-         aws_access_key_id='testing', aws_secret_access_key='testing')\n{code}",
-        url = server.url
-    );
-    let out = Command::new(moto::python())
-        .args(["-c", &script])
-        .output()
-        .expect("run boto3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The standby's Fargate quota set below what `web` (4 tasks of 1 vCPU at production) needs:
 /// `failover` is action required with both numbers and the primary's; raised, it passes.
 #[test]
@@ -236,15 +217,14 @@ fn a_standby_quota_below_production_need_is_action_required_with_both_numbers() 
     std::fs::write(&config, &toml).expect("write estate");
     let standby = seeded.standby_region.clone();
     // The standby's web runs a Fargate task of 1 vCPU (1024 CPU units).
-    boto3(
-        &server,
+    server.boto3(
         &standby,
-        "ecs = client('ecs')\n\
+        "ecs = c('ecs')\n\
          td = ecs.register_task_definition(family='web', requiresCompatibilities=['FARGATE'], \
          networkMode='awsvpc', cpu='1024', memory='2048', \
          containerDefinitions=[{'name': 'web', 'image': 'public.example/web'}])\
          ['taskDefinition']['taskDefinitionArn']\n\
-         ecs.update_service(cluster='orders', service='web', taskDefinition=td)\n",
+         ecs.update_service(cluster='orders', service='web', taskDefinition=td)",
     );
     let web = estate
         .services()

@@ -34,28 +34,9 @@ const PASSWORD: &str = "Pw-7f3c9e1d-NEVER-PRINTED";
 const HOOK_PATH: &str = "/services/T0DRC/B0DRC/HOOKPATH7e2a";
 const TABLE: &str = "drconsole-runs";
 
-/// A Python snippet run against moto through boto3 (`URL` and `REGION` are given to it).
+/// A Python snippet run against moto through boto3 in the standby's region.
 fn boto(moto: &Moto, code: &str) -> String {
-    let script = format!(
-        "import boto3, json, sys\nURL = sys.argv[1]\nREGION = sys.argv[2]\n\
-         def c(s):\n    return boto3.client(s, region_name=REGION, endpoint_url=URL, \
-         aws_access_key_id='testing', aws_secret_access_key='testing')\n{code}\n"
-    );
-    let out = Command::new(moto::python())
-        .arg("-c")
-        .arg(script)
-        .arg(&moto.url)
-        .arg(STANDBY)
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "boto3 snippet failed:\n{code}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    moto.boto3(STANDBY, code)
 }
 
 fn credentials(host: &str) -> String {

@@ -315,21 +315,12 @@ fn the_alert_rules_pass_promtool() {
 
 /// Sets the standby ASG's max (min and desired kept within it) through boto3.
 fn set_standby_max(server: &Moto, region: &str, max: u32) {
-    let script = format!(
-        "import boto3\n\
-         c = boto3.client('autoscaling', region_name='{region}', endpoint_url='{url}', \
-         aws_access_key_id='testing', aws_secret_access_key='testing')\n\
-         c.update_auto_scaling_group(AutoScalingGroupName='orders-web', MinSize=0, MaxSize={max}, DesiredCapacity=1)\n",
-        url = server.url
-    );
-    let out = Command::new(moto::python())
-        .args(["-c", &script])
-        .output()
-        .expect("run boto3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    server.boto3(
+        region,
+        &format!(
+            "c('autoscaling').update_auto_scaling_group(AutoScalingGroupName='orders-web', \
+             MinSize=0, MaxSize={max}, DesiredCapacity=1)"
+        ),
     );
 }
 

@@ -208,6 +208,31 @@ impl Moto {
         self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
+    /// Runs a Python snippet against this server through boto3: `URL` and `REGION` are
+    /// defined for it, and `c(service)` is a client of `region` on the server. Its stdout.
+    pub fn boto3(&self, region: &str, code: &str) -> String {
+        let script = format!(
+            "import boto3, json, sys\nURL = sys.argv[1]\nREGION = sys.argv[2]\n\
+             def c(s):\n    return boto3.client(s, region_name=REGION, endpoint_url=URL, \
+             aws_access_key_id='testing', aws_secret_access_key='testing')\n{code}\n"
+        );
+        let out = Command::new(python())
+            .arg("-c")
+            .arg(script)
+            .arg(&self.url)
+            .arg(region)
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .output()
+            .expect("run python");
+        assert!(
+            out.status.success(),
+            "boto3 snippet failed:\n{code}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Seeds the standard estate (see tests/moto/seed.py); `services` > 0 seeds that many
     /// ECS services instead of `web` and `worker`.
     pub fn seed(&self, services: usize) -> Seeded {
