@@ -12,7 +12,7 @@ mod moto_control;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -56,27 +56,7 @@ impl Fixture {
     }
 
     fn command(&self, user: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
-        cmd.args(args)
-            .arg("--config")
-            .arg(&self.config)
-            .arg("--audit-log")
-            .arg(self.audit_path(user))
-            .arg("--state-dir")
-            .arg(self.dir.path().join(format!("state-{user}")))
-            .env("HOME", self.dir.path())
-            .env("USER", user)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in moto::test_env() {
-            cmd.env(k, v);
-        }
-        for k in moto::UNSET_ENV {
-            cmd.env_remove(k);
-        }
-        cmd
+        moto::operator_command(user, self.dir.path(), &self.config, args)
     }
 
     /// `drconsole approve RUN STEP ARGS…` as `user`: exit code and output.
@@ -100,7 +80,7 @@ impl Fixture {
     }
 
     fn audit_path(&self, user: &str) -> PathBuf {
-        self.dir.path().join(format!("audit-{user}.jsonl"))
+        moto::operator_audit_path(self.dir.path(), user)
     }
 
     fn audit(&self, user: &str) -> Vec<Value> {

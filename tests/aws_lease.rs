@@ -16,7 +16,7 @@ mod moto_control;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -162,32 +162,17 @@ impl Fixture {
 
     /// `drconsole run RUNBOOK` as `user`, with a state directory of its own.
     fn spawn(&self, user: &str, config: &Path, runbook: &str, extra: &[&str]) -> Child {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
-        cmd.args(["run", runbook, "--yes"])
-            .args(extra)
-            .arg("--config")
-            .arg(config)
-            .arg("--audit-log")
-            .arg(self.audit_path(user))
-            .arg("--state-dir")
-            .arg(self.path(&format!("state-{user}")))
-            .env("HOME", self.dir.path())
-            .env("USER", user)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in moto::test_env() {
-            cmd.env(k, v);
-        }
-        for k in moto::UNSET_ENV {
-            cmd.env_remove(k);
-        }
-        cmd.spawn().expect("start drconsole")
+        let args: Vec<&str> = ["run", runbook, "--yes"]
+            .into_iter()
+            .chain(extra.iter().copied())
+            .collect();
+        moto::operator_command(user, self.dir.path(), config, &args)
+            .spawn()
+            .expect("start drconsole")
     }
 
     fn audit_path(&self, user: &str) -> PathBuf {
-        self.path(&format!("audit-{user}.jsonl"))
+        moto::operator_audit_path(self.dir.path(), user)
     }
 
     fn audit(&self, user: &str) -> Vec<Value> {

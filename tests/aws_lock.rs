@@ -14,7 +14,7 @@ mod moto_control;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -127,33 +127,18 @@ impl Fixture {
 
     /// `drconsole run failover` as `user`, with a state directory of its own.
     fn spawn(&self, user: &str, extra: &[&str]) -> Child {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
-        cmd.args(["run", "failover"])
-            .args(FLAGS)
-            .args(extra)
-            .arg("--config")
-            .arg(&self.config)
-            .arg("--audit-log")
-            .arg(self.audit_path(user))
-            .arg("--state-dir")
-            .arg(self.dir.path().join(format!("state-{user}")))
-            .env("HOME", self.dir.path())
-            .env("USER", user)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in moto::test_env() {
-            cmd.env(k, v);
-        }
-        for k in moto::UNSET_ENV {
-            cmd.env_remove(k);
-        }
-        cmd.spawn().expect("start drconsole")
+        let args: Vec<&str> = ["run", "failover"]
+            .into_iter()
+            .chain(FLAGS.iter().copied())
+            .chain(extra.iter().copied())
+            .collect();
+        moto::operator_command(user, self.dir.path(), &self.config, &args)
+            .spawn()
+            .expect("start drconsole")
     }
 
     fn audit_path(&self, user: &str) -> PathBuf {
-        self.dir.path().join(format!("audit-{user}.jsonl"))
+        moto::operator_audit_path(self.dir.path(), user)
     }
 
     fn audit(&self, user: &str) -> Vec<Value> {

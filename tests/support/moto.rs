@@ -111,6 +111,43 @@ pub fn run_headless(
     (out.status.code(), text)
 }
 
+/// The audit log of the operator `user` in a test directory: `DIR/audit-USER.jsonl`.
+pub fn operator_audit_path(dir: &std::path::Path, user: &str) -> PathBuf {
+    dir.join(format!("audit-{user}.jsonl"))
+}
+
+/// `drconsole ARGS…` as the operator `user` (`$USER`) against the emulator, with the estate
+/// file `config`: its audit log at [`operator_audit_path`], its state in `DIR/state-USER`,
+/// HOME in DIR, stdin closed and its output piped.
+pub fn operator_command(
+    user: &str,
+    dir: &std::path::Path,
+    config: &std::path::Path,
+    args: &[&str],
+) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
+    cmd.args(args)
+        .arg("--config")
+        .arg(config)
+        .arg("--audit-log")
+        .arg(operator_audit_path(dir, user))
+        .arg("--state-dir")
+        .arg(dir.join(format!("state-{user}")))
+        .env("HOME", dir)
+        .env("USER", user)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in test_env() {
+        cmd.env(k, v);
+    }
+    for k in UNSET_ENV {
+        cmd.env_remove(k);
+    }
+    cmd
+}
+
 /// A moto server on 127.0.0.1; stopped when dropped (and when this process dies, since it exits
 /// when its stdin closes).
 pub struct Moto {
