@@ -90,19 +90,40 @@ pub async fn evaluate_on(
     backend: &Arc<dyn Backend>,
     snapshot: &Snapshot,
 ) -> Vec<Evaluation> {
+    let names = applicable(estate, &snapshot.posture);
+    if names.is_empty() {
+        return Vec::new();
+    }
+    // The quotas are the region's, the same for every runbook: read once per snapshot.
+    let quotas = quotas_on(estate, backend, snapshot).await;
     let mut out = Vec::new();
-    for name in applicable(estate, &snapshot.posture) {
-        out.push(evaluate(estate, backend, &name, snapshot).await);
+    for name in names {
+        out.push(evaluate(estate, backend, &name, snapshot, &quotas).await);
     }
     out
 }
 
-/// Evaluates the runbook `name` on `snapshot` (its drift) and a dry run made now.
+/// The quotas of the region a move would go to (the one not serving now), judged.
+async fn quotas_on(
+    estate: &Estate,
+    backend: &Arc<dyn Backend>,
+    snapshot: &Snapshot,
+) -> (AspectResult, Vec<Finding>) {
+    let active = snapshot.posture.active.unwrap_or(Side::Primary);
+    let target = active.other();
+    let [p, s] = &snapshot.regions;
+    let reading = if target == Side::Primary { p } else { s };
+    quotas::check(estate, backend.as_ref(), target, reading.as_ref().ok()).await
+}
+
+/// Evaluates the runbook `name` on `snapshot` (its drift), a dry run made now, and the
+/// `quotas` judged for the snapshot.
 pub async fn evaluate(
     estate: &Arc<Estate>,
     backend: &Arc<dyn Backend>,
     name: &str,
     snapshot: &Snapshot,
+    quotas: &(AspectResult, Vec<Finding>),
 ) -> Evaluation {
     let at = Utc::now();
     let mut aspects = Vec::new();
@@ -149,18 +170,8 @@ pub async fn evaluate(
     }
     let active = snapshot.posture.active.unwrap_or(Side::Primary);
     let [p, s] = &snapshot.regions;
-    // The region a move would go to: the one not serving now.
-    let target = active.other();
-    let target_reading = if target == Side::Primary { p } else { s };
-    let (a, f) = quotas::check(
-        estate,
-        backend.as_ref(),
-        target,
-        target_reading.as_ref().ok(),
-    )
-    .await;
-    aspects.push(a);
-    findings.extend(f);
+    aspects.push(quotas.0.clone());
+    findings.extend(quotas.1.iter().cloned());
     let (a, f) = drift::check(
         estate,
         active,
