@@ -153,7 +153,7 @@ async fn main() {
         let seeded = server.seed(n);
         let toml = seeded.estate_toml(&moto::Endpoints::both(&server.url));
         let estate = Estate::parse(&toml, "bench.toml").expect("estate");
-        let aws = AwsBackend::connect(&estate).await.expect("connect");
+        let aws = AwsBackend::connect(&estate).await;
         let naive = Naive::new(&server.url, &seeded.primary_region).await;
 
         // Warm up both (connections, moto's lazy backends).

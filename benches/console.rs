@@ -269,7 +269,7 @@ async fn render_run_200x60() {
 struct Running {
     input: mpsc::UnboundedSender<Input>,
     flushed: mpsc::UnboundedReceiver<Instant>,
-    task: tokio::task::JoinHandle<color_eyre::Result<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 fn spawn_console(sim: std::sync::Arc<Simulator>) -> Running {

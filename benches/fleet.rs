@@ -72,15 +72,14 @@ fn main() {
             .map(|(_, t)| Estate::parse(t, "bench.toml").expect("estate"))
             .collect();
         let out = runtime.block_on(async {
-            let fleet: Arc<dyn FleetBackend> =
-                Arc::new(AwsFleet::connect(&estates).await.expect("connect"));
+            let fleet: Arc<dyn FleetBackend> = Arc::new(AwsFleet::connect(&estates).await);
             let settings = PollSettings::new(estates[0].poll_interval(), estates[0].call_timeout.0);
             let mut polls: Vec<GroupPoll> = (0..fleet.groups().len())
                 .map(|g| GroupPoll::new(fleet.clone(), g, settings))
                 .collect();
             let mut alone = Vec::new();
             for e in &estates {
-                alone.push(AwsBackend::connect(e).await.expect("connect"));
+                alone.push(AwsBackend::connect(e).await);
             }
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
             // The first cycle reads everything (and warms up connections and identities).

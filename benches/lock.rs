@@ -122,7 +122,7 @@ fn main() {
             state_dir: Some(dir.path().to_path_buf()),
             ..HeadlessOptions::default()
         };
-        let backend = Arc::new(AwsBackend::connect(&estate).await.expect("connect"));
+        let backend = Arc::new(AwsBackend::connect(&estate).await);
         let t = Instant::now();
         let exit = run_headless(
             Arc::new(estate.clone()),

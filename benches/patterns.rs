@@ -42,7 +42,7 @@ async fn main() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/payments.toml");
     let seeded = server.seed_estate(&example);
     let estate = Estate::parse(&seeded.estate, "payments.toml").expect("estate");
-    let aws = AwsBackend::connect(&estate).await.expect("connect");
+    let aws = AwsBackend::connect(&estate).await;
     // Warm up: connections, moto's lazy backends, the identities and the S3/ECR readings
     // (read at most once a minute: the first cycle below is the one that reads them).
     let _ = aws.identity(Side::Primary).await;

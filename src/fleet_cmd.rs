@@ -171,9 +171,7 @@ async fn connect(cli: &Cli, estates: Vec<Estate>) -> Result<FleetTarget, Failure
             simulators,
         });
     }
-    let fleet = AwsFleet::connect(&estates)
-        .await
-        .map_err(|e| Failure::aws(format!("connecting to AWS: {e:#}")))?;
+    let fleet = AwsFleet::connect(&estates).await;
     Ok(FleetTarget {
         estates,
         fleet: Arc::new(fleet),

@@ -379,9 +379,7 @@ async fn connect(cli: &Cli, path: Option<&Path>, estate: Estate) -> Result<Targe
             simulator: Some(sim),
         });
     }
-    let aws = AwsBackend::connect(&estate)
-        .await
-        .map_err(|e| Failure::aws(format!("connecting to AWS: {e:#}")))?;
+    let aws = AwsBackend::connect(&estate).await;
     Ok(Target {
         estate,
         backend: Arc::new(aws),

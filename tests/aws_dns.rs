@@ -87,7 +87,7 @@ impl Run {
 
     async fn headless_with(&self, text: &str, name: &str, new_run: bool) -> (i32, String) {
         let estate = Arc::new(support::estate(text));
-        let backend = Arc::new(AwsBackend::connect(&estate).await.expect("connect"));
+        let backend = Arc::new(AwsBackend::connect(&estate).await);
         let opts = HeadlessOptions {
             yes: true,
             audit_path: Some(self.dir.path().join("audit.jsonl")),

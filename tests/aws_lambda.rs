@@ -154,7 +154,7 @@ async fn an_unknown_function_is_not_found() {
 /// an abort.
 async fn run_drill(toml: &str) -> (RunOutcome, Vec<String>, Vec<String>) {
     let estate = drconsole::runbook::parse_estate(toml, "estate.toml").expect("estate");
-    let backend = Arc::new(AwsBackend::connect(&estate).await.expect("connect"));
+    let backend = Arc::new(AwsBackend::connect(&estate).await);
     let dir = tempfile::tempdir().unwrap();
     let spec = estate.runbooks["drill"].clone();
     let mut ctx = RunContext::new(Arc::new(estate), backend, RunMode::Live);

@@ -60,7 +60,7 @@ async fn a_fleet_cycle_reads_what_each_estate_reads_alone_in_fewer_calls() {
     let moto = Moto::start();
     let seeded = moto.seed_fleet(3, 2, &[]);
     let estates = estates(&seeded);
-    let fleet = AwsFleet::connect(&estates).await.expect("connect");
+    let fleet = AwsFleet::connect(&estates).await;
     assert_eq!(fleet.groups().len(), 2, "{:?}", fleet.groups());
 
     // One cycle of the fleet: both region groups.
@@ -72,7 +72,7 @@ async fn a_fleet_cycle_reads_what_each_estate_reads_alone_in_fewer_calls() {
     // The same three estates read alone, one backend each.
     let mut alone = Vec::new();
     for e in &estates {
-        alone.push(AwsBackend::connect(e).await.expect("connect"));
+        alone.push(AwsBackend::connect(e).await);
     }
     let (single, single_calls) = calls_during(&moto.url, async {
         let mut out = Vec::new();
@@ -136,7 +136,7 @@ async fn the_overview_shows_each_estates_readings_and_the_one_without_a_replica_
     let moto = Moto::start();
     let seeded = moto.seed_fleet(3, 2, &["app-01"]);
     let estates = estates(&seeded);
-    let fleet = AwsFleet::connect(&estates).await.expect("connect");
+    let fleet = AwsFleet::connect(&estates).await;
     let now = Instant::now();
     let mut apps: Vec<App> = estates
         .iter()
@@ -261,7 +261,7 @@ async fn a_full_round_reads_every_estates_services_in_turn_and_the_open_one_ever
     let seeded = moto.seed_fleet(3, 12, &[]);
     let estates = estates(&seeded);
     let fleet: std::sync::Arc<dyn FleetBackend> =
-        std::sync::Arc::new(AwsFleet::connect(&estates).await.expect("connect"));
+        std::sync::Arc::new(AwsFleet::connect(&estates).await);
     let settings = PollSettings::new(estates[0].poll_interval(), estates[0].call_timeout.0);
     let mut polls: Vec<GroupPoll> = (0..fleet.groups().len())
         .map(|g| GroupPoll::new(fleet.clone(), g, settings))
@@ -279,7 +279,7 @@ async fn a_full_round_reads_every_estates_services_in_turn_and_the_open_one_ever
     // The estates read alone, to compare each share with.
     let mut alone = Vec::new();
     for e in &estates {
-        alone.push(AwsBackend::connect(e).await.expect("connect"));
+        alone.push(AwsBackend::connect(e).await);
     }
 
     // A full round: one estate's services and targets per cycle, each estate once.
@@ -473,7 +473,7 @@ fn an_evacuation_fails_every_estate_over_and_one_without_a_replica_fails_alone()
     let reread = estates(&seeded);
     block_on(async {
         for e in &reread {
-            let aws = AwsBackend::connect(e).await.expect("connect");
+            let aws = AwsBackend::connect(e).await;
             let global = aws.read_global().await.expect("route53");
             let dns = global.dns.expect("dns").expect("read");
             let standby = aws.read_region(Side::Standby).await.expect("standby");

@@ -63,7 +63,7 @@ fn total(calls: &BTreeMap<String, u64>) -> u64 {
 /// The reads of `status` (both regions, Route 53, identities) of `estates` through the fleet,
 /// and the calls they made.
 async fn fleet_status_calls(url: &str, estates: &[Estate]) -> BTreeMap<String, u64> {
-    let fleet = AwsFleet::connect(estates).await.expect("connect");
+    let fleet = AwsFleet::connect(estates).await;
     let before = moto_control::requests(url);
     let snap = take_fleet(estates, &fleet).await;
     assert_eq!(snap.estates.len(), estates.len());
@@ -228,7 +228,7 @@ async fn estates_sharing_an_account_and_a_zone_but_not_a_check_keep_their_own_an
         String::from_utf8_lossy(&out.stderr)
     );
     let estates = [support::estate(&a), support::estate(&b)];
-    let fleet = AwsFleet::connect(&estates).await.expect("connect");
+    let fleet = AwsFleet::connect(&estates).await;
     assert_eq!(fleet.global_groups().len(), 1);
     let before = moto_control::requests(&moto.url);
     let shared = fleet.read_global_group(0).await;
@@ -284,7 +284,7 @@ async fn estates_sharing_an_account_and_a_zone_but_not_a_check_keep_their_own_an
             .collect();
         let own: Vec<&str> = e.health_checks.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, own);
-        let alone = AwsBackend::connect(e).await.expect("connect");
+        let alone = AwsBackend::connect(e).await;
         assert_eq!(
             g,
             &alone.read_global().await.expect("own read"),

@@ -100,7 +100,7 @@ impl Loop {
         mut self,
         terminal: &mut Terminal<B>,
         app: &mut App,
-    ) -> color_eyre::Result<()>
+    ) -> std::io::Result<()>
     where
         B::Error: Send + Sync + 'static,
     {
@@ -115,7 +115,9 @@ impl Loop {
                 // The question's room depends on the screen: `y` is refused on one too small.
                 app.screen = terminal.size().ok().map(|s| (s.width, s.height));
                 let mut drawn = crate::ui::Drawn::default();
-                terminal.draw(|f| drawn = crate::ui::draw_measured(f, app, &self.theme))?;
+                terminal
+                    .draw(|f| drawn = crate::ui::draw_measured(f, app, &self.theme))
+                    .map_err(std::io::Error::other)?;
                 if let Some(run) = app.run.as_mut() {
                     run.prompt_max = drawn.prompt_max;
                 }

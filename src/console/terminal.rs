@@ -14,7 +14,7 @@ pub async fn run_interactive(
     event_loop: Loop,
     input: mpsc::UnboundedSender<Input>,
     app: &mut App,
-) -> color_eyre::Result<()> {
+) -> std::io::Result<()> {
     // Installed before raw mode, so that no signal can leave the terminal raw.
     forward_signals(input.clone())?;
     let mut terminal = ratatui::init();

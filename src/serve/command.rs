@@ -49,11 +49,7 @@ pub async fn command(paths: &[PathBuf], opts: ServeOptions) -> Result<i32, Failu
                 SimClock::scaled(opts.sim_speed),
             )
         } else {
-            Arc::new(
-                AwsBackend::connect(&estate)
-                    .await
-                    .map_err(|e| Failure::aws(format!("connecting to AWS: {e:#}")))?,
-            )
+            Arc::new(AwsBackend::connect(&estate).await)
         };
         estates.push((Arc::new(estate), backend));
     }

@@ -18,5 +18,5 @@ pub fn estate(toml: &str) -> Estate {
 
 /// A backend on the seeded estate.
 pub async fn backend(toml: &str) -> AwsBackend {
-    AwsBackend::connect(&estate(toml)).await.expect("connect")
+    AwsBackend::connect(&estate(toml)).await
 }

@@ -62,7 +62,7 @@ mod tests {
         )
         .expect("estate");
         // Builds clients only: no call is made (the futures are never polled).
-        let b = AwsBackend::connect(&estate).await.expect("clients");
+        let b = AwsBackend::connect(&estate).await;
         let s = r#""side":"standby""#;
         let aws = [
             format!(r#"{{"action":"promote_replica",{s},"db":"d"}}"#),

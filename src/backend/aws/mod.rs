@@ -83,8 +83,9 @@ fn mode_of(estate: &Estate) -> String {
 }
 
 impl AwsBackend {
-    /// Builds the clients; makes no network call.
-    pub async fn connect(estate: &Estate) -> color_eyre::Result<AwsBackend> {
+    /// Builds the clients; makes no network call, and cannot fail: credentials are resolved,
+    /// and refused, by the first call that needs them.
+    pub async fn connect(estate: &Estate) -> AwsBackend {
         Self::connect_shared(estate, SharedReads::new()).await
     }
 
@@ -92,14 +93,14 @@ impl AwsBackend {
     pub async fn connect_shared(
         estate: &Estate,
         shared: std::sync::Arc<SharedReads>,
-    ) -> color_eyre::Result<AwsBackend> {
+    ) -> AwsBackend {
         let counters: [CallCounter; 3] = Default::default();
         let ((primary, primary_changes), (standby, standby_changes), (global, global_changes)) = futures::join!(
             clients::region_clients(estate, Side::Primary, &counters[0]),
             clients::region_clients(estate, Side::Standby, &counters[1]),
             clients::global_clients(estate, &counters[2]),
         );
-        Ok(AwsBackend {
+        AwsBackend {
             estate: estate.clone(),
             primary,
             standby,
@@ -115,7 +116,7 @@ impl AwsBackend {
             ],
             shared,
             replicated: Default::default(),
-        })
+        }
     }
 
     /// HTTP attempts made so far to a region (or to Route 53 for `Scope::Global`), by operation.

@@ -116,7 +116,7 @@ impl FleetLoop {
         mut self,
         terminal: &mut Terminal<B>,
         fleet: &mut FleetApp,
-    ) -> color_eyre::Result<()>
+    ) -> std::io::Result<()>
     where
         B::Error: Send + Sync + 'static,
     {
@@ -135,7 +135,8 @@ impl FleetLoop {
                     fleet.apps[i].screen = size;
                 }
                 terminal
-                    .draw(|f| drawn = crate::ui::fleet::draw_measured(f, fleet, &self.theme))?;
+                    .draw(|f| drawn = crate::ui::fleet::draw_measured(f, fleet, &self.theme))
+                    .map_err(std::io::Error::other)?;
                 if let Some(run) = fleet.open.and_then(|i| fleet.apps[i].run.as_mut()) {
                     run.prompt_max = drawn.prompt_max;
                 }
@@ -272,7 +273,7 @@ pub async fn run_fleet_interactive(
     event_loop: FleetLoop,
     input: mpsc::UnboundedSender<Input>,
     fleet: &mut FleetApp,
-) -> color_eyre::Result<()> {
+) -> std::io::Result<()> {
     forward_signals(input.clone())?;
     let mut terminal = ratatui::init();
     spawn_input_thread(input);
