@@ -294,3 +294,65 @@ fn a_standby_quota_below_production_need_is_action_required_with_both_numbers() 
         assert_eq!(by_evaluations, 0, "{op} was called: {requests:?}");
     }
 }
+
+/// A task definition revision never changes once registered, so its size is read once per
+/// backend; a bare family (its latest revision) is read every time, and a new revision is read
+/// when a service moves to it.
+#[test]
+fn a_revision_is_read_once_and_a_family_every_time() {
+    use drconsole::backend::Backend;
+    use drconsole::model::Side;
+    let server = Moto::start();
+    let seeded = server.seed(0);
+    let toml = seeded.estate_toml(&Endpoints::both(&server.url));
+    let register = |cpu: &str| {
+        server
+            .boto3(
+                &seeded.standby_region,
+                &format!(
+                    "print(c('ecs').register_task_definition(family='web', \
+                     requiresCompatibilities=['FARGATE'], networkMode='awsvpc', cpu='{cpu}', \
+                     memory='2048', containerDefinitions=[{{'name': 'web', 'image': 'img'}}])\
+                     ['taskDefinition']['taskDefinitionArn'])"
+                ),
+            )
+            .trim()
+            .to_string()
+    };
+    let first = register("1024");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let backend = runtime.block_on(support::backend(&toml));
+    let reads = || {
+        moto_control::requests(&server.url)
+            .get("DescribeTaskDefinition")
+            .copied()
+            .unwrap_or(0)
+    };
+    let sizes = |defs: &[String]| {
+        runtime
+            .block_on(backend.task_sizes(Side::Standby, defs))
+            .expect("task sizes")
+    };
+    let before = reads();
+    let a = sizes(std::slice::from_ref(&first));
+    assert_eq!(a[0].vcpu, Some(1.0));
+    assert_eq!(reads() - before, 1);
+    let b = sizes(std::slice::from_ref(&first));
+    assert_eq!(b, a);
+    assert_eq!(reads() - before, 1, "a revision is read once");
+
+    let family = vec!["web".to_string()];
+    sizes(&family);
+    sizes(&family);
+    assert_eq!(reads() - before, 3, "a family is read every time");
+
+    // A new revision (2 vCPU): read, and the bare family now answers with it.
+    let second = register("2048");
+    let both = sizes(&[first.clone(), second.clone()]);
+    assert_eq!(reads() - before, 4, "only the new revision is read");
+    assert_eq!(
+        both.iter().map(|s| s.vcpu).collect::<Vec<_>>(),
+        [Some(1.0), Some(2.0)]
+    );
+    assert_eq!(sizes(&family)[0].vcpu, Some(2.0));
+}

@@ -184,7 +184,11 @@ impl Backend for AwsBackend {
         side: Side,
         task_definitions: &[String],
     ) -> Result<Vec<TaskSize>, BackendError> {
-        quotas::task_sizes(self.clients(side), task_definitions).await
+        let known = match side {
+            Side::Primary => &self.task_sizes[0],
+            Side::Standby => &self.task_sizes[1],
+        };
+        known.get(self.clients(side), task_definitions).await
     }
 
     fn calls_by_operation(&self) -> Option<std::collections::BTreeMap<String, u64>> {

@@ -63,6 +63,8 @@ pub struct AwsBackend {
     credential_sets: [CredentialSet; 2],
     /// Each side's S3 and ECR reading, and when it was read (see `replicated`).
     replicated: [Mutex<Option<(std::time::Instant, crate::model::ReplicatedReading)>>; 2],
+    /// Each side's task definition revisions and their sizes, once read (see `quotas`).
+    task_sizes: [quotas::KnownSizes; 2],
 }
 
 /// What the header shows: regions, profiles and endpoints (no network call needed).
@@ -116,6 +118,7 @@ impl AwsBackend {
             ],
             shared,
             replicated: Default::default(),
+            task_sizes: Default::default(),
         }
     }
 
