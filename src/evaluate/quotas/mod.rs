@@ -7,20 +7,17 @@
 //! Quotas are the account's in the region: other workloads there count against them too, and
 //! drconsole does not see them. The need is a floor, said as such.
 
+mod judge;
+#[cfg(test)]
+mod tests;
+
 use crate::backend::Backend;
 use crate::config::{DatabaseKind, Estate};
 use crate::model::{
-    Aspect, AspectResult, Finding, Outcome, QuotaKind, QuotaReading, RegionReading, Side, TaskSize,
+    Aspect, AspectResult, Finding, Outcome, QuotaKind, RegionReading, Side, TaskSize,
 };
 
-fn finding(outcome: Outcome, text: String) -> Finding {
-    Finding {
-        aspect: Aspect::Quotas,
-        outcome,
-        step: None,
-        text,
-    }
-}
+pub use judge::judge;
 
 /// What production needs of each quota in the target region, where drconsole can count it,
 /// and the services it could not size (with why).
@@ -75,125 +72,6 @@ pub fn need(estate: &Estate, reading: Option<&RegionReading>, sizes: &[TaskSize]
     need
 }
 
-fn value(readings: &[QuotaReading], kind: QuotaKind) -> Option<f64> {
-    readings
-        .iter()
-        .find(|q| q.kind == kind)
-        .and_then(|q| q.value)
-}
-
-/// Judges the target's quotas against `need` and the other region's quotas.
-pub fn judge(
-    estate: &Estate,
-    target: Side,
-    need: &Need,
-    target_quotas: &[QuotaReading],
-    other_quotas: Option<&[QuotaReading]>,
-) -> (AspectResult, Vec<Finding>) {
-    let region = estate.region(target).region.to_string();
-    let other = estate.region(target.other()).region.to_string();
-    let mut out = Vec::new();
-    let mut fine = Vec::new();
-    for kind in QuotaKind::ALL {
-        let needed = match kind {
-            QuotaKind::FargateVcpu => need.fargate_vcpu,
-            QuotaKind::RdsInstances => need.db_instances,
-            QuotaKind::Ec2OnDemandVcpu => None,
-        };
-        let theirs = other_quotas.and_then(|q| value(q, kind));
-        let Some(ours) = value(target_quotas, kind) else {
-            if needed.is_some() {
-                out.push(finding(
-                    Outcome::NotEvaluated,
-                    format!("{}: {region} has no applied value to compare", kind.label()),
-                ));
-            }
-            continue;
-        };
-        let mut ok = true;
-        if let Some(n) = needed
-            && ours < n
-        {
-            ok = false;
-            out.push(finding(
-                Outcome::ActionRequired,
-                format!(
-                    "{}: {region} quota {} < production needs {}{}",
-                    kind.label(),
-                    num(ours),
-                    num(n),
-                    theirs.map_or(String::new(), |t| format!(" ({other}: {})", num(t))),
-                ),
-            ));
-        }
-        if let Some(t) = theirs
-            && ours < t
-            && ok
-        {
-            ok = false;
-            out.push(finding(
-                Outcome::ActionRequired,
-                format!(
-                    "{}: {region} quota {} < {other}'s {}{}",
-                    kind.label(),
-                    num(ours),
-                    num(t),
-                    needed.map_or(String::new(), |n| format!(" (production needs {})", num(n))),
-                ),
-            ));
-        }
-        if ok {
-            fine.push(match needed {
-                Some(n) => format!("{} {} ≥ {}", kind.label(), num(ours), num(n)),
-                None => format!("{} {}", kind.label(), num(ours)),
-            });
-        }
-    }
-    for why in &need.not_sized {
-        out.push(finding(
-            Outcome::NotEvaluated,
-            format!("Fargate vCPU need of {why}"),
-        ));
-    }
-    if other_quotas.is_none() {
-        out.push(finding(
-            Outcome::NotEvaluated,
-            format!("{other}'s quotas not read: no parity check"),
-        ));
-    }
-    if fine.is_empty() && out.is_empty() {
-        out.push(finding(
-            Outcome::NotEvaluated,
-            format!("{region} has no applied value for any quota"),
-        ));
-    }
-    let worst = out
-        .iter()
-        .map(|f| f.outcome)
-        .max()
-        .unwrap_or(Outcome::Passed);
-    let summary = match worst {
-        Outcome::Passed => format!("{region}: {}", fine.join(", ")),
-        _ => format!("{} finding(s)", out.len()),
-    };
-    (
-        AspectResult {
-            aspect: Aspect::Quotas,
-            outcome: worst,
-            summary,
-        },
-        out,
-    )
-}
-
-fn num(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
-}
-
 /// Reads the quotas of both regions and the task sizes in `target`, then judges them.
 pub async fn check(
     estate: &Estate,
@@ -239,123 +117,4 @@ pub async fn check(
     };
     let need = need(estate, reading, &sizes);
     judge(estate, target, &need, &ours, theirs.ok().as_deref())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::backend::sim::built_in_estate;
-
-    fn quotas(side: Side, fargate: Option<f64>, ec2: f64, rds: f64) -> Vec<QuotaReading> {
-        [
-            (QuotaKind::FargateVcpu, fargate),
-            (QuotaKind::Ec2OnDemandVcpu, Some(ec2)),
-            (QuotaKind::RdsInstances, Some(rds)),
-        ]
-        .into_iter()
-        .map(|(kind, value)| QuotaReading { kind, side, value })
-        .collect()
-    }
-
-    fn need(fargate: Option<f64>) -> Need {
-        Need {
-            fargate_vcpu: fargate,
-            ..Need::default()
-        }
-    }
-
-    #[test]
-    fn a_quota_below_the_need_is_action_required_with_both_numbers() {
-        let e = built_in_estate();
-        let ours = quotas(Side::Standby, Some(8.0), 1152.0, 40.0);
-        let theirs = quotas(Side::Primary, Some(400.0), 1152.0, 40.0);
-        let (a, f) = judge(&e, Side::Standby, &need(Some(12.0)), &ours, Some(&theirs));
-        assert_eq!(a.outcome, Outcome::ActionRequired);
-        assert_eq!(f.len(), 1, "{f:?}");
-        assert_eq!(
-            f[0].text,
-            "Fargate vCPU: us-west-2 quota 8 < production needs 12 (us-east-1: 400)"
-        );
-    }
-
-    #[test]
-    fn a_quota_below_the_other_regions_is_action_required_even_above_the_need() {
-        let e = built_in_estate();
-        let ours = quotas(Side::Standby, Some(400.0), 64.0, 40.0);
-        let theirs = quotas(Side::Primary, Some(400.0), 1152.0, 40.0);
-        let (a, f) = judge(&e, Side::Standby, &need(Some(12.0)), &ours, Some(&theirs));
-        assert_eq!(a.outcome, Outcome::ActionRequired);
-        assert_eq!(
-            f.iter().map(|f| f.text.as_str()).collect::<Vec<_>>(),
-            ["EC2 on-demand vCPU: us-west-2 quota 64 < us-east-1's 1152"]
-        );
-    }
-
-    #[test]
-    fn enough_everywhere_passes_and_says_the_numbers() {
-        let e = built_in_estate();
-        let ours = quotas(Side::Standby, Some(400.0), 1152.0, 40.0);
-        let theirs = quotas(Side::Primary, Some(400.0), 1152.0, 40.0);
-        let (a, f) = judge(&e, Side::Standby, &need(Some(12.5)), &ours, Some(&theirs));
-        assert_eq!(a.outcome, Outcome::Passed, "{f:?}");
-        assert_eq!(
-            a.summary,
-            "us-west-2: Fargate vCPU 400 ≥ 12.5, EC2 on-demand vCPU 1152, RDS instances 40"
-        );
-    }
-
-    #[test]
-    fn what_cannot_be_compared_is_not_evaluated_never_passed() {
-        let e = built_in_estate();
-        let ours = quotas(Side::Standby, None, 1152.0, 40.0);
-        let (a, f) = judge(&e, Side::Standby, &need(Some(4.0)), &ours, None);
-        assert_eq!(a.outcome, Outcome::NotEvaluated, "{f:?}");
-        let texts: Vec<_> = f.iter().map(|f| f.text.as_str()).collect();
-        assert!(
-            texts.contains(&"Fargate vCPU: us-west-2 has no applied value to compare"),
-            "{texts:?}"
-        );
-        assert!(
-            texts.contains(&"us-east-1's quotas not read: no parity check"),
-            "{texts:?}"
-        );
-    }
-
-    #[test]
-    fn the_need_counts_production_fargate_tasks_only() {
-        let mut e = built_in_estate();
-        let services = &mut e.ecs.as_mut().expect("ecs").services;
-        services.truncate(3);
-        for (s, production) in services.iter_mut().zip([4, 2, 0]) {
-            s.production = production;
-        }
-        let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
-        let reading = RegionReading {
-            database: None,
-            services: Ok(names
-                .iter()
-                .map(|n| {
-                    let mut s = crate::model::ServiceReading::missing(n);
-                    s.task_definition = Some(format!("{n}:1"));
-                    s
-                })
-                .collect()),
-            asgs: Ok(Vec::new()),
-            target_groups: Ok(Vec::new()),
-            alarms: Ok(Vec::new()),
-            replicated: None,
-        };
-        let sizes = vec![TaskSize {
-            task_definition: format!("{}:1", names[0]),
-            fargate: true,
-            vcpu: Some(0.5),
-        }];
-        let n = super::need(&e, Some(&reading), &sizes);
-        assert_eq!(n.fargate_vcpu, Some(2.0));
-        assert_eq!(
-            n.not_sized,
-            [format!("{}: its task definition was not read", names[1])]
-        );
-        assert_eq!(n.db_instances, None);
-    }
 }
