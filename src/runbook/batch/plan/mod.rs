@@ -7,13 +7,18 @@
 //! A plan is what AWS shows now, not a promise: each run plans every step again when it
 //! comes, and stops for a new decision where its loss is larger than the one shown.
 
+mod render;
+mod step;
+
 use std::sync::Arc;
 
 use super::BatchMember;
 use crate::runbook::plan::Loss;
 use crate::runbook::reader::{Pace, Reader};
-use crate::runbook::step::{Step, compile, sides_of};
-use crate::runbook::steps::StepCx;
+use crate::runbook::step::{compile, sides_of};
+
+pub use render::{render_plan, render_plans};
+use step::plan_step;
 
 /// One step as planned now.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,54 +102,6 @@ pub async fn plan_all(members: &[BatchMember], runbook: &str, pace: Pace) -> Vec
     futures::future::join_all(members.iter().map(|m| plan_estate(m, runbook, pace))).await
 }
 
-async fn plan_step(reader: &Reader, s: &Step) -> (PlannedStep, Option<Loss>) {
-    let memo = Default::default();
-    let cx = StepCx {
-        reader,
-        memo: &memo,
-        run_id: "",
-        step_id: s.id(),
-        run_started: chrono::Utc::now(),
-    };
-    let mut step = PlannedStep {
-        id: s.id().to_string(),
-        title: s.title(),
-        optional: s.optional(),
-        irreversible: s.irreversible(),
-        calls: Vec::new(),
-        change: None,
-        discards: None,
-        warnings: Vec::new(),
-        skip: None,
-        unplanned: None,
-    };
-    match s.preflight(&cx).await {
-        Ok(p) => {
-            step.calls = p.actions.iter().map(|a| a.describe()).collect();
-            if !p.current.is_empty() || !p.target.is_empty() {
-                step.change = Some(format!("{} → {}", p.current, p.target));
-            }
-            step.discards = p.discards.clone();
-            step.warnings = p.warnings.clone();
-            if let Some(check) = &p.complete {
-                // A check passing now: the run checks it again when it comes.
-                step.change = Some(format!("passes now: {check}"));
-            } else if p.actions.is_empty() && !p.target.is_empty() && p.current == p.target {
-                step.skip = Some("already at its target".into());
-            }
-            (step, p.loss)
-        }
-        Err(e) if s.optional() => {
-            step.skip = Some(format!("optional, cannot be planned now ({e})"));
-            (step, None)
-        }
-        Err(e) => {
-            step.unplanned = Some(format!("planned when it comes: {e}"));
-            (step, None)
-        }
-    }
-}
-
 /// The larger of two losses: an unknown one is larger than any known amount.
 pub fn worse(a: Option<Loss>, b: Option<Loss>) -> Option<Loss> {
     match (a, b) {
@@ -155,69 +112,6 @@ pub fn worse(a: Option<Loss>, b: Option<Loss>) -> Option<Loss> {
         (Some(k @ (Loss::Stopped | Loss::NoData)), _) => Some(k),
         (_, unknown) => unknown,
     }
-}
-
-/// The text of every estate's plan: a heading per estate (its calls and its loss), then its
-/// steps, one line each, with their calls, change and loss indented below.
-pub fn render_plans(plans: &[EstatePlan]) -> String {
-    let mut s = String::new();
-    for p in plans {
-        s.push_str(&render_plan(p));
-        s.push('\n');
-    }
-    s
-}
-
-/// One estate's plan (see [`render_plans`]).
-pub fn render_plan(p: &EstatePlan) -> String {
-    let loss = match p.loss {
-        Some(l) => format!("DATA LOSS {l}"),
-        None => "no data loss".into(),
-    };
-    let mut s = match &p.error {
-        Some(e) => format!("== {}: {} cannot run: {e}\n", p.estate, p.runbook),
-        None => format!(
-            "== {}: {}, {} step(s), {} call(s), {loss}\n",
-            p.estate,
-            p.runbook,
-            p.steps.len(),
-            p.call_count()
-        ),
-    };
-    for step in &p.steps {
-        let mut marks = Vec::new();
-        if step.irreversible {
-            marks.push("irreversible");
-        }
-        if step.optional {
-            marks.push("optional");
-        }
-        let marks = if marks.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", marks.join(", "))
-        };
-        let what = match (&step.skip, &step.unplanned) {
-            (Some(why), _) => format!("SKIP, {why}"),
-            (None, Some(why)) => why.clone(),
-            (None, None) if step.calls.is_empty() => "no call".into(),
-            (None, None) => format!("{} call(s)", step.calls.len()),
-        };
-        s.push_str(&format!("  {}: {}{marks} — {what}\n", step.id, step.title));
-        for c in &step.calls {
-            s.push_str(&format!("      call {c}\n"));
-        }
-        if let Some(c) = step.change.as_ref().filter(|_| step.skip.is_none()) {
-            s.push_str(&format!("      {c}\n"));
-        }
-        if let Some(d) = &step.discards {
-            s.push_str(&format!("      DATA LOSS: {d}\n"));
-        }
-        for w in &step.warnings {
-            s.push_str(&format!("      warning: {w}\n"));
-        }
-    }
-    s
 }
 
 #[cfg(test)]

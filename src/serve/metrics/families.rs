@@ -1,125 +1,15 @@
-//! The OpenMetrics exposition, encoded by `prometheus-client` at each scrape from what the
-//! estates' tasks last stored. Every series carries `estate`. A value that is not known is
-//! absent, never 0: replica lag while replication is stopped or has no data, a region never
-//! read, a runbook not evaluated yet.
+//! The families a scrape encodes, gathered from every estate's state: posture, readiness,
+//! replication, the RPO, each scope's reachability and reading age, the runbooks'
+//! evaluations, AWS calls, and the run under way.
 
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
-use prometheus_client::metrics::MetricType;
-use prometheus_client::metrics::counter::ConstCounter;
-use prometheus_client::metrics::gauge::ConstGauge;
-use prometheus_client::registry::{Registry, Unit};
-
-use super::state::{EstateState, idx};
+use super::Estates;
+use super::family::{Family, Labels, one_hot, scope_reach};
 use crate::model::{Aspect, Lag, Outcome, Side};
 use crate::posture::PostureState;
 use crate::readiness::{Check, Verdict};
-
-type Labels = Vec<(&'static str, String)>;
-
-/// One metric family's samples, gathered before encoding.
-struct Family {
-    name: &'static str,
-    help: &'static str,
-    unit: Option<Unit>,
-    counter: bool,
-    samples: Vec<(Labels, f64)>,
-}
-
-impl Family {
-    fn gauge(name: &'static str, help: &'static str) -> Family {
-        Family {
-            name,
-            help,
-            unit: None,
-            counter: false,
-            samples: Vec::new(),
-        }
-    }
-    fn seconds(name: &'static str, help: &'static str) -> Family {
-        Family {
-            unit: Some(Unit::Seconds),
-            ..Family::gauge(name, help)
-        }
-    }
-    fn counter(name: &'static str, help: &'static str) -> Family {
-        Family {
-            counter: true,
-            ..Family::gauge(name, help)
-        }
-    }
-    fn push(&mut self, labels: Labels, value: f64) {
-        self.samples.push((labels, value));
-    }
-    fn encode(&self, encoder: &mut DescriptorEncoder) -> Result<(), std::fmt::Error> {
-        let kind = if self.counter {
-            MetricType::Counter
-        } else {
-            MetricType::Gauge
-        };
-        let mut metric =
-            encoder.encode_descriptor(self.name, self.help, self.unit.as_ref(), kind)?;
-        for (labels, value) in &self.samples {
-            let sample = metric.encode_family(labels)?;
-            if self.counter {
-                ConstCounter::new(*value as u64).encode(sample)?;
-            } else if value.fract() == 0.0 && value.abs() < 1e15 {
-                // States and counts read as integers (`1`, not `1.0`).
-                ConstGauge::new(*value as i64).encode(sample)?;
-            } else {
-                ConstGauge::new(*value).encode(sample)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-#[derive(Debug)]
-pub struct Estates {
-    pub estates: Vec<Arc<Mutex<EstateState>>>,
-    pub started: Instant,
-}
-
-impl std::fmt::Debug for EstateState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EstateState")
-            .field("estate", &self.estate.name)
-            .finish_non_exhaustive()
-    }
-}
-
-fn one_hot<T: PartialEq + Copy>(
-    family: &mut Family,
-    base: &Labels,
-    key: &'static str,
-    all: &[(T, &str)],
-    value: T,
-) {
-    for (v, name) in all {
-        let mut l = base.clone();
-        l.push((key, name.to_string()));
-        family.push(l, if *v == value { 1.0 } else { 0.0 });
-    }
-}
-
-/// A scope's reachability and throttling: AWS answering with throttling errors is reachable
-/// (busy, not unreachable), so a throttled scope does not page as a dark region.
-fn scope_reach<T>(
-    feed: &crate::poll::Feed<T>,
-    labels: &Labels,
-    reachable: &mut Family,
-    throttled: &mut Family,
-) {
-    if feed.data.is_none() && feed.error.is_none() {
-        return;
-    }
-    let busy = feed.throttled_since.is_some();
-    let answered = busy || feed.error.is_none();
-    reachable.push(labels.clone(), if answered { 1.0 } else { 0.0 });
-    throttled.push(labels.clone(), if busy { 1.0 } else { 0.0 });
-}
+use crate::serve::state::idx;
 
 const POSTURES: [(PostureState, &str); 5] = [
     (PostureState::Normal, "normal"),
@@ -146,7 +36,7 @@ const OUTCOMES: [(Outcome, &str); 3] = [
 ];
 
 impl Estates {
-    fn families(&self) -> Vec<Family> {
+    pub(super) fn families(&self) -> Vec<Family> {
         let now = Instant::now();
         let mut posture = Family::gauge(
             "drconsole_posture",
@@ -337,69 +227,5 @@ impl Estates {
             run,
             run_step,
         ]
-    }
-}
-
-impl prometheus_client::collector::Collector for Estates {
-    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
-        for f in self.families() {
-            f.encode(&mut encoder)?;
-        }
-        Ok(())
-    }
-}
-
-/// The registry a scrape encodes: the estates' collector.
-pub fn registry(estates: Arc<Estates>) -> Registry {
-    let mut r = Registry::default();
-    r.register_collector(Box::new(estates));
-    r
-}
-
-/// The exposition text (`application/openmetrics-text; version=1.0.0`).
-pub fn render(registry: &Registry) -> Result<String, std::fmt::Error> {
-    let mut out = String::new();
-    prometheus_client::encoding::text::encode(&mut out, registry)?;
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Instant;
-
-    use super::*;
-    use crate::poll::Feed;
-
-    fn reach(feed: &Feed<u8>) -> Option<(f64, f64)> {
-        let mut reachable = Family::gauge("r", "");
-        let mut throttled = Family::gauge("t", "");
-        scope_reach(feed, &Vec::new(), &mut reachable, &mut throttled);
-        match (reachable.samples.first(), throttled.samples.first()) {
-            (Some((_, r)), Some((_, t))) => Some((*r, *t)),
-            (None, None) => None,
-            other => panic!("one family without the other: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_throttled_scope_is_reachable_and_throttled_a_failed_one_neither() {
-        let at = Instant::now();
-        let mut feed = Feed::default();
-        assert_eq!(reach(&feed), None, "nothing before the first read");
-        feed.succeeded(1, at);
-        assert_eq!(reach(&feed), Some((1.0, 0.0)));
-        feed.throttled("ThrottlingException: Rate exceeded".into(), at);
-        assert_eq!(reach(&feed), Some((1.0, 1.0)), "busy, not unreachable");
-        feed.failed("no answer within 5s".into(), at);
-        assert_eq!(reach(&feed), Some((0.0, 0.0)));
-        feed.succeeded_throttled(2, at);
-        assert_eq!(
-            reach(&feed),
-            Some((1.0, 1.0)),
-            "answered with a part refused"
-        );
-        let mut never = Feed::<u8>::default();
-        never.throttled("ThrottlingException".into(), at);
-        assert_eq!(reach(&never), Some((1.0, 1.0)));
     }
 }
