@@ -2,6 +2,7 @@
 //! that each later step is planned on the state the earlier ones would leave. Every answer
 //! built on one is marked predicted; nothing predicted is ever called "already at target".
 
+use super::{Reader, cache};
 use crate::backend::Action;
 use crate::config::Estate;
 use crate::model::{DbRole, Deployment, DnsReading, GlobalReading, Lag, RegionReading, Side};
@@ -168,5 +169,38 @@ pub fn global(estate: &Estate, action: &Action, g: &mut GlobalReading) {
             }
         }
         _ => {}
+    }
+}
+
+impl Reader {
+    /// A dry run's prediction: what `action` would leave is written over what was read, and
+    /// later steps are planned on it.
+    pub async fn predict(&self, action: &Action) {
+        if let Action::WriteEndpoint { side, store, value } = action {
+            self.readings.predict_endpoint(*side, store, value);
+        }
+        for (scope, parts) in action.affects() {
+            match scope {
+                Some(side) => {
+                    let mut slot = self.readings.sides[cache::index(side)].lock().await;
+                    if let Some(r) = slot.reading_mut() {
+                        region(&self.estate, action, side, r);
+                        self.readings.predicted(Some(side), parts);
+                    }
+                }
+                None => {
+                    let mut slot = self.readings.global.lock().await;
+                    if let Some(g) = slot.reading_mut() {
+                        global(&self.estate, action, g);
+                        self.readings.predicted(None, parts);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether a read since the last call answered with a dry run's prediction.
+    pub fn used_prediction(&self) -> bool {
+        self.readings.take_prediction_used()
     }
 }
