@@ -7,13 +7,17 @@
 //!
 //! - [`unit`]: one top-level step or parallel group, from preflight to done.
 //! - [`gates`]: the questions: confirm a plan, decide after a failure.
+//!   [`prompt`] builds what a step is confirmed with; [`confirm`] and [`failure`] ask.
 //! - [`execute`]: a confirmed step's calls, then verification until the target state.
 
 mod approve;
+mod confirm;
 mod execute;
+mod failure;
 mod gates;
 mod members;
 mod observe;
+mod prompt;
 mod settle;
 mod unit;
 
