@@ -3,21 +3,23 @@
 
 pub mod fleet;
 pub mod keys;
+mod panel;
 mod picker;
 mod precheck;
+mod reading;
 pub mod runlog;
 pub mod runview;
 mod update;
 
 use std::collections::{BTreeMap, VecDeque};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::backend::sim::Faults;
 use crate::config::Estate;
-use crate::model::{AccountCheck, GlobalReading, IdentityRead, Lag, RegionReading, Side};
+use crate::model::{GlobalReading, IdentityRead, Lag, RegionReading, Side};
 pub use crate::poll::{Feed, FeedState};
 use crate::posture::{self, Posture};
-use crate::readiness::{self, Readiness};
+pub use panel::Panel;
 pub use picker::{PickInfo, PickItem, Picker};
 pub use runlog::{LOG_LINES, LogEntry, RunLog};
 pub use runview::{ClockMark, Question, RunPane, RunView, Typing};
@@ -29,34 +31,6 @@ pub const LAG_HISTORY: usize = 120;
 /// The smallest terminal a step can be confirmed in: below it the question cannot be shown
 /// whole (the step, every call, current → target, what to type), so `y` is refused.
 pub const MIN_CONFIRM: (u16, u16) = (60, 20);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Panel {
-    Replication,
-    Readiness,
-    Services,
-    Asgs,
-    Health,
-}
-
-impl Panel {
-    pub const ALL: [Panel; 5] = [
-        Panel::Replication,
-        Panel::Readiness,
-        Panel::Services,
-        Panel::Asgs,
-        Panel::Health,
-    ];
-    pub fn index(self) -> usize {
-        Panel::ALL.iter().position(|p| *p == self).unwrap_or(0)
-    }
-    pub fn next(self) -> Panel {
-        Panel::ALL[(self.index() + 1) % Panel::ALL.len()]
-    }
-    pub fn prev(self) -> Panel {
-        Panel::ALL[(self.index() + Panel::ALL.len() - 1) % Panel::ALL.len()]
-    }
-}
 
 pub struct App {
     pub estate: Estate,
@@ -141,126 +115,6 @@ impl App {
         }
     }
 
-    /// The runbooks' evaluations with their drift judged on the latest readings (the rest
-    /// is as of the last evaluation), and the evaluation's age.
-    pub fn evaluations(&self) -> Vec<(crate::model::Evaluation, Duration)> {
-        let Some((list, at)) = &self.evaluated else {
-            return Vec::new();
-        };
-        let active = self.posture().active.unwrap_or(Side::Primary);
-        let readings = [self.primary.data.as_ref(), self.standby.data.as_ref()];
-        let age = self.now.saturating_duration_since(*at);
-        list.iter()
-            .map(|e| {
-                (
-                    crate::evaluate::schedule::with_drift(e, &self.estate, active, readings),
-                    age,
-                )
-            })
-            .collect()
-    }
-
-    pub fn region(&self, side: Side) -> &Feed<RegionReading> {
-        match side {
-            Side::Primary => &self.primary,
-            Side::Standby => &self.standby,
-        }
-    }
-
-    pub fn region_mut(&mut self, side: Side) -> &mut Feed<RegionReading> {
-        match side {
-            Side::Primary => &mut self.primary,
-            Side::Standby => &mut self.standby,
-        }
-    }
-
-    pub fn interval(&self) -> Duration {
-        self.estate.poll_interval()
-    }
-
-    pub fn state_of(&self, side: Side) -> FeedState {
-        self.region(side).state(self.now, self.interval())
-    }
-
-    pub fn global_state(&self) -> FeedState {
-        self.global.state(self.now, self.interval())
-    }
-
-    /// The most recent successful fetch of any scope.
-    pub fn last_refresh(&self) -> Option<Instant> {
-        [
-            self.primary.fetched_at,
-            self.standby.fetched_at,
-            self.global.fetched_at,
-        ]
-        .into_iter()
-        .flatten()
-        .max()
-    }
-
-    /// The estate's posture from the latest readings, decided when a poll lands (it changes
-    /// with readings, not with time), not on every frame.
-    pub fn posture(&self) -> &Posture {
-        &self.posture
-    }
-
-    /// Decides the posture again; a scope that is unreachable now counts as unread, whatever
-    /// it last showed.
-    pub fn refresh_posture(&mut self) {
-        self.posture = self.decide_posture();
-    }
-
-    fn decide_posture(&self) -> Posture {
-        let readable = |side: Side| {
-            (self.state_of(side) != FeedState::Unreachable)
-                .then_some(self.region(side).data.as_ref())
-                .flatten()
-        };
-        let global = (self.global_state() != FeedState::Unreachable)
-            .then_some(self.global.data.as_ref())
-            .flatten();
-        posture::posture(
-            &self.estate,
-            readable(Side::Primary),
-            readable(Side::Standby),
-            global,
-        )
-    }
-
-    /// The side whose database should be the replica: the one standing by.
-    pub fn replica_side(&self) -> Side {
-        self.posture().passive()
-    }
-
-    /// Readiness of the side standing by, as the posture says which one that is.
-    pub fn readiness(&self) -> Readiness {
-        let active = self.posture().active.unwrap_or(Side::Primary);
-        let mut r = readiness::evaluate(
-            &self.estate,
-            active,
-            [self.primary.data.as_ref(), self.standby.data.as_ref()],
-            self.global.data.as_ref(),
-        );
-        self.mark_services_age(&mut r);
-        r
-    }
-
-    /// A side's account as read, against the estate file's pin.
-    pub fn account(&self, side: Side) -> AccountCheck {
-        self.estate
-            .account(side, self.identities.get(&side).cloned())
-    }
-
-    /// Both sides' accounts.
-    pub fn accounts(&self) -> Vec<AccountCheck> {
-        Side::BOTH.iter().map(|s| self.account(*s)).collect()
-    }
-
-    /// Why no runbook may start: a pinned account differs or is not verified.
-    pub fn runbook_refusal(&self) -> Option<String> {
-        crate::model::runbook_refusal(&self.accounts())
-    }
-
     /// Whether the run view takes the screen: a run is shown and the dashboard was not asked for.
     pub fn run_view(&self) -> bool {
         self.run.is_some() && !self.dashboard_in_run
@@ -276,9 +130,5 @@ impl App {
     /// Whether a run is in progress (started and not finished).
     pub fn run_active(&self) -> bool {
         self.run.as_ref().is_some_and(|r| !r.finished())
-    }
-
-    pub fn scroll_of(&self, panel: Panel) -> usize {
-        self.scroll[panel.index()]
     }
 }
