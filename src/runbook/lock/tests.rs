@@ -1,6 +1,8 @@
 use super::local::LocalLock;
+use super::progress::PROGRESS_LOG;
 use super::*;
-use crate::runbook::api::StepView;
+use crate::runbook::api::{RunEvent, StepView};
+use crate::runbook::journal::StepStatus;
 
 fn view(id: &str, parent: Option<&str>, status: StepStatus) -> StepView {
     StepView {
