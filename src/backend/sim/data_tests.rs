@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::*;
+use crate::backend::{Action, Backend};
 use crate::model::{DbReading, Lag};
 
 const RATE: u64 = WRITES_PER_SECOND;

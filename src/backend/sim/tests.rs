@@ -1,7 +1,8 @@
 use std::time::Duration;
 
 use super::*;
-use crate::model::{DbRole, Lag};
+use crate::backend::{Action, Backend, EndpointStore, ErrorKind};
+use crate::model::{DbRole, GlobalReading, Lag, RegionReading};
 
 fn sim() -> Arc<Simulator> {
     Simulator::new(built_in_estate(), 42, SimClock::manual())
