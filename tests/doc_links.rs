@@ -1,7 +1,8 @@
 //! The documentation cannot rot: every relative link and `#anchor` in README.md,
 //! ARCHITECTURE.md, CONTRIBUTING.md and the book (docs/src/**/*.md) resolves, every
-//! `{{#include}}` of the book names a file that exists, and every page of the book is in its
-//! SUMMARY.md. Anchors follow the rule GitHub and mdBook share: the heading's text, lowercase,
+//! `{{#include}}` of the book names a file that exists, every path of the source tree named in
+//! a code span (`src/poll/fleet/`, `tests/aws_lock.rs`) exists, and every page of the book is in
+//! its SUMMARY.md. Anchors follow the rule GitHub and mdBook share: the heading's text, lowercase,
 //! spaces to `-`, every character but letters, digits, `-` and `_` dropped; a repeated heading
 //! gets `-1`, `-2`, ...
 
@@ -205,6 +206,24 @@ fn link_targets(line: &str) -> Vec<String> {
     out
 }
 
+/// The code spans of one line that name a path of the source tree: `src/…`, `tests/…`,
+/// `benches/…`, `assets/…` or `docs/src/…`, with no placeholder (`<kind>`), pattern or space in
+/// them. (`scripts/…` is left out: the examples name their teams' own scripts; `docs/book/` is
+/// built.)
+fn tree_paths(line: &str) -> Vec<String> {
+    const ROOTS: [&str; 5] = ["src/", "tests/", "benches/", "assets/", "docs/src/"];
+    line.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|span| ROOTS.iter().any(|r| span.starts_with(r)))
+        .filter(|span| {
+            span.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-'))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
 /// `a/b/../c` → `a/c`, without touching the file system.
 fn normalise(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -284,6 +303,13 @@ fn problems(root: &Path) -> Vec<String> {
                 }
             }
         }
+        for (n, line) in prose_lines(text) {
+            for path in tree_paths(line) {
+                if !root.join(&path).exists() {
+                    out.push(format!("{}:{n}: `{path}` does not exist", show(doc)));
+                }
+            }
+        }
         // mdBook's includes, in code blocks too.
         for (n, line) in text.lines().enumerate() {
             let mut rest = line;
@@ -356,7 +382,10 @@ fn a_broken_link_a_wrong_anchor_a_missing_include_and_a_page_not_in_the_summary_
          `[in code](nothing.md)`\n\n```\n[in a fence](nothing.md)\n```\n",
     );
     write("ARCHITECTURE.md", "# A\n\n[twice](docs/src/a.md#same-1)\n");
-    write("CONTRIBUTING.md", "# C\n\n[up](README.md#title)\n");
+    write(
+        "CONTRIBUTING.md",
+        "# C\n\n[up](README.md#title) `src/gone.rs` `src/<kind>.rs` `docs/src`\n",
+    );
     write("docs/src/SUMMARY.md", "# Summary\n\n- [A](a.md)\n");
     write(
         "docs/src/a.md",
@@ -371,10 +400,11 @@ fn a_broken_link_a_wrong_anchor_a_missing_include_and_a_page_not_in_the_summary_
         "README.md:4: docs/src/a.md#nowhere: no heading of docs/src/a.md has the anchor #nowhere",
         "docs/src/a.md:10: {{#include ../../missing.toml}}: missing.toml does not exist",
         "docs/src/orphan.md: not in docs/src/SUMMARY.md",
+        "CONTRIBUTING.md:3: `src/gone.rs` does not exist",
     ] {
         assert!(text.contains(expected), "{expected:?} not in:\n{text}");
     }
-    assert_eq!(found.len(), 4, "only those four:\n{text}");
+    assert_eq!(found.len(), 5, "only those five:\n{text}");
 }
 
 #[test]
