@@ -248,4 +248,20 @@ async fn skip_leaves_the_estate_whose_loss_grew_as_it_is() {
         "{calls:?}"
     );
     assert!(matches!(standby_role(&f, 0).await, DbRole::Replica { .. }));
+    // The decision is in the audit log, with what was shown and what was read again.
+    let audit = std::fs::read_to_string(f.dir.path().join("audit.jsonl")).expect("audit log");
+    let skipped: Vec<serde_json::Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line"))
+        .filter(|v| v["event"] == "evacuation_skipped" && v["estate"] == "billing")
+        .collect();
+    assert_eq!(skipped.len(), 1, "{audit}");
+    let line = &skipped[0];
+    assert_eq!(line["typed"], "SKIP");
+    assert_eq!(line["runbook"], "failover");
+    assert!(line["loss_read_again"]["loss"].is_string(), "{line}");
+    assert!(
+        line["user"].as_str().is_some_and(|u| !u.is_empty()),
+        "{line}"
+    );
 }

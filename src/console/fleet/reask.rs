@@ -1,7 +1,8 @@
 //! An estate of the evacuation whose loss grew past the one shown: it stopped before
 //! discarding anything; its plan is read again and the operator types a new decision,
 //! `DISCARD` (fail it over accepting the loss as read now) or `SKIP` (leave it as it is),
-//! while the other estates go on.
+//! while the other estates go on. Either decision is written to the audit log: `DISCARD` by
+//! the run it starts, `SKIP` here, with the loss shown and the loss read again.
 
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -9,6 +10,7 @@ use super::FleetLoop;
 use super::evacuate::PlanMsg;
 use crate::app::fleet::{FleetApp, Reask};
 use crate::runbook::api::{DISCARD, ShownLoss};
+use crate::runbook::audit::{AuditLog, default_audit_path, os_user};
 
 /// The word typed to leave an estate whose loss grew as it is.
 const SKIP: &str = "SKIP";
@@ -33,8 +35,13 @@ impl FleetLoop {
                 let typed = r.typed.trim().to_string();
                 let name = fleet.apps[r.estate].estate.name.clone();
                 if typed == SKIP {
-                    fleet.reasks.remove(0);
-                    fleet.notice = Some(format!("{name}: skipped, left as it is"));
+                    let r = fleet.reasks.remove(0);
+                    fleet.notice = Some(match self.audit_skip(&name, &r) {
+                        Ok(()) => format!("{name}: skipped, left as it is"),
+                        Err(e) => format!(
+                            "{name}: skipped, left as it is; the audit log was NOT written: {e}"
+                        ),
+                    });
                 } else if typed == DISCARD && r.plan.is_some() {
                     let r = fleet.reasks.remove(0);
                     let accepted = r.accepted();
@@ -56,6 +63,29 @@ impl FleetLoop {
             }
             _ => {}
         }
+    }
+
+    /// The audit line of a `SKIP`: who typed it, for which estate and runbook, and the loss
+    /// as the evacuation showed it and as read again. It belongs to no run (none was made).
+    fn audit_skip(&self, estate: &str, r: &Reask) -> std::io::Result<()> {
+        let path = self
+            .run_options
+            .audit_path
+            .clone()
+            .unwrap_or_else(default_audit_path);
+        AuditLog::open(&path)?.write(
+            "",
+            None,
+            "evacuation_skipped",
+            serde_json::json!({
+                "estate": estate,
+                "runbook": r.runbook,
+                "typed": SKIP,
+                "user": os_user(),
+                "shown_loss_up_to_secs": r.shown.up_to_secs,
+                "loss_read_again": r.loss(),
+            }),
+        )
     }
 
     pub(super) fn loss_grew(&mut self, estate: usize, fleet: &mut FleetApp) {
