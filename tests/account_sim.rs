@@ -416,6 +416,26 @@ async fn expired_credentials_show_the_fix_on_their_side_only() {
     assert!(primary.contains("● reachable"), "{line}");
     assert!(primary.contains(PRIMARY_ACCOUNT), "{line}");
     assert!(!primary.contains("CREDENTIALS"), "{line}");
+    // The fleet overview's row says so too: never `ok` for a side whose every read is refused.
+    let again = polled(estate.clone(), &sim).await;
+    let now = again.now;
+    let fleet = drconsole::app::fleet::FleetApp::new(vec![again], now);
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 24)).expect("terminal");
+    let theme = drconsole::ui::theme::Theme::dark();
+    terminal
+        .draw(|f| drconsole::ui::fleet::draw(f, &fleet, &theme))
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let overview: String = (0..24)
+        .map(|y| {
+            (0..120)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(overview.contains(" ok/CREDS "), "{overview}");
     // Every panel of the side says why it is empty.
     let services = app.standby.data.as_ref().expect("read").services.clone();
     assert!(

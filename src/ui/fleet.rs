@@ -61,8 +61,9 @@ fn posture_style(p: PostureState, theme: &Theme) -> Style {
     }
 }
 
-fn reach(state: FeedState) -> &'static str {
+fn reach(state: FeedState, credentials_fail: bool) -> &'static str {
     match state {
+        _ if credentials_fail => "CREDS",
         FeedState::Fresh => "ok",
         FeedState::Stale => "stale",
         FeedState::Unreachable => "DOWN",
@@ -90,7 +91,10 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
     let (rows, s) = fleet.view();
     let mut title = vec![
         Span::styled(" drconsole ", theme.title),
-        Span::raw(format!("│ fleet: {} estates ", fleet.apps.len())),
+        Span::raw(match fleet.apps.len() {
+            1 => "│ fleet: 1 estate ".to_string(),
+            n => format!("│ fleet: {n} estates "),
+        }),
     ];
     if fleet.apps.iter().any(|a| a.simulation) {
         title.push(Span::styled(" SIMULATION ", theme.simulation));
@@ -180,12 +184,17 @@ pub fn draw_overview(frame: &mut Frame, area: Rect, fleet: &FleetApp, theme: &Th
             Some(Side::Standby) => "standby",
             None => "—",
         };
-        let reach_text = format!("{}/{}", reach(r.reach[0]), reach(r.reach[1]));
-        let reach_style = if r.reach.contains(&FeedState::Unreachable) {
-            theme.critical
-        } else {
-            theme.text
-        };
+        let reach_text = format!(
+            "{}/{}",
+            reach(r.reach[0], r.credentials_fail[0]),
+            reach(r.reach[1], r.credentials_fail[1])
+        );
+        let reach_style =
+            if r.reach.contains(&FeedState::Unreachable) || r.credentials_fail.contains(&true) {
+                theme.critical
+            } else {
+                theme.text
+            };
         lines.push(Line::from(vec![
             Span::styled(cut(&r.name, name_w + 1), mark(theme.text)),
             Span::styled(

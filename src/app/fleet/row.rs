@@ -21,6 +21,9 @@ pub struct Row {
     pub readiness: Verdict,
     pub dns: Option<Side>,
     pub reach: [FeedState; 2],
+    /// Each side's credentials fail (its reads answer, every one refused): the region is
+    /// not shown reachable.
+    pub credentials_fail: [bool; 2],
     /// The run in progress (or the evacuation's state) and its step.
     pub run: Option<String>,
     /// 0 is the worst.
@@ -102,6 +105,8 @@ impl FleetApp {
                 .and_then(|d| d.as_ref().ok())
                 .and_then(|d| d.points_at),
             reach: [a.state_of(Side::Primary), a.state_of(Side::Standby)],
+            credentials_fail: [Side::Primary, Side::Standby]
+                .map(|s| a.account(s).credentials_error().is_some()),
             run,
             rank,
         }

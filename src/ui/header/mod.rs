@@ -45,10 +45,7 @@ pub fn first_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     if app.simulation {
         parts.push((10, vec![Span::styled(" SIMULATION ", t.simulation)]));
     } else {
-        parts.push((
-            10,
-            vec![Span::styled(format!(" AWS {} ", app.mode), t.badge)],
-        ));
+        parts.push((10, vec![Span::styled(format!(" {} ", app.mode), t.badge)]));
     }
     parts.extend(posture_parts(app, theme));
     if app.read_only {

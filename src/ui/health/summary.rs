@@ -101,6 +101,14 @@ fn region_summary<'a>(app: &App, theme: &Theme, side: Side) -> Vec<Span<'a>> {
                 spans.push(Span::styled(format!(" tg {healthy} ok"), style(t.healthy)));
             }
             for g in bad {
+                // A group that could not be read has no counts to show, not zeros.
+                if g.error.is_some() {
+                    spans.push(Span::styled(
+                        format!(" tg {} unreadable", g.name),
+                        t.critical,
+                    ));
+                    continue;
+                }
                 spans.push(Span::styled(
                     format!(
                         " tg {} {}/{} healthy",
@@ -141,4 +149,39 @@ fn region_summary<'a>(app: &App, theme: &Theme, side: Side) -> Vec<Span<'a>> {
         Err(_) => spans.push(Span::styled(" · alarms unreadable", t.critical)),
     }
     spans
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::backend::Backend;
+    use crate::backend::sim::{SimClock, Simulator, built_in_estate};
+    use crate::model::Scope;
+    use crate::poll::{PollEvent, Reading};
+
+    #[tokio::test]
+    async fn a_target_group_that_could_not_be_read_shows_no_counts() {
+        let estate = built_in_estate();
+        let sim = Simulator::new(estate.clone(), 7, SimClock::manual());
+        let mut reading = sim.read_region(Side::Standby).await.expect("read");
+        let groups = reading.target_groups.as_mut().expect("groups read");
+        groups[0].error = Some("TargetGroupNotFound".into());
+        groups[0].healthy = 0;
+        let name = groups[0].name.clone();
+        let now = Instant::now();
+        let mut app = App::new(estate, "SIMULATION".into(), true, now);
+        app.apply_poll(PollEvent::Finished {
+            scope: Scope::Region(Side::Standby),
+            at: now,
+            result: Ok(Reading::Region(Box::new(reading))),
+        });
+        let text: String = region_summary(&app, &Theme::dark(), Side::Standby)
+            .iter()
+            .map(|s| s.content.to_string())
+            .collect();
+        assert!(text.contains(&format!(" tg {name} unreadable")), "{text}");
+        assert!(!text.contains("0/0"), "{text}");
+    }
 }
