@@ -17,9 +17,11 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The file's lines up to its test module (`#[cfg(test)]`), with their numbers. A file named
-/// `tests.rs` is all test.
+/// `tests.rs`, or under a `tests/` module folder, is all test.
 fn code_lines(path: &Path) -> Vec<(usize, String)> {
-    if path.file_name().is_some_and(|n| n == "tests.rs") {
+    if path.file_name().is_some_and(|n| n == "tests.rs")
+        || path.components().any(|c| c.as_os_str() == "tests")
+    {
         return Vec::new();
     }
     let text = std::fs::read_to_string(path).expect("read source");
@@ -28,6 +30,41 @@ fn code_lines(path: &Path) -> Vec<(usize, String)> {
         .take_while(|(_, l)| !l.trim_start().starts_with("#[cfg(test)]"))
         .map(|(i, l)| (i + 1, l.to_string()))
         .collect()
+}
+
+/// Every `tests/` module folder under src is compiled for tests only (`#[cfg(test)] mod
+/// tests;`), so that skipping it above skips nothing that ships.
+#[test]
+fn every_tests_folder_under_src_is_test_only() {
+    fn folders(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).expect("read src").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n == "tests") {
+                    out.push(p.clone());
+                }
+                folders(&p, out);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    folders(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    for dir in found {
+        let parent = dir.parent().expect("a parent");
+        let declaring = [parent.join("mod.rs"), parent.with_extension("rs")]
+            .into_iter()
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| panic!("no module declares {}", dir.display()));
+        let text = std::fs::read_to_string(&declaring).expect("read");
+        assert!(
+            text.contains("#[cfg(test)]\nmod tests;"),
+            "{} declares tests/ without #[cfg(test)]",
+            declaring.display()
+        );
+    }
 }
 
 #[test]
