@@ -45,7 +45,13 @@ pub fn first_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     if app.simulation {
         parts.push((10, vec![Span::styled(" SIMULATION ", t.simulation)]));
     } else {
-        parts.push((10, vec![Span::styled(format!(" {} ", app.mode), t.badge)]));
+        // `AWS` always; which profiles and endpoints only where there is room (the regions
+        // line names the regions), so that a narrow screen keeps the estate's name.
+        parts.push((10, vec![Span::styled(" AWS ", t.badge)]));
+        let detail = app.mode.strip_prefix("AWS").unwrap_or(&app.mode).trim();
+        if !detail.is_empty() {
+            parts.push((2, vec![Span::styled(format!(" {detail}"), t.muted)]));
+        }
     }
     parts.extend(posture_parts(app, theme));
     if app.read_only {
@@ -146,4 +152,32 @@ fn active_faults(app: &App) -> Vec<&'static str> {
         out.push("stuck step");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn the_aws_badge_says_aws_once_and_gives_way_before_the_estate_name() {
+        let estate = crate::backend::sim::built_in_estate();
+        let name = estate.name.clone();
+        let mode =
+            "AWS us-east-1 profile shop-prod · us-west-2 profile shop-dr via http://127.0.0.1:4566";
+        let app = App::new(estate, mode.into(), false, Instant::now());
+        let theme = Theme::dark();
+        let wide = text(&first_line(&app, &theme, 200));
+        assert!(wide.contains(" AWS  us-east-1 profile shop-prod"), "{wide}");
+        assert!(!wide.contains("AWS AWS"), "{wide}");
+        let narrow = text(&first_line(&app, &theme, 60));
+        assert!(narrow.contains(&name), "{narrow}");
+        assert!(narrow.contains(" AWS "), "{narrow}");
+        assert!(!narrow.contains("shop-prod"), "{narrow}");
+    }
 }
