@@ -51,9 +51,33 @@ async fn param_kind(c: &RegionClients, name: &str) -> Result<Option<ParamKind>, 
 const BINARY: &str =
     "the secret holds binary data (SecretBinary), not text an endpoint can be written into";
 
+/// The parameter's value and whether it is a `SecureString`: `None` when the parameter does
+/// not exist, `Some(None)` when it has no value.
+pub(super) async fn parameter_value(
+    c: &RegionClients,
+    name: &str,
+) -> Result<Option<Option<(SecretString, bool)>>, BackendError> {
+    let out = c
+        .ssm
+        .get_parameter()
+        .name(name)
+        .with_decryption(true)
+        .send()
+        .await
+        .map_err(|e| sdk_error(c.ctx(), "ssm:GetParameter", name, e));
+    match out {
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+        Ok(o) => Ok(Some(o.parameter().and_then(|p| {
+            let secure = p.r#type() == Some(&ParameterType::SecureString);
+            p.value().map(|v| (SecretString::from(v), secure))
+        }))),
+    }
+}
+
 /// The secret's value: `None` when the secret does not exist, `Some(None)` when it holds
 /// binary data.
-async fn secret_value(
+pub(super) async fn secret_value(
     c: &RegionClients,
     name: &str,
 ) -> Result<Option<Option<SecretString>>, BackendError> {
@@ -158,25 +182,10 @@ pub async fn read(
     key: &EndpointKey,
 ) -> Result<Option<StoredEndpoint>, BackendError> {
     match store {
-        EndpointStore::SsmParameter(name) => {
-            let out = c
-                .ssm
-                .get_parameter()
-                .name(name)
-                .with_decryption(true)
-                .send()
-                .await
-                .map_err(|e| sdk_error(c.ctx(), "ssm:GetParameter", name, e));
-            match out {
-                Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(e),
-                Ok(o) => Ok(o.parameter().and_then(|p| {
-                    let secure = p.r#type() == Some(&ParameterType::SecureString);
-                    p.value()
-                        .map(|v| StoredEndpoint::parameter(v.to_string(), secure))
-                })),
-            }
-        }
+        EndpointStore::SsmParameter(name) => Ok(parameter_value(c, name)
+            .await?
+            .flatten()
+            .map(|(v, secure)| StoredEndpoint::parameter(v.expose().clone(), secure))),
         EndpointStore::Secret(name) => Ok(secret_value(c, name).await?.map(|v| match v {
             Some(v) => locate_in_secret(&v, key),
             None => StoredEndpoint {

@@ -2,6 +2,7 @@
 //! read, when it did), each cluster, the backup vault; and whether a parameter's or secret's
 //! value is the primary's address.
 
+use super::super::endpoint;
 use super::super::errors::sdk_error;
 use super::store::matches;
 use super::{Discovery, not_found};
@@ -78,23 +79,10 @@ pub(super) async fn parameter_matches(
     name: &str,
     address: &str,
 ) -> Result<StoreMatch, BackendError> {
-    let c = d.of(side);
-    let out = c
-        .ssm
-        .get_parameter()
-        .name(name)
-        .with_decryption(true)
-        .send()
-        .await
-        .map_err(|e| sdk_error(c.ctx(), "ssm:GetParameter", name, e));
-    match out {
-        Ok(o) => Ok(o
-            .parameter()
-            .and_then(|p| p.value())
-            .map_or(StoreMatch::Other, |v| matches(v, address))),
-        Err(e) if not_found(&e) => Ok(StoreMatch::Absent),
-        Err(e) => Err(e),
-    }
+    Ok(match endpoint::parameter_value(d.of(side), name).await? {
+        None => StoreMatch::Absent,
+        Some(value) => value.map_or(StoreMatch::Other, |(v, _)| matches(v.expose(), address)),
+    })
 }
 pub(super) async fn secret_matches(
     d: &Discovery,
@@ -102,21 +90,10 @@ pub(super) async fn secret_matches(
     name: &str,
     address: &str,
 ) -> Result<StoreMatch, BackendError> {
-    let c = d.of(side);
-    let out = c
-        .secrets
-        .get_secret_value()
-        .secret_id(name)
-        .send()
-        .await
-        .map_err(|e| sdk_error(c.ctx(), "secretsmanager:GetSecretValue", name, e));
-    match out {
-        Ok(o) => Ok(o
-            .secret_string()
-            .map_or(StoreMatch::Other, |v| matches(v, address))),
-        Err(e) if not_found(&e) => Ok(StoreMatch::Absent),
-        Err(e) => Err(e),
-    }
+    Ok(match endpoint::secret_value(d.of(side), name).await? {
+        None => StoreMatch::Absent,
+        Some(value) => value.map_or(StoreMatch::Other, |v| matches(v.expose(), address)),
+    })
 }
 pub(super) async fn backup_vault_exists(
     d: &Discovery,
