@@ -50,20 +50,7 @@ impl Lab {
     }
 
     fn cmd(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
-        let dir = self.dir.path();
-        cmd.current_dir(dir)
-            .env("HOME", dir)
-            .env("XDG_STATE_HOME", dir.join("xdg"))
-            .env("XDG_CONFIG_HOME", dir.join("xdg-config"))
-            .env("NO_COLOR", "1");
-        for (k, v) in moto::test_env() {
-            cmd.env(k, v);
-        }
-        for k in moto::UNSET_ENV {
-            cmd.env_remove(k);
-        }
-        cmd
+        moto::drconsole_in(self.dir.path())
     }
 
     fn init(&self, source: &[&str]) -> Finished {

@@ -21,22 +21,6 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform")
 }
 
-fn drconsole(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
-    cmd.current_dir(dir)
-        .env("HOME", dir)
-        .env("XDG_STATE_HOME", dir.join("xdg"))
-        .env("XDG_CONFIG_HOME", dir.join("xdg-config"))
-        .env("NO_COLOR", "1");
-    for (k, v) in moto::test_env() {
-        cmd.env(k, v);
-    }
-    for k in moto::UNSET_ENV {
-        cmd.env_remove(k);
-    }
-    cmd
-}
-
 /// A fixture seeded into its own moto, its state files copied with moto's identifiers.
 struct Lab {
     moto: Moto,
@@ -97,7 +81,7 @@ impl Lab {
     }
 
     fn init(&self, primary: &str, standby: &str, extra: &[&str]) -> Finished {
-        let mut cmd = drconsole(self.dir.path());
+        let mut cmd = moto::drconsole_in(self.dir.path());
         cmd.args(["init", "--primary", primary, "--standby", standby])
             .arg("--endpoint-url")
             .arg(&self.moto.url);
@@ -113,7 +97,7 @@ impl Lab {
     }
 
     fn with_estate(&self, args: &[&str]) -> Finished {
-        let mut cmd = drconsole(self.dir.path());
+        let mut cmd = moto::drconsole_in(self.dir.path());
         cmd.args(args).arg("--config").arg(self.estate());
         run_limited(cmd, LIMIT)
     }
@@ -393,7 +377,7 @@ fn bad_input_is_one_line_and_writes_nothing() {
         ),
     ];
     for (states, code, words) in cases {
-        let mut cmd = drconsole(dir.path());
+        let mut cmd = moto::drconsole_in(dir.path());
         // Regions the fixture is not in, for the last case; an endpoint nothing listens on:
         // none of these may reach AWS.
         cmd.args(["init", "--primary", "us-east-1", "--standby", "us-west-2"])
@@ -407,7 +391,7 @@ fn bad_input_is_one_line_and_writes_nothing() {
         assert!(done.stderr.contains(words), "{words}: {}", done.output());
         assert!(!dir.path().join("out.toml").exists());
     }
-    let mut cmd = drconsole(dir.path());
+    let mut cmd = moto::drconsole_in(dir.path());
     cmd.args(["init", "--primary", "us-east-1", "--standby", "us-east-1"])
         .arg("--terraform-state")
         .arg(fixtures().join("ecs-mysql/terraform.tfstate"));
@@ -420,7 +404,7 @@ fn bad_input_is_one_line_and_writes_nothing() {
 fn unreachable_aws_is_one_line_exit_69() {
     let listener = support::SilentListener::start();
     let dir = tempfile::tempdir().expect("dir");
-    let mut cmd = drconsole(dir.path());
+    let mut cmd = moto::drconsole_in(dir.path());
     cmd.args([
         "init",
         "--primary",
@@ -528,7 +512,7 @@ fn a_twelve_service_estate_is_read_in_batched_calls() {
     .expect("state");
 
     let lab = Lab::from_dir(src.path(), &[]);
-    let mut cmd = drconsole(lab.dir.path());
+    let mut cmd = moto::drconsole_in(lab.dir.path());
     cmd.args(["init", "--primary", p, "--standby", s, "-o", "estate.toml"])
         .args(["--endpoint-url", &lab.moto.url])
         .arg("--terraform-state")

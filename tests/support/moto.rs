@@ -73,6 +73,24 @@ pub fn test_env() -> Vec<(&'static str, &'static str)> {
 
 pub const UNSET_ENV: &[&str] = &["AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"];
 
+/// drconsole as a user of `dir` (its home, state and configuration directories) would run it
+/// against the emulator: the emulator's keys, no profile or session of the machine's own.
+pub fn drconsole_in(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drconsole"));
+    cmd.current_dir(dir)
+        .env("HOME", dir)
+        .env("XDG_STATE_HOME", dir.join("xdg"))
+        .env("XDG_CONFIG_HOME", dir.join("xdg-config"))
+        .env("NO_COLOR", "1");
+    for (k, v) in test_env() {
+        cmd.env(k, v);
+    }
+    for k in UNSET_ENV {
+        cmd.env_remove(k);
+    }
+    cmd
+}
+
 /// Runs `drconsole run RUNBOOK FLAGS…` headless against the emulator with the estate file
 /// `config`, its audit log at `DIR/audit-LABEL.jsonl` and its state in `DIR/state`: the exit
 /// code and stdout and stderr together (also printed, for a failing test's output).
